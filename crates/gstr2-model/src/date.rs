@@ -1,0 +1,118 @@
+//! Dates in GSTN's `DD-MM-YYYY` form, for serde (`#[serde(with = "crate::date")]`) and for CSV.
+
+use chrono::NaiveDate;
+use serde::{Deserializer, Serializer};
+
+/// Why a string is not a `DD-MM-YYYY` date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a date DD-MM-YYYY: {reason}")]
+pub struct DateError {
+    /// The input as given.
+    pub input: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+/// Parses `DD-MM-YYYY`; impossible dates such as `31-02-2017` fail.
+///
+/// ```
+/// use gstr2_model::date::parse;
+///
+/// assert_eq!(parse("24-11-2016")?.to_string(), "2016-11-24");
+/// assert!(parse("31-02-2017").unwrap_err().to_string().contains("no such day"));
+/// # Ok::<(), gstr2_model::date::DateError>(())
+/// ```
+pub fn parse(input: &str) -> Result<NaiveDate, DateError> {
+    let b = input.as_bytes();
+    let err = |reason| DateError {
+        input: input.to_owned(),
+        reason,
+    };
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[2] != b'-'
+        || b[5] != b'-'
+        || !digits(0..2)
+        || !digits(3..5)
+        || !digits(6..10)
+    {
+        return Err(err("expected DD-MM-YYYY"));
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+    };
+    let (day, month, year) = (num(0..2), num(3..5), num(6..10));
+    if !(1..=12).contains(&month) {
+        return Err(err("month must be 01 to 12"));
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| err("no such day in that month"))
+}
+
+/// Formats a date as `DD-MM-YYYY`.
+pub fn format(date: NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+/// Serializes a date as `DD-MM-YYYY`.
+pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&date.format("%d-%m-%Y"))
+}
+
+/// Deserializes a `DD-MM-YYYY` date.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a date DD-MM-YYYY")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+            parse(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V)
+}
+
+/// The same for `Option<NaiveDate>`, with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+pub mod option {
+    use chrono::NaiveDate;
+    use serde::{Deserializer, Serializer};
+
+    /// Serializes `Some(date)` as `DD-MM-YYYY`, `None` as null.
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => super::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Deserializes an optional `DD-MM-YYYY` date; null and `""` are `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let s: Option<std::borrow::Cow<'de, str>> = serde::Deserialize::deserialize(d)?;
+        match s.as_deref() {
+            None | Some("") => Ok(None),
+            Some(v) => super::parse(v).map(Some).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_dates() {
+        assert_eq!(format(parse("29-02-2020").unwrap()), "29-02-2020");
+        for bad in [
+            "29-02-2019",
+            "31-04-2018",
+            "00-01-2018",
+            "1-1-2018",
+            "2018-01-01",
+            "01-13-2018",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

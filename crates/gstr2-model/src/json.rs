@@ -1,0 +1,131 @@
+//! The JSON codec: GSTN's wire shape, with errors that carry the JSON path.
+//!
+//! Numbers are read and written with their exact digits (serde_json's `arbitrary_precision`);
+//! nothing passes through `f64`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A JSON document that does not fit the model: where, and why.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonError {
+    /// The text is not JSON, or a value does not fit its field.
+    #[error("json at {path} (line {line}, column {column}): {message}")]
+    Decode {
+        /// The JSON path of the offending value, e.g. `b2b[0].inv[3].idt`; `.` for the root.
+        path: String,
+        /// 1-based line of the input.
+        line: usize,
+        /// 1-based column of the input.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The model could not be written (not expected for the model's own types).
+    #[error("json encode: {0}")]
+    Encode(#[source] serde_json::Error),
+}
+
+impl JsonError {
+    /// The JSON path of a decode error.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            JsonError::Decode { path, .. } => Some(path),
+            JsonError::Encode(_) => None,
+        }
+    }
+}
+
+fn decode_error(e: serde_path_to_error::Error<serde_json::Error>) -> JsonError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    JsonError::Decode {
+        path,
+        line: inner.line(),
+        column: inner.column(),
+        message: strip_position(&inner.to_string()),
+    }
+}
+
+/// serde_json appends " at line L column C"; the error carries those as fields instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Reads a model type from JSON bytes.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
+    de.end().map_err(|e| JsonError::Decode {
+        path: ".".into(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(value)
+}
+
+/// Reads a model type from a JSON string.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    from_slice(text.as_bytes())
+}
+
+/// Reads a model type from a reader (buffer it: serde_json reads byte by byte).
+pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T, JsonError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
+    de.end().map_err(|e| JsonError::Decode {
+        path: ".".into(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(value)
+}
+
+/// Writes a model type as compact JSON.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, JsonError> {
+    serde_json::to_string(value).map_err(JsonError::Encode)
+}
+
+/// Writes a model type as indented JSON.
+pub fn to_string_pretty<T: Serialize>(value: &T) -> Result<String, JsonError> {
+    serde_json::to_string_pretty(value).map_err(JsonError::Encode)
+}
+
+/// Writes a model type as compact JSON bytes.
+pub fn to_vec<T: Serialize>(value: &T) -> Result<Vec<u8>, JsonError> {
+    serde_json::to_vec(value).map_err(JsonError::Encode)
+}
+
+/// Writes a model type as compact JSON to a writer.
+pub fn to_writer<W: std::io::Write, T: Serialize>(writer: W, value: &T) -> Result<(), JsonError> {
+    serde_json::to_writer(writer, value).map_err(JsonError::Encode)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Gstr2Payload;
+
+    #[test]
+    fn errors_carry_the_path() {
+        let text = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","b2b":[{"ctin":"27AAPFU0939F1ZV",
+            "inv":[{"inum":"1","idt":"31-02-2017","val":1,"pos":"27","rchrg":"N","itms":[]}]}]}"#;
+        let err = super::from_str::<Gstr2Payload>(text).unwrap_err();
+        assert_eq!(err.path(), Some("b2b[0].inv[0].idt"));
+        let msg = err.to_string();
+        assert!(msg.contains("no such day"), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        let err = super::from_str::<Gstr2Payload>(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017"} x"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("trailing"), "{err}");
+    }
+}

@@ -1,0 +1,53 @@
+//! # gstr2-model
+//!
+//! Typed models of the GSTR2 return (inward supplies) and of the GSTR2A documents GSTN sends,
+//! with two codecs: JSON in GSTN's wire shape ([`json`]) and CSV in the seed's columns.
+//!
+//! - Domain types: [`Gstin`], [`StateCode`], [`ReturnPeriod`], dates ([`date`]), amounts as
+//!   [`rust_decimal::Decimal`] ([`amount`]), and the seed's code lists ([`codes`]).
+//! - The 15 tables ([`tables`], [`Table`]), nested as GSTN nests them, and the save payload that
+//!   holds them ([`Gstr2Payload`]).
+//! - The `RETSUM` summary ([`Gstr2Summary`]) and GSTR2A ([`Gstr2a`]).
+//!
+//! ```
+//! use gstr2_model::{json, Gstr2Payload};
+//!
+//! let text = r#"{
+//!   "gstin": "27AAPFU0939F1ZV", "fp": "072017",
+//!   "b2b": [{ "ctin": "33GSPTN4811G1ZC",
+//!     "inv": [{ "inum": "S008400", "idt": "24-07-2017", "val": 729248.16, "pos": "27",
+//!               "rchrg": "N", "inv_typ": "R",
+//!               "itms": [{ "num": 1,
+//!                          "itm_det": { "rt": 18, "txval": 618006.92, "iamt": 111241.37 },
+//!                          "itc": { "elg": "ip", "tx_i": 111241.37 } }] }] }]
+//! }"#;
+//! let payload: Gstr2Payload = json::from_str(text)?;
+//! let invoice = &payload.b2b[0].invoices[0];
+//! assert_eq!(invoice.value.to_string(), "729248.16");
+//! assert_eq!(invoice.tax().igst.to_string(), "111241.37");
+//! # Ok::<(), gstr2_model::json::JsonError>(())
+//! ```
+
+pub mod amount;
+pub mod codes;
+pub mod date;
+pub mod gstin;
+pub mod gstr2a;
+pub mod item;
+pub mod json;
+pub mod payload;
+pub mod period;
+pub mod state;
+pub mod summary;
+pub mod table;
+pub mod tables;
+
+pub use codes::CodeError;
+pub use gstin::{Gstin, GstinError, GstinKind};
+pub use gstr2a::Gstr2a;
+pub use item::{Itc, Item, ItemDetail, TaxAmounts};
+pub use payload::Gstr2Payload;
+pub use period::{ReturnPeriod, ReturnPeriodError};
+pub use state::{StateCode, StateCodeError};
+pub use summary::Gstr2Summary;
+pub use table::Table;

@@ -1,0 +1,146 @@
+//! The GSTR2 save payload (`RETSAVE`, before encryption): the GSTIN, the period and the sections.
+
+use serde::{Deserialize, Serialize};
+
+use crate::tables::{
+    b2b::B2bSupplier, b2b_unregistered::B2bUnregistered, b2ba::B2baSupplier, cdn::CdnSupplier,
+    cdn_unregistered::UnregisteredNote, cdna::CdnaSupplier, hsnsum::HsnSummary,
+    imp_g::ImportOfGoods, imp_ga::ImportOfGoodsAmendment, imp_s::ImportOfServices,
+    imp_sa::ImportOfServicesAmendment, itc::ItcReversal, nil_supplies::NilSupplies, txi::Advance,
+    txia::AdvanceAmendment,
+};
+use crate::{Gstin, ReturnPeriod, Table};
+
+/// A GSTR2 save payload: what `RETSAVE` sends, and what a section GET returns.
+///
+/// Empty sections are left out of the JSON.
+///
+/// ```
+/// use gstr2_model::{Gstr2Payload, json};
+///
+/// let text = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","b2b":[]}"#;
+/// let payload: Gstr2Payload = json::from_str(text)?;
+/// assert_eq!(payload.fp.to_string(), "072017");
+/// assert!(payload.is_empty());
+/// assert_eq!(json::to_string(&payload)?, r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017"}"#);
+/// # Ok::<(), gstr2_model::json::JsonError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gstr2Payload {
+    /// The receiver's GSTIN (`gstin`).
+    #[serde(rename = "gstin")]
+    pub gstin: Gstin,
+    /// The return period (`fp`).
+    #[serde(rename = "fp")]
+    pub fp: ReturnPeriod,
+    /// Table 4 (`b2b`).
+    #[serde(rename = "b2b", default, skip_serializing_if = "Vec::is_empty")]
+    pub b2b: Vec<B2bSupplier>,
+    /// Table 5 (`b2ba`).
+    #[serde(rename = "b2ba", default, skip_serializing_if = "Vec::is_empty")]
+    pub b2ba: Vec<B2baSupplier>,
+    /// Table 6 (`b2bur`).
+    #[serde(rename = "b2bur", default, skip_serializing_if = "Vec::is_empty")]
+    pub b2bur: Vec<B2bUnregistered>,
+    /// Table 7 (`imp_g`).
+    #[serde(rename = "imp_g", default, skip_serializing_if = "Vec::is_empty")]
+    pub imp_g: Vec<ImportOfGoods>,
+    /// Table 8 (`imp_ga`).
+    #[serde(rename = "imp_ga", default, skip_serializing_if = "Vec::is_empty")]
+    pub imp_ga: Vec<ImportOfGoodsAmendment>,
+    /// Table 9 (`imp_s`).
+    #[serde(rename = "imp_s", default, skip_serializing_if = "Vec::is_empty")]
+    pub imp_s: Vec<ImportOfServices>,
+    /// Table 10 (`imp_sa`).
+    #[serde(rename = "imp_sa", default, skip_serializing_if = "Vec::is_empty")]
+    pub imp_sa: Vec<ImportOfServicesAmendment>,
+    /// Table 11 (`cdn`).
+    #[serde(rename = "cdn", default, skip_serializing_if = "Vec::is_empty")]
+    pub cdn: Vec<CdnSupplier>,
+    /// Table 12 (`cdna`).
+    #[serde(rename = "cdna", default, skip_serializing_if = "Vec::is_empty")]
+    pub cdna: Vec<CdnaSupplier>,
+    /// Table 13 (`cdnur`).
+    #[serde(rename = "cdnur", default, skip_serializing_if = "Vec::is_empty")]
+    pub cdnur: Vec<UnregisteredNote>,
+    /// Table 14 (`nil_supplies`).
+    #[serde(
+        rename = "nil_supplies",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nil_supplies: Option<NilSupplies>,
+    /// Table 15 (`itc_rvsl`).
+    #[serde(rename = "itc_rvsl", default, skip_serializing_if = "Option::is_none")]
+    pub itc_rvsl: Option<ItcReversal>,
+    /// Table 16 (`txi`).
+    #[serde(rename = "txi", default, skip_serializing_if = "Vec::is_empty")]
+    pub txi: Vec<Advance>,
+    /// Table 17 (`atxi`).
+    #[serde(rename = "atxi", default, skip_serializing_if = "Vec::is_empty")]
+    pub atxi: Vec<AdvanceAmendment>,
+    /// Table 18 (`txpd`).
+    #[serde(rename = "txpd", default, skip_serializing_if = "Vec::is_empty")]
+    pub txpd: Vec<Advance>,
+    /// HSN summary (`hsnsum`); not one of the seed's tables.
+    #[serde(rename = "hsnsum", default, skip_serializing_if = "Option::is_none")]
+    pub hsnsum: Option<HsnSummary>,
+}
+
+impl Gstr2Payload {
+    /// An empty payload for a GSTIN and period.
+    pub fn new(gstin: Gstin, fp: ReturnPeriod) -> Self {
+        Gstr2Payload {
+            gstin,
+            fp,
+            b2b: Vec::new(),
+            b2ba: Vec::new(),
+            b2bur: Vec::new(),
+            imp_g: Vec::new(),
+            imp_ga: Vec::new(),
+            imp_s: Vec::new(),
+            imp_sa: Vec::new(),
+            cdn: Vec::new(),
+            cdna: Vec::new(),
+            cdnur: Vec::new(),
+            nil_supplies: None,
+            itc_rvsl: None,
+            txi: Vec::new(),
+            atxi: Vec::new(),
+            txpd: Vec::new(),
+            hsnsum: None,
+        }
+    }
+
+    /// Whether no section holds anything.
+    pub fn is_empty(&self) -> bool {
+        Table::ALL.iter().all(|&t| self.document_count(t) == 0) && self.hsnsum.is_none()
+    }
+
+    /// The number of documents (invoices, notes, bills, advances; one for each of
+    /// `nil_supplies` and `itc_rvsl` when present) in one table.
+    pub fn document_count(&self, table: Table) -> usize {
+        match table {
+            Table::B2b => self.b2b.iter().map(|s| s.invoices.len()).sum(),
+            Table::B2ba => self.b2ba.iter().map(|s| s.invoices.len()).sum(),
+            Table::B2bUnregistered => self.b2bur.iter().map(|s| s.invoices.len()).sum(),
+            Table::ImpG => self.imp_g.len(),
+            Table::ImpGa => self.imp_ga.len(),
+            Table::ImpS => self.imp_s.len(),
+            Table::ImpSa => self.imp_sa.len(),
+            Table::Cdn => self.cdn.iter().map(|s| s.notes.len()).sum(),
+            Table::Cdna => self.cdna.iter().map(|s| s.notes.len()).sum(),
+            Table::CdnUnregistered => self.cdnur.len(),
+            Table::NilSupplies => usize::from(self.nil_supplies.is_some()),
+            Table::Itc => usize::from(self.itc_rvsl.is_some()),
+            Table::Txi => self.txi.len(),
+            Table::Txia => self.atxi.len(),
+            Table::Txpd => self.txpd.len(),
+        }
+    }
+
+    /// The number of documents in all tables.
+    pub fn total_documents(&self) -> usize {
+        Table::ALL.iter().map(|&t| self.document_count(t)).sum()
+    }
+}

@@ -1,0 +1,1 @@
+//! gstr2-recon

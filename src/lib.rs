@@ -1,0 +1,17 @@
+//! # gstr2
+//!
+//! File the Indian GST return GSTR-2 (inward supplies) through the GSTN taxpayer API.
+//!
+//! This facade re-exports the member crates of the workspace:
+//!
+//! - [`model`]: typed GSTR2 tables and GSTR2A documents, with CSV and JSON codecs.
+//! - [`recon`]: the pure reconciliation engine, save payloads and the local summary.
+//! - [`proto`]: the GSTN wire layer: envelopes, actions, headers, error codes, crypto.
+//! - [`client`]: the async GSTN session client.
+//! - [`sandbox`]: a local GSTN on 127.0.0.1 speaking the same protocol.
+
+pub use gstn_client as client;
+pub use gstn_proto as proto;
+pub use gstn_sandbox as sandbox;
+pub use gstr2_model as model;
+pub use gstr2_recon as recon;
