@@ -1,0 +1,1 @@
+//! Tests: csv_codec.

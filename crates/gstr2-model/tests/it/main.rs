@@ -1,0 +1,7 @@
+//! Integration tests of gstr2-model: one binary, one module per concern.
+
+mod csv_codec;
+mod csv_errors;
+mod json_samples;
+mod properties;
+mod validation;
