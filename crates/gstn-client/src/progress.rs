@@ -1,0 +1,78 @@
+//! Progress of long operations, reported to a callback the application gives the builder.
+//!
+//! The library never prints; an application that wants a progress bar turns these events into
+//! one.
+
+use std::fmt;
+use std::sync::Arc;
+
+use gstr2_model::Table;
+
+/// One step of a long operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// A chunk of a `RETSAVE` was accepted by GSTN (it answered a reference id).
+    ChunkSaved {
+        /// Chunks accepted so far (1-based).
+        done: usize,
+        /// Chunks in all.
+        total: usize,
+        /// Documents in this chunk.
+        documents: usize,
+    },
+    /// A chunk's `RETSTATUS` reached a final status (`P`, `PE` or `ER`).
+    ChunkProcessed {
+        /// Chunks whose status is final so far (1-based).
+        done: usize,
+        /// Chunks in all.
+        total: usize,
+    },
+    /// GSTR2A: a section answered a large-file token; its files are being prepared.
+    Gstr2aWaiting {
+        /// The section (`B2B`, `B2BA`, `CDN`, `CDNA`).
+        section: &'static str,
+    },
+    /// GSTR2A: one large-file part was downloaded, checked and decrypted.
+    Gstr2aFileDownloaded {
+        /// The section.
+        section: &'static str,
+        /// Files done so far in this section (1-based).
+        done: usize,
+        /// Files in this section.
+        total: usize,
+    },
+    /// GSTR2A: a section is complete.
+    Gstr2aSectionDone {
+        /// The section.
+        section: &'static str,
+        /// Documents the section holds.
+        documents: usize,
+    },
+    /// A section of the saved GSTR2 was fetched.
+    SectionFetched {
+        /// The table.
+        table: Table,
+    },
+}
+
+/// The callback that receives [`Progress`] events. It must be quick: it runs on the request path.
+#[derive(Clone)]
+pub struct ProgressFn(pub(crate) Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl ProgressFn {
+    /// Wraps a closure.
+    pub fn new(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        ProgressFn(Arc::new(f))
+    }
+
+    pub(crate) fn emit(&self, event: Progress) {
+        (self.0)(event);
+    }
+}
+
+impl fmt::Debug for ProgressFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ProgressFn(..)")
+    }
+}

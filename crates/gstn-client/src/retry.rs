@@ -1,0 +1,185 @@
+//! When to try again: exponential backoff with jitter for retries, and the pace of status polls.
+
+use std::time::Duration;
+
+use rand::Rng as _;
+
+/// How a failed call that may be retried is retried: exponential backoff with jitter.
+///
+/// Attempt `n` (0-based, after the first failure) waits a random time between half and all of
+/// `min(initial_backoff × 2ⁿ, max_backoff)` ("equal jitter"), so clients that failed together do
+/// not come back together.
+///
+/// Only calls that are safe to repeat are retried, and only on errors that say a retry can help
+/// ([`Error::is_retryable`](crate::Error::is_retryable)): transport errors, timeouts and 5xx
+/// answers on idempotent calls, and `RETSAVE` with the same `txn`.
+///
+/// ```
+/// use std::time::Duration;
+/// use gstn_client::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().with_max_retries(3);
+/// assert_eq!(policy.max_retries, 3);
+/// let wait = policy.backoff(2);
+/// assert!(wait <= policy.initial_backoff * 4 && wait >= policy.initial_backoff * 2);
+/// assert_eq!(RetryPolicy::none().max_retries, 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (so `max_retries + 1` attempts in all).
+    pub max_retries: u32,
+    /// The wait before the first retry (before jitter).
+    pub initial_backoff: Duration,
+    /// The longest wait between two attempts (before jitter).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Five retries, from 200 ms up to 10 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The same policy with another number of retries.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The same policy with other backoff bounds.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The ceiling of the wait before retry `retry` (0-based), before jitter.
+    pub fn ceiling(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
+        self.initial_backoff
+            .checked_mul(factor)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff)
+    }
+
+    /// The wait before retry `retry` (0-based): uniformly random in `[ceiling/2, ceiling]`.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        jitter(self.ceiling(retry))
+    }
+}
+
+/// A random duration between half of `ceiling` and `ceiling`.
+pub(crate) fn jitter(ceiling: Duration) -> Duration {
+    let half = ceiling / 2;
+    let spread = u64::try_from((ceiling - half).as_micros()).unwrap_or(u64::MAX);
+    let extra = if spread == 0 {
+        0
+    } else {
+        rand::thread_rng().gen_range(0..=spread)
+    };
+    half + Duration::from_micros(extra)
+}
+
+/// How GSTN's status is polled while it processes something (`RETSTATUS` while `IP`, `FILEDET`
+/// while `RTN_24`): growing intervals, up to a total time.
+///
+/// ```
+/// use std::time::Duration;
+/// use gstn_client::PollPolicy;
+///
+/// let poll = PollPolicy::default();
+/// assert!(poll.interval(0) <= poll.initial_interval);
+/// assert!(poll.interval(50) <= poll.max_interval);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// The wait before the second poll (before jitter).
+    pub initial_interval: Duration,
+    /// The longest wait between two polls (before jitter).
+    pub max_interval: Duration,
+    /// After this long without a final answer, give up with
+    /// [`Error::StillProcessing`](crate::Error::StillProcessing).
+    pub timeout: Duration,
+}
+
+impl Default for PollPolicy {
+    /// From 1 s up to 30 s between polls, for at most 15 minutes.
+    fn default() -> Self {
+        PollPolicy {
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// A fast policy for local sandboxes and tests: 20 ms up to 200 ms, for at most 60 s.
+    pub fn fast() -> Self {
+        PollPolicy {
+            initial_interval: Duration::from_millis(20),
+            max_interval: Duration::from_millis(200),
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// The wait before poll `n + 1`, doubling from `initial_interval` up to `max_interval`, with
+    /// jitter.
+    pub fn interval(&self, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.min(31)).unwrap_or(u32::MAX);
+        let ceiling = self
+            .initial_interval
+            .checked_mul(factor)
+            .unwrap_or(self.max_interval)
+            .min(self.max_interval);
+        jitter(ceiling)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_ceiling() {
+        let p =
+            RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
+        assert_eq!(p.ceiling(0), Duration::from_millis(100));
+        assert_eq!(p.ceiling(1), Duration::from_millis(200));
+        assert_eq!(p.ceiling(3), Duration::from_millis(800));
+        assert_eq!(p.ceiling(4), Duration::from_secs(1));
+        assert_eq!(p.ceiling(40), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn jitter_stays_in_the_upper_half_and_varies() {
+        let ceiling = Duration::from_millis(100);
+        let waits: Vec<Duration> = (0..200).map(|_| jitter(ceiling)).collect();
+        assert!(waits.iter().all(|w| *w >= ceiling / 2 && *w <= ceiling));
+        let first = waits[0];
+        assert!(waits.iter().any(|w| *w != first), "no jitter");
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn poll_interval_is_bounded() {
+        let p = PollPolicy::fast();
+        for n in 0..64 {
+            assert!(p.interval(n) <= p.max_interval);
+        }
+    }
+}
