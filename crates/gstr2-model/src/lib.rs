@@ -41,6 +41,7 @@ pub mod state;
 pub mod summary;
 pub mod table;
 pub mod tables;
+pub mod validate;
 
 pub use codes::CodeError;
 pub use gstin::{Gstin, GstinError, GstinKind};
