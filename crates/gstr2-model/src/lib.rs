@@ -30,6 +30,7 @@
 
 pub mod amount;
 pub mod codes;
+pub mod csv;
 pub mod date;
 pub mod gstin;
 pub mod gstr2a;

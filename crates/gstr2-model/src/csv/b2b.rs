@@ -1,0 +1,259 @@
+//! Table 4, `b2b`: from registered taxable persons, including supplies received from
+//! unregistered persons under reverse charge.
+//!
+//! # CSV ↔ wire
+//!
+//! One row per item: `ctin`, `cfs` (supplier) and `inum` … `inv_typ` (invoice) repeated on each
+//! of the invoice's rows, then the item.
+//!
+//! | CSV | wire |
+//! |---|---|
+//! | `ctin`, `cfs` | `b2b[].ctin`, `b2b[].cfs` |
+//! | `inum`, `idt`, `val`, `pos`, `rchrg`, `updby`, `flag`, `cflag`, `opd`, `inv_typ` | `inv[].*`, same keys |
+//! | `num`, `rt`, `txval`, `iamt`, `camt`, `samt`, `csamt` | `itms[].num`, `itms[].itm_det.*` |
+//! | `elg`, `tx_i`, `tx_c`, `tx_s`, `tx_cs` | `itms[].itc.*` |
+//! | extension `chksum` | `inv[].chksum` |
+//! | extensions `csrt`, `ty`, `hsn_sc` | `itm_det.csrt`, `.ty`, `.hsn_sc` |
+//! | extensions `tc_i`, `tc_c`, `tc_s`, `tc_cs` | `itc.tc_*` |
+//!
+//! Extension columns come after the seed's, are optional on read and are written only when a
+//! document uses them. Rows are grouped into invoices by (`ctin`, `inum`), into suppliers by
+//! `ctin`, both in first-seen order; see [`crate::csv`] for the rules shared by all tables.
+
+use std::io::{Read, Write};
+
+use super::error::CsvError;
+use super::items::{self, ItemCols, NumberedItem, Rate};
+use super::reader::{columns, read_docs, Document, Errors, Grouped, Row};
+use super::writer::write_table;
+use crate::codes::YesNo;
+use crate::tables::b2b::{B2bInvoice, B2bSupplier};
+use crate::{Gstin, Table};
+
+columns! {
+    Ctin = "ctin" [Required],
+    Cfs = "cfs" [Seed],
+    Inum = "inum" [Required],
+    Idt = "idt" [Required],
+    Val = "val" [Required],
+    Pos = "pos" [Required],
+    Rchrg = "rchrg" [Required],
+    Updby = "updby" [Seed],
+    Flag = "flag" [Seed],
+    Cflag = "cflag" [Seed],
+    Opd = "opd" [Seed],
+    InvTyp = "inv_typ" [Seed],
+    Num = "num" [Seed],
+    Rt = "rt" [Required],
+    Txval = "txval" [Required],
+    Iamt = "iamt" [Seed],
+    Camt = "camt" [Seed],
+    Samt = "samt" [Seed],
+    Csamt = "csamt" [Seed],
+    Elg = "elg" [Seed],
+    TxI = "tx_i" [Seed],
+    TxC = "tx_c" [Seed],
+    TxS = "tx_s" [Seed],
+    TxCs = "tx_cs" [Seed],
+    Chksum = "chksum" [Extension],
+    Csrt = "csrt" [Extension],
+    Ty = "ty" [Extension],
+    HsnSc = "hsn_sc" [Extension],
+    TcI = "tc_i" [Extension],
+    TcC = "tc_c" [Extension],
+    TcS = "tc_s" [Extension],
+    TcCs = "tc_cs" [Extension],
+}
+
+const ITEM: ItemCols = ItemCols {
+    num: Col::Num as usize,
+    rate: Rate::Total(Col::Rt as usize),
+    txval: Col::Txval as usize,
+    iamt: Col::Iamt as usize,
+    camt: Col::Camt as usize,
+    samt: Col::Samt as usize,
+    csamt: Col::Csamt as usize,
+    csrt: Col::Csrt as usize,
+    ty: Col::Ty as usize,
+    hsn_sc: Col::HsnSc as usize,
+    elg: Col::Elg as usize,
+    tx_i: Col::TxI as usize,
+    tx_c: Col::TxC as usize,
+    tx_s: Col::TxS as usize,
+    tx_cs: Col::TxCs as usize,
+    tc_i: Col::TcI as usize,
+    tc_c: Col::TcC as usize,
+    tc_s: Col::TcS as usize,
+    tc_cs: Col::TcCs as usize,
+};
+
+/// An invoice with its supplier's fields, as read from rows.
+pub(crate) struct Doc {
+    ctin: Gstin,
+    cfs: Option<YesNo>,
+    invoice: B2bInvoice,
+}
+
+impl Document for Doc {
+    type Item = NumberedItem;
+    const TABLE: Table = Table::B2b;
+    const COLUMNS: &'static [super::reader::Column] = COLUMNS;
+    const DOC: &'static [usize] = &[
+        Col::Ctin as usize,
+        Col::Inum as usize,
+        Col::Cfs as usize,
+        Col::Idt as usize,
+        Col::Val as usize,
+        Col::Pos as usize,
+        Col::Rchrg as usize,
+        Col::Updby as usize,
+        Col::Flag as usize,
+        Col::Cflag as usize,
+        Col::Opd as usize,
+        Col::InvTyp as usize,
+        Col::Chksum as usize,
+    ];
+    const KEY: usize = 2;
+    const ITEM: &'static [usize] = &ITEM.slots();
+
+    fn parse(row: &Row<'_>) -> Result<Self, CsvError> {
+        Ok(Doc {
+            ctin: row.gstin(Col::Ctin)?,
+            cfs: row.opt_code(Col::Cfs)?,
+            invoice: B2bInvoice {
+                flag: row.opt_code(Col::Flag)?,
+                checksum: row.opt_string(Col::Chksum)?,
+                number: row.string(Col::Inum)?,
+                date: row.date(Col::Idt)?,
+                value: row.decimal(Col::Val)?,
+                place_of_supply: row.state(Col::Pos)?,
+                reverse_charge: row.code(Col::Rchrg)?,
+                uploaded_by: row.opt_code(Col::Updby)?,
+                counterparty_flag: row.opt_code(Col::Cflag)?,
+                original_period: row.opt_code(Col::Opd)?,
+                invoice_type: row.opt_code(Col::InvTyp)?,
+                items: Vec::new(),
+            },
+        })
+    }
+
+    fn parse_item(row: &Row<'_>) -> Result<NumberedItem, CsvError> {
+        items::read_item(row, &ITEM)
+    }
+
+    fn push(&mut self, item: NumberedItem) {
+        items::push_item(&mut self.invoice.items, item);
+    }
+}
+
+/// Gathers invoices into suppliers by GSTIN in first-seen order; a supplier's `cfs` must agree
+/// on all its invoices.
+pub(crate) fn by_supplier<D, S>(
+    table: Table,
+    grouped: Grouped<D>,
+    errors: &mut Errors,
+    parts: impl Fn(D) -> (Gstin, Option<YesNo>, S::Doc),
+    new: impl Fn(Gstin, Option<YesNo>) -> S,
+) -> Vec<S>
+where
+    S: Supplier,
+{
+    let mut suppliers: Vec<S> = Vec::new();
+    let mut first_line: Vec<u64> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (doc, line) in grouped.docs.into_iter().zip(grouped.lines) {
+        let (ctin, cfs, doc) = parts(doc);
+        let i = *index.entry(ctin).or_insert_with(|| {
+            suppliers.push(new(ctin, cfs.clone()));
+            first_line.push(line);
+            suppliers.len() - 1
+        });
+        let Some(supplier) = suppliers.get_mut(i) else {
+            continue;
+        };
+        if supplier.filing_status() != cfs.as_ref() {
+            let show = |v: Option<&YesNo>| v.map(|v| v.to_string()).unwrap_or_default();
+            let e = CsvError::Conflict {
+                table,
+                line,
+                first_line: first_line.get(i).copied().unwrap_or(0),
+                column: "cfs",
+                first: show(supplier.filing_status()),
+                found: show(cfs.as_ref()),
+                document: format!("ctin {ctin}"),
+            };
+            if errors.push(e) {
+                break;
+            }
+            continue;
+        }
+        supplier.push(doc);
+    }
+    suppliers
+}
+
+/// A supplier of a `ctin`-nested table (`b2b`, `b2ba`, `cdn`, `cdna`).
+pub(crate) trait Supplier {
+    /// The supplier's documents' type.
+    type Doc;
+    /// `cfs`.
+    fn filing_status(&self) -> Option<&YesNo>;
+    /// Adds a document.
+    fn push(&mut self, doc: Self::Doc);
+}
+
+impl Supplier for B2bSupplier {
+    type Doc = B2bInvoice;
+    fn filing_status(&self) -> Option<&YesNo> {
+        self.filing_status.as_ref()
+    }
+    fn push(&mut self, doc: B2bInvoice) {
+        self.invoices.push(doc);
+    }
+}
+
+pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2bSupplier> {
+    let grouped = read_docs::<Doc, R>(input, errors);
+    by_supplier(
+        Table::B2b,
+        grouped,
+        errors,
+        |d| (d.ctin, d.cfs, d.invoice),
+        |ctin, cfs| B2bSupplier {
+            supplier_gstin: ctin,
+            filing_status: cfs,
+            invoices: Vec::new(),
+        },
+    )
+}
+
+pub(crate) fn encode<W: Write>(suppliers: &[B2bSupplier], output: W) -> Result<(), CsvError> {
+    write_table(Table::B2b, COLUMNS, output, |cells, emit| {
+        for s in suppliers {
+            for inv in &s.invoices {
+                cells.clear();
+                cells.show(Col::Ctin, s.supplier_gstin);
+                cells.opt(Col::Cfs, s.filing_status.as_ref());
+                cells.text(Col::Inum, &inv.number);
+                cells.date(Col::Idt, inv.date);
+                cells.show(Col::Val, inv.value);
+                cells.show(Col::Pos, inv.place_of_supply);
+                cells.show(Col::Rchrg, &inv.reverse_charge);
+                cells.opt(Col::Updby, inv.uploaded_by.as_ref());
+                cells.opt(Col::Flag, inv.flag.as_ref());
+                cells.opt(Col::Cflag, inv.counterparty_flag.as_ref());
+                cells.opt(Col::Opd, inv.original_period.as_ref());
+                cells.opt(Col::InvTyp, inv.invoice_type.as_ref());
+                cells.opt_text(Col::Chksum, inv.checksum.as_deref());
+                if inv.items.is_empty() {
+                    emit(cells)?;
+                }
+                for item in &inv.items {
+                    items::write_item(cells, &ITEM, item, true);
+                    emit(cells)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}

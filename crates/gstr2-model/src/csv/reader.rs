@@ -1,0 +1,743 @@
+//! Reading: the header → column map, rows with typed cell accessors, and grouping rows into
+//! documents.
+//!
+//! Rows are decoded from [`csv::ByteRecord`]s: a cell is a trimmed byte slice of the record,
+//! parsed in place; nothing is allocated per cell except the strings the model keeps.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::str::FromStr;
+
+use ::csv::{ByteRecord, ReaderBuilder};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::error::{CellError, CsvError};
+use crate::codes::CodeError;
+use crate::{Gstin, StateCode, Table};
+
+/// Whether a column must be in the header, and when it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A seed column the model needs: must be in the header; always written.
+    Required,
+    /// A seed column: optional in the header; always written.
+    Seed,
+    /// An extension column after the seed's: optional in the header; written only when some row
+    /// has a value in it.
+    Extension,
+    /// A seed column that carries no value (`itms` of `cdn`/`cdna`): optional, ignored on read,
+    /// written empty.
+    Ignored,
+}
+
+/// One column of a table's layout.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Column {
+    /// The code in the header, e.g. `ctin`.
+    pub code: &'static str,
+    /// The name in error messages: the code, or e.g. `txval (item)` for a repeated column.
+    pub label: &'static str,
+    /// Whether it is required, and when it is written.
+    pub kind: Kind,
+}
+
+impl Column {
+    pub(crate) const fn new(code: &'static str, labels: &[&'static str], kind: Kind) -> Column {
+        let label = if let [label] = labels { label } else { code };
+        Column { code, label, kind }
+    }
+}
+
+/// Declares a table's columns: an enum `Col` of slots, and `COLUMNS` in the same order.
+///
+/// `Variant = "code" [Kind]`, or `Variant = "code" as "label" [Kind]` for a repeated code.
+macro_rules! columns {
+    ($( $variant:ident = $code:literal $(as $label:literal)? [$kind:ident] ),+ $(,)?) => {
+        /// The table's columns, in the order they are written.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub(crate) enum Col { $( $variant ),+ }
+
+        impl From<Col> for usize {
+            fn from(c: Col) -> usize {
+                c as usize
+            }
+        }
+
+        pub(crate) const COLUMNS: &[$crate::csv::reader::Column] = &[
+            $( $crate::csv::reader::Column::new(
+                $code, &[$($label)?], $crate::csv::reader::Kind::$kind) ),+
+        ];
+    };
+}
+pub(crate) use columns;
+
+/// Where each column of the layout sits in the file's rows.
+struct Header {
+    /// Slot of the layout → field index in the record.
+    fields: Vec<Option<usize>>,
+    /// Field indexes of header cells with no name: their cells must be empty.
+    unnamed: Vec<usize>,
+    /// Fields in the header row.
+    width: usize,
+}
+
+/// Levenshtein distance, for suggesting a column or file name.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.last().copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// The closest of `names` to `input`, if it is within two edits.
+pub(crate) fn suggest<'a>(
+    input: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let input = input.to_ascii_lowercase();
+    names
+        .into_iter()
+        .map(|n| (distance(&input, n), n))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+fn resolve(
+    table: Table,
+    columns: &'static [Column],
+    record: &ByteRecord,
+    line: u64,
+) -> Result<Header, CsvError> {
+    let mut fields = vec![None; columns.len()];
+    let mut unnamed = Vec::new();
+    for (i, cell) in record.iter().enumerate() {
+        let mut cell = trim(cell);
+        if i == 0 {
+            cell = trim(cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell));
+        }
+        if cell.is_empty() {
+            unnamed.push(i);
+            continue;
+        }
+        let name = String::from_utf8_lossy(cell);
+        let mut known = None;
+        let mut free = None;
+        for (slot, col) in columns.iter().enumerate() {
+            if col.code.eq_ignore_ascii_case(&name) {
+                known = Some(col.code);
+                if fields.get(slot).is_some_and(Option::is_none) {
+                    free = Some(slot);
+                    break;
+                }
+            }
+        }
+        match (free, known) {
+            (Some(slot), _) => {
+                if let Some(f) = fields.get_mut(slot) {
+                    *f = Some(i);
+                }
+            }
+            (None, Some(code)) => {
+                return Err(CsvError::DuplicateColumn {
+                    table,
+                    line,
+                    column: code,
+                })
+            }
+            (None, None) => {
+                return Err(CsvError::UnknownColumn {
+                    table,
+                    line,
+                    suggestion: suggest(&name, columns.iter().map(|c| c.code)),
+                    column: name.into_owned(),
+                })
+            }
+        }
+    }
+    for (slot, col) in columns.iter().enumerate() {
+        if col.kind == Kind::Required && fields.get(slot).is_some_and(Option::is_none) {
+            return Err(CsvError::MissingColumn {
+                table,
+                line,
+                column: col.label,
+            });
+        }
+    }
+    Ok(Header {
+        fields,
+        unnamed,
+        width: record.len(),
+    })
+}
+
+/// The data rows of one table's CSV, after its header.
+pub(crate) struct Rows<R> {
+    reader: ::csv::Reader<R>,
+    record: ByteRecord,
+    table: Table,
+    columns: &'static [Column],
+    header: Header,
+    count: u64,
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads the header; `None` for an input with no header at all (an empty table).
+    pub(crate) fn open(
+        table: Table,
+        columns: &'static [Column],
+        input: R,
+    ) -> Result<Option<Rows<R>>, CsvError> {
+        let mut reader = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = ByteRecord::new();
+        let found = reader
+            .read_byte_record(&mut record)
+            .map_err(|source| CsvError::Csv {
+                table,
+                line: Some(1),
+                source,
+            })?;
+        if !found {
+            return Ok(None);
+        }
+        let line = record.position().map_or(1, |p| p.line());
+        let header = resolve(table, columns, &record, line)?;
+        Ok(Some(Rows {
+            reader,
+            record,
+            table,
+            columns,
+            header,
+            count: 0,
+        }))
+    }
+
+    /// Advances to the next row that is not blank; `false` at the end. An error here is fatal
+    /// for the file.
+    pub(crate) fn advance(&mut self) -> Result<bool, CsvError> {
+        loop {
+            let found = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|source| CsvError::Csv {
+                    table: self.table,
+                    line: source.position().map(|p| p.line()),
+                    source,
+                })?;
+            if !found {
+                return Ok(false);
+            }
+            self.count += 1;
+            if self.record.iter().any(|c| !trim(c).is_empty()) {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// The current row, checked against the header's width.
+    pub(crate) fn row(&self) -> Result<Row<'_>, CsvError> {
+        let line = self.record.position().map_or(0, |p| p.line());
+        let width = self.record.len();
+        let extra_filled = self
+            .record
+            .iter()
+            .skip(self.header.width)
+            .any(|c| !trim(c).is_empty());
+        let unnamed_filled = self
+            .header
+            .unnamed
+            .iter()
+            .any(|&i| self.record.get(i).is_some_and(|c| !trim(c).is_empty()));
+        if width < self.header.width || extra_filled || unnamed_filled {
+            return Err(CsvError::RowLength {
+                table: self.table,
+                line,
+                record: self.count,
+                found: width,
+                expected: self.header.width,
+            });
+        }
+        Ok(Row {
+            record: &self.record,
+            fields: &self.header.fields,
+            columns: self.columns,
+            table: self.table,
+            line,
+            number: self.count,
+        })
+    }
+}
+
+/// One data row, with typed accessors for its cells. A column absent from the header reads as
+/// an empty cell.
+pub(crate) struct Row<'a> {
+    record: &'a ByteRecord,
+    fields: &'a [Option<usize>],
+    columns: &'static [Column],
+    table: Table,
+    /// 1-based line of the file where the row starts.
+    pub line: u64,
+    /// 1-based number of the row among the data rows.
+    pub number: u64,
+}
+
+impl<'a> Row<'a> {
+    /// The cell of a column, trimmed; empty if the column is absent.
+    pub(crate) fn raw(&self, c: impl Into<usize>) -> &'a [u8] {
+        let slot = c.into();
+        self.fields
+            .get(slot)
+            .copied()
+            .flatten()
+            .and_then(|i| self.record.get(i))
+            .map_or(&[][..], trim)
+    }
+
+    /// The label of a column, for messages.
+    pub(crate) fn label(&self, c: impl Into<usize>) -> &'static str {
+        self.columns.get(c.into()).map_or("?", |col| col.label)
+    }
+
+    /// An error about the cell of a column.
+    pub(crate) fn error(&self, c: impl Into<usize> + Copy, source: CellError) -> CsvError {
+        CsvError::Cell {
+            table: self.table,
+            line: self.line,
+            record: self.number,
+            column: self.label(c),
+            source,
+        }
+    }
+
+    /// The cell as text; `None` when empty.
+    pub(crate) fn text(&self, c: impl Into<usize> + Copy) -> Result<Option<&'a str>, CsvError> {
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        std::str::from_utf8(raw).map(Some).map_err(|_| {
+            self.error(
+                c,
+                CellError::Utf8 {
+                    input: String::from_utf8_lossy(raw).into_owned(),
+                },
+            )
+        })
+    }
+
+    /// The cell as text; an error when empty.
+    pub(crate) fn required(&self, c: impl Into<usize> + Copy) -> Result<&'a str, CsvError> {
+        self.text(c)?.ok_or_else(|| self.error(c, CellError::Empty))
+    }
+
+    /// Parses the cell when it is not empty.
+    pub(crate) fn parse_with<T, E: Into<CellError>>(
+        &self,
+        c: impl Into<usize> + Copy,
+        f: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, CsvError> {
+        match self.text(c)? {
+            None => Ok(None),
+            Some(s) => f(s).map(Some).map_err(|e| self.error(c, e.into())),
+        }
+    }
+
+    /// Parses the cell; an error when empty.
+    pub(crate) fn require_with<T, E: Into<CellError>>(
+        &self,
+        c: impl Into<usize> + Copy,
+        f: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, CsvError> {
+        self.parse_with(c, f)?
+            .ok_or_else(|| self.error(c, CellError::Empty))
+    }
+
+    /// A string the model keeps.
+    pub(crate) fn string(&self, c: impl Into<usize> + Copy) -> Result<String, CsvError> {
+        self.required(c).map(str::to_owned)
+    }
+
+    /// An optional string the model keeps.
+    pub(crate) fn opt_string(&self, c: impl Into<usize> + Copy) -> Result<Option<String>, CsvError> {
+        Ok(self.text(c)?.map(str::to_owned))
+    }
+
+    /// A decimal amount or rate.
+    pub(crate) fn decimal(&self, c: impl Into<usize> + Copy) -> Result<Decimal, CsvError> {
+        self.require_with(c, parse_decimal)
+    }
+
+    /// An optional decimal amount or rate.
+    pub(crate) fn opt_decimal(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<Decimal>, CsvError> {
+        self.parse_with(c, parse_decimal)
+    }
+
+    /// A `DD-MM-YYYY` date.
+    pub(crate) fn date(&self, c: impl Into<usize> + Copy) -> Result<NaiveDate, CsvError> {
+        self.require_with(c, crate::date::parse)
+    }
+
+    /// An optional `DD-MM-YYYY` date.
+    pub(crate) fn opt_date(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<NaiveDate>, CsvError> {
+        self.parse_with(c, crate::date::parse)
+    }
+
+    /// A GSTIN.
+    pub(crate) fn gstin(&self, c: impl Into<usize> + Copy) -> Result<Gstin, CsvError> {
+        self.require_with(c, Gstin::parse)
+    }
+
+    /// An optional GSTIN.
+    pub(crate) fn opt_gstin(&self, c: impl Into<usize> + Copy) -> Result<Option<Gstin>, CsvError> {
+        self.parse_with(c, Gstin::parse)
+    }
+
+    /// A state code.
+    pub(crate) fn state(&self, c: impl Into<usize> + Copy) -> Result<StateCode, CsvError> {
+        self.require_with(c, StateCode::from_str)
+    }
+
+    /// An optional state code.
+    pub(crate) fn opt_state(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<StateCode>, CsvError> {
+        self.parse_with(c, StateCode::from_str)
+    }
+
+    /// A code of a list.
+    pub(crate) fn code<T: FromStr<Err = CodeError>>(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<T, CsvError> {
+        self.require_with(c, T::from_str)
+    }
+
+    /// An optional code of a list.
+    pub(crate) fn opt_code<T: FromStr<Err = CodeError>>(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<T>, CsvError> {
+        self.parse_with(c, T::from_str)
+    }
+
+    /// An item number: a whole number from 1.
+    pub(crate) fn opt_item_number(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<u32>, CsvError> {
+        self.parse_with(c, |s| {
+            s.parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0 && s.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| CellError::ItemNumber {
+                    input: s.to_owned(),
+                })
+        })
+    }
+
+    /// Whether every listed column is empty in this row.
+    pub(crate) fn all_empty(&self, slots: &[usize]) -> bool {
+        slots.iter().all(|&s| self.raw(s).is_empty())
+    }
+}
+
+/// Parses a plain decimal as [`crate::amount::parse`] does, with a fast path for the common
+/// short forms (`1000.50`): the digits are gathered into an integer, no string is built.
+pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, crate::amount::AmountError> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    // 18 digits always fit an i64; longer or unusual inputs take the general path.
+    if digits.is_empty() || digits.len() > 18 {
+        return crate::amount::parse(s);
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: Option<u32> = None;
+    let mut count = 0u32;
+    for &d in digits {
+        match d {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(d - b'0');
+                count += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return crate::amount::parse(s),
+        }
+    }
+    if count == 0 || (negative && mantissa == 0) {
+        return crate::amount::parse(s);
+    }
+    Ok(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale.unwrap_or(0),
+    ))
+}
+
+/// The errors found while reading, capped; reading stops once the cap is reached.
+pub(crate) struct Errors {
+    pub list: Vec<CsvError>,
+    pub cap: usize,
+}
+
+impl Errors {
+    pub(crate) fn new(cap: usize) -> Self {
+        Errors {
+            list: Vec::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Records an error; `true` when the cap is reached and reading must stop.
+    pub(crate) fn push(&mut self, e: CsvError) -> bool {
+        if self.list.len() < self.cap {
+            self.list.push(e);
+        }
+        self.is_full()
+    }
+
+    pub(crate) fn is_full(&self) -> bool {
+        self.list.len() >= self.cap
+    }
+}
+
+/// A document of a table whose rows are one per item, the document's fields repeated.
+pub(crate) trait Document: Sized {
+    /// What one row adds to the document.
+    type Item;
+    /// The table.
+    const TABLE: Table;
+    /// The table's columns.
+    const COLUMNS: &'static [Column];
+    /// The document's columns, repeated on each of its rows; the key's columns first.
+    const DOC: &'static [usize];
+    /// How many of [`Document::DOC`]'s first columns form the key that tells documents apart.
+    const KEY: usize;
+    /// The item's columns: a row with all of them empty adds no item.
+    const ITEM: &'static [usize];
+    /// Reads the document's fields from its first row, with no items.
+    fn parse(row: &Row<'_>) -> Result<Self, CsvError>;
+    /// Reads the item of a row.
+    fn parse_item(row: &Row<'_>) -> Result<Self::Item, CsvError>;
+    /// Adds an item.
+    fn push(&mut self, item: Self::Item);
+}
+
+/// Documents read from a file, in first-seen order, with the line of each one's first row.
+pub(crate) struct Grouped<D> {
+    pub docs: Vec<D>,
+    pub lines: Vec<u64>,
+}
+
+/// The raw document cells of every document, to tell a repeated row from a conflicting one.
+struct RawDocs {
+    bytes: Vec<u8>,
+    /// End offset in `bytes` of each cell, `DOC.len()` per document.
+    ends: Vec<usize>,
+    width: usize,
+}
+
+impl RawDocs {
+    fn cell(&self, doc: usize, j: usize) -> &[u8] {
+        let at = doc * self.width + j;
+        let start = if at == 0 {
+            0
+        } else {
+            self.ends.get(at - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(at).copied().unwrap_or(start);
+        self.bytes.get(start..end).unwrap_or(&[])
+    }
+
+    fn push(&mut self, row: &Row<'_>, cols: &[usize]) {
+        for &c in cols {
+            self.bytes.extend_from_slice(row.raw(c));
+            self.ends.push(self.bytes.len());
+        }
+    }
+
+    /// The first document column whose cell differs from the document's first row.
+    fn difference(&self, doc: usize, row: &Row<'_>, cols: &[usize]) -> Option<usize> {
+        cols.iter()
+            .enumerate()
+            .find(|(j, &c)| self.cell(doc, *j) != row.raw(c))
+            .map(|(j, _)| j)
+    }
+}
+
+/// Reads the rows of a table and groups them into documents by key, keeping the order in which
+/// documents first appear. The rows of a document need not be adjacent; every row of a document
+/// must repeat its fields identically (after trimming), or the row is a [`CsvError::Conflict`].
+pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
+    let mut out = Grouped {
+        docs: Vec::new(),
+        lines: Vec::new(),
+    };
+    let mut rows = match Rows::open(D::TABLE, D::COLUMNS, input) {
+        Ok(Some(rows)) => rows,
+        Ok(None) => return out,
+        Err(e) => {
+            errors.push(e);
+            return out;
+        }
+    };
+    let mut raws = RawDocs {
+        bytes: Vec::new(),
+        ends: Vec::new(),
+        width: D::DOC.len(),
+    };
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut key = Vec::new();
+    let mut last: Option<usize> = None;
+    loop {
+        match rows.advance() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                errors.push(e);
+                break;
+            }
+        }
+        let result = rows.row().and_then(|row| {
+            let item = if row.all_empty(D::ITEM) {
+                None
+            } else {
+                Some(D::parse_item(&row)?)
+            };
+            let doc = match last.filter(|&i| raws.difference(i, &row, D::DOC).is_none()) {
+                Some(i) => i,
+                None => {
+                    key.clear();
+                    for &c in D::DOC.iter().take(D::KEY) {
+                        let cell = row.raw(c);
+                        key.extend_from_slice(&(cell.len() as u64).to_le_bytes());
+                        key.extend_from_slice(cell);
+                    }
+                    match index.get(&key) {
+                        Some(&i) => {
+                            if let Some(j) = raws.difference(i, &row, D::DOC) {
+                                return Err(conflict::<D>(&raws, i, j, &row, &out.lines));
+                            }
+                            i
+                        }
+                        None => {
+                            let doc = D::parse(&row)?;
+                            let i = out.docs.len();
+                            out.docs.push(doc);
+                            out.lines.push(row.line);
+                            raws.push(&row, D::DOC);
+                            index.insert(key.clone(), i);
+                            i
+                        }
+                    }
+                }
+            };
+            if let (Some(item), Some(d)) = (item, out.docs.get_mut(doc)) {
+                d.push(item);
+            }
+            last = Some(doc);
+            Ok(())
+        });
+        if let Err(e) = result {
+            if errors.push(e) {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn conflict<D: Document>(
+    raws: &RawDocs,
+    doc: usize,
+    j: usize,
+    row: &Row<'_>,
+    lines: &[u64],
+) -> CsvError {
+    let col = D::DOC.get(j).copied().unwrap_or(0);
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let document = D::DOC
+        .iter()
+        .take(D::KEY)
+        .map(|&c| format!("{} {}", row.label(c), lossy(row.raw(c))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    CsvError::Conflict {
+        table: D::TABLE,
+        line: row.line,
+        first_line: lines.get(doc).copied().unwrap_or(0),
+        column: row.label(col),
+        first: lossy(raws.cell(doc, j)),
+        found: lossy(row.raw(col)),
+        document,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_decimals_match_the_general_parser() {
+        for s in [
+            "0",
+            "1000.50",
+            "-12",
+            "+7.25",
+            ".5",
+            "5.",
+            "0.00",
+            "123456789012345678",
+            "1234567890123456789.5",
+            "-0",
+            "-0.00",
+            "1.2.3",
+            "",
+            "-",
+            ".",
+            "1e5",
+            "1,0",
+        ] {
+            let fast = parse_decimal(s).map(|d| d.to_string());
+            let general = crate::amount::parse(s).map(|d| d.to_string());
+            assert_eq!(fast, general, "{s}");
+        }
+    }
+
+    #[test]
+    fn suggestions_are_close_names() {
+        assert_eq!(suggest("ctim", ["ctin", "cfs", "inum"]), Some("ctin"));
+        assert_eq!(suggest("IDT", ["ctin", "idt"]), Some("idt"));
+        assert_eq!(suggest("something", ["ctin", "idt"]), None);
+    }
+}
