@@ -1,0 +1,215 @@
+//! GSTN's error codes (§5), typed, with GSTN's message text and what a client can do about each.
+//!
+//! Messages are those published by GSTN-facing services (sandbox.co.in's list of GSTN codes and
+//! the protocol notes); GSTN sometimes words them differently per return, so the message that
+//! travels in an error body is kept next to the code in [`crate::GstnError`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a client can do about an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The session is gone (invalid or expired token): refresh or log in again with an OTP.
+    Session,
+    /// A fault on GSTN's side: the same request may succeed later.
+    Retryable,
+    /// The work is queued (large file `RTN_24`): ask again after the estimate.
+    Queued,
+    /// Wrong credentials (user, client id/secret, app key, OTP): fix them, do not repeat as is.
+    Credentials,
+    /// The request or its data is wrong: fix it.
+    Request,
+    /// The return's state forbids it (already submitted or filed).
+    State,
+    /// A record-level validation error inside RETSTATUS's `error_report`.
+    Record,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $class:ident, $message:literal;)*) => {
+        /// A GSTN `error_cd`. Codes this crate does not list are kept in [`ErrorCode::Other`].
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* #[doc = concat!("`", $code, "`: ", $message, ".")] $variant,)*
+            /// Any other code, as received.
+            Other(String),
+        }
+
+        impl ErrorCode {
+            /// Every listed code, in declaration order.
+            pub const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The wire code (`AUTH4034`).
+            pub fn code(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Other(code) => code,
+                }
+            }
+
+            /// GSTN's message for the code; for [`ErrorCode::Other`], a generic one.
+            pub fn message(&self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $message,)*
+                    ErrorCode::Other(_) => "Unknown error",
+                }
+            }
+
+            /// What a client can do about it; [`ErrorClass::Request`] for unknown codes.
+            pub fn class(&self) -> ErrorClass {
+                match self {
+                    $(ErrorCode::$variant => ErrorClass::$class,)*
+                    ErrorCode::Other(_) => ErrorClass::Request,
+                }
+            }
+
+            /// Reads a wire code; unknown codes give [`ErrorCode::Other`].
+            pub fn parse(code: &str) -> ErrorCode {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    other => ErrorCode::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Auth113 = "AUTH113", Request, "Invalid Return Period";
+    Auth117 = "AUTH117", State, "Return is already filed for the current period";
+    Auth141 = "AUTH141", Request, "Mandatory Parameters - GSTIN or Return Period missing";
+    Auth151 = "AUTH151", Credentials, "You are not authorized to access this return for this return period";
+    Auth403 = "AUTH403", Credentials, "Maximum session allowed for user with this GSP account exceeded.";
+    Auth4032 = "AUTH4032", Credentials, "Invalid USER";
+    Auth4033 = "AUTH4033", Session, "Invalid Session";
+    Auth4034 = "AUTH4034", Credentials, "Invalid OTP";
+    Auth4035 = "AUTH4035", Request, "Invalid Request Action";
+    Auth4036 = "AUTH4036", Credentials, "Invalid App Key";
+    Auth4037 = "AUTH4037", Credentials, "API Access Denied";
+    Auth4038 = "AUTH4038", Session, "Session Expired";
+    Auth4039 = "AUTH4039", Request, "Invalid Data Object";
+    Auth4040 = "AUTH4040", Request, "Malformed Request";
+    Auth4041 = "AUTH4041", Request, "Invalid State Code";
+    Tec4001 = "TEC4001", Retryable, "Technical Error";
+    Tec4002 = "TEC4002", Request, "Invalid Data Format";
+    Tec4003 = "TEC4003", Credentials, "Invalid AppKey";
+    Sweb9002 = "SWEB9002", Credentials, "Invalid User ID or Password";
+    Sweb9033 = "SWEB9033", Credentials, "Your Password has expired";
+    Sweb9035 = "SWEB9035", Credentials, "Account is Locked";
+    Gen5001 = "GEN5001", Request, "Missing Mandatory Params";
+    Gen5007 = "GEN5007", Request, "Malformed Request";
+    Aut4031 = "AUT4031", Credentials, "Client Id is null";
+    Aut4032 = "AUT4032", Credentials, "Client Secret is null";
+    Aut4033 = "AUT4033", Credentials, "Invalid Client Id";
+    Aut4034 = "AUT4034", Credentials, "Invalid Client Secret";
+    Ret11400 = "RET11400", Request, "Header Value Missing";
+    Ret11401 = "RET11401", Credentials, "API Authentication Failed";
+    Ret11402 = "RET11402", Credentials, "Unauthorized User";
+    Ret11403 = "RET11403", Request, "Invalid API Request";
+    Ret11404 = "RET11404", Request, "State Code is not valid";
+    Ret11405 = "RET11405", Request, "Invalid API Request Parameters";
+    Ret11406 = "RET11406", Request, "Malformed API Request";
+    Ret11407 = "RET11407", Session, "AuthToken is invalid";
+    Ret11408 = "RET11408", Request, "Invalid Transaction ID";
+    Ret11409 = "RET11409", Credentials, "Username is not Valid";
+    Ret11410 = "RET11410", Request, "Invalid GSTIN";
+    Ret11420 = "RET11420", Request, "An invalid API Header value";
+    Ret12501 = "RET12501", Retryable, "System Failure";
+    Ret12502 = "RET12502", Retryable, "System Failure";
+    Ret12503 = "RET12503", Retryable, "System Failure";
+    Ret12504 = "RET12504", Retryable, "System Failure";
+    Ret12505 = "RET12505", Request, "Corrupted API Payload Data";
+    Ret12521 = "RET12521", State, "Return is already submitted for the current period";
+    Ret191106 = "RET191106", Record, "Error in JSON structure";
+    Ret191114 = "RET191114", Record, "Invalid place of supply or date";
+    Ret191175 = "RET191175", Record, "Rate is not in the list of valid rates";
+    Rtn24 = "RTN_24", Queued, "File generation is in progress, please try after some time";
+    Otp0001 = "OTP0001", Request, "GSTIN is null";
+    Otp0002 = "OTP0002", Request, "Url parameter and header GSTIN is not matching";
+    Otp0003 = "OTP0003", Request, "Pan number is null";
+    Otp0004 = "OTP0004", Request, "formType is null";
+    Otp0005 = "OTP0005", Request, "Invalid GSTIN";
+    Otp0006 = "OTP0006", Credentials, "Pan Number does not match with authorized signatory pan number";
+    Otp0007 = "OTP0007", Retryable, "OTP generation failed as the OTP server is down";
+    Otp0008 = "OTP0008", Request, "Auth Token is null";
+    Otp0009 = "OTP0009", Request, "User Name is null";
+    Otp0010 = "OTP0010", Credentials, "User does not have authorized signatory for Given Pan number and GSTIN";
+    Otp0011 = "OTP0011", Session, "User session is null for provided auth-token and user name";
+}
+
+impl ErrorCode {
+    /// The session is gone: refresh the token or log in again with an OTP
+    /// (`AUTH4033`, `AUTH4038`, `RET11407`, `OTP0011`).
+    pub fn is_session_error(&self) -> bool {
+        self.class() == ErrorClass::Session
+    }
+
+    /// The same request may succeed later without change (system failures, `TEC4001`, and the
+    /// queued `RTN_24`).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.class(), ErrorClass::Retryable | ErrorClass::Queued)
+    }
+
+    /// A large file is still being prepared (`RTN_24`).
+    pub fn is_queued(&self) -> bool {
+        self.class() == ErrorClass::Queued
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for ErrorCode {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ErrorCode::parse(s))
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(ErrorCode::parse(&String::deserialize(d)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in ErrorCode::KNOWN {
+            assert!(seen.insert(code.code()), "duplicate {}", code.code());
+            assert_eq!(&ErrorCode::parse(code.code()), code);
+            assert!(!code.message().is_empty());
+        }
+        assert_eq!(ErrorCode::parse("XYZ1"), ErrorCode::Other("XYZ1".into()));
+    }
+
+    #[test]
+    fn classes_drive_the_helpers() {
+        assert!(ErrorCode::Auth4038.is_session_error());
+        assert!(ErrorCode::Ret11407.is_session_error());
+        assert!(ErrorCode::Auth4033.is_session_error());
+        assert!(!ErrorCode::Auth4034.is_session_error());
+        assert!(ErrorCode::Ret12501.is_retryable());
+        assert!(ErrorCode::Rtn24.is_retryable() && ErrorCode::Rtn24.is_queued());
+        assert!(!ErrorCode::Ret12505.is_retryable());
+        assert!(!ErrorCode::Other("X".into()).is_retryable());
+    }
+}

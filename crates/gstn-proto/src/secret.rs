@@ -1,0 +1,289 @@
+//! Secrets held in zeroizing types: the app key, the session key (`EK`), a response key
+//! (`REK`), a large-file key (`ek`), the auth token and the OTP.
+//!
+//! None of them implements `Display` or `Serialize`. `Debug` prints only the type's name with
+//! `***` (`AppKey(***)`). Reading the secret is explicit: `expose_secret()`. Memory is wiped on
+//! drop.
+
+use std::fmt;
+
+use base64::Engine as _;
+use rand::RngCore as _;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{CryptoError, SecretError};
+
+/// The length in bytes of every AES-256 key in the protocol.
+pub const KEY_LEN: usize = 32;
+
+macro_rules! aes_key {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
+        pub struct $name([u8; KEY_LEN]);
+
+        impl $name {
+            /// Makes a fresh random key from the operating system's generator.
+            pub fn generate() -> Self {
+                let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+                rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+                Self(*bytes)
+            }
+
+            /// Wraps 32 key bytes.
+            pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
+                Self(bytes)
+            }
+
+            /// Wraps a slice that must be exactly 32 bytes long.
+            pub fn try_from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
+                let array: [u8; KEY_LEN] =
+                    bytes.try_into().map_err(|_| CryptoError::KeyLength {
+                        field: $field,
+                        len: bytes.len(),
+                    })?;
+                Ok(Self(array))
+            }
+
+            /// The key bytes. Keep them out of logs and messages.
+            pub fn expose_secret(&self) -> &[u8; KEY_LEN] {
+                &self.0
+            }
+
+            /// Constant-time comparison of two keys.
+            pub fn ct_eq(&self, other: &Self) -> bool {
+                ct_eq(&self.0, &other.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+    };
+}
+
+aes_key!(
+    /// The app key: 32 random bytes the client makes per session (§2). Sent to GSTN wrapped in
+    /// RSA (OTPREQUEST, AUTHTOKEN, LOGOUT) or under the session key (REFRESHTOKEN); the key of
+    /// the OTP and of `sek`.
+    AppKey,
+    "app_key"
+);
+
+aes_key!(
+    /// The session key `EK`: `sek` decrypted with the app key (§2). Encrypts request `data`,
+    /// keys request `hmac`, and wraps each response's `rek`.
+    SessionKey,
+    "sek"
+);
+
+aes_key!(
+    /// A response key `REK`: the server picks one per response; it encrypts `data` and keys the
+    /// response `hmac` (§2).
+    ResponseKey,
+    "rek"
+);
+
+aes_key!(
+    /// A large-file key: `ek` of `FILEDET`, Base64 on the wire, the AES key of each downloaded
+    /// file's content (§3).
+    FileKey,
+    "ek"
+);
+
+impl FileKey {
+    /// Reads `ek` as GSTN sends it: standard Base64 of 32 bytes.
+    pub fn from_base64(ek: &str) -> Result<Self, CryptoError> {
+        let bytes = Zeroizing::new(crate::crypto::b64_decode("ek", ek)?);
+        Self::try_from_slice(&bytes)
+    }
+
+    /// Writes the key as `ek`: standard Base64. The result is the secret itself.
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+}
+
+/// The auth token GSTN answers to AUTHTOKEN and REFRESHTOKEN (`auth_token`), sent back in the
+/// `auth-token` header of every returns call.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct AuthToken(String);
+
+impl AuthToken {
+    /// Wraps a token. It must be non-empty visible ASCII (it travels in an HTTP header).
+    pub fn new(token: impl Into<String>) -> Result<Self, SecretError> {
+        let token = Zeroizing::new(token.into());
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(SecretError::AuthToken);
+        }
+        Ok(Self(token.as_str().to_owned()))
+    }
+
+    /// Makes a fresh random token (32 hex characters), as the sandbox hands out.
+    pub fn generate() -> Self {
+        let mut bytes = Zeroizing::new([0u8; 16]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        Self(hex::encode(*bytes))
+    }
+
+    /// The token text. Keep it out of logs, URLs and messages.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time comparison of two tokens.
+    pub fn ct_eq(&self, other: &Self) -> bool {
+        ct_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthToken(***)")
+    }
+}
+
+/// A one-time password: the login OTP of AUTHTOKEN or the EVC OTP of RETFILE. Four to ten ASCII
+/// digits (GSTN sends six).
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Otp(String);
+
+impl Otp {
+    /// Wraps an OTP: 4 to 10 ASCII digits.
+    pub fn new(otp: impl Into<String>) -> Result<Self, SecretError> {
+        let otp = Zeroizing::new(otp.into());
+        if !(4..=10).contains(&otp.len()) || !otp.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(SecretError::Otp);
+        }
+        Ok(Self(otp.as_str().to_owned()))
+    }
+
+    /// The digits. Keep them out of logs, URLs and messages.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time comparison of two OTPs.
+    pub fn ct_eq(&self, other: &Self) -> bool {
+        ct_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for Otp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Otp(***)")
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Serde helpers for the one place a secret goes on the wire in clear: `auth_token` in the
+/// REFRESHTOKEN and LOGOUT bodies and in the AUTHTOKEN answer. Used through `#[serde(with)]`.
+pub(crate) mod auth_token_serde {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    use super::AuthToken;
+
+    pub(crate) fn serialize<S: Serializer>(token: &AuthToken, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(token.expose_secret())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AuthToken, D::Error> {
+        let text = zeroize::Zeroizing::new(String::deserialize(d)?);
+        AuthToken::new(text.as_str()).map_err(serde::de::Error::custom)
+    }
+
+    pub(crate) mod option {
+        use serde::{Deserialize as _, Deserializer, Serializer};
+
+        use super::super::AuthToken;
+
+        pub(crate) fn serialize<S: Serializer>(
+            token: &Option<AuthToken>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match token {
+                Some(token) => s.serialize_str(token.expose_secret()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<AuthToken>, D::Error> {
+            let text = Option::<String>::deserialize(d)?.map(zeroize::Zeroizing::new);
+            text.map(|t| AuthToken::new(t.as_str()).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_every_secret() {
+        let app = AppKey::from_bytes([0x41; 32]);
+        assert_eq!(format!("{app:?}"), "AppKey(***)");
+        assert_eq!(format!("{:?}", SessionKey::generate()), "SessionKey(***)");
+        assert_eq!(format!("{:?}", ResponseKey::generate()), "ResponseKey(***)");
+        assert_eq!(format!("{:?}", FileKey::generate()), "FileKey(***)");
+        let token = AuthToken::new("tok-secret-123").unwrap();
+        assert_eq!(format!("{token:?}"), "AuthToken(***)");
+        let otp = Otp::new("575757").unwrap();
+        assert_eq!(format!("{otp:?}"), "Otp(***)");
+        assert!(!format!("{app:#?}").contains("41"));
+    }
+
+    #[test]
+    fn generated_keys_differ() {
+        assert!(!AppKey::generate().ct_eq(&AppKey::generate()));
+        assert_ne!(AuthToken::generate(), AuthToken::generate());
+        assert_eq!(AuthToken::generate().expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn key_from_slice_checks_length() {
+        assert!(AppKey::try_from_slice(&[0; 31]).is_err());
+        assert!(AppKey::try_from_slice(&[0; 33]).is_err());
+        assert!(AppKey::try_from_slice(&[7; 32])
+            .unwrap()
+            .ct_eq(&AppKey::from_bytes([7; 32])));
+    }
+
+    #[test]
+    fn otp_and_token_are_validated() {
+        assert!(Otp::new("575757").is_ok());
+        assert!(Otp::new("57a757").is_err());
+        assert!(Otp::new("123").is_err());
+        assert!(Otp::new("").is_err());
+        assert!(AuthToken::new("").is_err());
+        assert!(AuthToken::new("a b").is_err());
+        assert!(AuthToken::new("a\nb").is_err());
+    }
+
+    #[test]
+    fn file_key_base64_round_trip() {
+        let key = FileKey::from_bytes([9; 32]);
+        let back = FileKey::from_base64(&key.to_base64()).unwrap();
+        assert!(key.ct_eq(&back));
+        assert!(FileKey::from_base64("AAAA").is_err());
+        assert!(FileKey::from_base64("not base64!").is_err());
+    }
+
+    #[test]
+    fn ct_eq_compares() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+    }
+}
