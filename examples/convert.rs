@@ -83,10 +83,10 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::JsonToCsv { payload, out } => {
-            let bytes = std::fs::read(&payload)
-                .map_err(|e| format!("{}: {e}", payload.display()))?;
-            let payload: Gstr2Payload = json::from_slice(&bytes)
-                .map_err(|e| format!("{}: {e}", payload.display()))?;
+            let bytes =
+                std::fs::read(&payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+            let payload: Gstr2Payload =
+                json::from_slice(&bytes).map_err(|e| format!("{}: {e}", payload.display()))?;
             csv::write_dir(&payload, &out).map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {} documents to {}",

@@ -68,7 +68,7 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> ItcReversal {
             if out.get(rule).is_some() {
                 return Err(CsvError::Duplicate {
                     table: Table::Itc,
-                    line: row.line,
+                    line: row.line(),
                     first_line: lines.get(at).copied().unwrap_or(0),
                     column: "rule",
                     key: rule.to_string(),
@@ -76,7 +76,7 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> ItcReversal {
             }
             out.set(rule, amounts);
             if let Some(l) = lines.get_mut(at) {
-                *l = row.line;
+                *l = row.line();
             }
             Ok(())
         });

@@ -30,7 +30,7 @@ use super::error::{CellError, CsvError};
 use super::reader::Row;
 use super::writer::Cells;
 use crate::codes::{Eligibility, GoodsOrServices};
-use crate::item::{ImportItem, Item, ItemDetail, Itc};
+use crate::item::{ImportItem, Itc, Item, ItemDetail};
 
 /// A slot no table has: reads as empty, writes nowhere.
 pub(crate) const ABSENT: usize = usize::MAX;
@@ -83,9 +83,27 @@ impl ItemCols {
             Rate::PerHead { irt, crt, srt } => (ABSENT, irt, crt, srt),
         };
         [
-            self.num, rt, irt, crt, srt, self.txval, self.iamt, self.camt, self.samt, self.csamt,
-            self.csrt, self.ty, self.hsn_sc, self.elg, self.tx_i, self.tx_c, self.tx_s,
-            self.tx_cs, self.tc_i, self.tc_c, self.tc_s,
+            self.num,
+            rt,
+            irt,
+            crt,
+            srt,
+            self.txval,
+            self.iamt,
+            self.camt,
+            self.samt,
+            self.csamt,
+            self.csrt,
+            self.ty,
+            self.hsn_sc,
+            self.elg,
+            self.tx_i,
+            self.tx_c,
+            self.tx_s,
+            self.tx_cs,
+            self.tc_i,
+            self.tc_c,
+            self.tc_s,
         ]
     }
 }
@@ -215,8 +233,7 @@ pub(crate) fn write_rate(cells: &mut Cells, rate: Rate, detail: &ItemDetail) {
     match rate {
         Rate::Total(rt) => cells.show(rt, detail.rate),
         Rate::PerHead { irt, crt, srt } => {
-            let inter =
-                detail.igst.is_some() || (detail.cgst.is_none() && detail.sgst.is_none());
+            let inter = detail.igst.is_some() || (detail.cgst.is_none() && detail.sgst.is_none());
             if inter {
                 cells.show(irt, detail.rate);
             } else {
@@ -289,8 +306,8 @@ impl ImportCols {
     /// Every slot of the item.
     pub(crate) const fn slots(&self) -> [usize; 12] {
         [
-            self.num, self.rate, self.txval, self.iamt, self.csamt, self.csrt, self.elg,
-            self.tx_i, self.tx_cs, self.tc_i, self.tc_cs, self.hsn,
+            self.num, self.rate, self.txval, self.iamt, self.csamt, self.csrt, self.elg, self.tx_i,
+            self.tx_cs, self.tc_i, self.tc_cs, self.hsn,
         ]
     }
 }
@@ -299,7 +316,10 @@ impl ImportCols {
 pub(crate) type NumberedImportItem = (Option<u32>, ImportItem);
 
 /// Adds an import item, numbering it by position when the row gave no number.
-pub(crate) fn push_import_item(items: &mut Vec<ImportItem>, (number, mut item): NumberedImportItem) {
+pub(crate) fn push_import_item(
+    items: &mut Vec<ImportItem>,
+    (number, mut item): NumberedImportItem,
+) {
     item.number = number.unwrap_or_else(|| u32::try_from(items.len() + 1).unwrap_or(u32::MAX));
     items.push(item);
 }
@@ -351,7 +371,9 @@ mod tests {
 
     #[test]
     fn halving_and_doubling_round_trip() {
-        for s in ["18", "18.00", "0.25", "5", "5.0", "28", "0.1", "3", "12.5", "0"] {
+        for s in [
+            "18", "18.00", "0.25", "5", "5.0", "28", "0.1", "3", "12.5", "0",
+        ] {
             let rate: Decimal = s.parse().unwrap();
             let half = halve(rate);
             assert_eq!(undouble(half + half).to_string(), s, "{s} via {half}");

@@ -65,14 +65,14 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> NilSupplies {
             if slot.is_some() {
                 return Err(CsvError::Duplicate {
                     table: Table::NilSupplies,
-                    line: row.line,
+                    line: row.line(),
                     first_line: *first_line,
                     column: "nil_supplies",
                     key: kind.to_string(),
                 });
             }
             *slot = Some(amounts);
-            *first_line = row.line;
+            *first_line = row.line();
             Ok(())
         });
         if let Err(e) = result {

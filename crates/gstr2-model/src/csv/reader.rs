@@ -118,6 +118,79 @@ fn trim(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
+/// A cell as the model sees it: trimmed, and a quoted field that had spaces before its opening
+/// quote (which the CSV parser keeps as literal text) unquoted.
+fn cell(raw: &[u8]) -> &[u8] {
+    let t = trim(raw);
+    if raw.first().is_some_and(u8::is_ascii_whitespace) && t.len() >= 2 {
+        if let Some(inner) = t.strip_prefix(b"\"").and_then(|t| t.strip_suffix(b"\"")) {
+            if !inner.contains(&b'"') {
+                return trim(inner);
+            }
+        }
+    }
+    t
+}
+
+/// Counts lines as the input is read: the csv crate's record positions are off after CRLF line
+/// ends and blank lines, so the line of a record is found from the byte offsets of `\n`.
+pub(crate) struct Lines<R> {
+    inner: R,
+    offset: u64,
+    newlines: Vec<u64>,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        index_newlines(read, self.offset, &mut self.newlines);
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Appends the offsets of the `\n` bytes of `buf` (which starts at `base`), eight bytes at a
+/// time.
+fn index_newlines(buf: &[u8], base: u64, out: &mut Vec<u64>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut chunks = buf.chunks_exact(8);
+    let mut at = base;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ NEWLINES;
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            for (j, &b) in chunk.iter().enumerate() {
+                if b == b'\n' {
+                    out.push(at + j as u64);
+                }
+            }
+        }
+        at += 8;
+    }
+    for (j, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            out.push(at + j as u64);
+        }
+    }
+}
+
+/// The 1-based line of the first line of a record that ends (its terminator excluded) before
+/// byte `end`.
+fn record_line(newlines: &[u64], end: u64, record: &ByteRecord) -> u64 {
+    let last = end.saturating_sub(1);
+    let line = 1 + newlines.partition_point(|&n| n < last) as u64;
+    let inside = if record.as_slice().contains(&b'\n') {
+        record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
+    } else {
+        0
+    };
+    line.saturating_sub(inside).max(1)
+}
+
 fn resolve(
     table: Table,
     columns: &'static [Column],
@@ -126,8 +199,8 @@ fn resolve(
 ) -> Result<Header, CsvError> {
     let mut fields = vec![None; columns.len()];
     let mut unnamed = Vec::new();
-    for (i, cell) in record.iter().enumerate() {
-        let mut cell = trim(cell);
+    for (i, raw) in record.iter().enumerate() {
+        let mut cell = cell(raw);
         if i == 0 {
             cell = trim(cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell));
         }
@@ -188,7 +261,9 @@ fn resolve(
 
 /// The data rows of one table's CSV, after its header.
 pub(crate) struct Rows<R> {
-    reader: ::csv::Reader<R>,
+    reader: ::csv::Reader<Lines<R>>,
+    /// Byte offset just after the current record.
+    end: u64,
     record: ByteRecord,
     table: Table,
     columns: &'static [Column],
@@ -206,7 +281,11 @@ impl<R: Read> Rows<R> {
         let mut reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(Lines {
+                inner: input,
+                offset: 0,
+                newlines: Vec::new(),
+            });
         let mut record = ByteRecord::new();
         let found = reader
             .read_byte_record(&mut record)
@@ -218,10 +297,12 @@ impl<R: Read> Rows<R> {
         if !found {
             return Ok(None);
         }
-        let line = record.position().map_or(1, |p| p.line());
+        let end = reader.position().byte();
+        let line = record_line(&reader.get_ref().newlines, end, &record);
         let header = resolve(table, columns, &record, line)?;
         Ok(Some(Rows {
             reader,
+            end,
             record,
             table,
             columns,
@@ -239,12 +320,20 @@ impl<R: Read> Rows<R> {
                 .read_byte_record(&mut self.record)
                 .map_err(|source| CsvError::Csv {
                     table: self.table,
-                    line: source.position().map(|p| p.line()),
+                    line: Some(
+                        1 + self
+                            .reader
+                            .get_ref()
+                            .newlines
+                            .partition_point(|&n| n < self.reader.position().byte())
+                            as u64,
+                    ),
                     source,
                 })?;
             if !found {
                 return Ok(false);
             }
+            self.end = self.reader.position().byte();
             self.count += 1;
             if self.record.iter().any(|c| !trim(c).is_empty()) {
                 return Ok(true);
@@ -254,7 +343,7 @@ impl<R: Read> Rows<R> {
 
     /// The current row, checked against the header's width.
     pub(crate) fn row(&self) -> Result<Row<'_>, CsvError> {
-        let line = self.record.position().map_or(0, |p| p.line());
+        let newlines = &self.reader.get_ref().newlines;
         let width = self.record.len();
         let extra_filled = self
             .record
@@ -269,7 +358,7 @@ impl<R: Read> Rows<R> {
         if width < self.header.width || extra_filled || unnamed_filled {
             return Err(CsvError::RowLength {
                 table: self.table,
-                line,
+                line: record_line(newlines, self.end, &self.record),
                 record: self.count,
                 found: width,
                 expected: self.header.width,
@@ -280,7 +369,8 @@ impl<R: Read> Rows<R> {
             fields: &self.header.fields,
             columns: self.columns,
             table: self.table,
-            line,
+            newlines,
+            end: self.end,
             number: self.count,
         })
     }
@@ -293,13 +383,18 @@ pub(crate) struct Row<'a> {
     fields: &'a [Option<usize>],
     columns: &'static [Column],
     table: Table,
-    /// 1-based line of the file where the row starts.
-    pub line: u64,
+    newlines: &'a [u64],
+    end: u64,
     /// 1-based number of the row among the data rows.
     pub number: u64,
 }
 
 impl<'a> Row<'a> {
+    /// 1-based line of the file where the row starts.
+    pub(crate) fn line(&self) -> u64 {
+        record_line(self.newlines, self.end, self.record)
+    }
+
     /// The cell of a column, trimmed; empty if the column is absent.
     pub(crate) fn raw(&self, c: impl Into<usize>) -> &'a [u8] {
         let slot = c.into();
@@ -308,7 +403,7 @@ impl<'a> Row<'a> {
             .copied()
             .flatten()
             .and_then(|i| self.record.get(i))
-            .map_or(&[][..], trim)
+            .map_or(&[][..], cell)
     }
 
     /// The label of a column, for messages.
@@ -320,7 +415,7 @@ impl<'a> Row<'a> {
     pub(crate) fn error(&self, c: impl Into<usize> + Copy, source: CellError) -> CsvError {
         CsvError::Cell {
             table: self.table,
-            line: self.line,
+            line: self.line(),
             record: self.number,
             column: self.label(c),
             source,
@@ -376,7 +471,10 @@ impl<'a> Row<'a> {
     }
 
     /// An optional string the model keeps.
-    pub(crate) fn opt_string(&self, c: impl Into<usize> + Copy) -> Result<Option<String>, CsvError> {
+    pub(crate) fn opt_string(
+        &self,
+        c: impl Into<usize> + Copy,
+    ) -> Result<Option<String>, CsvError> {
         Ok(self.text(c)?.map(str::to_owned))
     }
 
@@ -654,7 +752,7 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
                             let doc = D::parse(&row)?;
                             let i = out.docs.len();
                             out.docs.push(doc);
-                            out.lines.push(row.line);
+                            out.lines.push(row.line());
                             raws.push(&row, D::DOC);
                             index.insert(key.clone(), i);
                             i
@@ -694,7 +792,7 @@ fn conflict<D: Document>(
         .join(", ");
     CsvError::Conflict {
         table: D::TABLE,
-        line: row.line,
+        line: row.line(),
         first_line: lines.get(doc).copied().unwrap_or(0),
         column: row.label(col),
         first: lossy(raws.cell(doc, j)),
@@ -732,6 +830,55 @@ mod tests {
             let general = crate::amount::parse(s).map(|d| d.to_string());
             assert_eq!(fast, general, "{s}");
         }
+    }
+
+    fn lines_of(text: &str) -> Vec<(u64, String)> {
+        let mut rows = Rows::open(Table::Txi, crate::csv::txi::COLUMNS, text.as_bytes())
+            .unwrap()
+            .unwrap();
+        let mut out = Vec::new();
+        while rows.advance().unwrap() {
+            let row = rows.row().unwrap();
+            out.push((
+                row.line(),
+                String::from_utf8_lossy(row.raw(0usize)).into_owned(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn rows_know_their_lines() {
+        let expected = |v: &[(u64, &str)]| {
+            v.iter()
+                .map(|(l, s)| (*l, s.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let header = "pos,sply_ty,rt,adamt";
+        for eol in ["\n", "\r\n"] {
+            let text = [
+                header,
+                "27,INTRA,1,1",
+                "",
+                "29,INTER,1,1",
+                ",,,",
+                "07,INTER,1,1",
+            ]
+            .join(eol);
+            assert_eq!(
+                lines_of(&text),
+                expected(&[(2, "27"), (4, "29"), (6, "07")]),
+                "{eol:?}"
+            );
+            let text = format!("\u{feff}{header}{eol}\"2\n7\",INTRA,1,1{eol}\"29\",INTER,1,1{eol}");
+            assert_eq!(
+                lines_of(&text),
+                expected(&[(2, "2\n7"), (4, "29")]),
+                "{eol:?}"
+            );
+        }
+        let spaced = format!("{header}\n  \"27\" ,INTRA,1,1\n");
+        assert_eq!(lines_of(&spaced), expected(&[(2, "27")]));
     }
 
     #[test]

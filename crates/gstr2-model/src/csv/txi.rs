@@ -89,8 +89,7 @@ impl<const TXPD: bool> Document for Doc<TXPD> {
 
     fn push(&mut self, (number, mut item): Self::Item) {
         let items = &mut self.0.items;
-        item.number =
-            number.unwrap_or_else(|| u32::try_from(items.len() + 1).unwrap_or(u32::MAX));
+        item.number = number.unwrap_or_else(|| u32::try_from(items.len() + 1).unwrap_or(u32::MAX));
         items.push(item);
     }
 }
