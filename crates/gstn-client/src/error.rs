@@ -1,0 +1,249 @@
+//! The client's error: transport, GSTN's own code and message, crypto, decoding, session,
+//! configuration; each says whether a retry can help.
+
+use gstn_proto::{CryptoError, ErrorClass, ErrorCode, KeyError};
+
+use crate::chunk::ChunkError;
+use crate::store::StoreError;
+
+/// Everything a client call can fail with. Never carries a secret: no key, token, OTP or
+/// decrypted payload.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The builder was given something unusable (no HTTPS on a non-loopback host, a missing
+    /// field, an unreadable certificate).
+    #[error("configuration: {0}")]
+    Config(String),
+
+    /// The request did not get an answer: connection refused or dropped, timeout, TLS.
+    #[error("{action}: transport error{}: {source}", if *.connect { " before the request was sent" } else { "" })]
+    Transport {
+        /// The GSTN action (`RETSAVE`) or step (`download`).
+        action: String,
+        /// Whether it failed while connecting, so the server never saw the request.
+        connect: bool,
+        /// Whether it was a timeout.
+        timeout: bool,
+        /// reqwest's error (its URL holds no secret: secrets travel in headers and bodies).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// An HTTP status without a GSTN error body (a proxy's 502, a 500 page).
+    #[error("{action}: http status {status} without a gstn error body")]
+    Http {
+        /// The GSTN action.
+        action: String,
+        /// The HTTP status code.
+        status: u16,
+    },
+
+    /// GSTN answered `status_cd` 0 with its own `{error_cd, message}`.
+    #[error("{action}: gstn error {}: {message}", .code.code())]
+    Gstn {
+        /// The GSTN action.
+        action: String,
+        /// GSTN's `error_cd`.
+        code: ErrorCode,
+        /// GSTN's `message`, as sent.
+        message: String,
+    },
+
+    /// Decrypting, checking an HMAC or a file hash, or encrypting failed.
+    #[error("{action}: crypto: {source}")]
+    Crypto {
+        /// The GSTN action.
+        action: String,
+        /// What failed (never key or plaintext bytes).
+        #[source]
+        source: CryptoError,
+    },
+
+    /// A downloaded large file does not match its SHA-256 `hash`.
+    #[error("{action}: file {index} of {section}: sha-256 {actual} does not match the announced {expected}")]
+    Integrity {
+        /// The GSTN action (`FILEDET`).
+        action: String,
+        /// The section (`B2B`).
+        section: String,
+        /// The 0-based position of the file in `urls`.
+        index: usize,
+        /// The `hash` FILEDET announced.
+        expected: String,
+        /// The hash of the bytes received.
+        actual: String,
+    },
+
+    /// The GSTN public key (certificate) is unusable.
+    #[error("gstn certificate: {0}")]
+    Certificate(#[source] KeyError),
+
+    /// An answer (or decrypted payload) does not have the expected shape.
+    #[error("{action}: cannot decode {what} at `{path}`: {message}")]
+    Decode {
+        /// The GSTN action.
+        action: String,
+        /// What was being read (`response`, `decrypted data`, `file 2 of B2B`).
+        what: String,
+        /// The JSON path of the fault, `.` for the root.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// No usable session: log in (again) with an OTP.
+    #[error("session: {0}")]
+    Session(#[from] SessionError),
+
+    /// Reading or writing the token store failed.
+    #[error("token store: {0}")]
+    Store(#[from] StoreError),
+
+    /// The payload cannot be cut into chunks of the configured size.
+    #[error("payload: {0}")]
+    Chunk(#[from] ChunkError),
+
+    /// GSTN kept answering "in progress" for longer than the poll policy allows.
+    #[error("{action}: still processing after {waited_secs} s (reference {reference})")]
+    StillProcessing {
+        /// The GSTN action polled (`RETSTATUS`, `FILEDET`).
+        action: String,
+        /// The reference id or token polled.
+        reference: String,
+        /// Seconds waited.
+        waited_secs: u64,
+    },
+
+    /// A call that must not be repeated blindly (`RETSUBMIT`, `RETFILE`) has an unknown outcome,
+    /// and checking the return's status did not settle it.
+    #[error("{action}: outcome unknown after {cause}; the return's status does not show it done, check before repeating")]
+    Uncertain {
+        /// The GSTN action.
+        action: String,
+        /// What happened (transport error, 5xx), as text.
+        cause: String,
+    },
+
+    /// GSTN's answer makes no sense for the request (a final status that is none of `P`, `PE`,
+    /// `ER`; a `RETFILE` answer without `ack_num`).
+    #[error("{action}: unexpected answer: {detail}")]
+    Protocol {
+        /// The GSTN action.
+        action: String,
+        /// What was unexpected.
+        detail: String,
+    },
+}
+
+/// Why there is no usable session.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// Nobody logged in: call `request_otp` and `authenticate`.
+    #[error("not connected: request an otp and authenticate")]
+    NotConnected,
+    /// The session expired or was rejected and cannot be refreshed: log in again with an OTP.
+    #[error("relogin required: {reason}")]
+    ReloginRequired {
+        /// Why (GSTN's code and message, or "expired at ...").
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Whether repeating the same call later can succeed: transport errors, timeouts, 5xx, and
+    /// GSTN codes that say so (technical error, system failure, queued). Session, credential,
+    /// request, crypto and decoding errors need something changed first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::Http { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            Error::Gstn { code, .. } => {
+                matches!(code.class(), ErrorClass::Retryable | ErrorClass::Queued)
+            }
+            Error::StillProcessing { .. } => true,
+            Error::Integrity { .. } => true,
+            Error::Config(_)
+            | Error::Crypto { .. }
+            | Error::Certificate(_)
+            | Error::Decode { .. }
+            | Error::Session(_)
+            | Error::Store(_)
+            | Error::Chunk(_)
+            | Error::Uncertain { .. }
+            | Error::Protocol { .. } => false,
+        }
+    }
+
+    /// Whether a new login (OTP) is needed.
+    pub fn is_relogin_required(&self) -> bool {
+        matches!(self, Error::Session(_))
+    }
+
+    /// GSTN's `error_cd`, for [`Error::Gstn`].
+    pub fn gstn_code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Gstn { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have reached GSTN and been acted on although no answer came back
+    /// (a transport error after connecting, or a 5xx).
+    pub(crate) fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport { connect, .. } => !connect,
+            Error::Http { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// `Result` with the client's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gstn_errors_say_their_code_and_whether_to_retry() {
+        let e = Error::Gstn {
+            action: "RETSAVE".into(),
+            code: ErrorCode::parse("RET12501"),
+            message: "System Failure".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "RETSAVE: gstn error RET12501: System Failure"
+        );
+        assert!(e.is_retryable());
+        let e = Error::Gstn {
+            action: "AUTHTOKEN".into(),
+            code: ErrorCode::parse("AUTH4034"),
+            message: "Invalid OTP".into(),
+        };
+        assert!(!e.is_retryable());
+        assert_eq!(e.gstn_code().map(|c| c.code()), Some("AUTH4034"));
+    }
+
+    #[test]
+    fn http_and_session_errors() {
+        assert!(Error::Http {
+            action: "B2B".into(),
+            status: 503
+        }
+        .is_retryable());
+        assert!(!Error::Http {
+            action: "B2B".into(),
+            status: 400
+        }
+        .is_retryable());
+        let e = Error::from(SessionError::ReloginRequired {
+            reason: "AUTH4038".into(),
+        });
+        assert!(e.is_relogin_required() && !e.is_retryable());
+        assert_eq!(e.to_string(), "session: relogin required: AUTH4038");
+    }
+}
