@@ -77,7 +77,7 @@ pub(crate) struct ItemCols {
 
 impl ItemCols {
     /// Every slot of the item (absent rate heads as [`ABSENT`]).
-    pub(crate) const fn slots(&self) -> [usize; 21] {
+    pub(crate) const fn slots(&self) -> [usize; 22] {
         let (rt, irt, crt, srt) = match self.rate {
             Rate::Total(rt) => (rt, ABSENT, ABSENT, ABSENT),
             Rate::PerHead { irt, crt, srt } => (ABSENT, irt, crt, srt),
@@ -104,6 +104,7 @@ impl ItemCols {
             self.tc_i,
             self.tc_c,
             self.tc_s,
+            self.tc_cs,
         ]
     }
 }
