@@ -327,7 +327,13 @@ mod tests {
 
     /// A payload with `n` b2b invoices spread over a few suppliers, notes, imports and singletons.
     pub(crate) fn sample(n: usize) -> Gstr2Payload {
-        let suppliers = ["33GSPTN4811G1ZC", "33GSPTN3741G1Z9", "01AAAAP1208Q1ZS"];
+        sample_from(n, 3)
+    }
+
+    /// `n` invoices over the first `k` (1 to 3) suppliers.
+    fn sample_from(n: usize, k: usize) -> Gstr2Payload {
+        let all = ["33GSPTN4811G1ZC", "33GSPTN3741G1Z9", "01AAAAP1208Q1ZS"];
+        let suppliers = &all[..k.clamp(1, 3)];
         let mut b2b = Vec::new();
         for (s, ctin) in suppliers.iter().enumerate() {
             let invs: Vec<String> = (0..n)
@@ -467,6 +473,22 @@ mod tests {
             err,
             ChunkError::DocumentTooLarge { limit: 200, .. }
         ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// For any payload and any limit that fits its largest document: every chunk within the
+        /// limit, every document once, in order.
+        #[test]
+        fn chunks_respect_the_limit_and_keep_every_document(
+            n in 0usize..80,
+            k in 1usize..4,
+            limit in 700usize..12_000,
+        ) {
+            let p = sample_from(n, k);
+            check(&p, limit);
+        }
     }
 
     #[test]

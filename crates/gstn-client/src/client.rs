@@ -739,3 +739,57 @@ pub(crate) fn envelope_error(action: &Action, what: &str, error: EnvelopeError) 
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gstn_error_bodies_win_over_http_status() {
+        let body =
+            br#"{"status_cd":"0","error":{"error_cd":"RET12501","message":"System Failure"}}"#;
+        let err =
+            check_answer(&Action::RetSave, StatusCode::SERVICE_UNAVAILABLE, body).unwrap_err();
+        assert_eq!(err.gstn_code().map(|c| c.code()), Some("RET12501"));
+        assert!(err.is_retryable());
+        // status_cd 0 inside a 200 is an error too.
+        let body = br#"{"status_cd":0,"error":{"error_cd":"RTN_24","message":"queued"}}"#;
+        let err = check_answer(&Action::FileDet, StatusCode::OK, body).unwrap_err();
+        assert_eq!(err.gstn_code().map(|c| c.code()), Some("RTN_24"));
+    }
+
+    #[test]
+    fn other_failures_are_http_errors() {
+        let err = check_answer(&Action::RetSum, StatusCode::BAD_GATEWAY, b"<html>").unwrap_err();
+        assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
+        assert!(err.is_retryable());
+        let err = check_answer(&Action::RetSum, StatusCode::NOT_FOUND, b"").unwrap_err();
+        assert!(!err.is_retryable());
+        assert!(check_answer(&Action::RetSum, StatusCode::OK, br#"{"status_cd":"1"}"#).is_ok());
+        assert!(check_answer(
+            &Action::Other("DOWNLOAD".into()),
+            StatusCode::OK,
+            b"\x1f\x8b"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn decode_errors_carry_the_json_path() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Answer {
+            #[allow(dead_code)]
+            reference_id: String,
+        }
+        let err = decode_json::<Vec<Answer>>(
+            &Action::RetSave,
+            "data",
+            br#"[{"reference_id":"a"},{"reference_id":5}]"#,
+        )
+        .unwrap_err();
+        match err {
+            Error::Decode { path, .. } => assert_eq!(path, "[1].reference_id"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -329,6 +329,8 @@ impl GstnClientBuilder {
             .timeout(self.request_timeout)
             .user_agent(self.user_agent)
             .https_only(!is_loopback(&base_url))
+            // A redirect would carry the auth-token and client-secret headers elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("http client: {e}")))?;
         let config = Config {
