@@ -202,6 +202,65 @@ mod tests {
     }
 
     #[test]
+    fn chosen_codes_have_the_right_class_and_are_documented() {
+        use super::chosen::*;
+        for code in [SESSION_EXPIRED, AUTH_TOKEN_UNKNOWN, RETURNS_TOKEN_UNKNOWN] {
+            assert!(code.is_session_error(), "{code}");
+        }
+        for code in [AUTH_SYSTEM_FAILURE, RETURNS_SYSTEM_FAILURE, FILE_QUEUED] {
+            assert!(code.is_retryable(), "{code}");
+        }
+        for code in [
+            OTP_INVALID,
+            APP_KEY_INVALID,
+            PAYLOAD_CORRUPTED,
+            ALREADY_FILED,
+        ] {
+            assert!(!code.is_retryable() && !code.is_session_error(), "{code}");
+        }
+        let docs = include_str!("lib.rs");
+        for code in [
+            CLIENT_ID_MISSING,
+            CLIENT_SECRET_MISSING,
+            CLIENT_ID_INVALID,
+            CLIENT_SECRET_INVALID,
+            AUTH_HEADER_MISSING,
+            RETURNS_HEADER_MISSING,
+            TXN_INVALID,
+            AUTH_STATE_CODE_INVALID,
+            RETURNS_STATE_CODE_INVALID,
+            AUTH_MALFORMED,
+            RETURNS_MALFORMED,
+            AUTH_ACTION_INVALID,
+            RETURNS_ACTION_INVALID,
+            USER_INVALID,
+            USERNAME_MISMATCH,
+            APP_KEY_INVALID,
+            OTP_INVALID,
+            AUTH_TOKEN_UNKNOWN,
+            RETURNS_TOKEN_UNKNOWN,
+            SESSION_EXPIRED,
+            PAYLOAD_CORRUPTED,
+            GSTIN_INVALID,
+            RETURN_PERIOD_INVALID,
+            GSTIN_OR_PERIOD_MISSING,
+            PARAM_MISSING,
+            PARAM_INVALID,
+            FILE_QUEUED,
+            ALREADY_SUBMITTED,
+            ALREADY_FILED,
+            PAN_NOT_SIGNATORY,
+            AUTH_SYSTEM_FAILURE,
+            RETURNS_SYSTEM_FAILURE,
+        ] {
+            assert!(
+                docs.contains(&format!("`{}`", code.code())),
+                "{code} not in the crate docs"
+            );
+        }
+    }
+
+    #[test]
     fn classes_drive_the_helpers() {
         assert!(ErrorCode::Auth4038.is_session_error());
         assert!(ErrorCode::Ret11407.is_session_error());
@@ -212,4 +271,80 @@ mod tests {
         assert!(!ErrorCode::Ret12505.is_retryable());
         assert!(!ErrorCode::Other("X".into()).is_retryable());
     }
+}
+
+/// The code this project's sandbox answers for each failure, so that server and client agree.
+/// GSTN's own choice is not published for most of these; where two codes fit, the one named
+/// for the API path is used (`AUTH…` on `/authenticate`, `RET…` on the returns paths). The
+/// table is repeated in the crate docs.
+pub mod chosen {
+    use super::ErrorCode;
+
+    /// `clientid` header missing.
+    pub const CLIENT_ID_MISSING: ErrorCode = ErrorCode::Aut4031;
+    /// `client-secret` header missing.
+    pub const CLIENT_SECRET_MISSING: ErrorCode = ErrorCode::Aut4032;
+    /// `clientid` not registered.
+    pub const CLIENT_ID_INVALID: ErrorCode = ErrorCode::Aut4033;
+    /// `client-secret` wrong.
+    pub const CLIENT_SECRET_INVALID: ErrorCode = ErrorCode::Aut4034;
+    /// Another header missing on `/authenticate`.
+    pub const AUTH_HEADER_MISSING: ErrorCode = ErrorCode::Gen5001;
+    /// Another header missing on a returns path.
+    pub const RETURNS_HEADER_MISSING: ErrorCode = ErrorCode::Ret11400;
+    /// `txn` is not 32 hex characters.
+    pub const TXN_INVALID: ErrorCode = ErrorCode::Ret11408;
+    /// `state-cd` on `/authenticate` is not a state code.
+    pub const AUTH_STATE_CODE_INVALID: ErrorCode = ErrorCode::Auth4041;
+    /// `state-cd` on a returns path is not the GSTIN's first two digits.
+    pub const RETURNS_STATE_CODE_INVALID: ErrorCode = ErrorCode::Ret11404;
+    /// The body on `/authenticate` is not the expected JSON.
+    pub const AUTH_MALFORMED: ErrorCode = ErrorCode::Auth4040;
+    /// The body on a returns path is not the expected JSON.
+    pub const RETURNS_MALFORMED: ErrorCode = ErrorCode::Ret11406;
+    /// Unknown `action` on `/authenticate`.
+    pub const AUTH_ACTION_INVALID: ErrorCode = ErrorCode::Auth4035;
+    /// Unknown `action` on a returns path, or an action out of order (RETFILE before
+    /// RETSUBMIT).
+    pub const RETURNS_ACTION_INVALID: ErrorCode = ErrorCode::Ret11403;
+    /// Unknown `username` on `/authenticate`.
+    pub const USER_INVALID: ErrorCode = ErrorCode::Auth4032;
+    /// The `username` header is not the session's user (returns paths).
+    pub const USERNAME_MISMATCH: ErrorCode = ErrorCode::Ret11409;
+    /// `app_key` does not unwrap to 32 bytes with GSTN's private key, or REFRESHTOKEN's
+    /// `app_key` is not the session's app key.
+    pub const APP_KEY_INVALID: ErrorCode = ErrorCode::Auth4036;
+    /// AUTHTOKEN's OTP is wrong or does not decrypt; or RETFILE's `sid` holds a wrong EVC OTP.
+    pub const OTP_INVALID: ErrorCode = ErrorCode::Auth4034;
+    /// The auth token is unknown or logged out, on `/authenticate` (REFRESHTOKEN, LOGOUT).
+    pub const AUTH_TOKEN_UNKNOWN: ErrorCode = ErrorCode::Auth4033;
+    /// The auth token is unknown or logged out, on a returns path.
+    pub const RETURNS_TOKEN_UNKNOWN: ErrorCode = ErrorCode::Ret11407;
+    /// The auth token expired (both paths). Log in again with an OTP.
+    pub const SESSION_EXPIRED: ErrorCode = ErrorCode::Auth4038;
+    /// A request's `hmac` does not match, its `data` does not decrypt, or RETFILE's `sign`
+    /// does not verify.
+    pub const PAYLOAD_CORRUPTED: ErrorCode = ErrorCode::Ret12505;
+    /// `gstin` (header or query) is not a valid GSTIN.
+    pub const GSTIN_INVALID: ErrorCode = ErrorCode::Ret11410;
+    /// `ret_period` is not `MMYYYY`.
+    pub const RETURN_PERIOD_INVALID: ErrorCode = ErrorCode::Auth113;
+    /// `gstin` or `ret_period` query parameter missing.
+    pub const GSTIN_OR_PERIOD_MISSING: ErrorCode = ErrorCode::Auth141;
+    /// Another query parameter missing (`ref_id`, `token`).
+    pub const PARAM_MISSING: ErrorCode = ErrorCode::Ret11405;
+    /// `ref_id` or `token` unknown.
+    pub const PARAM_INVALID: ErrorCode = ErrorCode::Ret11405;
+    /// FILEDET while the large file is still being prepared.
+    pub const FILE_QUEUED: ErrorCode = ErrorCode::Rtn24;
+    /// RETSAVE or RETSUBMIT after the return was submitted.
+    pub const ALREADY_SUBMITTED: ErrorCode = ErrorCode::Ret12521;
+    /// RETFILE after the return was filed.
+    pub const ALREADY_FILED: ErrorCode = ErrorCode::Auth117;
+    /// EVCOTP or RETFILE with a PAN that is not the GSTIN's signatory.
+    pub const PAN_NOT_SIGNATORY: ErrorCode = ErrorCode::Otp0006;
+    /// An injected or real server fault on `/authenticate`.
+    pub const AUTH_SYSTEM_FAILURE: ErrorCode = ErrorCode::Tec4001;
+    /// An injected or real server fault on a returns path.
+    pub const RETURNS_SYSTEM_FAILURE: ErrorCode = ErrorCode::Ret12501;
 }

@@ -20,7 +20,65 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Pending docs.
+//! ## What is here
+//!
+//! - [`secret`]: [`AppKey`], [`SessionKey`] (`EK`), [`ResponseKey`] (`REK`), [`FileKey`]
+//!   (`ek`), [`AuthToken`], [`Otp`]. Zeroized on drop; `Debug` prints `AppKey(***)`; no
+//!   `Display`, no `Serialize`; the value is read only through `expose_secret()`. Bodies and
+//!   header sets that carry a secret ([`AuthRequest`], [`AuthTokenResponse`], [`FileRequest`],
+//!   [`FileDetails`], [`Headers`]) hide it in their `Debug` too. No error message of this crate
+//!   carries key, token, OTP or plaintext bytes.
+//! - [`crypto`]: every step of the protocol notes' §2, both directions (the client uses one,
+//!   the sandbox the other): AES-256-ECB + PKCS#7 (RustCrypto `aes` + `ecb`), standard Base64,
+//!   HMAC-SHA256 verified in constant time, the EVC `sign`, the large-file `ek`.
+//! - [`keys`]: [`GstnPublicKey`] from GSTN's X.509 certificate (PEM or DER) with
+//!   [`GstnPublicKey::check_validity`], RSA PKCS#1 v1.5 wrapping of the app key;
+//!   [`GstnPrivateKey`] (PKCS#8 or PKCS#1 PEM, or generated) and
+//!   [`GstnPrivateKey::self_signed_certificate`] for the sandbox.
+//! - [`envelope`]: `status_cd` (`"1"`/`1`, `"0"`/`0`), GSTN's error body, the `/authenticate`
+//!   bodies, the encrypted request, RETFILE and response bodies, and [`decode_body`] which turns
+//!   a `status_cd` of `0` into GSTN's typed `{error_cd, message}`.
+//! - [`bodies`]: what travels inside `data`: [`SaveResponse`], [`ReturnStatus`] with its
+//!   per-section per-document [`ErrorReport`], [`LargeFileToken`], [`FileDetails`], [`FileAck`],
+//!   [`SubmitRequest`]; the GET queries [`ReturnsQuery`] and [`EvcOtpQuery`].
+//! - [`Action`], [`headers`] (names, [`Headers`], [`TxnId`], [`paths`]), and [`ErrorCode`] with
+//!   GSTN's messages and what a client can do ([`ErrorCode::is_session_error`],
+//!   [`ErrorCode::is_retryable`], [`ErrorClass`]).
+//!
+//! Known-answer vectors in `tests/vectors/*.json` were made once by an independent
+//! implementation (`tests/vectors/make_vectors.py`, Python `cryptography`).
+//!
+//! ## Which error code for which failure
+//!
+//! GSTN does not publish which code answers most failures. The sandbox answers these, and the
+//! client relies on them; they are also constants in [`error_code::chosen`]. Where two codes
+//! fit, `AUTH…` is used on `/authenticate` and `RET…` on the returns paths.
+//!
+//! | failure | `/authenticate` | returns paths |
+//! |---|---|---|
+//! | `clientid` / `client-secret` missing | `AUT4031` / `AUT4032` | same |
+//! | `clientid` / `client-secret` wrong | `AUT4033` / `AUT4034` | same |
+//! | another header missing | `GEN5001` | `RET11400` |
+//! | `txn` not 32 hex characters | `RET11408` | `RET11408` |
+//! | `state-cd` invalid or not the GSTIN's | `AUTH4041` | `RET11404` |
+//! | body not the expected JSON | `AUTH4040` | `RET11406` |
+//! | unknown `action`, or out of order (RETFILE before RETSUBMIT) | `AUTH4035` | `RET11403` |
+//! | unknown user / `username` not the session's | `AUTH4032` | `RET11409` |
+//! | bad app key (RSA unwrap fails or not 32 bytes; REFRESHTOKEN's not the session's) | `AUTH4036` | |
+//! | wrong or undecryptable OTP; wrong EVC OTP in RETFILE's `sid` | `AUTH4034` | `AUTH4034` |
+//! | auth token unknown or logged out | `AUTH4033` | `RET11407` |
+//! | auth token expired (log in again) | `AUTH4038` | `AUTH4038` |
+//! | bad `hmac`, undecryptable `data`, RETFILE `sign` does not verify | | `RET12505` |
+//! | invalid GSTIN / invalid `ret_period` / either missing | | `RET11410` / `AUTH113` / `AUTH141` |
+//! | `ref_id` or `token` missing or unknown | | `RET11405` |
+//! | large file still queued (FILEDET) | | `RTN_24` |
+//! | RETSAVE or RETSUBMIT after submit / second RETFILE | | `RET12521` / `AUTH117` |
+//! | PAN not the GSTIN's signatory (EVCOTP, RETFILE) | `OTP0006` | `OTP0006` |
+//! | server fault (real or injected) | `TEC4001` | `RET12501` |
+//!
+//! Session errors (`AUTH4033`, `AUTH4038`, `RET11407`, `OTP0011`) mean: refresh or log in again;
+//! `TEC4001`, `RET12501`–`RET12504` and `RTN_24` may succeed later unchanged; the rest need a
+//! change to the request or the credentials.
 
 pub mod action;
 pub mod bodies;
