@@ -1,1 +1,145 @@
-//! gstr2-recon
+//! # gstr2-recon
+//!
+//! Pure reconciliation of a taxpayer's purchase register against its suppliers' GSTR2A: it
+//! decides, document by document, what to tell GSTN (accept, reject, upload, keep pending, no
+//! action), explains why, and builds the GSTR2 save payloads and the local `RETSUM` summary.
+//! No I/O, no async, no clock, no randomness: inputs in, report out, the same report for any
+//! input order.
+//!
+//! ```
+//! use gstr2_model::{json, Gstr2Payload, Gstr2a};
+//! use gstr2_recon::{reconcile, Action, Decisions, Inputs, MatchCode, MatchConfig, Rule};
+//!
+//! let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"092023",
+//!   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"inv-42","idt":"15-09-2023","val":118,
+//!   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+//! let gstr2a: Gstr2a = json::from_str(r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"Y","inv":[
+//!   {"chksum":"c1","inum":"INV/2023-24/0042","idt":"15-09-2023","val":118.40,"pos":"27",
+//!   "rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+//! let decisions = Decisions::default();
+//! let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
+//! let report = reconcile(&inputs, &MatchConfig::default());
+//! let r = &report.results[0];
+//! assert_eq!(r.code, MatchCode::Ok); // 0.40 is within the ₹1 tolerance
+//! assert_eq!(r.rule, Some(Rule::Normalised));
+//! assert_eq!(r.action, Action::Accept);
+//! # Ok::<(), gstr2_model::json::JsonError>(())
+//! ```
+//!
+//! ## What the engine decides
+//! Sections `b2b`, `b2ba` (invoices) and `cdn`, `cdna` (notes) are reconciled; the others pass
+//! through to the save payload as uploads. The passes, per supplier GSTIN (in parallel across
+//! suppliers, deterministic):
+//! 1. **Amendments** (`b2ba`, `cdna`) replace, on their own side, the original they name
+//!    (`oinum`/`oidt`, `ont_num`/`ont_dt`); the replaced original is listed in the amendment's
+//!    [`DocSide::replaces`].
+//! 2. **Manual links** from [`Decisions`] pair first ([`Rule::Manual`]); unlinked pairs are never
+//!    paired by a rule.
+//! 3. **Exact**: same supplier, type, number and date as written ([`Rule::Exact`]).
+//! 4. **Normalised**: same supplier, type and number once normalised ([`number`]), dates in the
+//!    same fiscal year; nearest date first ([`Rule::Normalised`]).
+//! 5. **Amendment across sides**: one side's amendment names the other's document
+//!    ([`Rule::Amendment`]).
+//! 6. **Probable pairs**: among what is left, same supplier and type, value and taxable value
+//!    within tolerance, dates within the window, number similarity (Damerau-Levenshtein) at or
+//!    above the threshold: [`Suggestion`]s with a score on TO and CO results, never matches.
+//!    Indexed by value bucket and date, so near-linear (no all-pairs loop).
+//!
+//! A pair is [`MatchCode::Ok`] when every compared field (date, value, `pos`, `rchrg`,
+//! `inv_typ`, and per rate the taxable value, IGST, CGST, SGST, cess) agrees within tolerance,
+//! else [`MatchCode::Mismatch`]. The action comes from [`Policy`]; a counterparty document whose
+//! supplier has not filed (`cfs` ≠ `Y`) gets No action (`N`) with that reason. Pending marks
+//! apply to results whose computed action is Accept or Reject.
+//!
+//! Credit notes: GSTN writes amounts positive with the sign in `ntty`; a register that writes a
+//! credit note negative is normalised to that form (flagged [`DocSide::sign_normalised`]).
+//! Totals count credit notes and refund vouchers negative.
+
+pub mod config;
+mod csv_out;
+pub mod decisions;
+mod engine;
+pub mod number;
+pub mod payload;
+pub mod report;
+pub mod retsum;
+
+pub use config::{MatchConfig, Policy, Tolerance};
+pub use csv_out::{write_results_csv, ResultsCsvError, RESULT_COLUMNS};
+pub use decisions::{Decision, Decisions, Link, StaleDecision, StaleReason};
+pub use payload::{save_payloads, PayloadError, SavePayloads};
+pub use report::{
+    Action, DocKey, DocKind, DocSide, Field, FieldDifference, MatchCode, MatchResult, OriginalRef,
+    Reason, Report, Rule, Section, Suggestion, Summary, Tally, Totals,
+};
+pub use retsum::{compare_summaries, local_summary, SummaryDifference};
+
+use gstr2_model::{Gstr2Payload, Gstr2a};
+
+/// What the engine reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// The taxpayer's purchase register as a GSTR2 payload (its GSTIN and period are the
+    /// report's).
+    pub register: &'a Gstr2Payload,
+    /// The suppliers' documents.
+    pub gstr2a: &'a Gstr2a,
+    /// The user's decisions.
+    pub decisions: &'a Decisions,
+    /// What GSTN already holds from earlier saves: own documents there that are gone from the
+    /// register are deleted (see [`save_payloads`]).
+    pub previously_saved: Option<&'a Gstr2Payload>,
+}
+
+/// How far the engine has come: documents decided so far out of all documents of both sides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Documents decided so far.
+    pub matched: usize,
+    /// Documents of both sides.
+    pub total: usize,
+}
+
+/// Reconciles the register against GSTR2A.
+///
+/// Arguments: the [`Inputs`] and a [`MatchConfig`]. Invariants of the result: every input
+/// document of `b2b`, `b2ba`, `cdn`, `cdna` on either side appears in exactly one result (as a
+/// side, or in [`DocSide::replaces`]); results are ordered by supplier, type, number and date and
+/// do not depend on the order of the input; the summary's totals are the sums of the results'.
+/// Decisions that no longer apply are listed in [`Report::stale_decisions`].
+pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Report {
+    reconcile_with_progress(inputs, config, &|_| {})
+}
+
+/// [`reconcile`], reporting progress: called with 0 first, after each supplier, and with the
+/// total last (from several threads: the callback must be `Sync`).
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use gstr2_model::{Gstr2Payload, Gstr2a};
+/// use gstr2_recon::{reconcile_with_progress, Decisions, Inputs, MatchConfig};
+///
+/// let register = Gstr2Payload::new("27AAPFU0939F1ZV".parse().unwrap(), "072017".parse().unwrap());
+/// let (gstr2a, decisions) = (Gstr2a::default(), Decisions::default());
+/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
+/// let calls = AtomicUsize::new(0);
+/// let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|p| {
+///     assert!(p.matched <= p.total);
+///     calls.fetch_add(1, Ordering::Relaxed);
+/// });
+/// assert!(report.results.is_empty());
+/// assert!(calls.load(Ordering::Relaxed) >= 2);
+/// ```
+pub fn reconcile_with_progress(
+    inputs: &Inputs<'_>,
+    config: &MatchConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Report {
+    engine::run(
+        inputs.register,
+        inputs.gstr2a,
+        inputs.decisions,
+        config,
+        progress,
+    )
+}

@@ -1,0 +1,1333 @@
+//! The matching passes. Internal: see [`crate::reconcile`] for the contract.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+
+use chrono::NaiveDate;
+use gstr2_model::codes::{InvoiceType, YesNo};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode, TaxAmounts};
+use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::config::MatchConfig;
+use crate::decisions::{Decision, Decisions, StaleDecision, StaleReason};
+use crate::number::{fiscal_year, normalise};
+use crate::report::{
+    Action, DocKey, DocKind, DocSide, Field, FieldDifference, MatchCode, MatchResult, OriginalRef,
+    Reason, Report, Rule, Section, SourceRef, Suggestion, Summary,
+};
+use crate::Progress;
+
+/// One document of either side, borrowed from the input, amounts made positive.
+pub(crate) struct Doc<'a> {
+    section: Section,
+    kind: DocKind,
+    supplier: Gstin,
+    number: &'a str,
+    norm: String,
+    date: NaiveDate,
+    original: Option<(&'a str, NaiveDate)>,
+    value: Decimal,
+    taxable: Decimal,
+    tax: TaxAmounts,
+    items: &'a [Item],
+    negated: bool,
+    pos: Option<StateCode>,
+    rchrg: Option<YesNo>,
+    inv_typ: Option<&'a InvoiceType>,
+    checksum: Option<&'a str>,
+    cfs: Option<YesNo>,
+    source: SourceRef,
+}
+
+struct Fields<'a> {
+    section: Section,
+    kind: DocKind,
+    supplier: Gstin,
+    number: &'a str,
+    date: NaiveDate,
+    original: Option<(&'a str, NaiveDate)>,
+    value: Decimal,
+    items: &'a [Item],
+    pos: Option<StateCode>,
+    rchrg: Option<YesNo>,
+    inv_typ: Option<&'a InvoiceType>,
+    checksum: Option<&'a str>,
+    cfs: Option<YesNo>,
+    source: (usize, usize),
+}
+
+impl<'a> Doc<'a> {
+    fn new(f: Fields<'a>) -> Doc<'a> {
+        let mut taxable = Decimal::ZERO;
+        let mut tax = TaxAmounts::default();
+        let mut negative = f.value.is_sign_negative() && !f.value.is_zero();
+        for i in f.items {
+            taxable += i.detail.taxable_value;
+            let t = i.detail.tax();
+            negative |=
+                i.detail.taxable_value.is_sign_negative() && !i.detail.taxable_value.is_zero();
+            tax += t;
+        }
+        // Notes: GSTN writes amounts positive and the sign in `ntty`; a register may write a
+        // credit note negative. Normalise to GSTN's form.
+        let negated = f.kind.is_note() && negative;
+        let (value, taxable, tax) = if negated {
+            let mut tax = TaxAmounts::default();
+            let mut taxable = Decimal::ZERO;
+            for i in f.items {
+                taxable += i.detail.taxable_value.abs();
+                let t = i.detail.tax();
+                tax += TaxAmounts {
+                    igst: t.igst.abs(),
+                    cgst: t.cgst.abs(),
+                    sgst: t.sgst.abs(),
+                    cess: t.cess.abs(),
+                };
+            }
+            (f.value.abs(), taxable, tax)
+        } else {
+            (f.value, taxable, tax)
+        };
+        Doc {
+            section: f.section,
+            kind: f.kind,
+            supplier: f.supplier,
+            number: f.number,
+            norm: normalise(f.number, f.date),
+            date: f.date,
+            original: f.original,
+            value,
+            taxable,
+            tax,
+            items: f.items,
+            negated,
+            pos: f.pos,
+            rchrg: f.rchrg,
+            inv_typ: f.inv_typ,
+            checksum: f.checksum,
+            cfs: f.cfs,
+            source: SourceRef {
+                section: f.section,
+                supplier: f.source.0,
+                doc: f.source.1,
+            },
+        }
+    }
+
+    fn key(&self) -> DocKey {
+        DocKey {
+            supplier: self.supplier,
+            kind: self.kind,
+            number: self.number.to_owned(),
+            date: self.date,
+        }
+    }
+
+    fn matches_key(&self, k: &DocKey) -> bool {
+        self.supplier == k.supplier
+            && self.kind == k.kind
+            && self.number == k.number
+            && self.date == k.date
+    }
+
+    fn key_cmp(&self, k: &DocKey) -> Ordering {
+        (self.supplier, self.kind, self.number, self.date).cmp(&(
+            k.supplier,
+            k.kind,
+            k.number.as_str(),
+            k.date,
+        ))
+    }
+
+    /// Taxable value and tax per rate, rates ascending, amounts positive for notes.
+    fn by_rate(&self) -> Vec<(Decimal, Decimal, TaxAmounts)> {
+        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> = self
+            .items
+            .iter()
+            .map(|i| {
+                let t = i.detail.tax();
+                if self.negated {
+                    (
+                        i.detail.rate.abs(),
+                        i.detail.taxable_value.abs(),
+                        TaxAmounts {
+                            igst: t.igst.abs(),
+                            cgst: t.cgst.abs(),
+                            sgst: t.sgst.abs(),
+                            cess: t.cess.abs(),
+                        },
+                    )
+                } else {
+                    (i.detail.rate, i.detail.taxable_value, t)
+                }
+            })
+            .collect();
+        v.sort_by_key(|a| a.0);
+        let mut out: Vec<(Decimal, Decimal, TaxAmounts)> = Vec::with_capacity(v.len());
+        for (r, tv, t) in v {
+            match out.last_mut() {
+                Some(last) if last.0 == r => {
+                    last.1 += tv;
+                    last.2 += t;
+                }
+                _ => out.push((r, tv, t)),
+            }
+        }
+        out
+    }
+
+    fn side(&self, replaces: Vec<DocKey>) -> DocSide {
+        DocSide {
+            key: self.key(),
+            section: self.section,
+            normalised_number: self.norm.clone(),
+            amends: self.original.map(|(n, d)| OriginalRef {
+                number: n.to_owned(),
+                date: d,
+            }),
+            replaces,
+            value: self.value,
+            taxable_value: self.taxable,
+            tax: self.tax,
+            place_of_supply: self.pos,
+            reverse_charge: self.rchrg.clone(),
+            invoice_type: self.inv_typ.cloned(),
+            sign_normalised: self.negated,
+            checksum: self.checksum.map(str::to_owned),
+            filing_status: self.cfs.clone(),
+            source: Some(self.source),
+        }
+    }
+}
+
+/// The canonical order: by key, then by content, so that results never depend on input order.
+fn canonical(a: &Doc<'_>, b: &Doc<'_>) -> Ordering {
+    (a.supplier, a.kind, a.number, a.date, a.section)
+        .cmp(&(b.supplier, b.kind, b.number, b.date, b.section))
+        .then_with(|| a.value.cmp(&b.value))
+        .then_with(|| a.taxable.cmp(&b.taxable))
+        .then_with(|| {
+            (a.tax.igst, a.tax.cgst, a.tax.sgst, a.tax.cess)
+                .cmp(&(b.tax.igst, b.tax.cgst, b.tax.sgst, b.tax.cess))
+        })
+        .then_with(|| a.original.cmp(&b.original))
+        .then_with(|| a.pos.cmp(&b.pos))
+        .then_with(|| a.checksum.cmp(&b.checksum))
+}
+
+pub(crate) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
+    let mut v = Vec::with_capacity(
+        p.document_count(gstr2_model::Table::B2b) + p.document_count(gstr2_model::Table::Cdn),
+    );
+    for (si, s) in p.b2b.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2b,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: Some(d.place_of_supply),
+                rchrg: Some(d.reverse_charge.clone()),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.b2ba.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2ba,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: Some(d.place_of_supply),
+                rchrg: Some(d.reverse_charge.clone()),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.cdn.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdn,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: None,
+                rchrg: None,
+                inv_typ: None,
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.cdna.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdna,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: None,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    v
+}
+
+pub(crate) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
+    let mut v = Vec::with_capacity(a.document_count());
+    for (si, s) in a.b2b.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2b,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.b2ba.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2ba,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.cdn.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdn,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.cdna.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdna,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    v
+}
+
+/// One side, sorted canonically, with amendment replacement resolved.
+struct SideState<'a> {
+    docs: Vec<Doc<'a>>,
+    /// `replaced_by[i]`: the amendment that replaces document `i`.
+    replaced_by: Vec<Option<usize>>,
+    /// `replaces[i]`: the documents amendment `i` replaces.
+    replaces: Vec<Vec<usize>>,
+    /// Paired by a manual link.
+    linked: Vec<bool>,
+}
+
+impl<'a> SideState<'a> {
+    fn new(mut docs: Vec<Doc<'a>>) -> Self {
+        docs.par_sort_by(canonical);
+        let n = docs.len();
+        let mut s = SideState {
+            docs,
+            replaced_by: vec![None; n],
+            replaces: vec![Vec::new(); n],
+            linked: vec![false; n],
+        };
+        s.resolve_amendments();
+        s
+    }
+
+    /// Amendments replace the originals they name (same supplier and kind; the number as
+    /// written, else normalised; the date), each original at most once, in canonical order.
+    fn resolve_amendments(&mut self) {
+        let amendments: Vec<usize> = (0..self.docs.len())
+            .filter(|&i| self.docs[i].original.is_some())
+            .collect();
+        if amendments.is_empty() {
+            return;
+        }
+        let mut by_norm: Vec<usize> = (0..self.docs.len())
+            .filter(|&i| self.docs[i].original.is_none())
+            .collect();
+        by_norm.sort_by(|&a, &b| {
+            let (x, y) = (&self.docs[a], &self.docs[b]);
+            (x.supplier, x.kind, x.norm.as_str(), x.date, a).cmp(&(
+                y.supplier,
+                y.kind,
+                y.norm.as_str(),
+                y.date,
+                b,
+            ))
+        });
+        for a in amendments {
+            let (supplier, kind, (onum, odt)) = {
+                let d = &self.docs[a];
+                let Some(o) = d.original else { continue };
+                (d.supplier, d.kind, o)
+            };
+            // As written: the canonical order starts with (supplier, kind, number, date).
+            let start = self.docs.partition_point(|d| {
+                (d.supplier, d.kind, d.number, d.date) < (supplier, kind, onum, odt)
+            });
+            let mut found = None;
+            for i in start..self.docs.len() {
+                let d = &self.docs[i];
+                if (d.supplier, d.kind, d.number, d.date) != (supplier, kind, onum, odt) {
+                    break;
+                }
+                if i != a && d.original.is_none() && self.replaced_by[i].is_none() {
+                    found = Some(i);
+                    break;
+                }
+            }
+            if found.is_none() {
+                let onorm = normalise(onum, odt);
+                if !onorm.is_empty() {
+                    let start = by_norm.partition_point(|&i| {
+                        let d = &self.docs[i];
+                        (d.supplier, d.kind, d.norm.as_str(), d.date)
+                            < (supplier, kind, onorm.as_str(), odt)
+                    });
+                    for &i in by_norm.get(start..).unwrap_or_default() {
+                        let d = &self.docs[i];
+                        if (d.supplier, d.kind, d.norm.as_str(), d.date)
+                            != (supplier, kind, onorm.as_str(), odt)
+                        {
+                            break;
+                        }
+                        if self.replaced_by[i].is_none() {
+                            found = Some(i);
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(i) = found {
+                self.replaced_by[i] = Some(a);
+                self.replaces[a].push(i);
+            }
+        }
+    }
+
+    fn active(&self, i: usize) -> bool {
+        self.replaced_by[i].is_none() && !self.linked[i]
+    }
+
+    /// The first document with this key, as (index, replaced?).
+    fn find(&self, key: &DocKey) -> Option<usize> {
+        let start = self
+            .docs
+            .partition_point(|d| d.key_cmp(key) == Ordering::Less);
+        (start..self.docs.len())
+            .take_while(|&i| self.docs[i].matches_key(key))
+            .find(|&i| self.replaced_by[i].is_none() && !self.linked[i])
+            .or_else(|| {
+                self.docs
+                    .get(start)
+                    .filter(|d| d.matches_key(key))
+                    .map(|_| start)
+            })
+    }
+
+    fn side(&self, i: usize) -> DocSide {
+        let replaces = self.replaces[i]
+            .iter()
+            .map(|&j| self.docs[j].key())
+            .collect();
+        self.docs[i].side(replaces)
+    }
+}
+
+fn is_filed(d: &Doc<'_>, config: &MatchConfig) -> Result<(), Reason> {
+    match d.cfs {
+        Some(YesNo::Yes) => Ok(()),
+        None if config.missing_filing_status_is_filed => Ok(()),
+        None => Err(Reason::FilingStatusUnknown),
+        Some(_) => Err(Reason::CounterpartyNotFiled),
+    }
+}
+
+fn diff_amount(
+    out: &mut Vec<FieldDifference>,
+    field: Field,
+    rate: Option<Decimal>,
+    own: Option<Decimal>,
+    cp: Option<Decimal>,
+    tolerance: Decimal,
+) {
+    let d = cp.unwrap_or_default() - own.unwrap_or_default();
+    if d.is_zero() && own.is_some() == cp.is_some() {
+        return;
+    }
+    if d.is_zero() {
+        // A rate present on one side with zero amounts: nothing to report for this head.
+        return;
+    }
+    out.push(FieldDifference {
+        field,
+        rate,
+        own: own.map(|v| v.to_string()),
+        counterparty: cp.map(|v| v.to_string()),
+        difference: Some(d),
+        within_tolerance: d.abs() <= tolerance,
+    });
+}
+
+fn diff_text(
+    out: &mut Vec<FieldDifference>,
+    field: Field,
+    own: Option<String>,
+    cp: Option<String>,
+) {
+    if let (Some(o), Some(c)) = (&own, &cp) {
+        if o != c {
+            out.push(FieldDifference {
+                field,
+                rate: None,
+                own,
+                counterparty: cp,
+                difference: None,
+                within_tolerance: false,
+            });
+        }
+    }
+}
+
+/// Every field that differs between a taxpayer document and a counterparty document.
+fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<FieldDifference> {
+    let tol = &config.tolerance;
+    let mut out = Vec::new();
+    if o.number != c.number {
+        out.push(FieldDifference {
+            field: Field::Number,
+            rate: None,
+            own: Some(o.number.to_owned()),
+            counterparty: Some(c.number.to_owned()),
+            difference: None,
+            within_tolerance: true,
+        });
+    }
+    if o.date != c.date {
+        out.push(FieldDifference {
+            field: Field::Date,
+            rate: None,
+            own: Some(gstr2_model::date::format(o.date)),
+            counterparty: Some(gstr2_model::date::format(c.date)),
+            difference: Some(Decimal::from((c.date - o.date).num_days())),
+            within_tolerance: false,
+        });
+    }
+    diff_amount(
+        &mut out,
+        Field::Value,
+        None,
+        Some(o.value),
+        Some(c.value),
+        tol.value,
+    );
+    diff_text(
+        &mut out,
+        Field::PlaceOfSupply,
+        o.pos.map(|p| p.to_string()),
+        c.pos.map(|p| p.to_string()),
+    );
+    diff_text(
+        &mut out,
+        Field::ReverseCharge,
+        o.rchrg.as_ref().map(|p| p.to_string()),
+        c.rchrg.as_ref().map(|p| p.to_string()),
+    );
+    diff_text(
+        &mut out,
+        Field::InvoiceType,
+        o.inv_typ.map(|p| p.to_string()),
+        c.inv_typ.map(|p| p.to_string()),
+    );
+    let (or, cr) = (o.by_rate(), c.by_rate());
+    let (mut i, mut j) = (0, 0);
+    while i < or.len() || j < cr.len() {
+        let (a, b) = (or.get(i), cr.get(j));
+        let (rate, a, b) = match (a, b) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                (x.0, Some(x), Some(y))
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                (x.0, Some(x), None)
+            }
+            (Some(_), Some(y)) => {
+                j += 1;
+                (y.0, None, Some(y))
+            }
+            (Some(x), None) => {
+                i += 1;
+                (x.0, Some(x), None)
+            }
+            (None, Some(y)) => {
+                j += 1;
+                (y.0, None, Some(y))
+            }
+            (None, None) => break,
+        };
+        let r = Some(rate);
+        diff_amount(
+            &mut out,
+            Field::TaxableValue,
+            r,
+            a.map(|x| x.1),
+            b.map(|x| x.1),
+            tol.taxable_value,
+        );
+        diff_amount(
+            &mut out,
+            Field::Igst,
+            r,
+            a.map(|x| x.2.igst),
+            b.map(|x| x.2.igst),
+            tol.igst,
+        );
+        diff_amount(
+            &mut out,
+            Field::Cgst,
+            r,
+            a.map(|x| x.2.cgst),
+            b.map(|x| x.2.cgst),
+            tol.cgst,
+        );
+        diff_amount(
+            &mut out,
+            Field::Sgst,
+            r,
+            a.map(|x| x.2.sgst),
+            b.map(|x| x.2.sgst),
+            tol.sgst,
+        );
+        diff_amount(
+            &mut out,
+            Field::Cess,
+            r,
+            a.map(|x| x.2.cess),
+            b.map(|x| x.2.cess),
+            tol.cess,
+        );
+    }
+    out
+}
+
+fn fields_of(diffs: &[FieldDifference], within: bool) -> Vec<Field> {
+    let mut v: Vec<Field> = diffs
+        .iter()
+        .filter(|d| d.within_tolerance == within && d.field != Field::Number)
+        .map(|d| d.field)
+        .collect();
+    v.dedup();
+    v
+}
+
+fn pair_result(
+    own: &SideState<'_>,
+    o: usize,
+    cp: &SideState<'_>,
+    c: usize,
+    rule: Rule,
+    config: &MatchConfig,
+) -> MatchResult {
+    let (od, cd) = (&own.docs[o], &cp.docs[c]);
+    let differences = compare(od, cd, config);
+    let beyond = fields_of(&differences, false);
+    let within = fields_of(&differences, true);
+    let code = if beyond.is_empty() {
+        MatchCode::Ok
+    } else {
+        MatchCode::Mismatch
+    };
+    let mut reasons = Vec::new();
+    match rule {
+        Rule::Manual => reasons.push(Reason::LinkedByUser),
+        _ if od.number != cd.number => reasons.push(Reason::NumberWrittenDifferently),
+        _ => {}
+    }
+    if !within.is_empty() {
+        reasons.push(Reason::WithinTolerance { fields: within });
+    }
+    if !beyond.is_empty() {
+        reasons.push(Reason::BeyondTolerance { fields: beyond });
+    }
+    let mut action = config.policy.action(code);
+    if let Err(r) = is_filed(cd, config) {
+        action = Action::NoAction;
+        reasons.push(r);
+    }
+    MatchResult {
+        supplier: cd.supplier,
+        kind: cd.kind,
+        code,
+        action,
+        computed_action: action,
+        rule: Some(rule),
+        own: Some(own.side(o)),
+        counterparty: Some(cp.side(c)),
+        differences,
+        reasons,
+        suggestions: Vec::new(),
+    }
+}
+
+fn own_only(
+    own: &SideState<'_>,
+    o: usize,
+    suggestions: Vec<Suggestion>,
+    config: &MatchConfig,
+) -> MatchResult {
+    let d = &own.docs[o];
+    let mut reasons = vec![Reason::NotInGstr2a];
+    if !suggestions.is_empty() {
+        reasons.push(Reason::ProbablePairs);
+    }
+    let action = config.policy.action(MatchCode::TaxpayerOnly);
+    MatchResult {
+        supplier: d.supplier,
+        kind: d.kind,
+        code: MatchCode::TaxpayerOnly,
+        action,
+        computed_action: action,
+        rule: None,
+        own: Some(own.side(o)),
+        counterparty: None,
+        differences: Vec::new(),
+        reasons,
+        suggestions,
+    }
+}
+
+fn counterparty_only(
+    cp: &SideState<'_>,
+    c: usize,
+    suggestions: Vec<Suggestion>,
+    config: &MatchConfig,
+) -> MatchResult {
+    let d = &cp.docs[c];
+    let mut reasons = vec![Reason::NotInRegister];
+    if !suggestions.is_empty() {
+        reasons.push(Reason::ProbablePairs);
+    }
+    let mut action = config.policy.action(MatchCode::CounterpartyOnly);
+    if let Err(r) = is_filed(d, config) {
+        action = Action::NoAction;
+        reasons.push(r);
+    }
+    MatchResult {
+        supplier: d.supplier,
+        kind: d.kind,
+        code: MatchCode::CounterpartyOnly,
+        action,
+        computed_action: action,
+        rule: None,
+        own: None,
+        counterparty: Some(cp.side(c)),
+        differences: Vec::new(),
+        reasons,
+        suggestions,
+    }
+}
+
+/// The pairing state of one supplier's documents (indices into the sides).
+struct Group<'s, 'a> {
+    own: &'s SideState<'a>,
+    cp: &'s SideState<'a>,
+    os: Vec<usize>,
+    cs: Vec<usize>,
+    o_pair: Vec<Option<(usize, Rule)>>,
+    c_taken: Vec<bool>,
+    forbidden: &'s BTreeSet<(usize, usize)>,
+}
+
+impl Group<'_, '_> {
+    fn allowed(&self, oi: usize, ci: usize) -> bool {
+        self.o_pair[oi].is_none()
+            && !self.c_taken[ci]
+            && (self.forbidden.is_empty() || !self.forbidden.contains(&(self.os[oi], self.cs[ci])))
+    }
+
+    fn pair(&mut self, oi: usize, ci: usize, rule: Rule) {
+        self.o_pair[oi] = Some((ci, rule));
+        self.c_taken[ci] = true;
+    }
+
+    fn o(&self, oi: usize) -> &Doc<'_> {
+        &self.own.docs[self.os[oi]]
+    }
+
+    fn c(&self, ci: usize) -> &Doc<'_> {
+        &self.cp.docs[self.cs[ci]]
+    }
+
+    /// Pass 1: the key as written. Both lists are in canonical order, which starts with the key.
+    fn exact(&mut self) {
+        let (mut i, mut j) = (0, 0);
+        while i < self.os.len() && j < self.cs.len() {
+            let (a, b) = (self.o(i), self.c(j));
+            match (a.kind, a.number, a.date).cmp(&(b.kind, b.number, b.date)) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    let key = (a.kind, a.number, a.date);
+                    let i2 = (i..self.os.len())
+                        .find(|&k| (self.o(k).kind, self.o(k).number, self.o(k).date) != key)
+                        .unwrap_or(self.os.len());
+                    let j2 = (j..self.cs.len())
+                        .find(|&k| (self.c(k).kind, self.c(k).number, self.c(k).date) != key)
+                        .unwrap_or(self.cs.len());
+                    for oi in i..i2 {
+                        if let Some(ci) = (j..j2).find(|&ci| self.allowed(oi, ci)) {
+                            self.pair(oi, ci, Rule::Exact);
+                        }
+                    }
+                    i = i2;
+                    j = j2;
+                }
+            }
+        }
+    }
+
+    /// Pass 2: the normalised number, dates in the same fiscal year; nearest date, then nearest
+    /// value, then canonical order.
+    fn normalised(&mut self) {
+        let mut ol: Vec<usize> = (0..self.os.len())
+            .filter(|&k| self.o_pair[k].is_none() && !self.o(k).norm.is_empty())
+            .collect();
+        let mut cl: Vec<usize> = (0..self.cs.len())
+            .filter(|&k| !self.c_taken[k] && !self.c(k).norm.is_empty())
+            .collect();
+        if ol.is_empty() || cl.is_empty() {
+            return;
+        }
+        ol.sort_by(|&x, &y| {
+            (self.o(x).kind, self.o(x).norm.as_str(), x).cmp(&(
+                self.o(y).kind,
+                self.o(y).norm.as_str(),
+                y,
+            ))
+        });
+        cl.sort_by(|&x, &y| {
+            (self.c(x).kind, self.c(x).norm.as_str(), x).cmp(&(
+                self.c(y).kind,
+                self.c(y).norm.as_str(),
+                y,
+            ))
+        });
+        let (mut i, mut j) = (0, 0);
+        while i < ol.len() && j < cl.len() {
+            let (a, b) = (self.o(ol[i]), self.c(cl[j]));
+            match (a.kind, a.norm.as_str()).cmp(&(b.kind, b.norm.as_str())) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    let key = (a.kind, a.norm.clone());
+                    let i2 = (i..ol.len())
+                        .find(|&k| {
+                            (self.o(ol[k]).kind, self.o(ol[k]).norm.as_str())
+                                != (key.0, key.1.as_str())
+                        })
+                        .unwrap_or(ol.len());
+                    let j2 = (j..cl.len())
+                        .find(|&k| {
+                            (self.c(cl[k]).kind, self.c(cl[k]).norm.as_str())
+                                != (key.0, key.1.as_str())
+                        })
+                        .unwrap_or(cl.len());
+                    let big = (i2 - i) * (j2 - j) > 4096;
+                    let mut cands = Vec::new();
+                    for &oi in &ol[i..i2] {
+                        for &ci in &cl[j..j2] {
+                            let (x, y) = (self.o(oi), self.c(ci));
+                            if fiscal_year(x.date) != fiscal_year(y.date)
+                                || (big && x.date != y.date)
+                            {
+                                continue;
+                            }
+                            let days = (y.date - x.date).num_days().abs();
+                            cands.push((days, (y.value - x.value).abs(), oi, ci));
+                        }
+                    }
+                    cands.sort();
+                    for (_, _, oi, ci) in cands {
+                        if self.allowed(oi, ci) {
+                            self.pair(oi, ci, Rule::Normalised);
+                        }
+                    }
+                    i = i2;
+                    j = j2;
+                }
+            }
+        }
+    }
+
+    /// Pass 3: one side's amendment names the other side's document as its original.
+    fn amendments(&mut self) {
+        // Counterparty amendments naming a taxpayer document.
+        let mut idx: Vec<(DocKind, String, NaiveDate, usize)> = (0..self.cs.len())
+            .filter(|&k| !self.c_taken[k])
+            .filter_map(|k| {
+                let d = self.c(k);
+                d.original.map(|(n, dt)| (d.kind, normalise(n, dt), dt, k))
+            })
+            .collect();
+        if !idx.is_empty() {
+            idx.sort();
+            for oi in 0..self.os.len() {
+                if self.o_pair[oi].is_some() {
+                    continue;
+                }
+                let (kind, norm, date) =
+                    (self.o(oi).kind, self.o(oi).norm.clone(), self.o(oi).date);
+                let start =
+                    idx.partition_point(|e| (e.0, e.1.as_str(), e.2) < (kind, norm.as_str(), date));
+                let hit = idx[start..]
+                    .iter()
+                    .take_while(|e| (e.0, e.1.as_str(), e.2) == (kind, norm.as_str(), date))
+                    .map(|e| e.3)
+                    .find(|&ci| self.allowed(oi, ci));
+                if let Some(ci) = hit {
+                    self.pair(oi, ci, Rule::Amendment);
+                }
+            }
+        }
+        // Taxpayer amendments naming a counterparty document.
+        let mut idx: Vec<(DocKind, &str, NaiveDate, usize)> = (0..self.cs.len())
+            .filter(|&k| !self.c_taken[k])
+            .map(|k| (self.c(k).kind, self.c(k).norm.as_str(), self.c(k).date, k))
+            .collect();
+        if idx.is_empty() {
+            return;
+        }
+        idx.sort();
+        let mut hits = Vec::new();
+        for oi in 0..self.os.len() {
+            if self.o_pair[oi].is_some() {
+                continue;
+            }
+            let d = self.o(oi);
+            let Some((n, dt)) = d.original else { continue };
+            let norm = normalise(n, dt);
+            let start = idx.partition_point(|e| (e.0, e.1, e.2) < (d.kind, norm.as_str(), dt));
+            for e in idx[start..]
+                .iter()
+                .take_while(|e| (e.0, e.1, e.2) == (d.kind, norm.as_str(), dt))
+            {
+                hits.push((oi, e.3));
+            }
+        }
+        for (oi, ci) in hits {
+            if self.allowed(oi, ci) {
+                self.pair(oi, ci, Rule::Amendment);
+            }
+        }
+    }
+
+    /// Pass 4: probable pairs among what is left, as suggestions only. Blocked by kind and value
+    /// bucket, then by date window: near-linear.
+    fn suggestions(&self, config: &MatchConfig) -> (Vec<Vec<Suggestion>>, Vec<Vec<Suggestion>>) {
+        let mut os_s: Vec<Vec<Suggestion>> = vec![Vec::new(); self.os.len()];
+        let mut cs_s: Vec<Vec<(Decimal, i64, Decimal, usize)>> = vec![Vec::new(); self.cs.len()];
+        if config.max_suggestions == 0 {
+            return (os_s, vec![Vec::new(); self.cs.len()]);
+        }
+        let width = config.tolerance.value.max(Decimal::ONE);
+        let bucket = |v: Decimal| (v / width).floor().to_i64().unwrap_or(i64::MAX);
+        let mut idx: Vec<(DocKind, i64, NaiveDate, usize)> = (0..self.cs.len())
+            .filter(|&k| !self.c_taken[k] && !self.c(k).norm.is_empty())
+            .map(|k| (self.c(k).kind, bucket(self.c(k).value), self.c(k).date, k))
+            .collect();
+        if idx.is_empty() {
+            return (os_s, vec![Vec::new(); self.cs.len()]);
+        }
+        idx.sort();
+        let window = chrono::Duration::days(i64::from(config.date_window_days));
+        let tol = &config.tolerance;
+        for (oi, out) in os_s.iter_mut().enumerate() {
+            if self.o_pair[oi].is_some() || self.o(oi).norm.is_empty() {
+                continue;
+            }
+            let d = self.o(oi);
+            let b = bucket(d.value);
+            let (lo, hi) = (d.date - window, d.date + window);
+            let mut found = Vec::new();
+            for bb in [b.saturating_sub(1), b, b.saturating_add(1)] {
+                let start = idx.partition_point(|e| (e.0, e.1, e.2) < (d.kind, bb, lo));
+                for e in idx[start..]
+                    .iter()
+                    .take_while(|e| e.0 == d.kind && e.1 == bb && e.2 <= hi)
+                    .take(config.max_candidates)
+                {
+                    let c = self.c(e.3);
+                    if (c.value - d.value).abs() > tol.value
+                        || (c.taxable - d.taxable).abs() > tol.taxable_value
+                    {
+                        continue;
+                    }
+                    if self.forbidden.contains(&(self.os[oi], self.cs[e.3])) {
+                        continue;
+                    }
+                    let s = strsim::normalized_damerau_levenshtein(&d.norm, &c.norm);
+                    let score = Decimal::new((s * 1000.0).round() as i64, 3);
+                    if score >= config.similarity_threshold {
+                        found.push((score, (c.date - d.date).num_days(), c.value - d.value, e.3));
+                    }
+                }
+            }
+            found.sort_by(|x, y| {
+                y.0.cmp(&x.0)
+                    .then(x.1.abs().cmp(&y.1.abs()))
+                    .then(x.3.cmp(&y.3))
+            });
+            found.dedup_by_key(|x| x.3);
+            found.truncate(config.max_suggestions);
+            for (score, days, dv, ci) in found {
+                out.push(Suggestion {
+                    key: self.c(ci).key(),
+                    score,
+                    value_difference: dv,
+                    days_apart: days,
+                });
+                cs_s[ci].push((score, days, dv, oi));
+            }
+        }
+        let cs_out = cs_s
+            .into_iter()
+            .map(|mut v: Vec<(Decimal, i64, Decimal, usize)>| {
+                v.sort_by(|x, y| {
+                    y.0.cmp(&x.0)
+                        .then(x.1.abs().cmp(&y.1.abs()))
+                        .then(x.3.cmp(&y.3))
+                });
+                v.truncate(config.max_suggestions);
+                v.into_iter()
+                    .map(|(score, days, dv, oi)| Suggestion {
+                        key: self.o(oi).key(),
+                        score,
+                        value_difference: dv,
+                        days_apart: days,
+                    })
+                    .collect()
+            })
+            .collect();
+        (os_s, cs_out)
+    }
+
+    fn results(mut self, config: &MatchConfig) -> Vec<MatchResult> {
+        self.exact();
+        self.normalised();
+        self.amendments();
+        let (os_s, cs_s) = self.suggestions(config);
+        let mut out = Vec::with_capacity(self.os.len().max(self.cs.len()));
+        for (oi, suggestions) in os_s.into_iter().enumerate() {
+            match self.o_pair[oi] {
+                Some((ci, rule)) => out.push(pair_result(
+                    self.own,
+                    self.os[oi],
+                    self.cp,
+                    self.cs[ci],
+                    rule,
+                    config,
+                )),
+                None => out.push(own_only(
+                    self.own,
+                    self.os[oi],
+                    suggestions,
+                    config,
+                )),
+            }
+        }
+        for (ci, suggestions) in cs_s.into_iter().enumerate() {
+            if !self.c_taken[ci] {
+                out.push(counterparty_only(
+                    self.cp,
+                    self.cs[ci],
+                    suggestions,
+                    config,
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn result_order(a: &MatchResult, b: &MatchResult) -> Ordering {
+    let k = |r: &MatchResult| {
+        let s = r.counterparty.as_ref().or(r.own.as_ref());
+        (
+            r.supplier,
+            r.kind,
+            s.map(|s| s.key.number.clone()),
+            s.map(|s| s.key.date),
+            r.own.as_ref().map(|s| s.key.clone()),
+            r.counterparty.as_ref().map(|s| s.key.clone()),
+        )
+    };
+    let (sa, sb) = (
+        a.counterparty.as_ref().or(a.own.as_ref()),
+        b.counterparty.as_ref().or(b.own.as_ref()),
+    );
+    (
+        a.supplier,
+        a.kind,
+        sa.map(|s| s.key.number.as_str()),
+        sa.map(|s| s.key.date),
+    )
+        .cmp(&(
+            b.supplier,
+            b.kind,
+            sb.map(|s| s.key.number.as_str()),
+            sb.map(|s| s.key.date),
+        ))
+        .then_with(|| k(a).cmp(&k(b)))
+}
+
+pub(crate) fn run(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    decisions: &Decisions,
+    config: &MatchConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Report {
+    let (own, cp) = rayon::join(
+        || SideState::new(own_docs(register)),
+        || SideState::new(counterparty_docs(gstr2a)),
+    );
+    let (mut own, mut cp) = (own, cp);
+    let total = own.docs.len() + cp.docs.len();
+    progress(Progress { matched: 0, total });
+    let mut stale = Vec::new();
+    let mut manual = Vec::new();
+
+    // Manual links first, in the decisions' order.
+    for link in &decisions.links {
+        let o = own.find(&link.own);
+        let c = cp.find(&link.counterparty);
+        let reason = match (o, c) {
+            (None, None) => Some(StaleReason::DocumentGone),
+            (None, _) => Some(StaleReason::OwnDocumentGone),
+            (_, None) => Some(StaleReason::CounterpartyDocumentGone),
+            (Some(o), Some(c)) if own.replaced_by[o].is_some() || cp.replaced_by[c].is_some() => {
+                Some(StaleReason::ReplacedByAmendment)
+            }
+            (Some(o), Some(c)) if own.linked[o] || cp.linked[c] => Some(StaleReason::AlreadyLinked),
+            (Some(o), Some(c)) => {
+                own.linked[o] = true;
+                cp.linked[c] = true;
+                manual.push((o, c));
+                None
+            }
+        };
+        if let Some(reason) = reason {
+            stale.push(StaleDecision {
+                decision: Decision::Link { link: link.clone() },
+                reason,
+            });
+        }
+    }
+    let mut forbidden = BTreeSet::new();
+    for link in &decisions.unlinks {
+        match (own.find(&link.own), cp.find(&link.counterparty)) {
+            (Some(o), Some(c)) => {
+                forbidden.insert((o, c));
+            }
+            (o, c) => stale.push(StaleDecision {
+                decision: Decision::Unlink { link: link.clone() },
+                reason: match (o, c) {
+                    (None, None) => StaleReason::DocumentGone,
+                    (None, _) => StaleReason::OwnDocumentGone,
+                    _ => StaleReason::CounterpartyDocumentGone,
+                },
+            }),
+        }
+    }
+
+    // Groups: one per supplier; both sides are sorted by supplier first.
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < own.docs.len() || j < cp.docs.len() {
+        let s = match (own.docs.get(i), cp.docs.get(j)) {
+            (Some(a), Some(b)) => a.supplier.min(b.supplier),
+            (Some(a), None) => a.supplier,
+            (None, Some(b)) => b.supplier,
+            (None, None) => break,
+        };
+        let i2 = i + own.docs[i..].partition_point(|d| d.supplier == s);
+        let j2 = j + cp.docs[j..].partition_point(|d| d.supplier == s);
+        let os: Vec<usize> = (i..i2).filter(|&k| own.active(k)).collect();
+        let cs: Vec<usize> = (j..j2).filter(|&k| cp.active(k)).collect();
+        groups.push((os, cs));
+        i = i2;
+        j = j2;
+    }
+    let done = AtomicUsize::new(0);
+    let (own, cp) = (&own, &cp);
+    let forbidden = &forbidden;
+    let mut results: Vec<MatchResult> = groups
+        .into_par_iter()
+        .flat_map_iter(|(os, cs)| {
+            let n = os.len() + cs.len();
+            let g = Group {
+                own,
+                cp,
+                o_pair: vec![None; os.len()],
+                c_taken: vec![false; cs.len()],
+                os,
+                cs,
+                forbidden,
+            };
+            let r = g.results(config);
+            let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
+            progress(Progress { matched: m, total });
+            r
+        })
+        .collect();
+    for (o, c) in manual {
+        results.push(pair_result(own, o, cp, c, Rule::Manual, config));
+    }
+    results.par_sort_by(result_order);
+
+    // Pending marks.
+    for key in &decisions.pending {
+        let mut hit = false;
+        let mut applied = false;
+        let mut replaced = false;
+        // Results are sorted by supplier first: search within the supplier's range.
+        let start = results.partition_point(|r| r.supplier < key.supplier);
+        let mut reason = StaleReason::DocumentGone;
+        for r in results[start..].iter_mut() {
+            let own_hit = r.own.as_ref().is_some_and(|s| &s.key == key);
+            let cp_hit = r.counterparty.as_ref().is_some_and(|s| &s.key == key);
+            if own_hit || cp_hit {
+                hit = true;
+                if matches!(r.computed_action, Action::Accept | Action::Reject) {
+                    r.action = Action::Pending;
+                    r.reasons.push(Reason::MarkedPending);
+                    applied = true;
+                } else {
+                    reason = StaleReason::NotAcceptOrReject;
+                }
+            } else if r.document_keys().any(|k| k == key) {
+                replaced = true;
+            }
+        }
+        // Own documents of another supplier's counterparty (manual cross-supplier links).
+        if !hit {
+            for r in results.iter_mut() {
+                if r.own.as_ref().is_some_and(|s| &s.key == key) {
+                    hit = true;
+                    if matches!(r.computed_action, Action::Accept | Action::Reject) {
+                        r.action = Action::Pending;
+                        r.reasons.push(Reason::MarkedPending);
+                        applied = true;
+                    } else {
+                        reason = StaleReason::NotAcceptOrReject;
+                    }
+                }
+            }
+        }
+        if !applied {
+            if !hit && replaced {
+                reason = StaleReason::ReplacedByAmendment;
+            }
+            stale.push(StaleDecision {
+                decision: Decision::Pending { key: key.clone() },
+                reason,
+            });
+        }
+    }
+    progress(Progress {
+        matched: total,
+        total,
+    });
+    let summary = Summary::of(&results);
+    Report {
+        gstin: register.gstin,
+        fp: register.fp,
+        results,
+        summary,
+        stale_decisions: stale,
+    }
+}

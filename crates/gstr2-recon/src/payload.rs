@@ -1,0 +1,641 @@
+//! The GSTR2 save payloads built from a report (seed Step-2 and Step-5): new and modified
+//! documents in [`SavePayloads::upsert`], deleted ones in [`SavePayloads::delete`].
+//!
+//! - Counterparty documents whose action is Accept, Reject or Pending are sent as GSTR2A has
+//!   them, with the flag (`A`, `R`, `P`) and their `chksum` unchanged; an accepted document
+//!   carries the ITC (`itc`) of the taxpayer's item at the same rate, when paired.
+//! - Taxpayer-only documents whose action is Upload are sent as uploads, with no flag.
+//! - No-action (`N`) documents and the taxpayer's side of a pair are not sent.
+//! - The sections without a counterparty side (`b2bur`, imports, `cdnur`, `nil_supplies`,
+//!   `itc_rvsl`, `txi`, `atxi`, `txpd`, `hsnsum`) pass through from the register unchanged.
+//! - With `previously_saved`, the taxpayer's own uploads there (flag absent, `U` or `E`) whose key
+//!   is no longer in the register go to the delete payload with flag `D` (all sections with
+//!   documents; `nil_supplies` and `itc_rvsl` have no flag and are replaced by a save instead).
+//!
+//! Within a section suppliers are ordered by GSTIN and documents by number and date.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gstr2_model::codes::{Flag, YesNo};
+use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
+use gstr2_model::tables::b2b_unregistered::B2bUnregistered;
+use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
+use gstr2_model::tables::cdn::{CdnSupplier, CreditDebitNote};
+use gstr2_model::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
+use gstr2_model::{Gstin, Gstr2Payload, Item, StateCode};
+use serde::{Deserialize, Serialize};
+
+use crate::report::{Action, DocKey, DocSide, MatchResult, Report, Section};
+use crate::Inputs;
+
+/// What to send to GSTN: `RETSAVE` of new and modified documents, and of deleted ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavePayloads {
+    /// New and modified documents, and the counterparty documents acted on.
+    pub upsert: Gstr2Payload,
+    /// Documents to delete (flag `D`).
+    pub delete: Gstr2Payload,
+}
+
+/// Why payloads cannot be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The report was not made from these inputs (or was read back from JSON, which drops the
+    /// link to the inputs).
+    #[error("{side} document {key} in section {section}: not found in the inputs the report was made from")]
+    NotFromTheseInputs {
+        /// `own` or `counterparty`.
+        side: &'static str,
+        /// The document.
+        key: DocKey,
+        /// Its section.
+        section: &'static str,
+    },
+    /// A counterparty document has no place of supply anywhere.
+    #[error("counterparty document {key}: no place of supply (pos) in GSTR2A, in the register or in the supplier's GSTIN")]
+    NoPlaceOfSupply {
+        /// The document.
+        key: DocKey,
+    },
+}
+
+fn not_found(side: &'static str, s: &DocSide) -> PayloadError {
+    PayloadError::NotFromTheseInputs {
+        side,
+        key: s.key.clone(),
+        section: s.section.as_str(),
+    }
+}
+
+/// Copies onto each counterparty item the ITC of the taxpayer's first unused item at the same
+/// rate.
+fn with_itc(items: &[Item], own: Option<&[Item]>) -> Vec<Item> {
+    let mut used = vec![false; own.map_or(0, <[Item]>::len)];
+    items
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            if let Some(own) = own {
+                if let Some((k, o)) = own.iter().enumerate().find(|(k, o)| {
+                    !used.get(*k).copied().unwrap_or(true)
+                        && o.detail.rate == i.detail.rate
+                        && o.itc.is_some()
+                }) {
+                    if let Some(u) = used.get_mut(k) {
+                        *u = true;
+                    }
+                    i.itc = o.itc.clone();
+                }
+            }
+            i
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Sections {
+    b2b: BTreeMap<Gstin, (Option<YesNo>, Vec<B2bInvoice>)>,
+    b2ba: BTreeMap<Gstin, (Option<YesNo>, Vec<B2baInvoice>)>,
+    cdn: BTreeMap<Gstin, (Option<YesNo>, Vec<CreditDebitNote>)>,
+    cdna: BTreeMap<Gstin, (Option<YesNo>, Vec<CreditDebitNoteAmendment>)>,
+}
+
+impl Sections {
+    fn into_payload(self, p: &mut Gstr2Payload) {
+        p.b2b = self
+            .b2b
+            .into_iter()
+            .map(|(ctin, (cfs, mut v))| {
+                v.sort_by(|a, b| (&a.number, a.date).cmp(&(&b.number, b.date)));
+                B2bSupplier {
+                    supplier_gstin: ctin,
+                    filing_status: cfs,
+                    invoices: v,
+                }
+            })
+            .collect();
+        p.b2ba = self
+            .b2ba
+            .into_iter()
+            .map(|(ctin, (cfs, mut v))| {
+                v.sort_by(|a, b| (&a.number, a.date).cmp(&(&b.number, b.date)));
+                B2baSupplier {
+                    supplier_gstin: ctin,
+                    filing_status: cfs,
+                    invoices: v,
+                }
+            })
+            .collect();
+        p.cdn = self
+            .cdn
+            .into_iter()
+            .map(|(ctin, (cfs, mut v))| {
+                v.sort_by(|a, b| {
+                    (&a.number, a.date, a.note_type.as_str()).cmp(&(
+                        &b.number,
+                        b.date,
+                        b.note_type.as_str(),
+                    ))
+                });
+                CdnSupplier {
+                    supplier_gstin: ctin,
+                    filing_status: cfs,
+                    notes: v,
+                }
+            })
+            .collect();
+        p.cdna = self
+            .cdna
+            .into_iter()
+            .map(|(ctin, (cfs, mut v))| {
+                v.sort_by(|a, b| {
+                    (&a.number, a.date, a.note_type.as_str()).cmp(&(
+                        &b.number,
+                        b.date,
+                        b.note_type.as_str(),
+                    ))
+                });
+                CdnaSupplier {
+                    supplier_gstin: ctin,
+                    filing_status: cfs,
+                    notes: v,
+                }
+            })
+            .collect();
+    }
+}
+
+fn place_of_supply(
+    pos: Option<StateCode>,
+    r: &MatchResult,
+    key: &DocKey,
+) -> Result<StateCode, PayloadError> {
+    pos.or_else(|| r.own.as_ref().and_then(|o| o.place_of_supply))
+        .or_else(|| key.supplier.state_code())
+        .ok_or_else(|| PayloadError::NoPlaceOfSupply { key: key.clone() })
+}
+
+/// Builds the save payloads from a report and the inputs it was made from.
+///
+/// Arguments: the same [`Inputs`] given to [`crate::reconcile`], and its report (actions as
+/// decided, pending marks applied). Result: the upsert and delete payloads for the register's
+/// GSTIN and period, in a deterministic order. Errors: the report does not come from these inputs.
+///
+/// ```
+/// use gstr2_model::{json, Gstr2Payload, Gstr2a};
+/// use gstr2_recon::{reconcile, save_payloads, Decisions, Inputs, MatchConfig};
+///
+/// let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
+///   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","idt":"24-07-2017","val":118,
+///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+/// let gstr2a: Gstr2a = json::from_str(r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"Y","inv":[
+///   {"chksum":"abc","inum":"S1","idt":"24-07-2017","val":118,"pos":"27","rchrg":"N",
+///   "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+/// let decisions = Decisions::default();
+/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
+/// let report = reconcile(&inputs, &MatchConfig::default());
+/// let payloads = save_payloads(&inputs, &report)?;
+/// let sent = &payloads.upsert.b2b[0].invoices[0];
+/// assert_eq!(sent.flag.as_ref().map(|f| f.as_str()), Some("A"));
+/// assert_eq!(sent.checksum.as_deref(), Some("abc"));
+/// assert!(payloads.delete.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayloads, PayloadError> {
+    let reg = inputs.register;
+    let a = inputs.gstr2a;
+    let mut up = Sections::default();
+    for r in &report.results {
+        match (&r.counterparty, &r.own) {
+            (Some(c), own)
+                if matches!(r.action, Action::Accept | Action::Reject | Action::Pending) =>
+            {
+                let flag = Some(r.action.flag());
+                let src = c.source.ok_or_else(|| not_found("counterparty", c))?;
+                let own_items = own
+                    .as_ref()
+                    .and_then(|o| o.source)
+                    .and_then(|s| own_items(reg, s.section, s.supplier, s.doc));
+                let own_items = if r.action == Action::Accept {
+                    own_items
+                } else {
+                    None
+                };
+                match src.section {
+                    Section::B2b => {
+                        let s = a
+                            .b2b
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let d = s
+                            .invoices
+                            .get(src.doc)
+                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let inv = B2bInvoice {
+                            flag,
+                            checksum: d.checksum.clone(),
+                            number: d.number.clone(),
+                            date: d.date,
+                            value: d.value,
+                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            reverse_charge: d.reverse_charge.clone().unwrap_or(YesNo::No),
+                            uploaded_by: None,
+                            counterparty_flag: None,
+                            original_period: None,
+                            invoice_type: d.invoice_type.clone(),
+                            items: with_itc(&d.items, own_items),
+                        };
+                        let e = up
+                            .b2b
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                        e.1.push(inv);
+                    }
+                    Section::B2ba => {
+                        let s = a
+                            .b2ba
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let d = s
+                            .invoices
+                            .get(src.doc)
+                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let inv = B2baInvoice {
+                            flag,
+                            checksum: d.checksum.clone(),
+                            original_number: d.original_number.clone(),
+                            original_date: d.original_date,
+                            number: d.number.clone(),
+                            date: d.date,
+                            value: d.value,
+                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            reverse_charge: d.reverse_charge.clone().unwrap_or(YesNo::No),
+                            uploaded_by: None,
+                            invoice_type: d.invoice_type.clone(),
+                            items: with_itc(&d.items, own_items),
+                        };
+                        let e = up
+                            .b2ba
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                        e.1.push(inv);
+                    }
+                    Section::Cdn => {
+                        let s = a
+                            .cdn
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let d = s
+                            .notes
+                            .get(src.doc)
+                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let nt = CreditDebitNote {
+                            flag,
+                            checksum: d.checksum.clone(),
+                            note_type: d.note_type.clone(),
+                            number: d.number.clone(),
+                            date: d.date,
+                            reason: None,
+                            pre_gst: d.pre_gst.clone(),
+                            invoice_number: d.invoice_number.clone(),
+                            invoice_date: d.invoice_date,
+                            value: d.value,
+                            uploaded_by: None,
+                            counterparty_flag: None,
+                            original_period: None,
+                            items: with_itc(&d.items, own_items),
+                        };
+                        let e = up
+                            .cdn
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                        e.1.push(nt);
+                    }
+                    Section::Cdna => {
+                        let s = a
+                            .cdna
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let d = s
+                            .notes
+                            .get(src.doc)
+                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
+                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let nt = CreditDebitNoteAmendment {
+                            flag,
+                            checksum: d.checksum.clone(),
+                            note_type: d.note_type.clone(),
+                            original_number: d.original_number.clone(),
+                            original_date: d.original_date,
+                            number: d.number.clone(),
+                            date: d.date,
+                            reason: None,
+                            pre_gst: d.pre_gst.clone(),
+                            invoice_number: d.invoice_number.clone(),
+                            invoice_date: d.invoice_date,
+                            value: d.value,
+                            uploaded_by: None,
+                            reverse_charge: d.reverse_charge.clone(),
+                            items: with_itc(&d.items, own_items),
+                        };
+                        let e = up
+                            .cdna
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                        e.1.push(nt);
+                    }
+                }
+            }
+            (None, Some(o)) if r.action == Action::Upload => {
+                let src = o.source.ok_or_else(|| not_found("own", o))?;
+                match src.section {
+                    Section::B2b => {
+                        let s = reg
+                            .b2b
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let d = s
+                            .invoices
+                            .get(src.doc)
+                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let mut d = d.clone();
+                        d.flag = None;
+                        d.checksum = None;
+                        up.b2b
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (None, Vec::new()))
+                            .1
+                            .push(d);
+                    }
+                    Section::B2ba => {
+                        let s = reg
+                            .b2ba
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let d = s
+                            .invoices
+                            .get(src.doc)
+                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let mut d = d.clone();
+                        d.flag = None;
+                        d.checksum = None;
+                        up.b2ba
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (None, Vec::new()))
+                            .1
+                            .push(d);
+                    }
+                    Section::Cdn => {
+                        let s = reg
+                            .cdn
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let d = s
+                            .notes
+                            .get(src.doc)
+                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let mut d = d.clone();
+                        d.flag = None;
+                        d.checksum = None;
+                        if o.sign_normalised {
+                            positive_note(&mut d.value, &mut d.items);
+                        }
+                        up.cdn
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (None, Vec::new()))
+                            .1
+                            .push(d);
+                    }
+                    Section::Cdna => {
+                        let s = reg
+                            .cdna
+                            .get(src.supplier)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let d = s
+                            .notes
+                            .get(src.doc)
+                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
+                            .ok_or_else(|| not_found("own", o))?;
+                        let mut d = d.clone();
+                        d.flag = None;
+                        d.checksum = None;
+                        if o.sign_normalised {
+                            positive_note(&mut d.value, &mut d.items);
+                        }
+                        up.cdna
+                            .entry(s.supplier_gstin)
+                            .or_insert_with(|| (None, Vec::new()))
+                            .1
+                            .push(d);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut upsert = Gstr2Payload::new(reg.gstin, reg.fp);
+    up.into_payload(&mut upsert);
+    upsert.b2bur = reg.b2bur.clone();
+    upsert.imp_g = reg.imp_g.clone();
+    upsert.imp_ga = reg.imp_ga.clone();
+    upsert.imp_s = reg.imp_s.clone();
+    upsert.imp_sa = reg.imp_sa.clone();
+    upsert.cdnur = reg.cdnur.clone();
+    upsert.nil_supplies = reg.nil_supplies.clone();
+    upsert.itc_rvsl = reg.itc_rvsl.clone();
+    upsert.txi = reg.txi.clone();
+    upsert.atxi = reg.atxi.clone();
+    upsert.txpd = reg.txpd.clone();
+    upsert.hsnsum = reg.hsnsum.clone();
+    let delete = match inputs.previously_saved {
+        Some(prev) => deletions(reg, prev),
+        None => Gstr2Payload::new(reg.gstin, reg.fp),
+    };
+    Ok(SavePayloads { upsert, delete })
+}
+
+/// GSTN's form of a note the register wrote negative: every amount positive.
+fn positive_note(value: &mut rust_decimal::Decimal, items: &mut [Item]) {
+    *value = value.abs();
+    for i in items {
+        let d = &mut i.detail;
+        d.taxable_value = d.taxable_value.abs();
+        for v in [&mut d.igst, &mut d.cgst, &mut d.sgst, &mut d.cess]
+            .into_iter()
+            .flatten()
+        {
+            *v = v.abs();
+        }
+        if let Some(c) = i.itc.as_mut() {
+            for v in [&mut c.igst, &mut c.cgst, &mut c.sgst, &mut c.cess]
+                .into_iter()
+                .flatten()
+            {
+                *v = v.abs();
+            }
+        }
+    }
+}
+
+fn own_items(reg: &Gstr2Payload, section: Section, s: usize, d: usize) -> Option<&[Item]> {
+    match section {
+        Section::B2b => reg.b2b.get(s)?.invoices.get(d).map(|x| x.items.as_slice()),
+        Section::B2ba => reg.b2ba.get(s)?.invoices.get(d).map(|x| x.items.as_slice()),
+        Section::Cdn => reg.cdn.get(s)?.notes.get(d).map(|x| x.items.as_slice()),
+        Section::Cdna => reg.cdna.get(s)?.notes.get(d).map(|x| x.items.as_slice()),
+    }
+}
+
+/// Whether a saved document is the taxpayer's own upload: no flag, `U` or `E`.
+fn own_upload(flag: &Option<Flag>) -> bool {
+    matches!(flag, None | Some(Flag::Upload) | Some(Flag::Edit))
+}
+
+/// Flat-section deletions: saved own uploads whose key the register no longer has.
+fn gone<'p, T: Clone, K: Ord + 'p>(
+    prev: &'p [T],
+    cur: &'p [T],
+    key: impl Fn(&'p T) -> K,
+    flag: impl Fn(&mut T) -> &mut Option<Flag>,
+) -> Vec<T> {
+    let present: BTreeSet<K> = cur.iter().map(&key).collect();
+    prev.iter()
+        .filter(|d| !present.contains(&key(d)))
+        .filter_map(|d| {
+            let mut d = d.clone();
+            if !own_upload(flag(&mut d)) {
+                return None;
+            }
+            *flag(&mut d) = Some(Flag::Delete);
+            Some(d)
+        })
+        .collect()
+}
+
+macro_rules! nested_gone {
+    ($prev:expr, $cur:expr, $docs:ident, $supplier:ident, |$d:ident| $key:expr) => {{
+        let present: BTreeSet<(Gstin, _)> = $cur
+            .iter()
+            .flat_map(|s| s.$docs.iter().map(move |$d| (s.supplier_gstin, $key)))
+            .collect();
+        let mut out = Vec::new();
+        for s in $prev {
+            let docs: Vec<_> = s
+                .$docs
+                .iter()
+                .filter(|$d| own_upload(&$d.flag) && !present.contains(&(s.supplier_gstin, $key)))
+                .map(|$d| {
+                    let mut d = $d.clone();
+                    d.flag = Some(Flag::Delete);
+                    d
+                })
+                .collect();
+            if !docs.is_empty() {
+                out.push($supplier {
+                    supplier_gstin: s.supplier_gstin,
+                    filing_status: None,
+                    $docs: docs,
+                });
+            }
+        }
+        out.sort_by_key(|s| s.supplier_gstin);
+        out
+    }};
+}
+
+fn deletions(reg: &Gstr2Payload, prev: &Gstr2Payload) -> Gstr2Payload {
+    let mut del = Gstr2Payload::new(reg.gstin, reg.fp);
+    del.b2b = nested_gone!(&prev.b2b, &reg.b2b, invoices, B2bSupplier, |d| (
+        d.number.as_str(),
+        d.date
+    ));
+    del.b2ba = nested_gone!(&prev.b2ba, &reg.b2ba, invoices, B2baSupplier, |d| (
+        d.number.as_str(),
+        d.date
+    ));
+    del.cdn = nested_gone!(&prev.cdn, &reg.cdn, notes, CdnSupplier, |d| (
+        d.note_type.as_str(),
+        d.number.as_str(),
+        d.date
+    ));
+    del.cdna = nested_gone!(&prev.cdna, &reg.cdna, notes, CdnaSupplier, |d| (
+        d.note_type.as_str(),
+        d.number.as_str(),
+        d.date
+    ));
+    let prev_ur: Vec<_> = prev
+        .b2bur
+        .iter()
+        .flat_map(|g| g.invoices.iter().cloned())
+        .collect();
+    let cur_ur: Vec<_> = reg
+        .b2bur
+        .iter()
+        .flat_map(|g| g.invoices.iter().cloned())
+        .collect();
+    let ur = gone(
+        &prev_ur,
+        &cur_ur,
+        |d| (d.number.as_str(), d.date),
+        |d| &mut d.flag,
+    );
+    if !ur.is_empty() {
+        del.b2bur = vec![B2bUnregistered { invoices: ur }];
+    }
+    del.imp_g = gone(
+        &prev.imp_g,
+        &reg.imp_g,
+        |d| (d.bill_number.as_str(), d.bill_date),
+        |d| &mut d.flag,
+    );
+    del.imp_ga = gone(
+        &prev.imp_ga,
+        &reg.imp_ga,
+        |d| (d.bill_number.as_str(), d.bill_date),
+        |d| &mut d.flag,
+    );
+    del.imp_s = gone(
+        &prev.imp_s,
+        &reg.imp_s,
+        |d| (d.number.as_str(), d.date),
+        |d| &mut d.flag,
+    );
+    del.imp_sa = gone(
+        &prev.imp_sa,
+        &reg.imp_sa,
+        |d| (d.number.as_str(), d.date),
+        |d| &mut d.flag,
+    );
+    del.cdnur = gone(
+        &prev.cdnur,
+        &reg.cdnur,
+        |d| (d.note_type.as_str(), d.number.as_str(), d.date),
+        |d| &mut d.flag,
+    );
+    del.txi = gone(
+        &prev.txi,
+        &reg.txi,
+        |d| (d.place_of_supply, d.supply_type.as_str()),
+        |d| &mut d.flag,
+    );
+    del.txpd = gone(
+        &prev.txpd,
+        &reg.txpd,
+        |d| (d.place_of_supply, d.supply_type.as_str()),
+        |d| &mut d.flag,
+    );
+    del.atxi = gone(
+        &prev.atxi,
+        &reg.atxi,
+        |d| (d.counterparty.as_str(), d.number.as_str(), d.date),
+        |d| &mut d.flag,
+    );
+    del
+}

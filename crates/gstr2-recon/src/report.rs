@@ -1,0 +1,545 @@
+//! What the engine hands back: one [`MatchResult`] per document or pair, the [`Summary`], and the
+//! decisions that no longer apply.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use gstr2_model::codes::{Flag, InvoiceType, NoteType, YesNo};
+use gstr2_model::{Gstin, ReturnPeriod, StateCode, TaxAmounts};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::decisions::StaleDecision;
+
+/// The type of a document, part of its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// An invoice (`b2b`, `b2ba`).
+    Invoice,
+    /// A credit note (`ntty` `C`).
+    CreditNote,
+    /// A debit note (`ntty` `D`).
+    DebitNote,
+    /// A refund voucher (`ntty` `R`).
+    RefundVoucher,
+}
+
+impl DocKind {
+    /// The kind of a note of type `ntty`.
+    pub fn of_note(note_type: &NoteType) -> DocKind {
+        match note_type {
+            NoteType::Debit => DocKind::DebitNote,
+            NoteType::RefundVoucher => DocKind::RefundVoucher,
+            _ => DocKind::CreditNote,
+        }
+    }
+
+    /// `-1` for credit notes and refund vouchers, `+1` otherwise: the sign with which the
+    /// document's (positive) amounts count in totals.
+    pub fn sign(self) -> Decimal {
+        match self {
+            DocKind::CreditNote | DocKind::RefundVoucher => Decimal::NEGATIVE_ONE,
+            DocKind::Invoice | DocKind::DebitNote => Decimal::ONE,
+        }
+    }
+
+    /// Whether this is a note (section `cdn` or `cdna`).
+    pub fn is_note(self) -> bool {
+        self != DocKind::Invoice
+    }
+}
+
+/// The section a document comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    /// Invoices (`b2b`).
+    B2b,
+    /// Amended invoices (`b2ba`).
+    B2ba,
+    /// Credit and debit notes (`cdn`).
+    Cdn,
+    /// Amended notes (`cdna`).
+    Cdna,
+}
+
+impl Section {
+    /// The wire key, e.g. `b2ba`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::B2b => "b2b",
+            Section::B2ba => "b2ba",
+            Section::Cdn => "cdn",
+            Section::Cdna => "cdna",
+        }
+    }
+
+    /// Whether the section holds amendments.
+    pub fn is_amendment(self) -> bool {
+        matches!(self, Section::B2ba | Section::Cdna)
+    }
+}
+
+/// The stable identity of a document: supplier GSTIN, type, number and date as written.
+///
+/// Decisions are keyed by it, so they survive a re-run on new data.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DocKey {
+    /// The supplier's GSTIN (`ctin`).
+    #[serde(rename = "ctin")]
+    pub supplier: Gstin,
+    /// Invoice or type of note.
+    pub kind: DocKind,
+    /// The number as written (`inum`, `nt_num`).
+    pub number: String,
+    /// The date (`idt`, `nt_dt`).
+    #[serde(with = "gstr2_model::date")]
+    pub date: NaiveDate,
+}
+
+impl std::fmt::Display for DocKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {:?} {} {}",
+            self.supplier,
+            self.kind,
+            self.number,
+            gstr2_model::date::format(self.date)
+        )
+    }
+}
+
+/// The four match codes of the seed's Step-4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MatchCode {
+    /// Both sides agree within tolerance (`OK`).
+    #[serde(rename = "OK")]
+    Ok,
+    /// Taxpayer only: in the register, not in GSTR2A (`TO`).
+    #[serde(rename = "TO")]
+    TaxpayerOnly,
+    /// Counterparty only: in GSTR2A, not in the register (`CO`).
+    #[serde(rename = "CO")]
+    CounterpartyOnly,
+    /// The same document on both sides with fields that differ beyond tolerance (`Mismatch`).
+    #[serde(rename = "Mismatch")]
+    Mismatch,
+}
+
+impl MatchCode {
+    /// The code as the seed writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchCode::Ok => "OK",
+            MatchCode::TaxpayerOnly => "TO",
+            MatchCode::CounterpartyOnly => "CO",
+            MatchCode::Mismatch => "Mismatch",
+        }
+    }
+}
+
+/// The action flag decided for a result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Accept the counterparty's document (`A`).
+    #[serde(rename = "A")]
+    Accept,
+    /// Upload the taxpayer's own document (`U`; sent with no flag).
+    #[serde(rename = "U")]
+    Upload,
+    /// Reject the counterparty's document (`R`).
+    #[serde(rename = "R")]
+    Reject,
+    /// Keep pending (`P`).
+    #[serde(rename = "P")]
+    Pending,
+    /// No action (`N`): nothing is sent.
+    #[serde(rename = "N")]
+    NoAction,
+}
+
+impl Action {
+    /// The letter, e.g. `A`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Accept => "A",
+            Action::Upload => "U",
+            Action::Reject => "R",
+            Action::Pending => "P",
+            Action::NoAction => "N",
+        }
+    }
+
+    /// The wire flag.
+    pub fn flag(self) -> Flag {
+        match self {
+            Action::Accept => Flag::Accept,
+            Action::Upload => Flag::Upload,
+            Action::Reject => Flag::Reject,
+            Action::Pending => Flag::Pending,
+            Action::NoAction => Flag::NoAction,
+        }
+    }
+}
+
+/// The rule that paired two documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Same supplier, type, number and date, as written.
+    Exact,
+    /// Same supplier and type, the same number once normalised (see [`crate::number`]), dates in
+    /// the same fiscal year.
+    Normalised,
+    /// One side's amendment names the other side's document as its original.
+    Amendment,
+    /// Linked by the user.
+    Manual,
+}
+
+/// One side of a result: the document as the engine read it (notes with positive amounts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSide {
+    /// The document's key.
+    pub key: DocKey,
+    /// The section it comes from.
+    pub section: Section,
+    /// The number once normalised.
+    pub normalised_number: String,
+    /// The original document an amendment names (`oinum`/`oidt`, `ont_num`/`ont_dt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amends: Option<OriginalRef>,
+    /// Documents of the same side that this amendment replaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<DocKey>,
+    /// Document value (`val`), positive for notes.
+    #[serde(with = "gstr2_model::amount")]
+    pub value: Decimal,
+    /// Taxable value of all items, positive for notes.
+    #[serde(with = "gstr2_model::amount")]
+    pub taxable_value: Decimal,
+    /// Tax of all items, positive for notes.
+    pub tax: TaxAmounts,
+    /// Place of supply (`pos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_supply: Option<StateCode>,
+    /// Reverse charge (`rchrg`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse_charge: Option<YesNo>,
+    /// Invoice type (`inv_typ`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_type: Option<InvoiceType>,
+    /// Whether the register wrote the note's amounts negative (they are shown positive here).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sign_normalised: bool,
+    /// GSTN's checksum (`chksum`), counterparty documents only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+    /// The supplier's filing status (`cfs`), counterparty documents only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_status: Option<YesNo>,
+    /// Where the document sits in the input, for building payloads; not serialized.
+    #[serde(skip)]
+    pub(crate) source: Option<SourceRef>,
+}
+
+/// Where a document sits in its input: section, supplier index, document index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SourceRef {
+    pub(crate) section: Section,
+    pub(crate) supplier: usize,
+    pub(crate) doc: usize,
+}
+
+/// The original an amendment names.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OriginalRef {
+    /// Original number (`oinum`, `ont_num`).
+    pub number: String,
+    /// Original date (`oidt`, `ont_dt`).
+    #[serde(with = "gstr2_model::date")]
+    pub date: NaiveDate,
+}
+
+/// A compared field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Field {
+    /// The number as written (informational: pairs are found by rule).
+    #[serde(rename = "number")]
+    Number,
+    /// Date (`idt`, `nt_dt`).
+    #[serde(rename = "date")]
+    Date,
+    /// Document value (`val`).
+    #[serde(rename = "val")]
+    Value,
+    /// Place of supply (`pos`).
+    #[serde(rename = "pos")]
+    PlaceOfSupply,
+    /// Reverse charge (`rchrg`).
+    #[serde(rename = "rchrg")]
+    ReverseCharge,
+    /// Invoice type (`inv_typ`).
+    #[serde(rename = "inv_typ")]
+    InvoiceType,
+    /// Taxable value at a rate (`txval`).
+    #[serde(rename = "txval")]
+    TaxableValue,
+    /// IGST at a rate (`iamt`).
+    #[serde(rename = "iamt")]
+    Igst,
+    /// CGST at a rate (`camt`).
+    #[serde(rename = "camt")]
+    Cgst,
+    /// SGST at a rate (`samt`).
+    #[serde(rename = "samt")]
+    Sgst,
+    /// Cess at a rate (`csamt`).
+    #[serde(rename = "csamt")]
+    Cess,
+}
+
+impl Field {
+    /// The name used in results (mostly the wire key).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Number => "number",
+            Field::Date => "date",
+            Field::Value => "val",
+            Field::PlaceOfSupply => "pos",
+            Field::ReverseCharge => "rchrg",
+            Field::InvoiceType => "inv_typ",
+            Field::TaxableValue => "txval",
+            Field::Igst => "iamt",
+            Field::Cgst => "camt",
+            Field::Sgst => "samt",
+            Field::Cess => "csamt",
+        }
+    }
+}
+
+/// One field that differs between the two sides of a pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDifference {
+    /// The field.
+    pub field: Field,
+    /// The tax rate, for per-rate amounts.
+    #[serde(
+        default,
+        with = "gstr2_model::amount::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rate: Option<Decimal>,
+    /// The taxpayer's value as text (absent: the field or rate is missing on that side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own: Option<String>,
+    /// The counterparty's value as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
+    /// Counterparty minus taxpayer, for amounts (rupees) and dates (days).
+    #[serde(
+        default,
+        with = "gstr2_model::amount::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub difference: Option<Decimal>,
+    /// Whether the difference is within the field's tolerance (it then makes no mismatch).
+    pub within_tolerance: bool,
+}
+
+/// Why a result has its code and action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// No counterparty document pairs with the taxpayer's.
+    NotInGstr2a,
+    /// No taxpayer document pairs with the counterparty's.
+    NotInRegister,
+    /// Paired with the same number written differently.
+    NumberWrittenDifferently,
+    /// Differences within tolerance only.
+    WithinTolerance {
+        /// The fields.
+        fields: Vec<Field>,
+    },
+    /// Differences beyond tolerance.
+    BeyondTolerance {
+        /// The fields.
+        fields: Vec<Field>,
+    },
+    /// The user linked the two documents.
+    LinkedByUser,
+    /// The supplier has not filed (`cfs` = `N`): the document can be neither accepted nor
+    /// rejected.
+    CounterpartyNotFiled,
+    /// The supplier's filing status (`cfs`) is absent: treated as not filed.
+    FilingStatusUnknown,
+    /// The user marked the result pending.
+    MarkedPending,
+    /// Probable pairs exist (see the suggestions); never matched silently.
+    ProbablePairs,
+}
+
+/// A probable pair on the other side: a suggestion, never a match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The other document's key.
+    pub key: DocKey,
+    /// Similarity of the normalised numbers, 0 to 1, three decimals.
+    #[serde(with = "gstr2_model::amount")]
+    pub score: Decimal,
+    /// Counterparty value minus taxpayer value.
+    #[serde(with = "gstr2_model::amount")]
+    pub value_difference: Decimal,
+    /// Days between the two dates (counterparty minus taxpayer).
+    pub days_apart: i64,
+}
+
+/// The decision for one document or pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchResult {
+    /// The supplier (the counterparty document's `ctin` when there is one).
+    #[serde(rename = "ctin")]
+    pub supplier: Gstin,
+    /// Invoice or type of note.
+    pub kind: DocKind,
+    /// The match code.
+    pub code: MatchCode,
+    /// The action flag, after the user's pending mark.
+    pub action: Action,
+    /// The action the policy gives, before any pending mark.
+    pub computed_action: Action,
+    /// The rule that paired the two sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// The taxpayer's document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own: Option<DocSide>,
+    /// The counterparty's document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<DocSide>,
+    /// Every differing field with both values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<FieldDifference>,
+    /// Why the result has its code and action.
+    pub reasons: Vec<Reason>,
+    /// Probable pairs, best first (TO and CO results only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl MatchResult {
+    /// The side whose amounts the result counts with: the counterparty's when present, else the
+    /// taxpayer's.
+    pub fn counted_side(&self) -> Option<&DocSide> {
+        self.counterparty.as_ref().or(self.own.as_ref())
+    }
+
+    /// The result's amounts, signed: credit notes and refund vouchers negative.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        if let Some(side) = self.counted_side() {
+            let sign = self.kind.sign();
+            t.count = 1;
+            t.value = side.value * sign;
+            t.taxable_value = side.taxable_value * sign;
+            t.tax = side.tax.scaled(sign);
+        }
+        t
+    }
+
+    /// The keys of every input document in this result: both sides and what their amendments
+    /// replace.
+    pub fn document_keys(&self) -> impl Iterator<Item = &DocKey> {
+        [self.own.as_ref(), self.counterparty.as_ref()]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| std::iter::once(&s.key).chain(s.replaces.iter()))
+    }
+}
+
+/// A count and signed amounts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Number of results.
+    pub count: u64,
+    /// Document values.
+    #[serde(with = "gstr2_model::amount")]
+    pub value: Decimal,
+    /// Taxable values.
+    #[serde(with = "gstr2_model::amount")]
+    pub taxable_value: Decimal,
+    /// Tax heads.
+    pub tax: TaxAmounts,
+}
+
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, o: Totals) {
+        self.count += o.count;
+        self.value += o.value;
+        self.taxable_value += o.taxable_value;
+        self.tax += o.tax;
+    }
+}
+
+/// Counts and amounts by match code and by action.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// All results.
+    pub all: Totals,
+    /// By match code.
+    pub by_code: BTreeMap<MatchCode, Totals>,
+    /// By action.
+    pub by_action: BTreeMap<Action, Totals>,
+}
+
+impl Tally {
+    /// Adds one result.
+    pub fn add(&mut self, r: &MatchResult) {
+        let t = r.totals();
+        self.all += t;
+        *self.by_code.entry(r.code).or_default() += t;
+        *self.by_action.entry(r.action).or_default() += t;
+    }
+}
+
+/// The summary of a reconciliation, overall and per supplier. Amounts are those of
+/// [`MatchResult::totals`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// All results.
+    pub overall: Tally,
+    /// Per supplier GSTIN.
+    pub suppliers: BTreeMap<Gstin, Tally>,
+}
+
+impl Summary {
+    /// The summary of a list of results.
+    pub fn of(results: &[MatchResult]) -> Summary {
+        let mut s = Summary::default();
+        for r in results {
+            s.overall.add(r);
+            s.suppliers.entry(r.supplier).or_default().add(r);
+        }
+        s
+    }
+}
+
+/// Everything a reconciliation decides.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The receiver's GSTIN (`gstin`).
+    pub gstin: Gstin,
+    /// The return period (`fp`).
+    pub fp: ReturnPeriod,
+    /// One result per document or pair, ordered by supplier, type, number, date.
+    pub results: Vec<MatchResult>,
+    /// Counts and amounts.
+    pub summary: Summary,
+    /// Decisions that no longer apply, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_decisions: Vec<StaleDecision>,
+}
