@@ -144,6 +144,10 @@ fn der_to_pem(label: &'static str, der: &[u8]) -> String {
 
 /// GSTN's private key: the sandbox holds it to unwrap app keys. `Debug` shows only the modulus
 /// size.
+///
+/// The `rsa` crate's PKCS#1 v1.5 decryption is not constant-time (RUSTSEC-2023-0071, the
+/// "Marvin" timing attack): acceptable for a local sandbox on 127.0.0.1, not for a public
+/// server.
 #[derive(Clone)]
 pub struct GstnPrivateKey {
     key: RsaPrivateKey,

@@ -4,6 +4,7 @@
 mod envelopes;
 mod keys;
 mod roundtrip;
+mod snapshots;
 mod tamper;
 mod vectors;
 
