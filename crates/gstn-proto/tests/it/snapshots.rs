@@ -16,7 +16,7 @@ fn wire_bodies() {
     let gstin: gstr2_model::Gstin = "27AAPFU0939F1ZV".parse().unwrap();
     let period: gstr2_model::ReturnPeriod = "072017".parse().unwrap();
     let submit = SubmitRequest {
-        gstin: gstin.clone(),
+        gstin,
         return_period: period,
     };
     let submit_json = serde_json::to_vec(&submit).unwrap();
