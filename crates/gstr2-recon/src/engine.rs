@@ -1111,22 +1111,12 @@ impl Group<'_, '_> {
                     rule,
                     config,
                 )),
-                None => out.push(own_only(
-                    self.own,
-                    self.os[oi],
-                    suggestions,
-                    config,
-                )),
+                None => out.push(own_only(self.own, self.os[oi], suggestions, config)),
             }
         }
         for (ci, suggestions) in cs_s.into_iter().enumerate() {
             if !self.c_taken[ci] {
-                out.push(counterparty_only(
-                    self.cp,
-                    self.cs[ci],
-                    suggestions,
-                    config,
-                ));
+                out.push(counterparty_only(self.cp, self.cs[ci], suggestions, config));
             }
         }
         out
@@ -1278,6 +1268,9 @@ pub(crate) fn run(
         let start = results.partition_point(|r| r.supplier < key.supplier);
         let mut reason = StaleReason::DocumentGone;
         for r in results[start..].iter_mut() {
+            if r.supplier != key.supplier {
+                break;
+            }
             let own_hit = r.own.as_ref().is_some_and(|s| &s.key == key);
             let cp_hit = r.counterparty.as_ref().is_some_and(|s| &s.key == key);
             if own_hit || cp_hit {

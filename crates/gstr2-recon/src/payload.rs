@@ -250,7 +250,7 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                         let e = up
                             .b2b
                             .entry(s.supplier_gstin)
-                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                            .or_insert_with(|| (None, Vec::new()));
                         e.1.push(inv);
                     }
                     Section::B2ba => {
@@ -280,7 +280,7 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                         let e = up
                             .b2ba
                             .entry(s.supplier_gstin)
-                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                            .or_insert_with(|| (None, Vec::new()));
                         e.1.push(inv);
                     }
                     Section::Cdn => {
@@ -312,7 +312,7 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                         let e = up
                             .cdn
                             .entry(s.supplier_gstin)
-                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                            .or_insert_with(|| (None, Vec::new()));
                         e.1.push(nt);
                     }
                     Section::Cdna => {
@@ -345,7 +345,7 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                         let e = up
                             .cdna
                             .entry(s.supplier_gstin)
-                            .or_insert_with(|| (s.filing_status.clone(), Vec::new()));
+                            .or_insert_with(|| (None, Vec::new()));
                         e.1.push(nt);
                     }
                 }

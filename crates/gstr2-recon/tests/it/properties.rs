@@ -1,0 +1,230 @@
+//! Engine invariants on generated registers and GSTR2A downloads.
+
+use gstr2_model::codes::YesNo;
+use gstr2_model::tables::b2b::B2bSupplier;
+use gstr2_model::{Gstr2Payload, Gstr2a};
+use gstr2_recon::{Decisions, DocKey, MatchCode, Rule, Totals};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::support::*;
+
+/// (supplier, number, day, amount in paise, variant, credit note)
+type Spec = (u32, u32, u32, i64, u8, bool);
+
+fn build(specs: &[Spec]) -> (Gstr2Payload, Gstr2a) {
+    let mut reg = register(gstin(0), vec![]);
+    let mut a = gstr2a(gstin(0), None, vec![]);
+    for &(s, n, day, paise, variant, is_note) in specs {
+        let ctin = gstin(s + 1);
+        let d = format!("{:02}-09-2023", day);
+        let val = Decimal::new(paise, 2);
+        let tx = (val / Decimal::new(118, 2)).round_dp(2);
+        let tax = val - tx;
+        let (own_num, cp_num) = match variant {
+            3 => (format!("inv-{n}"), format!("INV/2023-24/{n:04}")),
+            _ => (format!("S{n}"), format!("S{n}")),
+        };
+        let cp_val = match variant {
+            4 => val + Decimal::new(50, 2),
+            5 => val + Decimal::new(5000, 2),
+            _ => val,
+        };
+        let cp_tax = cp_val - tx;
+        let (own, cp) = (variant != 2, variant != 1);
+        if is_note {
+            if own {
+                // The register writes credit notes negative half of the time.
+                let sign = if n % 2 == 0 { "-" } else { "" };
+                let nt = note(
+                    &own_num,
+                    &d,
+                    &format!("{sign}{val}"),
+                    &format!("{sign}{tx}"),
+                    &format!("{sign}{tax}"),
+                );
+                match reg.cdn.iter_mut().find(|x| x.supplier_gstin == ctin) {
+                    Some(x) => x.notes.push(nt),
+                    None => own_cdn(&mut reg, ctin, vec![nt]),
+                }
+            }
+            if cp {
+                let nt = cp_note(
+                    &cp_num,
+                    &d,
+                    &cp_val.to_string(),
+                    &tx.to_string(),
+                    &cp_tax.to_string(),
+                );
+                match a.cdn.iter_mut().find(|x| x.supplier_gstin == ctin) {
+                    Some(x) => x.notes.push(nt),
+                    None => cp_cdn(&mut a, ctin, vec![nt]),
+                }
+            }
+        } else {
+            if own {
+                let i = inv(
+                    &own_num,
+                    &d,
+                    &val.to_string(),
+                    &tx.to_string(),
+                    &tax.to_string(),
+                );
+                match reg.b2b.iter_mut().find(|x| x.supplier_gstin == ctin) {
+                    Some(x) => x.invoices.push(i),
+                    None => reg.b2b.push(B2bSupplier {
+                        supplier_gstin: ctin,
+                        filing_status: None,
+                        invoices: vec![i],
+                    }),
+                }
+            }
+            if cp {
+                let i = cp_inv(
+                    &cp_num,
+                    &d,
+                    &cp_val.to_string(),
+                    &tx.to_string(),
+                    &cp_tax.to_string(),
+                );
+                match a.b2b.iter_mut().find(|x| x.supplier_gstin == ctin) {
+                    Some(x) => x.invoices.push(i),
+                    None => a.b2b.extend(
+                        gstr2a(
+                            ctin,
+                            Some(if s == 2 { YesNo::No } else { YesNo::Yes }),
+                            vec![i],
+                        )
+                        .b2b,
+                    ),
+                }
+            }
+        }
+    }
+    (reg, a)
+}
+
+fn specs() -> impl Strategy<Value = Vec<Spec>> {
+    prop::collection::vec(
+        (
+            0u32..3,
+            0u32..25,
+            1u32..28,
+            100i64..200_000,
+            0u8..6,
+            prop::bool::weighted(0.2),
+        ),
+        0..40,
+    )
+}
+
+fn own_keys(reg: &Gstr2Payload) -> Vec<DocKey> {
+    let mut v: Vec<DocKey> = reg
+        .b2b
+        .iter()
+        .flat_map(|s| {
+            s.invoices.iter().map(move |i| DocKey {
+                supplier: s.supplier_gstin,
+                kind: gstr2_recon::DocKind::Invoice,
+                number: i.number.clone(),
+                date: i.date,
+            })
+        })
+        .chain(reg.cdn.iter().flat_map(|s| {
+            s.notes.iter().map(move |i| DocKey {
+                supplier: s.supplier_gstin,
+                kind: gstr2_recon::DocKind::of_note(&i.note_type),
+                number: i.number.clone(),
+                date: i.date,
+            })
+        }))
+        .collect();
+    v.sort();
+    v
+}
+
+fn cp_keys(a: &Gstr2a) -> Vec<DocKey> {
+    let mut v: Vec<DocKey> = a
+        .b2b
+        .iter()
+        .flat_map(|s| {
+            s.invoices.iter().map(move |i| DocKey {
+                supplier: s.supplier_gstin,
+                kind: gstr2_recon::DocKind::Invoice,
+                number: i.number.clone(),
+                date: i.date,
+            })
+        })
+        .chain(a.cdn.iter().flat_map(|s| {
+            s.notes.iter().map(move |i| DocKey {
+                supplier: s.supplier_gstin,
+                kind: gstr2_recon::DocKind::of_note(&i.note_type),
+                number: i.number.clone(),
+                date: i.date,
+            })
+        }))
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_document_in_exactly_one_result(specs in specs()) {
+        let (reg, a) = build(&specs);
+        let report = run(&reg, &a, &Decisions::default());
+        let mut own: Vec<DocKey> = report.results.iter().filter_map(|r| r.own.as_ref()).flat_map(|s| std::iter::once(s.key.clone()).chain(s.replaces.iter().cloned())).collect();
+        let mut cp: Vec<DocKey> = report.results.iter().filter_map(|r| r.counterparty.as_ref()).flat_map(|s| std::iter::once(s.key.clone()).chain(s.replaces.iter().cloned())).collect();
+        own.sort();
+        cp.sort();
+        prop_assert_eq!(own, own_keys(&reg));
+        prop_assert_eq!(cp, cp_keys(&a));
+    }
+
+    #[test]
+    fn results_do_not_depend_on_input_order(specs in specs(), rot in 0usize..7) {
+        let (reg, a) = build(&specs);
+        let (mut reg2, mut a2) = (reg.clone(), a.clone());
+        reg2.b2b.reverse();
+        for s in &mut reg2.b2b { s.invoices.reverse(); let n = s.invoices.len(); if n > 0 { s.invoices.rotate_left(rot % n); } }
+        for s in &mut reg2.cdn { s.notes.reverse(); }
+        a2.b2b.reverse();
+        for s in &mut a2.b2b { let n = s.invoices.len(); if n > 0 { s.invoices.rotate_right(rot % n); } }
+        a2.cdn.reverse();
+        let one = serde_json::to_string(&run(&reg, &a, &Decisions::default())).expect("json");
+        let two = serde_json::to_string(&run(&reg2, &a2, &Decisions::default())).expect("json");
+        prop_assert_eq!(one, two);
+    }
+
+    #[test]
+    fn a_register_against_itself_is_all_ok(specs in specs()) {
+        let specs: Vec<Spec> = specs.into_iter().map(|(s, n, d, p, _, note)| (s, n, d, p, 0, note)).collect();
+        let (reg, a) = build(&specs);
+        let report = run(&reg, &a, &Decisions::default());
+        prop_assert_eq!(report.results.len(), own_keys(&reg).len());
+        for r in &report.results {
+            prop_assert_eq!(r.code, MatchCode::Ok, "{}", line(r));
+            prop_assert_eq!(r.rule, Some(Rule::Exact));
+        }
+    }
+
+    #[test]
+    fn summary_totals_are_the_sum_of_results(specs in specs()) {
+        let (reg, a) = build(&specs);
+        let report = run(&reg, &a, &Decisions::default());
+        let mut all = Totals::default();
+        for r in &report.results { all += r.totals(); }
+        prop_assert_eq!(report.summary.overall.all, all);
+        let mut by_code = Totals::default();
+        for t in report.summary.overall.by_code.values() { by_code += *t; }
+        prop_assert_eq!(by_code, all);
+        let mut by_action = Totals::default();
+        for t in report.summary.overall.by_action.values() { by_action += *t; }
+        prop_assert_eq!(by_action, all);
+        let mut suppliers = Totals::default();
+        for t in report.summary.suppliers.values() { suppliers += t.all; }
+        prop_assert_eq!(suppliers, all);
+    }
+}

@@ -1,0 +1,479 @@
+//! The scenarios, each asserted and summarised in one snapshot line.
+
+use gstr2_model::codes::{Flag, YesNo};
+use gstr2_recon::{
+    compare_summaries, local_summary, reconcile, save_payloads, write_results_csv, Action,
+    Decisions, DocKey, DocKind, Field, Inputs, MatchCode, MatchConfig, Reason, Rule, StaleReason,
+};
+
+use crate::support::*;
+
+const D: &str = "15-09-2023";
+
+fn one_pair(
+    own: &str,
+    own_val: (&str, &str, &str),
+    cp: &str,
+    cp_val: (&str, &str, &str),
+) -> gstr2_recon::Report {
+    let s = gstin(1);
+    let reg = register(s, vec![inv(own, D, own_val.0, own_val.1, own_val.2)]);
+    let a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv(cp, D, cp_val.0, cp_val.1, cp_val.2)],
+    );
+    run(&reg, &a, &Decisions::default())
+}
+
+const AMOUNTS: (&str, &str, &str) = ("118", "100", "18");
+
+#[test]
+fn scenarios() {
+    let mut out: Vec<String> = Vec::new();
+    let mut record =
+        |name: &str, r: &gstr2_recon::Report| out.push(format!("{name}: {}", lines(r)));
+
+    // Exact match.
+    let r = one_pair("S1", AMOUNTS, "S1", AMOUNTS);
+    assert_eq!(r.results.len(), 1);
+    assert_eq!(
+        (r.results[0].code, r.results[0].action, r.results[0].rule),
+        (MatchCode::Ok, Action::Accept, Some(Rule::Exact))
+    );
+    record("exact match", &r);
+
+    // The same number written differently.
+    let r = one_pair("inv-42", AMOUNTS, "INV/2023-24/0042", AMOUNTS);
+    assert_eq!(r.results.len(), 1);
+    assert_eq!(
+        (r.results[0].code, r.results[0].rule),
+        (MatchCode::Ok, Some(Rule::Normalised))
+    );
+    assert!(r.results[0]
+        .reasons
+        .contains(&Reason::NumberWrittenDifferently));
+    record("normalised number", &r);
+
+    // Amounts within tolerance.
+    let r = one_pair("S2", AMOUNTS, "S2", ("118.90", "100.50", "18.40"));
+    assert_eq!(r.results[0].code, MatchCode::Ok);
+    assert!(r.results[0].differences.iter().all(|d| d.within_tolerance));
+    assert_eq!(r.results[0].differences.len(), 3);
+    record("within tolerance", &r);
+
+    // Amounts beyond tolerance.
+    let r = one_pair("S3", AMOUNTS, "S3", ("130", "110", "19.80"));
+    assert_eq!(
+        (r.results[0].code, r.results[0].action),
+        (MatchCode::Mismatch, Action::Reject)
+    );
+    let d = r.results[0]
+        .differences
+        .iter()
+        .find(|d| d.field == Field::Value)
+        .expect("val differs");
+    assert_eq!(d.difference, Some(dec("12")));
+    record("beyond tolerance", &r);
+
+    // Place of supply mismatch.
+    let s = gstin(1);
+    let reg = register(s, vec![inv("S4", D, "118", "100", "18")]);
+    let mut c = cp_inv("S4", D, "118", "100", "18");
+    c.place_of_supply = Some("29".parse().expect("pos"));
+    let r = run(
+        &reg,
+        &gstr2a(s, Some(YesNo::Yes), vec![c]),
+        &Decisions::default(),
+    );
+    assert_eq!(r.results[0].code, MatchCode::Mismatch);
+    assert_eq!(r.results[0].differences[0].field, Field::PlaceOfSupply);
+    record("pos mismatch", &r);
+
+    // 1 vs 11 and A/101 vs A/1010 are not paired.
+    for (a, b) in [("1", "11"), ("A/101", "A/1010")] {
+        let r = one_pair(a, AMOUNTS, b, AMOUNTS);
+        assert_eq!(r.results.len(), 2, "{a} vs {b}");
+        assert!(r
+            .results
+            .iter()
+            .all(|x| x.rule.is_none() && x.own.is_some() != x.counterparty.is_some()));
+        record(&format!("{a} vs {b}"), &r);
+    }
+
+    // Two different numbers with equal amounts: never silently matched.
+    let r = one_pair("QKI/055190", AMOUNTS, "QKI/053612", AMOUNTS);
+    assert_eq!(r.results.len(), 2);
+    assert_eq!(
+        r.results.iter().map(|x| x.code).collect::<Vec<_>>(),
+        [MatchCode::CounterpartyOnly, MatchCode::TaxpayerOnly]
+    );
+    record("equal amounts, different numbers", &r);
+
+    // A typo: a suggestion with a score, still TO and CO.
+    let r = one_pair("INV1234", AMOUNTS, "INV1243", AMOUNTS);
+    assert_eq!(r.results.len(), 2);
+    assert!(r
+        .results
+        .iter()
+        .all(|x| x.suggestions.len() == 1 && x.reasons.contains(&Reason::ProbablePairs)));
+    record("probable pair", &r);
+
+    // TO.
+    let s = gstin(1);
+    let r = run(
+        &register(s, vec![inv("T1", D, "118", "100", "18")]),
+        &gstr2a(s, Some(YesNo::Yes), vec![]),
+        &Decisions::default(),
+    );
+    assert_eq!(
+        (r.results[0].code, r.results[0].action),
+        (MatchCode::TaxpayerOnly, Action::Upload)
+    );
+    record("taxpayer only", &r);
+
+    // CO with cfs Y and N (and absent).
+    for cfs in [Some(YesNo::Yes), Some(YesNo::No), None] {
+        let r = run(
+            &register(s, vec![]),
+            &gstr2a(s, cfs.clone(), vec![cp_inv("C1", D, "118", "100", "18")]),
+            &Decisions::default(),
+        );
+        let x = &r.results[0];
+        assert_eq!(x.code, MatchCode::CounterpartyOnly);
+        match cfs {
+            Some(YesNo::Yes) => assert_eq!(x.action, Action::Reject),
+            Some(_) => assert!(
+                x.action == Action::NoAction && x.reasons.contains(&Reason::CounterpartyNotFiled)
+            ),
+            None => assert!(
+                x.action == Action::NoAction && x.reasons.contains(&Reason::FilingStatusUnknown)
+            ),
+        }
+        record(
+            &format!(
+                "counterparty only cfs={}",
+                cfs.map(|c| c.to_string()).unwrap_or("-".into())
+            ),
+            &r,
+        );
+    }
+
+    // Credit notes with signs: the register writes the note negative.
+    let mut reg = register(s, vec![]);
+    own_cdn(
+        &mut reg,
+        s,
+        vec![note("CN1", D, "-957.63", "-811.55", "-146.08")],
+    );
+    let mut a = gstr2a(s, Some(YesNo::Yes), vec![]);
+    cp_cdn(
+        &mut a,
+        s,
+        vec![cp_note("CN1", D, "957.63", "811.55", "146.08")],
+    );
+    let r = run(&reg, &a, &Decisions::default());
+    assert_eq!(
+        (r.results[0].code, r.results[0].kind),
+        (MatchCode::Ok, DocKind::CreditNote)
+    );
+    assert!(r.results[0]
+        .own
+        .as_ref()
+        .is_some_and(|o| o.sign_normalised && o.value == dec("957.63")));
+    assert_eq!(r.summary.overall.all.value, dec("-957.63"));
+    record("credit note signs", &r);
+
+    // An amendment replacing its original, on both sides.
+    let mut reg = register(s, vec![inv("A1", "01-08-2023", "118", "100", "18")]);
+    own_b2ba(
+        &mut reg,
+        s,
+        vec![own_amend(
+            "A1",
+            "01-08-2023",
+            inv("A1R", D, "236", "200", "36"),
+        )],
+    );
+    let mut a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv("A1", "01-08-2023", "118", "100", "18")],
+    );
+    cp_b2ba(
+        &mut a,
+        s,
+        vec![cp_amend(
+            "A1",
+            "01-08-2023",
+            cp_inv("A1R", D, "236", "200", "36"),
+        )],
+    );
+    let r = run(&reg, &a, &Decisions::default());
+    assert_eq!(r.results.len(), 1);
+    let x = &r.results[0];
+    assert_eq!((x.code, x.rule), (MatchCode::Ok, Some(Rule::Exact)));
+    assert_eq!(x.own.as_ref().map(|o| o.replaces.len()), Some(1));
+    assert_eq!(x.counterparty.as_ref().map(|o| o.replaces.len()), Some(1));
+    record("amendment replaces original", &r);
+
+    // The supplier amended an invoice the register still has in its original form.
+    let reg = register(s, vec![inv("A2", "01-08-2023", "118", "100", "18")]);
+    let mut a = gstr2a(s, Some(YesNo::Yes), vec![]);
+    cp_b2ba(
+        &mut a,
+        s,
+        vec![cp_amend(
+            "A2",
+            "01-08-2023",
+            cp_inv("A2-R", D, "236", "200", "36"),
+        )],
+    );
+    let r = run(&reg, &a, &Decisions::default());
+    assert_eq!(
+        (r.results.len(), r.results[0].rule, r.results[0].code),
+        (1, Some(Rule::Amendment), MatchCode::Mismatch)
+    );
+    record("amendment of the register's original", &r);
+
+    // Pending marked, then unmarked.
+    let reg = register(s, vec![inv("P1", D, "118", "100", "18")]);
+    let a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv("P1", D, "118", "100", "18")],
+    );
+    let key = DocKey {
+        supplier: s,
+        kind: DocKind::Invoice,
+        number: "P1".into(),
+        date: date(D),
+    };
+    let mut decisions = Decisions::default();
+    decisions.mark_pending(key.clone());
+    let r = run(&reg, &a, &decisions);
+    assert_eq!(
+        (r.results[0].action, r.results[0].computed_action),
+        (Action::Pending, Action::Accept)
+    );
+    record("pending marked", &r);
+    assert!(decisions.unmark_pending(&key));
+    let r = run(&reg, &a, &decisions);
+    assert_eq!(r.results[0].action, Action::Accept);
+    record("pending unmarked", &r);
+
+    // A manual link kept across a re-run on new data.
+    let reg = register(s, vec![inv("ML-OWN", D, "118", "100", "18")]);
+    let a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv("XYZ-9", D, "118", "100", "18")],
+    );
+    let mut decisions = Decisions::default();
+    let own_key = DocKey {
+        supplier: s,
+        kind: DocKind::Invoice,
+        number: "ML-OWN".into(),
+        date: date(D),
+    };
+    let cp_key = DocKey {
+        supplier: s,
+        kind: DocKind::Invoice,
+        number: "XYZ-9".into(),
+        date: date(D),
+    };
+    decisions.link(own_key, cp_key);
+    let saved = serde_json::to_string(&decisions).expect("decisions serialize");
+    let r = run(&reg, &a, &decisions);
+    assert_eq!(
+        (r.results.len(), r.results[0].rule),
+        (1, Some(Rule::Manual))
+    );
+    let decisions: Decisions = serde_json::from_str(&saved).expect("decisions read back");
+    let mut reg2 = reg.clone();
+    reg2.b2b[0]
+        .invoices
+        .push(inv("NEW-1", D, "50", "42.37", "7.63"));
+    let mut a2 = a.clone();
+    a2.b2b[0]
+        .invoices
+        .insert(0, cp_inv("NEW-1", D, "50", "42.37", "7.63"));
+    let r = run(&reg2, &a2, &decisions);
+    assert_eq!(r.results.len(), 2);
+    assert!(r.results.iter().any(|x| x.rule == Some(Rule::Manual)));
+    assert!(r.stale_decisions.is_empty());
+    record("manual link after re-run", &r);
+
+    // Decisions that no longer apply are reported.
+    let r = run(&register(s, vec![]), &a, &decisions);
+    assert_eq!(r.stale_decisions.len(), 1);
+    assert_eq!(r.stale_decisions[0].reason, StaleReason::OwnDocumentGone);
+    record("stale link", &r);
+
+    // An unlink keeps the exact rule from pairing.
+    let reg = register(s, vec![inv("U1", D, "118", "100", "18")]);
+    let a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv("U1", D, "118", "100", "18")],
+    );
+    let k = DocKey {
+        supplier: s,
+        kind: DocKind::Invoice,
+        number: "U1".into(),
+        date: date(D),
+    };
+    let mut decisions = Decisions::default();
+    decisions.unlink(k.clone(), k);
+    let r = run(&reg, &a, &decisions);
+    assert_eq!(r.results.len(), 2);
+    record("unlinked", &r);
+
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+#[test]
+fn payloads_and_summary() {
+    let s = gstin(1);
+    let s2 = gstin(2);
+    let mut reg = register(
+        s,
+        vec![
+            inv("OK1", D, "118", "100", "18"),
+            inv("TO1", D, "59", "50", "9"),
+            inv("MM1", D, "118", "100", "18"),
+        ],
+    );
+    reg.b2b.push(gstr2_model::tables::b2b::B2bSupplier {
+        supplier_gstin: s2,
+        filing_status: None,
+        invoices: vec![inv("N1", D, "118", "100", "18")],
+    });
+    let mut a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![
+            cp_inv("OK1", D, "118", "100", "18"),
+            cp_inv("CO1", D, "11.8", "10", "1.8"),
+            cp_inv("MM1", D, "218", "200", "18"),
+        ],
+    );
+    let mut not_filed = gstr2a(
+        s2,
+        Some(YesNo::No),
+        vec![cp_inv("N1", D, "118", "100", "18")],
+    );
+    a.b2b.append(&mut not_filed.b2b);
+    // Saved before: TO1 and GONE1 as uploads.
+    let prev = register(
+        s,
+        vec![
+            inv("TO1", D, "59", "50", "9"),
+            inv("GONE1", D, "10", "10", "0"),
+        ],
+    );
+    let decisions = Decisions::default();
+    let inputs = Inputs {
+        register: &reg,
+        gstr2a: &a,
+        decisions: &decisions,
+        previously_saved: Some(&prev),
+    };
+    let report = reconcile(&inputs, &MatchConfig::default());
+    let p = save_payloads(&inputs, &report).expect("payloads");
+    let sent: Vec<(String, Option<Flag>, Option<String>, bool)> = p
+        .upsert
+        .b2b
+        .iter()
+        .flat_map(|s| {
+            s.invoices.iter().map(|i| {
+                (
+                    i.number.clone(),
+                    i.flag.clone(),
+                    i.checksum.clone(),
+                    i.items.iter().any(|x| x.itc.is_some()),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (
+                "CO1".into(),
+                Some(Flag::Reject),
+                Some("ck-CO1".into()),
+                false
+            ),
+            (
+                "MM1".into(),
+                Some(Flag::Reject),
+                Some("ck-MM1".into()),
+                false
+            ),
+            (
+                "OK1".into(),
+                Some(Flag::Accept),
+                Some("ck-OK1".into()),
+                true
+            ),
+            ("TO1".into(), None, None, true),
+        ]
+    );
+    let deleted: Vec<_> = p
+        .delete
+        .b2b
+        .iter()
+        .flat_map(|s| {
+            s.invoices
+                .iter()
+                .map(|i| (i.number.clone(), i.flag.clone()))
+        })
+        .collect();
+    assert_eq!(deleted, vec![("GONE1".to_owned(), Some(Flag::Delete))]);
+    insta::assert_snapshot!(
+        "payloads",
+        gstr2_model::json::to_string_pretty(&p).expect("json")
+    );
+
+    let local = local_summary(&p, Some(&prev));
+    // Counted: OK1 (A) and TO1 (upload); not CO1/MM1 (R), N1 (not sent), GONE1 (deleted).
+    assert_eq!(local.sections.len(), 1);
+    assert_eq!(local.sections[0].record_count, Some(2));
+    assert_eq!(local.sections[0].value, Some(dec("177")));
+    assert_eq!(local.sections[0].itc_igst, Some(dec("27")));
+    insta::assert_snapshot!(
+        "local_summary",
+        gstr2_model::json::to_string_pretty(&local).expect("json")
+    );
+    assert!(compare_summaries(&local, &local).is_empty());
+    let mut downloaded = local.clone();
+    downloaded.sections[0].value = Some(dec("176"));
+    downloaded.sections[0].counterparties.clear();
+    let diffs = compare_summaries(&local, &downloaded);
+    assert!(diffs
+        .iter()
+        .any(|d| d.ctin.is_none() && d.field == "ttl_val" && d.downloaded == Some(dec("176"))));
+    assert!(diffs
+        .iter()
+        .any(|d| d.ctin == Some(s) && d.field == "rc" && d.downloaded.is_none()));
+
+    // Results as JSON and CSV.
+    let mut csv = Vec::new();
+    write_results_csv(&report, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf8");
+    assert_eq!(csv.lines().count(), report.results.len() + 1);
+    insta::assert_snapshot!("results_csv", csv);
+    let json = serde_json::to_value(&report).expect("json");
+    assert_eq!(
+        json["results"].as_array().map(Vec::len),
+        Some(report.results.len())
+    );
+    assert!(
+        report
+            .results
+            .iter()
+            .any(|r| r.reasons.contains(&Reason::CounterpartyNotFiled)
+                && r.action == Action::NoAction)
+    );
+}
