@@ -1,0 +1,245 @@
+//! [`SandboxConfig`]: everything the sandbox can be told, with GSTN-like defaults.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use gstr2_model::Gstin;
+
+/// The client id the sandbox accepts unless configured otherwise.
+pub const DEFAULT_CLIENT_ID: &str = "sandbox-client";
+/// The client secret the sandbox accepts unless configured otherwise.
+pub const DEFAULT_CLIENT_SECRET: &str = "sandbox-secret";
+/// The OTP every OTPREQUEST (and EVCOTP) "sends" unless configured otherwise.
+pub const DEFAULT_OTP: &str = "575757";
+
+/// How the sandbox behaves. Every field has a documented default ([`Default`]); change fields
+/// directly or through the `with_*` helpers.
+///
+/// ```
+/// use std::time::Duration;
+/// use gstn_sandbox::SandboxConfig;
+///
+/// let config = SandboxConfig::default()
+///     .with_token_lifetime(Duration::from_secs(2))
+///     .with_gstr2a_seed(42);
+/// assert_eq!(config.client_id, "sandbox-client");
+/// assert_eq!(config.otp, "575757");
+/// assert_eq!(config.port, 0);
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    /// TCP port on 127.0.0.1; 0 (default) picks a free one.
+    pub port: u16,
+    /// The `clientid` header accepted (default [`DEFAULT_CLIENT_ID`]); others get `AUT4033`.
+    pub client_id: String,
+    /// The `client-secret` header accepted (default [`DEFAULT_CLIENT_SECRET`]); others get
+    /// `AUT4034`.
+    pub client_secret: String,
+    /// The login OTP (default [`DEFAULT_OTP`]); written to the log as the SMS GSTN would send.
+    pub otp: String,
+    /// The EVC OTP for filing (default [`DEFAULT_OTP`]).
+    pub evc_otp: String,
+    /// How long an auth token gives access (default 6 hours); announced as `expiry` in minutes
+    /// (rounded up).
+    pub token_lifetime: Duration,
+    /// How long a session may be extended by REFRESHTOKEN, from the AUTHTOKEN (default 30 days).
+    pub session_max: Duration,
+    /// Users and the GSTINs each may act for; `None` (default): any username, any valid GSTIN.
+    pub users: Option<BTreeMap<String, BTreeSet<Gstin>>>,
+    /// How long a save stays `IP` in RETSTATUS (default 50 ms).
+    pub processing_delay: Duration,
+    /// How many RETSTATUS polls answer `IP` at least (default 1).
+    pub processing_polls: u32,
+    /// A GSTR2A section with more documents than this (default 500) goes through the large-file
+    /// flow: `{token, est}`, FILEDET, `.tar.gz` files.
+    pub large_file_threshold: usize,
+    /// Documents per large file (default 250).
+    pub documents_per_file: usize,
+    /// How long FILEDET answers `RTN_24` (queued) after the token is given (default 200 ms).
+    pub file_queue_time: Duration,
+    /// Fault injection (default: none).
+    pub faults: Faults,
+    /// Seed number for generated GSTR2A (default `Some(1)`); `None`: no generated documents,
+    /// only seeded ones.
+    pub gstr2a_seed: Option<u64>,
+    /// About how many B2B invoices a generated GSTR2A holds (default 12).
+    pub gstr2a_documents: usize,
+    /// Folder of seeded GSTR2A files, `DIR/<GSTIN>/<MMYYYY>/gstr2a.json` (default none).
+    pub seed_dir: Option<PathBuf>,
+    /// PEM private key (PKCS#8 or PKCS#1) to use instead of a generated one (default none).
+    pub key_path: Option<PathBuf>,
+    /// PEM certificate matching `key_path` (default none: a self-signed one is made).
+    pub cert_path: Option<PathBuf>,
+    /// Where to write the certificate PEM at start (default none).
+    pub cert_out: Option<PathBuf>,
+    /// RSA key size when generating (default 2048).
+    pub key_bits: usize,
+}
+
+/// Fault injection: how often and how the sandbox misbehaves. It never loses what it
+/// acknowledged: faults are decided before a request is applied, and a dropped response after
+/// a save leaves the save idempotent for a retry with the same `txn`.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Faults {
+    /// Share (0 to 1) of requests answered 503 with `RET12501` before anything is done.
+    pub error_5xx: f64,
+    /// Share (0 to 1) of requests whose connection is closed without any response. Half of the
+    /// dropped saves are dropped after being applied (the retry with the same `txn` gets the
+    /// same `reference_id`), the others before.
+    pub drop: f64,
+    /// Latency added to every request.
+    pub latency: Duration,
+    /// Share (0 to 1) of authenticated requests that find their session expired early
+    /// (`AUTH4038`), which ends the session.
+    pub expire_session: f64,
+    /// Seed of the fault dice (default 0), so a run can be repeated.
+    pub seed: u64,
+}
+
+impl Faults {
+    /// Whether any fault is configured.
+    pub fn any(&self) -> bool {
+        self.error_5xx > 0.0 || self.drop > 0.0 || self.expire_session > 0.0
+    }
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            port: 0,
+            client_id: DEFAULT_CLIENT_ID.into(),
+            client_secret: DEFAULT_CLIENT_SECRET.into(),
+            otp: DEFAULT_OTP.into(),
+            evc_otp: DEFAULT_OTP.into(),
+            token_lifetime: Duration::from_secs(6 * 3600),
+            session_max: Duration::from_secs(30 * 24 * 3600),
+            users: None,
+            processing_delay: Duration::from_millis(50),
+            processing_polls: 1,
+            large_file_threshold: 500,
+            documents_per_file: 250,
+            file_queue_time: Duration::from_millis(200),
+            faults: Faults::default(),
+            gstr2a_seed: Some(1),
+            gstr2a_documents: 12,
+            seed_dir: None,
+            key_path: None,
+            cert_path: None,
+            cert_out: None,
+            key_bits: 2048,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Sets the TCP port.
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the accepted client id and secret.
+    pub fn with_client(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.client_id = id.into();
+        self.client_secret = secret.into();
+        self
+    }
+
+    /// Sets the login OTP.
+    pub fn with_otp(mut self, otp: impl Into<String>) -> Self {
+        self.otp = otp.into();
+        self
+    }
+
+    /// Sets the token lifetime.
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Sets the session maximum.
+    pub fn with_session_max(mut self, max: Duration) -> Self {
+        self.session_max = max;
+        self
+    }
+
+    /// Sets the RETSTATUS processing delay and the number of `IP` polls.
+    pub fn with_processing(mut self, delay: Duration, polls: u32) -> Self {
+        self.processing_delay = delay;
+        self.processing_polls = polls;
+        self
+    }
+
+    /// Sets the large-file threshold, documents per file and queued time.
+    pub fn with_large_files(mut self, threshold: usize, per_file: usize, queue: Duration) -> Self {
+        self.large_file_threshold = threshold;
+        self.documents_per_file = per_file;
+        self.file_queue_time = queue;
+        self
+    }
+
+    /// Sets the fault injection.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Sets the GSTR2A seed number.
+    pub fn with_gstr2a_seed(mut self, seed: u64) -> Self {
+        self.gstr2a_seed = Some(seed);
+        self
+    }
+
+    /// Sets the seed folder.
+    pub fn with_seed_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.seed_dir = Some(dir.into());
+        self
+    }
+
+    /// Restricts the users and the GSTINs each may act for.
+    pub fn with_user(
+        mut self,
+        username: impl Into<String>,
+        gstins: impl IntoIterator<Item = Gstin>,
+    ) -> Self {
+        self.users
+            .get_or_insert_with(BTreeMap::new)
+            .entry(username.into())
+            .or_default()
+            .extend(gstins);
+        self
+    }
+
+    /// Checks ranges: shares within 0 to 1, a positive file size.
+    pub fn validate(&self) -> Result<(), crate::SandboxError> {
+        let share = |field: &'static str, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(crate::SandboxError::Config {
+                    field,
+                    reason: format!("{v} is not a share between 0 and 1"),
+                })
+            }
+        };
+        share("faults.error_5xx", self.faults.error_5xx)?;
+        share("faults.drop", self.faults.drop)?;
+        share("faults.expire_session", self.faults.expire_session)?;
+        if self.faults.error_5xx + self.faults.drop > 1.0 {
+            return Err(crate::SandboxError::Config {
+                field: "faults",
+                reason: "error_5xx + drop exceeds 1".into(),
+            });
+        }
+        if self.documents_per_file == 0 {
+            return Err(crate::SandboxError::Config {
+                field: "documents_per_file",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}

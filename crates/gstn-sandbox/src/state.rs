@@ -1,0 +1,336 @@
+//! [`SandboxState`]: the sandbox's memory, shared by every connection.
+//!
+//! Returns live per GSTIN and period, each behind its own lock (a map lock is held only to find
+//! or create a return). Sessions, large-file jobs and counters have a lock each. No lock is held
+//! across an `await`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+use gstn_proto::keys::{GstnPrivateKey, GstnPublicKey};
+use gstn_proto::secret::{AppKey, FileKey, SessionKey};
+use gstr2_model::gstr2a::Gstr2a;
+use gstr2_model::summary::Gstr2Summary;
+use gstr2_model::{Gstin, Gstr2Payload, ReturnPeriod};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+
+use crate::config::SandboxConfig;
+use crate::error::SandboxError;
+use crate::save::SaveOutcome;
+use crate::sections::Sections;
+
+/// Locks a mutex, recovering the data if a thread panicked while holding it (the sandbox's
+/// state stays usable; every update is applied whole under the lock).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One processed (or failed) request that RETSTATUS reports on.
+#[derive(Clone, Debug)]
+pub(crate) struct Job {
+    /// `SAVE`, `SUBMIT`.
+    pub action: &'static str,
+    pub created: Instant,
+    pub polls: u32,
+    pub outcome: SaveOutcome,
+}
+
+/// A GSTR2 return of one GSTIN and period.
+#[derive(Debug, Default)]
+pub(crate) struct ReturnState {
+    pub sections: Sections,
+    pub gstr2a: Option<Arc<Gstr2a>>,
+    /// RETSTATUS jobs by reference id.
+    pub jobs: BTreeMap<String, Job>,
+    /// Acknowledged requests by (`txn`, SHA-256 of the plaintext body): the answer given.
+    pub answered: BTreeMap<(String, [u8; 32]), serde_json::Value>,
+    /// The RETSUBMIT reference id once submitted.
+    pub submitted: Option<String>,
+    /// The RETFILE acknowledgement number once filed.
+    pub filed: Option<String>,
+}
+
+/// A logged-in session.
+pub(crate) struct Session {
+    pub username: String,
+    pub app_key: AppKey,
+    pub ends: Instant,
+    /// GSTINs for which EVCOTP was requested in this session.
+    pub evc_requested: BTreeSet<Gstin>,
+}
+
+/// An auth token of a session.
+pub(crate) struct Token {
+    pub session: u64,
+    pub session_key: SessionKey,
+    pub expires: Instant,
+}
+
+#[derive(Default)]
+pub(crate) struct Sessions {
+    pub next_id: u64,
+    pub sessions: BTreeMap<u64, Session>,
+    /// Tokens by their text.
+    pub tokens: BTreeMap<String, Token>,
+    /// Usernames with an OTP sent and not yet used.
+    pub otp_sent: BTreeSet<String>,
+}
+
+impl Sessions {
+    /// Ends a session and every token of it.
+    pub fn end(&mut self, id: u64) {
+        self.sessions.remove(&id);
+        self.tokens.retain(|_, t| t.session != id);
+    }
+}
+
+/// A large GSTR2A download prepared under a token.
+pub(crate) struct FileJob {
+    pub gstin: Gstin,
+    pub period: ReturnPeriod,
+    pub ready_at: Instant,
+    pub key: FileKey,
+    /// `(invoice count, tar.gz bytes)` per file.
+    pub files: Vec<(usize, Vec<u8>)>,
+}
+
+/// Every return, by GSTIN and period.
+pub(crate) type Returns = BTreeMap<(Gstin, ReturnPeriod), Arc<Mutex<ReturnState>>>;
+
+/// The keys the sandbox plays GSTN with.
+pub(crate) struct Keys {
+    pub private: GstnPrivateKey,
+    pub public: GstnPublicKey,
+}
+
+/// The sandbox's state: configuration, keys, returns, sessions. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct SandboxState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SandboxState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxState")
+            .field("port", &self.inner.config.port)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub config: SandboxConfig,
+    pub keys: Keys,
+    pub returns: Mutex<Returns>,
+    pub sessions: Mutex<Sessions>,
+    pub files: Mutex<BTreeMap<String, FileJob>>,
+    pub counters: Mutex<BTreeMap<String, u64>>,
+    pub rng: Mutex<StdRng>,
+    pub next_reference: AtomicU64,
+}
+
+/// Generated key pairs, one per key size per process: RSA key generation is slow in debug
+/// builds, and every sandbox of a test run may share one.
+fn generated_keys(bits: usize) -> Result<(GstnPrivateKey, GstnPublicKey), SandboxError> {
+    static CACHE: OnceLock<Mutex<BTreeMap<usize, (GstnPrivateKey, GstnPublicKey)>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    let mut cache = lock(cache);
+    if let Some(pair) = cache.get(&bits) {
+        return Ok(pair.clone());
+    }
+    let private = GstnPrivateKey::generate(bits).map_err(SandboxError::Key)?;
+    let now = chrono::Utc::now();
+    let public = private
+        .self_signed_certificate(
+            "GSTN sandbox (gstn-sandbox, not GSTN)",
+            now - chrono::Duration::days(1),
+            now + chrono::Duration::days(3650),
+        )
+        .map_err(SandboxError::Key)?;
+    cache.insert(bits, (private.clone(), public.clone()));
+    Ok((private, public))
+}
+
+fn read(path: &std::path::Path) -> Result<String, SandboxError> {
+    std::fs::read_to_string(path).map_err(|source| SandboxError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn load_keys(config: &SandboxConfig) -> Result<Keys, SandboxError> {
+    match (&config.key_path, &config.cert_path) {
+        (Some(key), Some(cert)) => {
+            let private = GstnPrivateKey::from_pem(&read(key)?).map_err(SandboxError::Key)?;
+            let public = GstnPublicKey::from_pem(&read(cert)?).map_err(SandboxError::Key)?;
+            Ok(Keys { private, public })
+        }
+        (Some(key), None) => {
+            let private = GstnPrivateKey::from_pem(&read(key)?).map_err(SandboxError::Key)?;
+            let now = chrono::Utc::now();
+            let public = private
+                .self_signed_certificate(
+                    "GSTN sandbox (gstn-sandbox, not GSTN)",
+                    now - chrono::Duration::days(1),
+                    now + chrono::Duration::days(3650),
+                )
+                .map_err(SandboxError::Key)?;
+            Ok(Keys { private, public })
+        }
+        (None, Some(_)) => Err(SandboxError::Config {
+            field: "cert_path",
+            reason: "a certificate needs its private key (key_path)".into(),
+        }),
+        (None, None) => {
+            let (private, public) = generated_keys(config.key_bits)?;
+            Ok(Keys { private, public })
+        }
+    }
+}
+
+impl SandboxState {
+    /// Makes the state: checks the configuration, loads or generates the key pair and
+    /// certificate, and writes the certificate to `cert_out` if set.
+    pub fn new(config: SandboxConfig) -> Result<SandboxState, SandboxError> {
+        config.validate()?;
+        let keys = load_keys(&config)?;
+        if let Some(out) = &config.cert_out {
+            std::fs::write(out, keys.public.certificate_pem()).map_err(|source| {
+                SandboxError::Io {
+                    path: out.clone(),
+                    source,
+                }
+            })?;
+        }
+        let rng = StdRng::seed_from_u64(config.faults.seed);
+        Ok(SandboxState {
+            inner: Arc::new(Inner {
+                config,
+                keys,
+                returns: Mutex::new(BTreeMap::new()),
+                sessions: Mutex::new(Sessions::default()),
+                files: Mutex::new(BTreeMap::new()),
+                counters: Mutex::new(BTreeMap::new()),
+                rng: Mutex::new(rng),
+                next_reference: AtomicU64::new(1),
+            }),
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.inner.config
+    }
+
+    /// The certificate (PEM) whose public key clients wrap their app key with.
+    pub fn certificate_pem(&self) -> String {
+        self.inner.keys.public.certificate_pem()
+    }
+
+    /// What the return of `gstin` for `period` holds, in the save payload's shape; `None` if
+    /// nothing was ever saved or asked for it.
+    pub fn stored_payload(&self, gstin: Gstin, period: ReturnPeriod) -> Option<Gstr2Payload> {
+        let ret = lock(&self.inner.returns).get(&(gstin, period)).cloned()?;
+        let ret = lock(&ret);
+        Some(ret.sections.to_payload(gstin, period))
+    }
+
+    /// The summary RETSUM would answer now.
+    pub fn summary(&self, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
+        let ret = self.inner.return_state(gstin, period);
+        let ret = lock(&ret);
+        crate::summary::compute(&ret.sections, gstin, period)
+    }
+
+    /// Replaces the GSTR2A of `gstin` for `period` (checksums filled in where missing).
+    pub fn seed_gstr2a(&self, gstin: Gstin, period: ReturnPeriod, mut gstr2a: Gstr2a) {
+        crate::gstr2a::fill_checksums(&mut gstr2a);
+        gstr2a.gstin = Some(gstin);
+        gstr2a.fp = Some(period);
+        let ret = self.inner.return_state(gstin, period);
+        lock(&ret).gstr2a = Some(Arc::new(gstr2a));
+    }
+
+    /// The GSTR2A the sandbox holds (seeded, loaded or generated) for `gstin` and `period`.
+    pub fn gstr2a(&self, gstin: Gstin, period: ReturnPeriod) -> Result<Arc<Gstr2a>, SandboxError> {
+        let ret = self.inner.return_state(gstin, period);
+        let mut ret = lock(&ret);
+        self.inner.gstr2a_of(&mut ret, gstin, period)
+    }
+
+    /// How many requests of an action (`RETSAVE`, `AUTHTOKEN`, …) were answered, faults
+    /// included; also `fault:5xx`, `fault:drop-before`, `fault:drop-after`,
+    /// `fault:expire-session` for the injected faults.
+    pub fn request_count(&self, action: &str) -> u64 {
+        lock(&self.inner.counters).get(action).copied().unwrap_or(0)
+    }
+
+    /// Every counter ([`SandboxState::request_count`]) in name order.
+    pub fn counters(&self) -> BTreeMap<String, u64> {
+        lock(&self.inner.counters).clone()
+    }
+
+    /// Whether the return was submitted (RETSUBMIT) and its acknowledgement number if filed.
+    pub fn return_status(&self, gstin: Gstin, period: ReturnPeriod) -> (bool, Option<String>) {
+        let ret = self.inner.return_state(gstin, period);
+        let ret = lock(&ret);
+        (ret.submitted.is_some(), ret.filed.clone())
+    }
+
+    /// The number of live sessions.
+    pub fn session_count(&self) -> usize {
+        lock(&self.inner.sessions).sessions.len()
+    }
+}
+
+impl Inner {
+    pub fn count(&self, name: &str) {
+        *lock(&self.counters).entry(name.to_owned()).or_insert(0) += 1;
+    }
+
+    pub fn next_reference(&self, prefix: &str) -> String {
+        let n = self.next_reference.fetch_add(1, Ordering::Relaxed);
+        format!("{prefix}{n:012}")
+    }
+
+    /// The return of `gstin` and `period`, created empty on first use.
+    pub fn return_state(&self, gstin: Gstin, period: ReturnPeriod) -> Arc<Mutex<ReturnState>> {
+        lock(&self.returns)
+            .entry((gstin, period))
+            .or_default()
+            .clone()
+    }
+
+    /// The return's GSTR2A: seeded, else from the seed folder, else generated, else empty.
+    pub fn gstr2a_of(
+        &self,
+        ret: &mut ReturnState,
+        gstin: Gstin,
+        period: ReturnPeriod,
+    ) -> Result<Arc<Gstr2a>, SandboxError> {
+        if let Some(g) = &ret.gstr2a {
+            return Ok(g.clone());
+        }
+        let loaded = match &self.config.seed_dir {
+            Some(dir) => crate::gstr2a::load_seeded(dir, gstin, period)?,
+            None => None,
+        };
+        let g = match (loaded, self.config.gstr2a_seed) {
+            (Some(g), _) => g,
+            (None, Some(seed)) => {
+                crate::gstr2a::generate(seed, gstin, period, self.config.gstr2a_documents)
+            }
+            (None, None) => Gstr2a {
+                gstin: Some(gstin),
+                fp: Some(period),
+                ..Gstr2a::default()
+            },
+        };
+        let g = Arc::new(g);
+        ret.gstr2a = Some(g.clone());
+        Ok(g)
+    }
+}

@@ -1,0 +1,453 @@
+//! `RETSUM`: the summary of what a return holds, computed from the stored sections.
+//!
+//! This is the sandbox's own implementation of the project's summary convention
+//! (`reconciliation.md`, "The summary (RETSUM) convention"); it deliberately shares no code with
+//! the local summary of `gstr2-recon`, so that comparing the two checks the save.
+//!
+//! **Which documents count.** The receiver's own documents (no `flag`, or `U`; `E` is an edit
+//! of an own document and counts too) and counterparty documents accepted (`A`) or modified
+//! (`M`). Rejected (`R`), pending (`P`), no-action (`N`) and deleted (`D`) documents do not count.
+//!
+//! **Sections.** One `section_summary` entry per section that holds at least one counted
+//! document (for `NIL` and `ITC_RVSL`: when saved), in the order of the seed's tables: `B2B`,
+//! `B2BA`, `B2BUR`, `IMP_G`, `IMP_GA`, `IMP_S`, `IMP_SA`, `CDN`, `CDNA`, `CDNUR`, `NIL`,
+//! `ITC_RVSL`, `TXI`, `ATXI`, `TXPD` (`sec_nm` as [`gstr2_model::Table::section_name`]).
+//!
+//! | section | `rc` | `ttl_val` | `ttl_txpd_igst/cgst/sgst/cess` | `ttl_itcavld_*` |
+//! |---|---|---|---|---|
+//! | `B2B`, `B2BA`, `B2BUR` | counted invoices | Σ `val` | Σ items' `iamt`/`camt`/`samt`/`csamt` | Σ items' `itc.tx_i`/`tx_c`/`tx_s`/`tx_cs` |
+//! | `CDN`, `CDNA`, `CDNUR` | counted notes | Σ ± `val` | Σ ± item tax | Σ ± item ITC |
+//! | `IMP_G`, `IMP_GA` | counted bills | Σ `boe_val` | Σ items' `iamt`, `csamt` (CGST, SGST 0) | Σ items' `tx_i`, `tx_cs` |
+//! | `IMP_S`, `IMP_SA` | counted invoices | Σ `ival` | as `IMP_G` | as `IMP_G` |
+//! | `TXI`, `TXPD` | counted advances | Σ items' `adamt` | Σ items' tax | 0 |
+//! | `ATXI` | counted amendments | Σ `txval` | the document's `iamt`/`camt`/`samt`/`csamt` | 0 |
+//! | `ITC_RVSL` | rules saved | — | Σ of the rules' `iamt`/`camt`/`samt`/`csamt` | — |
+//! | `NIL` | — | — | — | — ; instead `ttl_cppdr`, `ttl_expdsply`, `ttl_ngsply`, `ttl_nilsply` = `inter` + `intra` of `cpddr`, `exptdsply`, `ngsply`, `nilsply` |
+//!
+//! ± : a debit note (`ntty` `D`) adds, a credit note (`C`) or refund voucher (`R`) subtracts,
+//! for value, tax and ITC alike. Absent amounts count as zero; sums are exact decimals, not
+//! rescaled. `B2B`, `B2BA`, `CDN` and `CDNA` also carry `cpty_sum`: the same fields per supplier
+//! GSTIN (`ctin`) with at least one counted document, in GSTIN order.
+//!
+//! **Checksums.** Each `cpty_sum` and `section_summary` entry, and the whole summary, carry
+//! `chksum` = hex SHA-256 of the compact JSON of that object written without its `chksum`
+//! (the whole summary's after its sections got theirs). `summ_typ` is `L`.
+
+use gstr2_model::codes::{Flag, NoteType};
+use gstr2_model::item::{Item, TaxAmounts};
+use gstr2_model::summary::{CounterpartySummary, Gstr2Summary, SectionSummary};
+use gstr2_model::{Gstin, ReturnPeriod, Table};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use crate::sections::{Grouped, Sections};
+
+/// Whether a document with this flag counts in the summary.
+pub(crate) fn counts(flag: Option<&Flag>) -> bool {
+    matches!(
+        flag,
+        None | Some(Flag::Upload) | Some(Flag::Edit) | Some(Flag::Accept) | Some(Flag::Modify)
+    )
+}
+
+/// Running totals of one section or counterparty.
+#[derive(Clone, Copy, Debug, Default)]
+struct Totals {
+    count: u64,
+    value: Decimal,
+    tax: TaxAmounts,
+    itc: TaxAmounts,
+}
+
+impl Totals {
+    fn add(&mut self, value: Decimal, tax: TaxAmounts, itc: TaxAmounts) {
+        self.count += 1;
+        self.value += value;
+        self.tax += tax;
+        self.itc += itc;
+    }
+
+    fn merge(&mut self, o: &Totals) {
+        self.count += o.count;
+        self.value += o.value;
+        self.tax += o.tax;
+        self.itc += o.itc;
+    }
+
+    fn section(&self, name: &str) -> SectionSummary {
+        SectionSummary {
+            section: name.to_owned(),
+            checksum: None,
+            record_count: Some(self.count),
+            value: Some(self.value),
+            tax_igst: Some(self.tax.igst),
+            tax_sgst: Some(self.tax.sgst),
+            tax_cgst: Some(self.tax.cgst),
+            tax_cess: Some(self.tax.cess),
+            isd_igst: None,
+            isd_sgst: None,
+            isd_cgst: None,
+            isd_cess: None,
+            itc_igst: Some(self.itc.igst),
+            itc_sgst: Some(self.itc.sgst),
+            itc_cgst: Some(self.itc.cgst),
+            itc_cess: Some(self.itc.cess),
+            invoice_value: None,
+            composition: None,
+            exempt: None,
+            non_gst: None,
+            nil_rated: None,
+            counterparties: Vec::new(),
+        }
+    }
+
+    fn counterparty(&self, ctin: Gstin) -> CounterpartySummary {
+        let mut c = CounterpartySummary {
+            counterparty_gstin: ctin,
+            checksum: None,
+            record_count: Some(self.count),
+            value: Some(self.value),
+            tax_igst: Some(self.tax.igst),
+            tax_sgst: Some(self.tax.sgst),
+            tax_cgst: Some(self.tax.cgst),
+            tax_cess: Some(self.tax.cess),
+            isd_igst: None,
+            isd_sgst: None,
+            isd_cgst: None,
+            isd_cess: None,
+            itc_igst: Some(self.itc.igst),
+            itc_sgst: Some(self.itc.sgst),
+            itc_cgst: Some(self.itc.cgst),
+            itc_cess: Some(self.itc.cess),
+        };
+        c.checksum = Some(checksum(&c));
+        c
+    }
+}
+
+fn checksum<T: serde::Serialize>(value: &T) -> String {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn items_tax(items: &[Item]) -> TaxAmounts {
+    items.iter().map(|i| i.detail.tax()).sum()
+}
+
+fn items_itc(items: &[Item]) -> TaxAmounts {
+    items
+        .iter()
+        .filter_map(|i| i.itc.as_ref())
+        .map(|c| TaxAmounts {
+            igst: c.igst.unwrap_or_default(),
+            cgst: c.cgst.unwrap_or_default(),
+            sgst: c.sgst.unwrap_or_default(),
+            cess: c.cess.unwrap_or_default(),
+        })
+        .sum()
+}
+
+fn note_sign(t: &NoteType) -> Decimal {
+    match t {
+        NoteType::Debit => Decimal::ONE,
+        _ => Decimal::NEGATIVE_ONE,
+    }
+}
+
+/// A grouped section: per-counterparty totals, then the section's.
+fn grouped<D>(
+    name: &str,
+    section: &Grouped<D>,
+    measure: impl Fn(&D) -> Option<(Decimal, TaxAmounts, TaxAmounts)>,
+) -> Option<SectionSummary> {
+    let mut all = Totals::default();
+    let mut cpty = Vec::new();
+    for (ctin, supplier) in section {
+        let mut t = Totals::default();
+        for doc in supplier.docs.values() {
+            if let Some((v, tax, itc)) = measure(doc) {
+                t.add(v, tax, itc);
+            }
+        }
+        if t.count > 0 {
+            all.merge(&t);
+            cpty.push(t.counterparty(*ctin));
+        }
+    }
+    (all.count > 0).then(|| {
+        let mut s = all.section(name);
+        s.counterparties = cpty;
+        s
+    })
+}
+
+fn flat<'a, D: 'a>(
+    name: &str,
+    docs: impl IntoIterator<Item = &'a D>,
+    measure: impl Fn(&D) -> Option<(Decimal, TaxAmounts, TaxAmounts)>,
+) -> Option<SectionSummary> {
+    let mut t = Totals::default();
+    for doc in docs {
+        if let Some((v, tax, itc)) = measure(doc) {
+            t.add(v, tax, itc);
+        }
+    }
+    (t.count > 0).then(|| t.section(name))
+}
+
+fn scaled(t: TaxAmounts, s: Decimal) -> TaxAmounts {
+    TaxAmounts {
+        igst: t.igst * s,
+        cgst: t.cgst * s,
+        sgst: t.sgst * s,
+        cess: t.cess * s,
+    }
+}
+
+/// Computes the `RETSUM` of a stored return.
+pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
+    let zero = TaxAmounts::default();
+    let mut out = Vec::new();
+    for table in Table::ALL {
+        let name = table.section_name();
+        let s = match table {
+            Table::B2b => grouped(name, &sections.b2b, |d| {
+                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
+            }),
+            Table::B2ba => grouped(name, &sections.b2ba, |d| {
+                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
+            }),
+            Table::Cdn => grouped(name, &sections.cdn, |d| {
+                let s = note_sign(&d.note_type);
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.value * s,
+                        scaled(items_tax(&d.items), s),
+                        scaled(items_itc(&d.items), s),
+                    )
+                })
+            }),
+            Table::Cdna => grouped(name, &sections.cdna, |d| {
+                let s = note_sign(&d.note_type);
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.value * s,
+                        scaled(items_tax(&d.items), s),
+                        scaled(items_itc(&d.items), s),
+                    )
+                })
+            }),
+            Table::B2bUnregistered => flat(name, sections.b2bur.values(), |d| {
+                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
+            }),
+            Table::CdnUnregistered => flat(name, sections.cdnur.values(), |d| {
+                let s = note_sign(&d.note_type);
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.value * s,
+                        scaled(items_tax(&d.items), s),
+                        scaled(items_itc(&d.items), s),
+                    )
+                })
+            }),
+            Table::ImpG => flat(name, sections.imp_g.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.bill_value,
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        d.items.iter().map(|i| i.itc()).sum(),
+                    )
+                })
+            }),
+            Table::ImpGa => flat(name, sections.imp_ga.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.bill_value,
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        d.items.iter().map(|i| i.itc()).sum(),
+                    )
+                })
+            }),
+            Table::ImpS => flat(name, sections.imp_s.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.value,
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        d.items.iter().map(|i| i.itc()).sum(),
+                    )
+                })
+            }),
+            Table::ImpSa => flat(name, sections.imp_sa.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.value,
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        d.items.iter().map(|i| i.itc()).sum(),
+                    )
+                })
+            }),
+            Table::Txi => flat(name, sections.txi.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.items.iter().map(|i| i.advance).sum(),
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        zero,
+                    )
+                })
+            }),
+            Table::Txpd => flat(name, sections.txpd.values(), |d| {
+                counts(d.flag.as_ref()).then(|| {
+                    (
+                        d.items.iter().map(|i| i.advance).sum(),
+                        d.items.iter().map(|i| i.tax()).sum(),
+                        zero,
+                    )
+                })
+            }),
+            Table::Txia => flat(name, sections.atxi.values(), |d| {
+                counts(d.flag.as_ref()).then(|| (d.taxable_value, d.tax(), zero))
+            }),
+            Table::NilSupplies => sections.nil_supplies.as_ref().map(|n| {
+                let mut s = Totals::default().section(name);
+                s.record_count = None;
+                s.value = None;
+                s.tax_igst = None;
+                s.tax_cgst = None;
+                s.tax_sgst = None;
+                s.tax_cess = None;
+                s.itc_igst = None;
+                s.itc_cgst = None;
+                s.itc_sgst = None;
+                s.itc_cess = None;
+                let parts = [n.inter.as_ref(), n.intra.as_ref()];
+                let sum = |f: fn(
+                    &gstr2_model::tables::nil_supplies::NilSupplyAmounts,
+                ) -> Option<Decimal>| {
+                    parts
+                        .iter()
+                        .flatten()
+                        .map(|p| f(p).unwrap_or_default())
+                        .sum::<Decimal>()
+                };
+                s.composition = Some(sum(|p| p.composition));
+                s.exempt = Some(sum(|p| p.exempt));
+                s.non_gst = Some(sum(|p| p.non_gst));
+                s.nil_rated = Some(sum(|p| p.nil_rated));
+                s
+            }),
+            Table::Itc => sections.itc_rvsl.as_ref().map(|r| {
+                let mut t = Totals::default();
+                for (_, amounts) in r.iter() {
+                    t.count += 1;
+                    t.tax += amounts.tax();
+                }
+                let mut s = t.section(name);
+                s.value = None;
+                s.itc_igst = None;
+                s.itc_cgst = None;
+                s.itc_sgst = None;
+                s.itc_cess = None;
+                s
+            }),
+        };
+        if let Some(mut s) = s {
+            s.checksum = Some(checksum(&s));
+            out.push(s);
+        }
+    }
+    let mut summary = Gstr2Summary {
+        gstin,
+        ret_period: period,
+        checksum: None,
+        summary_type: Some("L".into()),
+        sections: out,
+    };
+    summary.checksum = Some(checksum(&summary));
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gstr2_model::gstr2a::Gstr2a;
+    use serde_json::json;
+
+    fn compute_for(payload: serde_json::Value) -> Gstr2Summary {
+        let gstin: Gstin = "27AAPFU0939F1ZV".parse().unwrap();
+        let fp: ReturnPeriod = "072017".parse().unwrap();
+        let mut sections = Sections::default();
+        // Let the counterparty flags through: the same documents in GSTR2A with these sums.
+        let g = Gstr2a {
+            b2b: serde_json::from_value(json!([{"ctin": "33GSPTN4811G1ZC", "inv": [
+                {"chksum": "a", "inum": "A", "idt": "01-07-2017", "val": 1, "itms": []},
+                {"chksum": "r", "inum": "R", "idt": "01-07-2017", "val": 1, "itms": []}]}]))
+            .unwrap(),
+            ..Gstr2a::default()
+        };
+        let (_, stats) =
+            crate::save::apply(&mut sections, payload.to_string().as_bytes(), gstin, fp, &g);
+        assert_eq!(stats.rejected, 0);
+        compute(&sections, gstin, fp)
+    }
+
+    #[test]
+    fn the_convention_counts_signs_and_sums() {
+        let item = |iamt: i64, tx_i: i64| json!({"num": 1, "itm_det": {"rt": 18, "txval": 100, "iamt": iamt}, "itc": {"elg": "ip", "tx_i": tx_i}});
+        let doc = |inum: &str, flag: Option<&str>, val: i64| {
+            let mut d = json!({"inum": inum, "idt": "01-07-2017", "val": val, "pos": "27", "rchrg": "N",
+                               "itms": [item(18, 10)]});
+            if let Some(f) = flag {
+                d["flag"] = json!(f);
+                d["chksum"] = json!(f.to_lowercase());
+            }
+            d
+        };
+        let s = compute_for(json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017",
+            "b2b": [{"ctin": "33GSPTN4811G1ZC", "inv": [doc("OWN", None, 118), doc("A", Some("A"), 100), doc("R", Some("R"), 5)]}],
+            "cdn": [{"ctin": "33GSPTN4811G1ZC", "nt": [
+                {"ntty": "C", "nt_num": "C1", "nt_dt": "02-07-2017", "val": 59, "itms": [item(9, 9)]},
+                {"ntty": "D", "nt_num": "D1", "nt_dt": "02-07-2017", "val": 20, "itms": [item(3, 3)]}]}]}));
+        let names: Vec<&str> = s.sections.iter().map(|x| x.section.as_str()).collect();
+        assert_eq!(names, ["B2B", "CDN"]);
+        let b2b = &s.sections[0];
+        assert_eq!(b2b.record_count, Some(2), "R does not count");
+        assert_eq!(b2b.value, Some(Decimal::from(218)));
+        assert_eq!(b2b.tax_igst, Some(Decimal::from(36)));
+        assert_eq!(b2b.itc_igst, Some(Decimal::from(20)));
+        assert_eq!(b2b.counterparties.len(), 1);
+        let cdn = &s.sections[1];
+        assert_eq!(cdn.value, Some(Decimal::from(-39)));
+        assert_eq!(cdn.tax_igst, Some(Decimal::from(-6)));
+        assert_eq!(cdn.itc_igst, Some(Decimal::from(-6)));
+        for c in [&s.checksum, &b2b.checksum, &b2b.counterparties[0].checksum] {
+            assert_eq!(c.as_ref().map(String::len), Some(64));
+        }
+        // Deterministic, and the checksum follows the content.
+        let again = compute_for(json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017",
+            "b2b": [{"ctin": "33GSPTN4811G1ZC", "inv": [doc("OWN", None, 118), doc("A", Some("A"), 100), doc("R", Some("R"), 5)]}],
+            "cdn": [{"ctin": "33GSPTN4811G1ZC", "nt": [
+                {"ntty": "C", "nt_num": "C1", "nt_dt": "02-07-2017", "val": 59, "itms": [item(9, 9)]},
+                {"ntty": "D", "nt_num": "D1", "nt_dt": "02-07-2017", "val": 20, "itms": [item(3, 3)]}]}]}));
+        assert_eq!(again, s);
+        let other = compute_for(json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017",
+            "b2b": [{"ctin": "33GSPTN4811G1ZC", "inv": [doc("OWN", None, 119)]}]}));
+        assert_ne!(other.sections[0].checksum, b2b.checksum);
+    }
+
+    #[test]
+    fn flags_that_count() {
+        for (flag, counted) in [
+            (None, true),
+            (Some(Flag::Upload), true),
+            (Some(Flag::Edit), true),
+            (Some(Flag::Accept), true),
+            (Some(Flag::Modify), true),
+            (Some(Flag::Reject), false),
+            (Some(Flag::Pending), false),
+            (Some(Flag::NoAction), false),
+            (Some(Flag::Delete), false),
+        ] {
+            assert_eq!(counts(flag.as_ref()), counted, "{flag:?}");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! gstn-sandbox driven over real sockets on 127.0.0.1 with a minimal gstn-proto client.
+
+mod auth;
+mod binary;
+mod concurrency;
+mod gstr2;
+mod gstr2a;
+mod support;
