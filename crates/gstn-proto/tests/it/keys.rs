@@ -153,3 +153,11 @@ fn generated_key_pair_works_end_to_end() {
     let wrapped = cert.encrypt_app_key(&app).unwrap();
     assert!(private.decrypt_app_key(&wrapped).unwrap().ct_eq(&app));
 }
+
+#[test]
+fn certificate_pem_with_crlf_line_ends_reads() {
+    let v = vector("rsa");
+    let pem = text(&v, "certificate_pem").replace('\n', "\r\n");
+    let cert = GstnPublicKey::from_pem(&pem).unwrap();
+    assert_eq!(cert.not_after(), at(text(&v, "not_after")));
+}
