@@ -61,11 +61,25 @@ pub fn aes_decrypt(
         .map_err(|_| CryptoError::Decrypt { field })
 }
 
+/// HMAC-SHA256's block size in bytes.
+const HMAC_BLOCK: usize = 64;
+
+/// An HMAC-SHA256 keyed with `key` of any length. The key is brought to the block size as
+/// RFC 2104 says (hashed if longer, zero-padded), which is what `new_from_slice` does too, but
+/// without a `Result` that cannot be an error.
+fn keyed_mac(key: &[u8]) -> HmacSha256 {
+    let mut block = Zeroizing::new([0u8; HMAC_BLOCK]);
+    if key.len() > HMAC_BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <HmacSha256 as hmac::digest::KeyInit>::new(&(*block).into())
+}
+
 /// HMAC-SHA256 of `message` under `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <HmacSha256 as hmac::digest::KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("hmac takes keys of any length"));
+    let mut mac = keyed_mac(key);
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -78,8 +92,7 @@ fn verify_hmac(
     tag_b64: &str,
 ) -> Result<(), CryptoError> {
     let tag = b64_decode(field, tag_b64)?;
-    let mut mac = <HmacSha256 as hmac::digest::KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("hmac takes keys of any length"));
+    let mut mac = keyed_mac(key);
     mac.update(message);
     mac.verify_slice(&tag)
         .map_err(|_| CryptoError::HmacMismatch { field })
@@ -361,6 +374,31 @@ mod tests {
         let mut content = encrypt_file_content(&key, b"[1,2]").into_bytes();
         content.push(b'\n');
         assert_eq!(decrypt_file_content(&key, &content).unwrap(), b"[1,2]");
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2: a short key.
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block, hashed first.
+        assert_eq!(
+            hex::encode(hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        // A key of exactly the block size is used as is.
+        let key = [0x0b; 64];
+        let expected = <HmacSha256 as hmac::digest::KeyInit>::new_from_slice(&key)
+            .unwrap()
+            .chain_update(b"m")
+            .finalize()
+            .into_bytes();
+        assert_eq!(hmac_sha256(&key, b"m")[..], expected[..]);
     }
 
     #[test]
