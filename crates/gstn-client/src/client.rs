@@ -364,7 +364,8 @@ impl GstnClient {
             decode_plain::<AuthTokenResponse>(&Action::RefreshToken, "response", &bytes)
         }) {
             Ok(answer) => answer,
-            Err(Error::Gstn { code, message, .. }) => {
+            // GSTN refused the refresh (not a passing failure of its own): the session is over.
+            Err(Error::Gstn { code, message, .. }) if code.class() != ErrorClass::Retryable => {
                 let reason = format!("refresh refused: {}: {message}", code.code());
                 self.expire(state)?;
                 return Err(Error::Session(SessionError::ReloginRequired { reason }));

@@ -409,7 +409,7 @@ impl GstnClient {
     }
 
     /// Asks GSTN to send the EVC OTP for filing to the authorised signatory of `pan` (`EVCOTP`).
-    pub async fn request_evc_otp(&self, period: ReturnPeriod, pan: &str) -> Result<()> {
+    pub async fn request_evc_otp(&self, pan: &str) -> Result<()> {
         let config = self.config();
         let action = Action::EvcOtp;
         let session = self.session().await?;
@@ -418,7 +418,7 @@ impl GstnClient {
             action.clone(),
             Method::GET,
             config.url(&config.paths.authenticate)?,
-            Endpoint::Returns(Some(period)),
+            Endpoint::Returns(None),
         )
         .query("action", query.action.as_str())
         .query("gstin", query.gstin.as_str())

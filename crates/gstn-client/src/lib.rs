@@ -6,39 +6,62 @@
 //! summary, submission, EVC filing, and GSTR2A downloads including the large-file flow. It
 //! speaks the wire of [`gstn_proto`] over reqwest (rustls).
 //!
-//! ```no_run
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use gstn_client::{FileTokenStore, GstnClient, SessionStatus};
+//! use gstn_client::{FileTokenStore, GstnClient, PollPolicy, SessionStatus};
 //! use gstn_proto::Otp;
+//! use gstr2_model::{json, Gstr2Payload};
 //!
-//! # async fn run(payload: gstr2_model::Gstr2Payload, pem: String) -> Result<(), Box<dyn std::error::Error>> {
+//! // A local GSTN on 127.0.0.1 (the project's sandbox). Against GSTN or a GSP, give its
+//! // HTTPS URL, your API credentials and GSTN's certificate instead.
+//! let mut config = gstn_sandbox::SandboxConfig::default();
+//! config.key_bits = 1024;
+//! let gstn = gstn_sandbox::spawn(config).await?;
+//! let dir = tempfile::tempdir()?;
+//!
 //! let client = GstnClient::builder()
-//!     .base_url("https://devapi.gst.gov.in")
-//!     .client_id("l7xx...")
-//!     .client_secret("...")
+//!     .base_url(gstn.base_url())
+//!     .client_id("sandbox-client")
+//!     .client_secret("sandbox-secret")
 //!     .gstin("27AAPFU0939F1ZV".parse()?)
 //!     .username("asp_user")
 //!     .ip_usr("203.0.113.7")
-//!     .certificate_pem(pem)
-//!     .token_store(Arc::new(FileTokenStore::new("gstn-token.json")))
+//!     .certificate_pem(gstn.certificate_pem())
+//!     .token_store(Arc::new(FileTokenStore::new(dir.path().join("gstn-token.json"))))
+//!     .poll_policy(PollPolicy::fast())
 //!     .build()?;
 //!
-//! // Step-1: an existing token, or a new one with an OTP.
+//! // Step-1: "Existing token", or a new one with the OTP the user receives.
 //! if !matches!(client.connect_with_stored().await?, SessionStatus::Existing { .. }) {
 //!     client.request_otp().await?;
-//!     client.authenticate(&Otp::new("575757")?).await?; // the OTP the user types
+//!     client.authenticate(&Otp::new("575757")?).await?;
 //! }
-//! // Step-5 to Step-8.
-//! let period = payload.fp;
+//!
+//! // Step-5: save (cut into several RETSAVE calls if large), waiting for RETSTATUS.
+//! let payload: Gstr2Payload = json::from_str(r#"{
+//!   "gstin": "27AAPFU0939F1ZV", "fp": "072017",
+//!   "b2b": [{ "ctin": "33GSPTN4811G1ZC",
+//!     "inv": [{ "inum": "S008400", "idt": "24-07-2017", "val": 1180, "pos": "27",
+//!               "rchrg": "N", "inv_typ": "R",
+//!               "itms": [{ "num": 1, "itm_det": { "rt": 18, "txval": 1000, "iamt": 180 },
+//!                          "itc": { "elg": "ip", "tx_i": 180 } }] }] }]
+//! }"#)?;
 //! let report = client.save(&payload).await?;
-//! assert!(report.failures().is_empty());
+//! assert!(report.is_clean(), "{:?}", report.failures());
+//!
+//! // Step-6 to Step-8: summary, submit, file with EVC.
+//! let period = payload.fp;
 //! let summary = client.summary(period).await?;
+//! assert_eq!(summary.sections.len(), 1);
 //! client.submit(period).await?;
-//! client.request_evc_otp(period, "AAPFU0939F").await?;
+//! client.request_evc_otp("AAPFU0939F").await?;
 //! let ack = client
-//!     .file_with_evc(period, "AAPFU0939F", &Otp::new("123456")?, &summary)
+//!     .file_with_evc(period, "AAPFU0939F", &Otp::new("575757")?, &summary)
 //!     .await?;
-//! println!("filed: {ack}");
+//! assert!(!ack.is_empty());
+//! gstn.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```

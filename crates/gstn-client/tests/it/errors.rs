@@ -1,0 +1,87 @@
+//! GSTN errors surfaced with their codes, and per-document errors of `PE`.
+
+use gstn_client::Error;
+use gstn_proto::ProcessingStatus;
+use gstr2_model::json;
+
+use crate::common::*;
+
+#[tokio::test]
+async fn gstn_errors_carry_gstn_codes() {
+    let sandbox = sandbox(config()).await;
+
+    // A wrong client secret: AUT4034, not retryable.
+    let client = builder(&sandbox).client_secret("wrong").build().unwrap();
+    let err = client.request_otp().await.unwrap_err();
+    assert!(matches!(err, Error::Gstn { .. }), "{err:?}");
+    assert_eq!(err.gstn_code().map(|c| c.code()), Some("AUT4034"), "{err}");
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string()
+            .starts_with("OTPREQUEST: gstn error AUT4034"),
+        "{err}"
+    );
+
+    // Filing before submitting: GSTN refuses with its code.
+    let client = builder(&sandbox).build().unwrap();
+    login(&client).await;
+    client.save(&payload(3, 1)).await.unwrap();
+    let summary = client.summary(period()).await.unwrap();
+    client.request_evc_otp(PAN).await.unwrap();
+    let err = client
+        .file_with_evc(period(), PAN, &otp(), &summary)
+        .await
+        .unwrap_err();
+    assert_eq!(err.gstn_code().map(|c| c.code()), Some("RET11403"), "{err}");
+
+    // Submitting twice: the second is refused as already submitted.
+    assert!(client.submit(period()).await.unwrap().is_some());
+    let err = client.submit(period()).await.unwrap_err();
+    assert_eq!(err.gstn_code().map(|c| c.code()), Some("RET12521"), "{err}");
+    // Saving after submission too.
+    let err = client.save(&payload(2, 1)).await.unwrap_err();
+    assert_eq!(err.gstn_code().map(|c| c.code()), Some("RET12521"), "{err}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn processed_with_errors_reports_each_failed_document() {
+    let sandbox = sandbox(config()).await;
+    let client = builder(&sandbox).build().unwrap();
+    login(&client).await;
+    let mut payload = payload(6, 2);
+    // CGST and SGST on an inter-state invoice, and a date after the period.
+    let bad: serde_json::Value = serde_json::json!({
+        "inum": "BAD-1", "idt": "03-07-2017", "val": 118, "pos": "27", "rchrg": "N",
+        "itms": [{"num": 1, "itm_det": {"rt": 18, "txval": 100, "camt": 9, "samt": 9}}]
+    });
+    payload.b2b[0]
+        .invoices
+        .push(json::from_str(&bad.to_string()).unwrap());
+    let late = bad
+        .to_string()
+        .replace("BAD-1", "BAD-2")
+        .replace("03-07-2017", "03-09-2017");
+    payload.b2b[1].invoices.push(json::from_str(&late).unwrap());
+    let report = client.save(&payload).await.unwrap();
+    assert_eq!(
+        report.chunks[0].status,
+        ProcessingStatus::ProcessedWithErrors
+    );
+    assert!(!report.is_clean());
+    let failures = report.failures();
+    let mut numbers: Vec<_> = failures.iter().filter_map(|f| f.document.clone()).collect();
+    numbers.sort();
+    assert_eq!(numbers, ["BAD-1", "BAD-2"], "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .all(|f| f.section == "b2b" && f.code.as_deref() == Some("RET191114")),
+        "{failures:?}"
+    );
+    assert!(failures.iter().all(|f| f.supplier_gstin.is_some()));
+    // The good documents were stored.
+    let stored = sandbox.stored_payload(gstin(), period()).unwrap();
+    assert_eq!(stored.document_count(gstr2_model::Table::B2b), 6);
+    sandbox.shutdown().await;
+}
