@@ -4,12 +4,12 @@
 //! (`reconciliation.md`, "The summary (RETSUM) convention"); it deliberately shares no code with
 //! the local summary of `gstr2-recon`, so that comparing the two checks the save.
 //!
-//! **Which documents count.** The receiver's own documents (no `flag`, or `U`; `E` is an edit
-//! of an own document and counts too) and counterparty documents accepted (`A`) or modified
-//! (`M`). Rejected (`R`), pending (`P`), no-action (`N`) and deleted (`D`) documents do not count.
+//! **Which documents count.** The receiver's own uploads (no `flag`, or `U`) and counterparty
+//! documents accepted (`A`) or modified (`M`). Rejected (`R`), pending (`P`), no-action (`N`),
+//! deleted (`D`) and edited (`E`) documents do not count.
 //!
 //! **Sections.** One `section_summary` entry per section that holds at least one counted
-//! document (for `NIL` and `ITC_RVSL`: when saved), in the order of the seed's tables: `B2B`,
+//! document (for `NIL`: a supply-type block; for `ITC_RVSL`: a rule), in the order of the seed's tables: `B2B`,
 //! `B2BA`, `B2BUR`, `IMP_G`, `IMP_GA`, `IMP_S`, `IMP_SA`, `CDN`, `CDNA`, `CDNUR`, `NIL`,
 //! `ITC_RVSL`, `TXI`, `ATXI`, `TXPD` (`sec_nm` as [`gstr2_model::Table::section_name`]).
 //!
@@ -19,14 +19,15 @@
 //! | `CDN`, `CDNA`, `CDNUR` | counted notes | Σ ± `val` | Σ ± item tax | Σ ± item ITC |
 //! | `IMP_G`, `IMP_GA` | counted bills | Σ `boe_val` | Σ items' `iamt`, `csamt` (CGST, SGST 0) | Σ items' `tx_i`, `tx_cs` |
 //! | `IMP_S`, `IMP_SA` | counted invoices | Σ `ival` | as `IMP_G` | as `IMP_G` |
-//! | `TXI`, `TXPD` | counted advances | Σ items' `adamt` | Σ items' tax | 0 |
-//! | `ATXI` | counted amendments | Σ `txval` | the document's `iamt`/`camt`/`samt`/`csamt` | 0 |
+//! | `TXI`, `TXPD` | counted advances | Σ items' `adamt` | Σ items' tax | — |
+//! | `ATXI` | counted amendments | Σ `txval` | the document's `iamt`/`camt`/`samt`/`csamt` | — |
 //! | `ITC_RVSL` | rules saved | — | Σ of the rules' `iamt`/`camt`/`samt`/`csamt` | — |
-//! | `NIL` | — | — | — | — ; instead `ttl_cppdr`, `ttl_expdsply`, `ttl_ngsply`, `ttl_nilsply` = `inter` + `intra` of `cpddr`, `exptdsply`, `ngsply`, `nilsply` |
+//! | `NIL` | blocks saved (`inter`, `intra`) | — | — | — ; instead `ttl_cppdr`, `ttl_expdsply`, `ttl_ngsply`, `ttl_nilsply` = `inter` + `intra` of `cpddr`, `exptdsply`, `ngsply`, `nilsply` |
 //!
 //! ± : a debit note (`ntty` `D`) adds, a credit note (`C`) or refund voucher (`R`) subtracts,
 //! for value, tax and ITC alike. Absent amounts count as zero; sums are exact decimals, not
-//! rescaled. `B2B`, `B2BA`, `CDN` and `CDNA` also carry `cpty_sum`: the same fields per supplier
+//! rescaled. A field marked — is absent; every other field of a section is present, zero when
+//! nothing adds to it. `B2B`, `B2BA`, `CDN` and `CDNA` also carry `cpty_sum`: the same fields per supplier
 //! GSTIN (`ctin`) with at least one counted document, in GSTIN order.
 //!
 //! **Checksums.** Each `cpty_sum` and `section_summary` entry, and the whole summary, carry
@@ -46,7 +47,7 @@ use crate::sections::{Grouped, Sections};
 pub(crate) fn counts(flag: Option<&Flag>) -> bool {
     matches!(
         flag,
-        None | Some(Flag::Upload) | Some(Flag::Edit) | Some(Flag::Accept) | Some(Flag::Modify)
+        None | Some(Flag::Upload) | Some(Flag::Accept) | Some(Flag::Modify)
     )
 }
 
@@ -195,6 +196,17 @@ fn flat<'a, D: 'a>(
     (t.count > 0).then(|| t.section(name))
 }
 
+/// A section whose documents carry no ITC: the `ttl_itcavld_*` fields are absent.
+fn without_itc(s: Option<SectionSummary>) -> Option<SectionSummary> {
+    s.map(|mut s| {
+        s.itc_igst = None;
+        s.itc_cgst = None;
+        s.itc_sgst = None;
+        s.itc_cess = None;
+        s
+    })
+}
+
 fn scaled(t: TaxAmounts, s: Decimal) -> TaxAmounts {
     TaxAmounts {
         igst: t.igst * s,
@@ -286,7 +298,7 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                     )
                 })
             }),
-            Table::Txi => flat(name, sections.txi.values(), |d| {
+            Table::Txi => without_itc(flat(name, sections.txi.values(), |d| {
                 counts(d.flag.as_ref()).then(|| {
                     (
                         d.items.iter().map(|i| i.advance).sum(),
@@ -294,8 +306,8 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                         zero,
                     )
                 })
-            }),
-            Table::Txpd => flat(name, sections.txpd.values(), |d| {
+            })),
+            Table::Txpd => without_itc(flat(name, sections.txpd.values(), |d| {
                 counts(d.flag.as_ref()).then(|| {
                     (
                         d.items.iter().map(|i| i.advance).sum(),
@@ -303,13 +315,18 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                         zero,
                     )
                 })
-            }),
-            Table::Txia => flat(name, sections.atxi.values(), |d| {
+            })),
+            Table::Txia => without_itc(flat(name, sections.atxi.values(), |d| {
                 counts(d.flag.as_ref()).then(|| (d.taxable_value, d.tax(), zero))
-            }),
-            Table::NilSupplies => sections.nil_supplies.as_ref().map(|n| {
+            })),
+            Table::NilSupplies => sections.nil_supplies.as_ref().and_then(|n| {
+                let parts = [n.inter.as_ref(), n.intra.as_ref()];
+                let blocks = parts.iter().flatten().count() as u64;
+                if blocks == 0 {
+                    return None;
+                }
                 let mut s = Totals::default().section(name);
-                s.record_count = None;
+                s.record_count = Some(blocks);
                 s.value = None;
                 s.tax_igst = None;
                 s.tax_cgst = None;
@@ -319,7 +336,6 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                 s.itc_cgst = None;
                 s.itc_sgst = None;
                 s.itc_cess = None;
-                let parts = [n.inter.as_ref(), n.intra.as_ref()];
                 let sum = |f: fn(
                     &gstr2_model::tables::nil_supplies::NilSupplyAmounts,
                 ) -> Option<Decimal>| {
@@ -333,13 +349,16 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                 s.exempt = Some(sum(|p| p.exempt));
                 s.non_gst = Some(sum(|p| p.non_gst));
                 s.nil_rated = Some(sum(|p| p.nil_rated));
-                s
+                Some(s)
             }),
-            Table::Itc => sections.itc_rvsl.as_ref().map(|r| {
+            Table::Itc => sections.itc_rvsl.as_ref().and_then(|r| {
                 let mut t = Totals::default();
                 for (_, amounts) in r.iter() {
                     t.count += 1;
                     t.tax += amounts.tax();
+                }
+                if t.count == 0 {
+                    return None;
                 }
                 let mut s = t.section(name);
                 s.value = None;
@@ -347,7 +366,7 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
                 s.itc_cgst = None;
                 s.itc_sgst = None;
                 s.itc_cess = None;
-                s
+                Some(s)
             }),
         };
         if let Some(mut s) = s {
@@ -439,7 +458,7 @@ mod tests {
         for (flag, counted) in [
             (None, true),
             (Some(Flag::Upload), true),
-            (Some(Flag::Edit), true),
+            (Some(Flag::Edit), false),
             (Some(Flag::Accept), true),
             (Some(Flag::Modify), true),
             (Some(Flag::Reject), false),

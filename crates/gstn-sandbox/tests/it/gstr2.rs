@@ -159,6 +159,10 @@ async fn every_section_get_returns_what_was_saved() {
     assert_eq!(num(&sec("NIL")["ttl_expdsply"]), 22.0);
     assert_eq!(num(&sec("NIL")["ttl_nilsply"]), 3.0);
     assert_eq!(num(&sec("NIL")["ttl_ngsply"]), 9.0);
+    assert_eq!(num(&sec("NIL")["rc"]), 2.0, "two blocks, inter and intra");
+    assert!(sec("NIL").get("ttl_val").is_none());
+    assert!(sec("TXI").get("ttl_itcavld_igst").is_none());
+    assert!(sec("ITC_RVSL").get("ttl_val").is_none());
     assert_eq!(num(&sec("ITC_RVSL")["rc"]), 2.0);
     assert_eq!(num(&sec("ITC_RVSL")["ttl_txpd_igst"]), 6.0);
     assert_eq!(num(&sec("TXI")["ttl_val"]), 100.0);
