@@ -85,3 +85,24 @@ async fn processed_with_errors_reports_each_failed_document() {
     assert_eq!(stored.document_count(gstr2_model::Table::B2b), 6);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_slow_answer_is_a_retryable_timeout() {
+    let mut faults = gstn_sandbox::Faults::default();
+    faults.latency = std::time::Duration::from_millis(600);
+    let sandbox = sandbox(config().with_faults(faults)).await;
+    let client = builder(&sandbox)
+        .request_timeout(std::time::Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.request_otp().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { timeout: true, connect: false, .. }),
+        "{err:?}"
+    );
+    assert!(err.is_retryable());
+    // OTPREQUEST is not repeated after the request left: one attempt only.
+    assert!(started.elapsed() < std::time::Duration::from_millis(550), "{:?}", started.elapsed());
+    sandbox.shutdown().await;
+}

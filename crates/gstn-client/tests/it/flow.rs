@@ -136,3 +136,19 @@ async fn otp_token_save_status_sections_summary_submit_file() {
     assert_eq!(sandbox.request_count("LOGOUT"), 1);
     sandbox.shutdown().await;
 }
+
+#[test]
+fn the_client_and_its_futures_can_move_between_threads() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    let _ = |c: gstn_client::GstnClient, p: gstr2_model::Gstr2Payload| {
+        send_sync(&c);
+        send(async move {
+            let _ = c.save(&p).await;
+            let _ = c.download_gstr2a(p.fp).await;
+            let _ = c.summary(p.fp).await;
+            let _ = c.submit(p.fp).await;
+            let _ = c.connect_with_stored().await;
+        });
+    };
+}
