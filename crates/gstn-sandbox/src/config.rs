@@ -27,7 +27,7 @@ pub const DEFAULT_OTP: &str = "575757";
 /// assert_eq!(config.otp, "575757");
 /// assert_eq!(config.port, 0);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct SandboxConfig {
     /// TCP port on 127.0.0.1; 0 (default) picks a free one.
@@ -134,7 +134,67 @@ impl Default for SandboxConfig {
     }
 }
 
+impl std::fmt::Debug for SandboxConfig {
+    /// Hides the client secret and the OTPs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("port", &self.port)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("otp", &"***")
+            .field("evc_otp", &"***")
+            .field("token_lifetime", &self.token_lifetime)
+            .field("session_max", &self.session_max)
+            .field("users", &self.users)
+            .field("processing_delay", &self.processing_delay)
+            .field("processing_polls", &self.processing_polls)
+            .field("large_file_threshold", &self.large_file_threshold)
+            .field("documents_per_file", &self.documents_per_file)
+            .field("file_queue_time", &self.file_queue_time)
+            .field("faults", &self.faults)
+            .field("gstr2a_seed", &self.gstr2a_seed)
+            .field("gstr2a_documents", &self.gstr2a_documents)
+            .field("seed_dir", &self.seed_dir)
+            .field("key_path", &self.key_path)
+            .field("cert_path", &self.cert_path)
+            .field("cert_out", &self.cert_out)
+            .field("key_bits", &self.key_bits)
+            .finish()
+    }
+}
+
 impl SandboxConfig {
+    /// Sets the size of a generated RSA key (1024 starts much faster in debug builds).
+    pub fn with_key_bits(mut self, bits: usize) -> Self {
+        self.key_bits = bits;
+        self
+    }
+
+    /// Sets the EVC OTP for filing.
+    pub fn with_evc_otp(mut self, otp: impl Into<String>) -> Self {
+        self.evc_otp = otp.into();
+        self
+    }
+
+    /// Sets about how many B2B invoices a generated GSTR2A holds.
+    pub fn with_gstr2a_documents(mut self, documents: usize) -> Self {
+        self.gstr2a_documents = documents;
+        self
+    }
+
+    /// Uses this PEM private key and certificate instead of generated ones.
+    pub fn with_key_files(mut self, key: impl Into<PathBuf>, cert: impl Into<PathBuf>) -> Self {
+        self.key_path = Some(key.into());
+        self.cert_path = Some(cert.into());
+        self
+    }
+
+    /// Writes the certificate PEM to this path at start.
+    pub fn with_cert_out(mut self, path: impl Into<PathBuf>) -> Self {
+        self.cert_out = Some(path.into());
+        self
+    }
+
     /// Sets the TCP port.
     pub fn with_port(mut self, port: u16) -> Self {
         self.port = port;

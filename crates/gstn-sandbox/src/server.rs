@@ -36,7 +36,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::save::SaveOutcome;
-use crate::state::{lock, FileJob, Job, ReturnState, SandboxState, Session, Token};
+use crate::state::{lock, token_id, FileJob, Job, ReturnState, SandboxState, Session, Token};
 
 /// The authentication path.
 pub const AUTH_PATH: &str = gstn_proto::headers::paths::AUTHENTICATE;
@@ -412,7 +412,7 @@ fn new_token(
         .token_lifetime
         .min(session_end.saturating_duration_since(now));
     lock(&s.inner.sessions).tokens.insert(
-        token.expose_secret().to_owned(),
+        token_id(token.expose_secret()),
         Token {
             session: session_id,
             session_key: key.clone(),
@@ -519,7 +519,7 @@ fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
                 let sessions = lock(&inner.sessions);
                 let t = sessions
                     .tokens
-                    .get(token.expose_secret())
+                    .get(&token_id(token.expose_secret()))
                     .ok_or_else(|| Reject::new(UNAUTH, ErrorCode::Auth4033))?;
                 let session = sessions
                     .sessions
@@ -575,7 +575,7 @@ fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
             let mut sessions = lock(&inner.sessions);
             let id = sessions
                 .tokens
-                .get(token.expose_secret())
+                .get(&token_id(token.expose_secret()))
                 .map(|t| t.session)
                 .ok_or_else(|| Reject::new(UNAUTH, ErrorCode::Auth4033))?;
             sessions.end(id);
@@ -620,7 +620,7 @@ fn caller(s: &SandboxState, h: &HeaderMap, on_auth: bool) -> Result<Caller, Reje
     let mut sessions = lock(&inner.sessions);
     let t = sessions
         .tokens
-        .get(token)
+        .get(&token_id(token))
         .ok_or_else(|| Reject::new(UNAUTH, unknown.clone()))?;
     let (session_id, key, expires) = (t.session, t.session_key.clone(), t.expires);
     let session = sessions

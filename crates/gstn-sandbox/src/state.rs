@@ -73,10 +73,17 @@ pub(crate) struct Token {
 pub(crate) struct Sessions {
     pub next_id: u64,
     pub sessions: BTreeMap<u64, Session>,
-    /// Tokens by their text.
-    pub tokens: BTreeMap<String, Token>,
+    /// Tokens by the SHA-256 of their text ([`token_id`]): the tokens themselves are not kept.
+    pub tokens: BTreeMap<[u8; 32], Token>,
     /// Usernames with an OTP sent and not yet used.
     pub otp_sent: BTreeSet<String>,
+}
+
+/// The key of a token in [`Sessions::tokens`]: its SHA-256, so the sandbox holds no usable
+/// token after handing it out.
+pub(crate) fn token_id(token: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token.as_bytes()).into()
 }
 
 impl Sessions {
@@ -161,12 +168,32 @@ fn read(path: &std::path::Path) -> Result<String, SandboxError> {
     })
 }
 
+/// Checks that a certificate belongs to a private key: an app key wrapped with the certificate
+/// must unwrap with the key.
+fn check_pair(keys: Keys) -> Result<Keys, SandboxError> {
+    let probe = AppKey::generate();
+    let matches = keys
+        .public
+        .encrypt_app_key(&probe)
+        .ok()
+        .and_then(|wrapped| keys.private.decrypt_app_key(&wrapped).ok())
+        .is_some_and(|back| back.ct_eq(&probe));
+    if matches {
+        Ok(keys)
+    } else {
+        Err(SandboxError::Config {
+            field: "cert_path",
+            reason: "the certificate's public key is not the private key's".into(),
+        })
+    }
+}
+
 fn load_keys(config: &SandboxConfig) -> Result<Keys, SandboxError> {
     match (&config.key_path, &config.cert_path) {
         (Some(key), Some(cert)) => {
             let private = GstnPrivateKey::from_pem(&read(key)?).map_err(SandboxError::Key)?;
             let public = GstnPublicKey::from_pem(&read(cert)?).map_err(SandboxError::Key)?;
-            Ok(Keys { private, public })
+            check_pair(Keys { private, public })
         }
         (Some(key), None) => {
             let private = GstnPrivateKey::from_pem(&read(key)?).map_err(SandboxError::Key)?;

@@ -79,7 +79,8 @@ fn every_section() -> Value {
         "atxi": [{"cpty": "ACME", "odnum": "AD-0", "otdt": "01-07-2017", "dnum": "AD-1", "dt": "11-07-2017",
                   "state_cd": "27", "txval": 100, "camt": 9, "samt": 9,
                   "itms": [{"txval": 100, "crt": 9, "camt": 9, "srt": 9, "samt": 9}]}],
-        "txpd": [{"pos": "27", "sply_ty": "INTRA", "itms": [{"num": 1, "rt": 18, "adamt": 50, "camt": 4.5, "samt": 4.5}]}]
+        "txpd": [{"pos": "27", "sply_ty": "INTRA", "itms": [{"num": 1, "rt": 18, "adamt": 50, "camt": 4.5, "samt": 4.5}]}],
+        "hsnsum": {"det": [{"num": 1, "hsn_sc": "1001", "desc": "Wheat", "uqc": "KGS", "qty": 10, "val": 118, "txval": 100, "iamt": 18}]}
     })
 }
 
@@ -107,6 +108,7 @@ async fn every_section_get_returns_what_was_saved() {
         ("TXLI", "txi"),
         ("ATXLI", "atxi"),
         ("TXP", "txpd"),
+        ("HSNSUM", "hsnsum"),
     ] {
         let got = c.get(paths::GSTR2, &[("action", action)]).await.ok();
         assert_eq!(got[key], sections[key], "{action}");

@@ -5,4 +5,5 @@ mod binary;
 mod concurrency;
 mod gstr2;
 mod gstr2a;
+mod keys;
 mod support;
