@@ -67,6 +67,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
@@ -431,62 +432,130 @@ struct Checker<'c> {
 }
 
 /// Keys of documents seen so far in one table: supplier (if any) and upper-cased number.
-type Seen<'p> = HashMap<(Option<&'p Gstin>, String), u32>;
+type Seen<'p> = HashMap<(Option<&'p Gstin>, Cow<'p, str>), u32, BuildHasherDefault<Fnv>>;
+
+/// A table's duplicate check, sized for its documents.
+fn seen<'p>(documents: usize) -> Seen<'p> {
+    HashMap::with_capacity_and_hasher(documents, BuildHasherDefault::default())
+}
+
+/// FNV-1a: the keys are short strings built from the payload, hashed once each; SipHash's
+/// protection against chosen collisions buys nothing in a one-shot check and costs a fifth of
+/// the run.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Where inside a document a problem is, rendered only when one is found.
+#[derive(Clone, Copy)]
+enum At {
+    /// The document itself.
+    Doc,
+    /// `.itms[num=N]`
+    Item(u32),
+    /// `.itms[num=N].itm_det`
+    Detail(u32),
+    /// `.itms[num=N].itc`
+    Itc(u32),
+    /// `.itms[I]`, for items without a number.
+    Index(usize),
+}
+
+impl At {
+    fn item(self) -> Option<u32> {
+        match self {
+            At::Item(n) | At::Detail(n) | At::Itc(n) => Some(n),
+            At::Doc | At::Index(_) => None,
+        }
+    }
+
+    fn write(self, out: &mut String, field: Option<&str>) {
+        use fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            At::Doc => Ok(()),
+            At::Item(n) => write!(out, ".itms[num={n}]"),
+            At::Detail(n) => write!(out, ".itms[num={n}].itm_det"),
+            At::Itc(n) => write!(out, ".itms[num={n}].itc"),
+            At::Index(i) => write!(out, ".itms[{i}]"),
+        };
+        if let Some(field) = field {
+            out.push('.');
+            out.push_str(field);
+        }
+    }
+}
 
 impl<'p> Checker<'_> {
-    fn push(
-        &mut self,
-        doc: &Doc<'p>,
-        item: Option<u32>,
-        suffix: fmt::Arguments<'_>,
-        kind: ProblemKind,
-    ) {
+    fn push(&mut self, doc: &Doc<'p>, at: At, field: Option<&str>, kind: ProblemKind) {
         if self.report.problems.len() >= self.config.max_problems {
             self.report.omitted += 1;
             return;
         }
         let mut location = doc.location();
-        fmt::Write::write_fmt(&mut location, suffix).unwrap_or(());
+        at.write(&mut location, field);
         self.report.problems.push(Problem {
             location,
             table: doc.table,
             supplier: doc.supplier.copied(),
             document: doc.number().map(str::to_owned),
-            item,
+            item: at.item(),
             kind,
         });
     }
 
-    fn negative(
-        &mut self,
-        doc: &Doc<'p>,
-        item: Option<u32>,
-        prefix: &str,
-        field: &'static str,
-        amount: Option<Decimal>,
-    ) {
+    fn negative(&mut self, doc: &Doc<'p>, at: At, field: &'static str, amount: Option<Decimal>) {
         if let Some(amount) = amount.filter(|a| a.is_sign_negative() && !a.is_zero()) {
             self.push(
                 doc,
-                item,
-                format_args!("{prefix}.{field}"),
+                at,
+                Some(field),
                 ProblemKind::NegativeAmount { field, amount },
             );
         }
     }
 
     fn duplicate(&mut self, seen: &mut Seen<'p>, doc: &Doc<'p>) {
-        let Some(number) = doc.number() else { return };
-        let count = seen
-            .entry((doc.supplier, number.to_ascii_uppercase()))
-            .or_insert(0);
+        let number = match &doc.path {
+            Path::Supplier { number, .. } | Path::Group { number, .. } => *number,
+            Path::Flat {
+                number: Cow::Borrowed(number),
+                has_number: true,
+                ..
+            } => number,
+            _ => return,
+        };
+        let key = if number.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(number.to_ascii_uppercase())
+        } else {
+            Cow::Borrowed(number)
+        };
+        let count = seen.entry((doc.supplier, key)).or_insert(0);
         *count += 1;
         if *count > 1 {
             let occurrence = *count;
             self.push(
                 doc,
+                At::Doc,
                 None,
-                format_args!(""),
                 ProblemKind::DuplicateDocument { occurrence },
             );
         }
@@ -502,7 +571,7 @@ impl<'p> Checker<'_> {
         tax: &TaxAmounts,
         with_tax: bool,
     ) {
-        self.negative(doc, None, "", key, Some(value));
+        self.negative(doc, At::Doc, key, Some(value));
         let expected = if with_tax {
             taxable + tax.total()
         } else {
@@ -511,8 +580,8 @@ impl<'p> Checker<'_> {
         if value + self.config.value_tolerance < expected {
             self.push(
                 doc,
-                None,
-                format_args!(".{key}"),
+                At::Doc,
+                Some(key),
                 ProblemKind::ValueBelowTotal {
                     value,
                     expected,
@@ -522,18 +591,27 @@ impl<'p> Checker<'_> {
         }
     }
 
-    fn repeated_numbers(&mut self, doc: &Doc<'p>, numbers: impl Iterator<Item = u32>) {
-        let mut seen: Vec<u32> = numbers.collect();
-        seen.sort_unstable();
+    fn repeated_numbers(&mut self, doc: &Doc<'p>, numbers: impl Iterator<Item = u32> + Clone) {
+        // Items are usually numbered 1, 2, 3: no need to sort then.
+        let mut last = None;
+        if numbers.clone().all(|n| {
+            let ascending = last.is_none_or(|l| l < n);
+            last = Some(n);
+            ascending
+        }) {
+            return;
+        }
+        let mut sorted: Vec<u32> = numbers.collect();
+        sorted.sort_unstable();
         let mut reported = None;
-        for pair in seen.windows(2) {
+        for pair in sorted.windows(2) {
             if let [a, b] = pair {
                 if a == b && reported != Some(*a) {
                     reported = Some(*a);
                     self.push(
                         doc,
-                        Some(*a),
-                        format_args!(".itms[num={a}]"),
+                        At::Item(*a),
+                        None,
                         ProblemKind::RepeatedItemNumber { number: *a },
                     );
                 }
@@ -545,22 +623,16 @@ impl<'p> Checker<'_> {
     fn heads(
         &mut self,
         doc: &Doc<'p>,
-        number: u32,
-        prefix: &str,
+        at: At,
         tax: [Option<Decimal>; 4],
         supply: Option<&SupplyType>,
     ) {
         for (head, amount) in TaxHead::ALL.into_iter().zip(tax) {
-            self.negative(doc, Some(number), prefix, head.wire_key(), amount);
+            self.negative(doc, at, head.wire_key(), amount);
         }
         let [igst, cgst, sgst, _] = tax.map(Option::unwrap_or_default);
         if cgst != sgst {
-            self.push(
-                doc,
-                Some(number),
-                format_args!("{prefix}"),
-                ProblemKind::CgstSgstDiffer { cgst, sgst },
-            );
+            self.push(doc, at, None, ProblemKind::CgstSgstDiffer { cgst, sgst });
         }
         let wrong: &[(TaxHead, Decimal)] = match supply {
             Some(SupplyType::Intra) => &[(TaxHead::Igst, igst)],
@@ -571,8 +643,8 @@ impl<'p> Checker<'_> {
             if !amount.is_zero() {
                 self.push(
                     doc,
-                    Some(number),
-                    format_args!("{prefix}.{}", head.wire_key()),
+                    at,
+                    Some(head.wire_key()),
                     ProblemKind::TaxHeadMismatch {
                         head,
                         amount,
@@ -587,29 +659,28 @@ impl<'p> Checker<'_> {
     fn itc(
         &mut self,
         doc: &Doc<'p>,
-        number: u32,
-        prefix: &str,
+        at: At,
         eligibility: Option<&Eligibility>,
         itc: [Option<Decimal>; 4],
         tax: &TaxAmounts,
     ) {
         for (head, amount) in TaxHead::ALL.into_iter().zip(itc) {
-            self.negative(doc, Some(number), prefix, head.itc_key(), amount);
+            self.negative(doc, at, head.itc_key(), amount);
             let Some(amount) = amount.filter(|a| !a.is_zero()) else {
                 continue;
             };
             if eligibility == Some(&Eligibility::Ineligible) {
                 self.push(
                     doc,
-                    Some(number),
-                    format_args!("{prefix}.{}", head.itc_key()),
+                    at,
+                    Some(head.itc_key()),
                     ProblemKind::IneligibleItc { head, itc: amount },
                 );
             } else if amount > head.of(tax) {
                 self.push(
                     doc,
-                    Some(number),
-                    format_args!("{prefix}.{}", head.itc_key()),
+                    at,
+                    Some(head.itc_key()),
                     ProblemKind::ItcAboveTax {
                         head,
                         itc: amount,
@@ -623,27 +694,25 @@ impl<'p> Checker<'_> {
     /// An item with `itm_det` and `itc`.
     fn item(&mut self, doc: &Doc<'p>, item: &Item, supply: Option<&SupplyType>) {
         let n = item.number;
-        let prefix = format!(".itms[num={n}].itm_det");
+        let at = At::Detail(n);
         let d = &item.detail;
-        self.negative(doc, Some(n), &prefix, "rt", Some(d.rate));
-        self.negative(doc, Some(n), &prefix, "txval", Some(d.taxable_value));
-        self.negative(doc, Some(n), &prefix, "csrt", d.cess_rate);
-        self.heads(doc, n, &prefix, [d.igst, d.cgst, d.sgst, d.cess], supply);
+        self.negative(doc, at, "rt", Some(d.rate));
+        self.negative(doc, at, "txval", Some(d.taxable_value));
+        self.negative(doc, at, "csrt", d.cess_rate);
+        self.heads(doc, at, [d.igst, d.cgst, d.sgst, d.cess], supply);
         if let Some(itc) = &item.itc {
-            let prefix = format!(".itms[num={n}].itc");
-            let [i, c, s, cs] = [
-                itc.igst_this_month,
-                itc.cgst_this_month,
-                itc.sgst_this_month,
-                itc.cess_this_month,
-            ];
-            for (key, amount) in [("tc_i", i), ("tc_c", c), ("tc_s", s), ("tc_cs", cs)] {
-                self.negative(doc, Some(n), &prefix, key, amount);
+            let at = At::Itc(n);
+            for (key, amount) in [
+                ("tc_i", itc.igst_this_month),
+                ("tc_c", itc.cgst_this_month),
+                ("tc_s", itc.sgst_this_month),
+                ("tc_cs", itc.cess_this_month),
+            ] {
+                self.negative(doc, at, key, amount);
             }
             self.itc(
                 doc,
-                n,
-                &prefix,
+                at,
                 Some(&itc.eligibility),
                 [itc.igst, itc.cgst, itc.sgst, itc.cess],
                 &d.tax(),
@@ -662,8 +731,7 @@ impl<'p> Checker<'_> {
     fn import_items(&mut self, doc: &Doc<'p>, items: &[ImportItem]) {
         self.repeated_numbers(doc, items.iter().map(|i| i.number));
         for item in items {
-            let n = item.number;
-            let prefix = format!(".itms[num={n}]");
+            let at = At::Item(item.number);
             for (key, amount) in [
                 ("txval", Some(item.taxable_value)),
                 ("rt", Some(item.rate)),
@@ -673,12 +741,11 @@ impl<'p> Checker<'_> {
                 ("tc_i", item.itc_igst_this_month),
                 ("tc_cs", item.itc_cess_this_month),
             ] {
-                self.negative(doc, Some(n), &prefix, key, amount);
+                self.negative(doc, at, key, amount);
             }
             self.itc(
                 doc,
-                n,
-                &prefix,
+                at,
                 item.eligibility.as_ref(),
                 [item.itc_igst, None, None, item.itc_cess],
                 &item.tax(),
@@ -687,7 +754,7 @@ impl<'p> Checker<'_> {
     }
 
     fn b2b(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.document_count(Table::B2b));
         for supplier in &payload.b2b {
             for inv in &supplier.invoices {
                 let doc = Doc {
@@ -716,7 +783,7 @@ impl<'p> Checker<'_> {
     }
 
     fn b2ba(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.document_count(Table::B2ba));
         for supplier in &payload.b2ba {
             for inv in &supplier.invoices {
                 let doc = Doc {
@@ -751,7 +818,7 @@ impl<'p> Checker<'_> {
     }
 
     fn b2bur(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.document_count(Table::B2bUnregistered));
         for (index, group) in payload.b2bur.iter().enumerate() {
             for inv in &group.invoices {
                 let doc = Doc {
@@ -828,7 +895,7 @@ impl<'p> Checker<'_> {
             ),
         ];
         for (table, section, key, value_key, documents) in tables {
-            let mut seen = Seen::new();
+            let mut seen = seen(documents.len());
             for (number, value, items) in documents {
                 let doc = Doc {
                     table,
@@ -850,7 +917,7 @@ impl<'p> Checker<'_> {
     }
 
     fn cdn(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.document_count(Table::Cdn));
         for supplier in &payload.cdn {
             for note in &supplier.notes {
                 let doc = Doc {
@@ -873,7 +940,7 @@ impl<'p> Checker<'_> {
     }
 
     fn cdna(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.document_count(Table::Cdna));
         for supplier in &payload.cdna {
             for note in &supplier.notes {
                 let doc = Doc {
@@ -897,7 +964,7 @@ impl<'p> Checker<'_> {
     }
 
     fn cdnur(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.cdnur.len());
         for note in &payload.cdnur {
             let doc = Doc {
                 table: Table::CdnUnregistered,
@@ -948,7 +1015,7 @@ impl<'p> Checker<'_> {
                 ("nilsply", nil_rated),
                 ("ngsply", non_gst),
             ] {
-                self.negative(&doc, None, "", key, *amount);
+                self.negative(&doc, At::Doc, key, *amount);
             }
         }
     }
@@ -975,7 +1042,7 @@ impl<'p> Checker<'_> {
                 ("samt", amounts.sgst),
                 ("csamt", amounts.cess),
             ] {
-                self.negative(&doc, None, "", key, amount);
+                self.negative(&doc, At::Doc, key, amount);
             }
         }
     }
@@ -1008,13 +1075,12 @@ impl<'p> Checker<'_> {
                 cess,
             } in &advance.items
             {
-                let prefix = format!(".itms[num={number}]");
-                self.negative(&doc, Some(*number), &prefix, "rt", Some(*rate));
-                self.negative(&doc, Some(*number), &prefix, "adamt", Some(*amount));
+                let at = At::Item(*number);
+                self.negative(&doc, at, "rt", Some(*rate));
+                self.negative(&doc, at, "adamt", Some(*amount));
                 self.heads(
                     &doc,
-                    *number,
-                    &prefix,
+                    at,
                     [*igst, *cgst, *sgst, *cess],
                     Some(&advance.supply_type),
                 );
@@ -1023,7 +1089,7 @@ impl<'p> Checker<'_> {
     }
 
     fn txia(&mut self, payload: &'p Gstr2Payload) {
-        let mut seen = Seen::new();
+        let mut seen = seen(payload.atxi.len());
         for amendment in &payload.atxi {
             let doc = Doc {
                 table: Table::Txia,
@@ -1043,10 +1109,10 @@ impl<'p> Checker<'_> {
                 ("samt", amendment.sgst),
                 ("csamt", amendment.cess),
             ] {
-                self.negative(&doc, None, "", key, amount);
+                self.negative(&doc, At::Doc, key, amount);
             }
             for (index, item) in amendment.items.iter().enumerate() {
-                let prefix = format!(".itms[{index}]");
+                let at = At::Index(index);
                 for (key, amount) in [
                     ("txval", Some(item.taxable_value)),
                     ("irt", item.igst_rate),
@@ -1054,20 +1120,15 @@ impl<'p> Checker<'_> {
                     ("srt", item.sgst_rate),
                     ("csrt", item.cess_rate),
                 ] {
-                    self.negative(&doc, None, &prefix, key, amount);
+                    self.negative(&doc, at, key, amount);
                 }
                 let tax = [item.igst, item.cgst, item.sgst, item.cess];
                 for (head, amount) in TaxHead::ALL.into_iter().zip(tax) {
-                    self.negative(&doc, None, &prefix, head.wire_key(), amount);
+                    self.negative(&doc, at, head.wire_key(), amount);
                 }
                 let (cgst, sgst) = (item.cgst.unwrap_or_default(), item.sgst.unwrap_or_default());
                 if cgst != sgst {
-                    self.push(
-                        &doc,
-                        None,
-                        format_args!("{prefix}"),
-                        ProblemKind::CgstSgstDiffer { cgst, sgst },
-                    );
+                    self.push(&doc, at, None, ProblemKind::CgstSgstDiffer { cgst, sgst });
                 }
             }
         }
