@@ -98,11 +98,22 @@ async fn a_slow_answer_is_a_retryable_timeout() {
     let started = std::time::Instant::now();
     let err = client.request_otp().await.unwrap_err();
     assert!(
-        matches!(err, Error::Transport { timeout: true, connect: false, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                timeout: true,
+                connect: false,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(err.is_retryable());
     // OTPREQUEST is not repeated after the request left: one attempt only.
-    assert!(started.elapsed() < std::time::Duration::from_millis(550), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(550),
+        "{:?}",
+        started.elapsed()
+    );
     sandbox.shutdown().await;
 }

@@ -141,8 +141,9 @@ async fn otp_token_save_status_sections_summary_submit_file() {
 fn the_client_and_its_futures_can_move_between_threads() {
     fn send_sync<T: Send + Sync>(_: &T) {}
     fn send<T: Send>(_: T) {}
-    let _ = |c: gstn_client::GstnClient, p: gstr2_model::Gstr2Payload| {
+    let _ = |c: gstn_client::GstnClient, p: gstr2_model::Gstr2Payload, e: gstn_client::Error| {
         send_sync(&c);
+        send_sync(&e);
         send(async move {
             let _ = c.save(&p).await;
             let _ = c.download_gstr2a(p.fp).await;

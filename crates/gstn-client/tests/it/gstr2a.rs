@@ -145,7 +145,10 @@ mod tamper {
         let take = |n: usize| n.checked_sub(1);
         if parts.uri.path().starts_with("/files/")
             && !body.is_empty()
-            && proxy.corrupt.fetch_update(Ordering::SeqCst, Ordering::SeqCst, take).is_ok()
+            && proxy
+                .corrupt
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take)
+                .is_ok()
         {
             let middle = body.len() / 2;
             body[middle] ^= 0xff;
@@ -204,7 +207,13 @@ async fn a_download_that_never_matches_its_hash_fails_naming_the_file() {
     login(&client).await;
     let err = client.download_gstr2a(period()).await.unwrap_err();
     match &err {
-        gstn_client::Error::Integrity { section, index, expected, actual, .. } => {
+        gstn_client::Error::Integrity {
+            section,
+            index,
+            expected,
+            actual,
+            ..
+        } => {
             assert_eq!((section.as_str(), *index), ("B2B", 0));
             assert_ne!(expected, actual);
         }

@@ -139,7 +139,10 @@ async fn an_expired_session_needs_a_new_login() {
     );
     // A new login works.
     login(&client).await;
-    assert!(matches!(client.session_status().await, SessionStatus::Obtained { .. }));
+    assert!(matches!(
+        client.session_status().await,
+        SessionStatus::Obtained { .. }
+    ));
 
     // Client side: a stored session past its expiry is not reused, and is removed.
     let dir = tempfile::tempdir().unwrap();
