@@ -17,6 +17,7 @@
 //! | a document value below its taxable value plus tax, beyond the tolerance | [`ValueBelowTotal`](ProblemKind::ValueBelowTotal) |
 //! | CGST and SGST of an item differ | [`CgstSgstDiffer`](ProblemKind::CgstSgstDiffer) |
 //! | a negative amount anywhere | [`NegativeAmount`](ProblemKind::NegativeAmount) |
+//! | amounts that add up beyond what a decimal holds (checked, never a panic) | [`AmountOverflow`](ProblemKind::AmountOverflow) |
 //!
 //! Decisions where the return itself is silent:
 //!
@@ -214,6 +215,8 @@ pub enum ProblemKind {
         /// SGST (`samt`).
         sgst: Decimal,
     },
+    /// The document's amounts add up beyond what a decimal holds (about 7.9 × 10²⁸).
+    AmountOverflow,
     /// An amount below zero (notes are written positive).
     NegativeAmount {
         /// The wire key of the amount.
@@ -275,6 +278,9 @@ impl fmt::Display for ProblemKind {
             }
             ProblemKind::CgstSgstDiffer { cgst, sgst } => {
                 write!(f, "CGST {cgst} and SGST {sgst} differ")
+            }
+            ProblemKind::AmountOverflow => {
+                f.write_str("the amounts add up beyond what a decimal holds")
             }
             ProblemKind::NegativeAmount { field, amount } => {
                 write!(f, "{field} is negative ({amount})")
@@ -562,22 +568,30 @@ impl<'p> Checker<'_> {
     }
 
     /// The value check: `value` must reach the items' taxable value (plus tax, if `with_tax`).
+    /// `totals` is `None` when the items' amounts add up beyond what a decimal holds.
     fn value(
         &mut self,
         doc: &Doc<'p>,
         key: &'static str,
         value: Decimal,
-        taxable: Decimal,
-        tax: &TaxAmounts,
+        totals: Option<(Decimal, Decimal)>,
         with_tax: bool,
     ) {
         self.negative(doc, At::Doc, key, Some(value));
-        let expected = if with_tax {
-            taxable + tax.total()
-        } else {
-            taxable
+        let expected = totals.and_then(|(taxable, tax)| {
+            if with_tax {
+                taxable.checked_add(tax)
+            } else {
+                Some(taxable)
+            }
+        });
+        let Some(expected) = expected else {
+            self.push(doc, At::Doc, None, ProblemKind::AmountOverflow);
+            return;
         };
-        if value + self.config.value_tolerance < expected {
+        // A value so large that the tolerance overflows it is not below anything.
+        let reach = value.checked_add(self.config.value_tolerance);
+        if reach.is_some_and(|reach| reach < expected) {
             self.push(
                 doc,
                 At::Doc,
@@ -769,9 +783,8 @@ impl<'p> Checker<'_> {
                     },
                 };
                 self.duplicate(&mut seen, &doc);
-                let taxable = inv.taxable_value();
                 let with_tax = inv.reverse_charge != YesNo::Yes;
-                self.value(&doc, "val", inv.value, taxable, &inv.tax(), with_tax);
+                self.value(&doc, "val", inv.value, item_totals(&inv.items), with_tax);
                 let supply = supply_of(
                     &supplier.supplier_gstin,
                     inv.place_of_supply,
@@ -799,14 +812,7 @@ impl<'p> Checker<'_> {
                 };
                 self.duplicate(&mut seen, &doc);
                 let with_tax = inv.reverse_charge != YesNo::Yes;
-                self.value(
-                    &doc,
-                    "val",
-                    inv.value,
-                    inv.taxable_value(),
-                    &inv.tax(),
-                    with_tax,
-                );
+                self.value(&doc, "val", inv.value, item_totals(&inv.items), with_tax);
                 let supply = supply_of(
                     &supplier.supplier_gstin,
                     inv.place_of_supply,
@@ -833,8 +839,7 @@ impl<'p> Checker<'_> {
                     },
                 };
                 self.duplicate(&mut seen, &doc);
-                let taxable = inv.items.iter().map(|i| i.detail.taxable_value).sum();
-                self.value(&doc, "val", inv.value, taxable, &inv.tax(), false);
+                self.value(&doc, "val", inv.value, item_totals(&inv.items), false);
                 self.items(&doc, &inv.items, Some(&inv.supply_type));
             }
         }
@@ -908,9 +913,8 @@ impl<'p> Checker<'_> {
                     },
                 };
                 self.duplicate(&mut seen, &doc);
-                let taxable = items.iter().map(|i| i.taxable_value).sum();
-                let tax: TaxAmounts = items.iter().map(ImportItem::tax).sum();
-                self.value(&doc, value_key, value, taxable, &tax, false);
+                let totals = totals(items.iter().map(|i| (i.taxable_value, i.tax())));
+                self.value(&doc, value_key, value, totals, false);
                 self.import_items(&doc, items);
             }
         }
@@ -932,8 +936,7 @@ impl<'p> Checker<'_> {
                     },
                 };
                 self.duplicate(&mut seen, &doc);
-                let taxable = note.items.iter().map(|i| i.detail.taxable_value).sum();
-                self.value(&doc, "val", note.value, taxable, &note.tax(), true);
+                self.value(&doc, "val", note.value, item_totals(&note.items), true);
                 self.items(&doc, &note.items, None);
             }
         }
@@ -955,9 +958,8 @@ impl<'p> Checker<'_> {
                     },
                 };
                 self.duplicate(&mut seen, &doc);
-                let taxable = note.items.iter().map(|i| i.detail.taxable_value).sum();
                 let with_tax = note.reverse_charge != Some(YesNo::Yes);
-                self.value(&doc, "val", note.value, taxable, &note.tax(), with_tax);
+                self.value(&doc, "val", note.value, item_totals(&note.items), with_tax);
                 self.items(&doc, &note.items, None);
             }
         }
@@ -977,8 +979,7 @@ impl<'p> Checker<'_> {
                 },
             };
             self.duplicate(&mut seen, &doc);
-            let taxable = note.items.iter().map(|i| i.detail.taxable_value).sum();
-            self.value(&doc, "val", note.value, taxable, &note.tax(), false);
+            self.value(&doc, "val", note.value, item_totals(&note.items), false);
             let supply = match note.invoice_type {
                 Some(UnregisteredNoteType::ImportOfServices) => Some(SupplyType::Inter),
                 _ => None,
@@ -1133,6 +1134,27 @@ impl<'p> Checker<'_> {
             }
         }
     }
+}
+
+/// Taxable value and tax of items with `itm_det`; `None` if they overflow a decimal.
+fn item_totals(items: &[Item]) -> Option<(Decimal, Decimal)> {
+    totals(
+        items
+            .iter()
+            .map(|i| (i.detail.taxable_value, i.detail.tax())),
+    )
+}
+
+/// Taxable value and tax added up with checked arithmetic: no input makes validation panic.
+fn totals(items: impl Iterator<Item = (Decimal, TaxAmounts)>) -> Option<(Decimal, Decimal)> {
+    let (mut taxable, mut tax) = (Decimal::ZERO, Decimal::ZERO);
+    for (value, t) in items {
+        taxable = taxable.checked_add(value)?;
+        for head in [t.igst, t.cgst, t.sgst, t.cess] {
+            tax = tax.checked_add(head)?;
+        }
+    }
+    Some((taxable, tax))
 }
 
 /// Inter- or intra-state, from the supplier's state and the place of supply; `None` where the

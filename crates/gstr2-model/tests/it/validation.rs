@@ -441,3 +441,136 @@ fn every_problem_at_once_capped_in_a_fixed_order() {
     assert_eq!(ValidationConfig::default().max_problems, 1000);
     assert_eq!(ValidationConfig::default().value_tolerance, dec!(1));
 }
+
+#[test]
+fn amounts_too_large_to_add_are_a_problem_not_a_panic() {
+    let max = rust_decimal::Decimal::MAX.to_string();
+    let item = |n: u32| {
+        format!(
+            r#"{{"num":{n},"itm_det":{{"rt":18,"txval":{max},"iamt":{max}}},"itc":{{"elg":"ip","tx_i":1}}}}"#
+        )
+    };
+    let items = [item(1), item(2)].join(",");
+    let p = payload(&b2b(TN, "BIG", &max, "27", &items));
+    let problems = check(&p);
+    assert_eq!(
+        summary(&problems),
+        ["b2b[ctin=33GSPTN4811G1ZC].inv[inum=BIG]: the amounts add up beyond what a decimal holds"]
+    );
+    assert_eq!(problems[0].kind, ProblemKind::AmountOverflow);
+    // A value at the very top with a tolerance that would overflow it is not "below".
+    let p = payload(&b2b(TN, "TOP", &max, "27", INTER_ITEM));
+    assert!(check(&p).is_empty());
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// Items of a consistent invoice: (taxable value in paise, rate).
+    fn lines() -> impl Strategy<Value = Vec<(i64, u32)>> {
+        prop::collection::vec(
+            (
+                1i64..10_000_000_000,
+                prop::sample::select(vec![0u32, 5, 12, 18, 28]),
+            ),
+            1..5,
+        )
+    }
+
+    fn consistent(
+        lines: &[(i64, u32)],
+        intra: bool,
+        extra: i64,
+        negate: Option<usize>,
+    ) -> (String, String) {
+        let mut total = Decimal::ZERO;
+        let mut items = Vec::new();
+        for (i, &(paise, rate)) in lines.iter().enumerate() {
+            let txval = Decimal::new(paise, 2);
+            let rate_d = Decimal::from(rate);
+            let (heads, itc) = if intra {
+                let half = (txval * rate_d / Decimal::from(200)).round_dp(2);
+                total += txval + half + half;
+                (
+                    format!(r#""camt":{half},"samt":{half}"#),
+                    format!(r#""tx_c":{half},"tx_s":{half}"#),
+                )
+            } else {
+                let igst = (txval * rate_d / Decimal::from(100)).round_dp(2);
+                total += txval + igst;
+                (format!(r#""iamt":{igst}"#), format!(r#""tx_i":{igst}"#))
+            };
+            let shown = if negate == Some(i) { -txval } else { txval };
+            items.push(format!(
+                r#"{{"num":{},"itm_det":{{"rt":{rate},"txval":{shown},{heads}}},"itc":{{"elg":"ip",{itc}}}}}"#,
+                i + 1
+            ));
+        }
+        let value = (total + Decimal::new(extra, 2)).to_string();
+        (value, items.join(","))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn consistent_invoices_are_clean_and_a_negative_amount_is_found(
+            lines in lines(),
+            intra in any::<bool>(),
+            extra in 0i64..100_000,
+            victim in any::<prop::sample::Index>(),
+        ) {
+            let ctin = if intra { MH } else { TN };
+            let (value, items) = consistent(&lines, intra, extra, None);
+            let p = payload(&b2b(ctin, "P/1", &value, "27", &items));
+            prop_assert_eq!(summary(&check(&p)), Vec::<String>::new());
+
+            let k = victim.index(lines.len());
+            let (value, items) = consistent(&lines, intra, extra, Some(k));
+            let p = payload(&b2b(ctin, "P/1", &value, "27", &items));
+            let problems = check(&p);
+            prop_assert_eq!(problems.len(), 1, "{:?}", summary(&problems));
+            prop_assert_eq!(
+                &problems[0].location,
+                &format!("b2b[ctin={ctin}].inv[inum=P/1].itms[num={}].itm_det.txval", k + 1)
+            );
+            let is_negative = matches!(problems[0].kind, ProblemKind::NegativeAmount { field: "txval", .. });
+            prop_assert!(is_negative);
+        }
+
+        #[test]
+        fn any_amounts_give_problems_never_a_panic(
+            amounts in prop::collection::vec((any::<i128>(), 0u32..=28), 8),
+            cap in 0usize..5,
+        ) {
+            let amounts: Vec<String> = amounts
+                .iter()
+                .map(|&(m, scale)| {
+                    Decimal::try_from_i128_with_scale(m % (1i128 << 96), scale)
+                        .unwrap_or(Decimal::MAX)
+                        .to_string()
+                })
+                .collect();
+            let [val, txval, iamt, camt, samt, csamt, tx_i, tx_c] = &amounts[..] else {
+                unreachable!("eight amounts");
+            };
+            let item = format!(
+                r#"{{"num":1,"itm_det":{{"rt":18,"txval":{txval},"iamt":{iamt},"camt":{camt},"samt":{samt},"csamt":{csamt}}},"itc":{{"elg":"ip","tx_i":{tx_i},"tx_c":{tx_c}}}}}"#
+            );
+            let items = [item.clone(), item.replace(r#""num":1"#, r#""num":2"#)].join(",");
+            let sections = format!(
+                r#"{},"cdn":[{{"ctin":"{TN}","nt":[{{"ntty":"C","nt_num":"N1","nt_dt":"25-07-2017","val":{val},"itms":[{items}]}}]}}],"imp_g":[{{"boe_num":"B","boe_dt":"18-07-2017","boe_val":{val},"itms":[{{"num":1,"txval":{txval},"rt":18,"iamt":{iamt},"csamt":{csamt},"elg":"no","tx_i":{tx_i}}}]}}]"#,
+                b2b(TN, "X", val, "27", &items)
+            );
+            let p = payload(&sections);
+            let config = ValidationConfig { max_problems: cap, ..ValidationConfig::default() };
+            let capped = validate_report(&p, &config);
+            let all = check(&p);
+            prop_assert!(capped.problems.len() <= cap);
+            prop_assert_eq!(capped.problems.len() + capped.omitted, all.len());
+            prop_assert_eq!(&capped.problems[..], &all[..capped.problems.len()]);
+        }
+    }
+}
