@@ -88,6 +88,11 @@ async fn the_large_file_flow_is_followed_to_the_end() {
         "b2b is large"
     );
     assert_eq!(docs(&got), docs(&want), "every document, once");
+    let mut ctins: Vec<_> = got.b2b.iter().map(|s| s.supplier_gstin).collect();
+    let suppliers = ctins.len();
+    ctins.sort();
+    ctins.dedup();
+    assert_eq!(ctins.len(), suppliers, "one entry per supplier");
 
     // FILEDET was polled while queued, and several files were fetched.
     assert!(
