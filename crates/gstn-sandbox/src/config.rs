@@ -76,6 +76,9 @@ pub struct SandboxConfig {
     pub cert_out: Option<PathBuf>,
     /// RSA key size when generating (default 2048).
     pub key_bits: usize,
+    /// The largest request body accepted, in bytes (default 5 MiB); larger ones get HTTP 413
+    /// with `RET11406`. GSTN's own limit is unconfirmed.
+    pub max_body_bytes: usize,
 }
 
 /// Fault injection: how often and how the sandbox misbehaves. It never loses what it
@@ -130,6 +133,7 @@ impl Default for SandboxConfig {
             cert_path: None,
             cert_out: None,
             key_bits: 2048,
+            max_body_bytes: 5 * 1024 * 1024,
         }
     }
 }
@@ -159,6 +163,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("cert_path", &self.cert_path)
             .field("cert_out", &self.cert_out)
             .field("key_bits", &self.key_bits)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::connect_info::{ConnectInfo, Connected};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -163,6 +163,7 @@ pub fn app(state: SandboxState) -> Router {
         .route(RETURNS_PATH, get(returns_get))
         .route(GSTR2A_PATH, get(gstr2a_get))
         .route("/files/{token}/{file}", get(file_download))
+        .layer(DefaultBodyLimit::max(state.inner.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state)
 }
@@ -308,10 +309,29 @@ fn server_error(auth: bool) -> Response {
 
 async fn faults(State(s): State<SandboxState>, req: Request, next: Next) -> Response {
     let inner = &s.inner;
-    let f = &inner.config.faults;
     if !req.uri().path().starts_with("/taxpayerapi/") {
         return next.run(req).await;
     }
+    let response = faulty(&s, req, next).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return Reject::msg(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            chosen::RETURNS_MALFORMED,
+            format!(
+                "malformed api request: the body exceeds {} bytes",
+                inner.config.max_body_bytes
+            ),
+        )
+        .into_response();
+    }
+    response
+}
+
+/// Latency and the dice: a 5xx, a dropped connection (before or after the request runs), or
+/// nothing.
+async fn faulty(s: &SandboxState, req: Request, next: Next) -> Response {
+    let inner = &s.inner;
+    let f = &inner.config.faults;
     if !f.latency.is_zero() {
         tokio::time::sleep(f.latency).await;
     }

@@ -536,3 +536,26 @@ async fn filing_needs_an_evc_otp_request_in_the_session() {
     c.file(&summary, OTP).await.ok();
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_gstns_error_body() {
+    let mut cfg = config();
+    cfg.max_body_bytes = 4096;
+    let sb = sandbox(cfg).await;
+    let c = logged_in(&sb).await;
+    let invoices: Vec<Value> = (0..40)
+        .map(|n| b2b_invoice(&format!("BIG-{n}"), "03-07-2017", "27", false))
+        .collect();
+    let p = payload(
+        receiver(),
+        json!({"b2b": [{"ctin": supplier_tn(), "inv": invoices}]}),
+    );
+    let (status, e) = c.save(&p).await.err();
+    assert_eq!(status, 413);
+    assert_eq!(e.error_code.code(), "RET11406");
+    assert!(e.message.contains("4096"), "{}", e.message);
+    assert!(sb
+        .stored_payload(receiver(), period())
+        .is_none_or(|s| s.total_documents() == 0));
+    sb.shutdown().await;
+}
