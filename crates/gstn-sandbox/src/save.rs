@@ -1017,4 +1017,59 @@ mod tests {
             CODE_STRUCTURE
         );
     }
+
+    /// Random sequences of uploads, replacements and deletions over a few keys, in several
+    /// saves, leave exactly what a plain map of "last write wins, D removes" holds.
+    #[test]
+    fn random_save_sequences_match_a_simple_model() {
+        use rand::{Rng, SeedableRng};
+        use std::collections::BTreeMap;
+        let suppliers = ["33GSPTN4811G1ZC", "01AAAAP1208Q1ZS"];
+        for seed in 0..64u64 {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let mut s = Sections::default();
+            let mut model: BTreeMap<(String, String), i64> = BTreeMap::new();
+            for _ in 0..rng.gen_range(1..6) {
+                let mut groups: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+                let mut expected = model.clone();
+                for _ in 0..rng.gen_range(1..8) {
+                    let ctin = suppliers[rng.gen_range(0..2)];
+                    let inum = format!("I{}", rng.gen_range(0..5));
+                    let value = rng.gen_range(1..1000i64);
+                    let mut doc = inv(&inum, "01-07-2017", true);
+                    doc["val"] = json!(value);
+                    if rng.gen_bool(0.3) {
+                        doc["flag"] = json!("D");
+                        expected.remove(&(ctin.to_owned(), inum));
+                    } else {
+                        expected.insert((ctin.to_owned(), inum), value);
+                    }
+                    groups.entry(ctin).or_default().push(doc);
+                }
+                let b2b: Vec<Value> = groups
+                    .into_iter()
+                    .map(|(ctin, inv)| json!({"ctin": ctin, "inv": inv}))
+                    .collect();
+                let p = json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017", "b2b": b2b});
+                let (outcome, _) = run(&mut s, p, &Gstr2a::default());
+                assert_eq!(outcome, SaveOutcome::Processed);
+                model = expected;
+                let stored: BTreeMap<(String, String), i64> = s
+                    .b2b
+                    .iter()
+                    .flat_map(|(ctin, docs)| {
+                        docs.docs.iter().map(move |(inum, d)| {
+                            let v = d.value.to_string().parse::<i64>().unwrap();
+                            ((ctin.to_string(), inum.clone()), v)
+                        })
+                    })
+                    .collect();
+                assert_eq!(stored, model, "seed {seed}");
+                assert!(
+                    s.b2b.values().all(|d| !d.docs.is_empty()),
+                    "no empty suppliers"
+                );
+            }
+        }
+    }
 }

@@ -20,6 +20,31 @@ async fn login_gives_a_working_session() {
     assert_eq!(sum["gstin"], receiver().as_str());
     assert_eq!(sum["section_summary"], json!([]));
     assert_eq!(sb.request_count("AUTHTOKEN"), 1);
+    // Every response comes under a fresh response key.
+    let raw = || async {
+        c.http
+            .get(format!("{}{}", c.base, paths::GSTR2))
+            .headers(c.headers(&gstn_proto::TxnId::generate()))
+            .query(&[
+                ("action", "RETSUM"),
+                ("gstin", c.gstin.as_str()),
+                ("ret_period", "072017"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json::<gstn_proto::EncryptedResponse>()
+            .await
+            .unwrap()
+    };
+    let (a, b) = (raw().await, raw().await);
+    assert_ne!(a.rek, b.rek);
+    assert_ne!(a.data, b.data);
+    let key = c.key.as_ref().unwrap();
+    assert_eq!(
+        a.open::<serde_json::Value>(key).unwrap(),
+        b.open::<serde_json::Value>(key).unwrap()
+    );
     assert_eq!(sb.state().session_count(), 1);
     sb.shutdown().await;
 }
