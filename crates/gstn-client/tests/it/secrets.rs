@@ -2,7 +2,7 @@
 //! log line (TRACE, every target but the sandbox's own) or any `Debug` output.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -45,15 +45,30 @@ fn forms(bytes: &[u8]) -> Vec<String> {
     ]
 }
 
-#[tokio::test(flavor = "current_thread")]
+/// Every log line of the test binary, from the first call on: one global subscriber at TRACE.
+///
+/// A scoped subscriber (`set_default`) would miss events: tracing caches each callsite's
+/// interest process-wide, and a sibling test that first reaches a callsite from a thread without
+/// a subscriber caches "never" for it. A global subscriber is what every thread sees.
+fn capture() -> Buffer {
+    static LOGS: OnceLock<Buffer> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Buffer::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .with_env_filter(EnvFilter::new("trace,gstn_sandbox=off,axum=off"))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        tracing::callsite::rebuild_interest_cache();
+        logs
+    })
+    .clone()
+}
+
+#[tokio::test]
 async fn no_secret_in_logs_or_debug_output() {
-    let logs = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .with_env_filter(EnvFilter::new("trace,gstn_sandbox=off"))
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = capture();
 
     let evc = "918273";
     let login_otp = "647382";
@@ -125,8 +140,9 @@ async fn no_secret_in_logs_or_debug_output() {
 
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("txn="), "requests are logged with their txn");
+    // This test's session (the only save of 42 documents in 4 chunks) is in the logs.
     assert!(
-        logs.contains("RETSAVE") && logs.contains("token obtained"),
+        logs.contains("documents=42 chunks=4") && logs.contains("token refreshed"),
         "the session was logged"
     );
     assert!(logs.lines().count() > 50, "trace output was captured");
