@@ -443,7 +443,16 @@ fn new_token(
 }
 
 async fn authenticate(State(s): State<SandboxState>, h: HeaderMap, body: Bytes) -> Response {
-    auth_inner(&s, &h, &body).unwrap_or_else(IntoResponse::into_response)
+    // RSA decryption is CPU work: keep it off the async workers.
+    match tokio::task::spawn_blocking(move || auth_inner(&s, &h, &body)).await {
+        Ok(answer) => answer.unwrap_or_else(IntoResponse::into_response),
+        Err(e) => Reject::msg(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            chosen::AUTH_SYSTEM_FAILURE,
+            format!("technical error: {e}"),
+        )
+        .into_response(),
+    }
 }
 
 fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
