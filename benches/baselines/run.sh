@@ -97,6 +97,7 @@ say "inputs: $(du -sh "$DATA/purchases" | cut -f1) CSV, $(du -sh "$DATA/gstr2a.j
 
 # --- Runs -----------------------------------------------------------------------------------
 rm -f "$OUT/times"
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 if [ "$HAVE_RECONCILE" = 1 ]; then
     say "timing reconcile"
     measure reconcile "$OUT/reconcile.log" \
@@ -113,7 +114,15 @@ measure polars "$OUT/polars.log" "$PY" "$ROOT/benches/baselines/polars_recon.py"
 # --- Report ---------------------------------------------------------------------------------
 echo
 echo "whole job, $N documents per side, seed $SEED, $(nproc) cores, best of $RUNS"
+if [ "$HAVE_RECONCILE" = 1 ]; then
+    # The example prints a summary table; put its counts in the baselines' form to compare.
+    awk '/^overall/ { on = 1; next }
+         on && $1 ~ /^(OK|Mismatch|TO|CO)$/ { c[$1] = $2 }
+         END { printf "reconcile: OK=%s Mismatch=%s TO=%s CO=%s\n", c["OK"], c["Mismatch"], c["TO"], c["CO"] }' \
+        "$OUT/reconcile.log"
+fi
 grep -h -E '^(pandas|polars) [0-9]' "$OUT/pandas.log" "$OUT/polars.log" || true
+echo "load average before the runs: $LOAD"
 awk '
     { name[NR] = $1; wall[NR] = $2; rss[NR] = $3 / 1024; if ($1 == "reconcile") { rw = $2; rr = $3 / 1024 } }
     END {
