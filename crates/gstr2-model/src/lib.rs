@@ -8,6 +8,8 @@
 //! - The 15 tables ([`tables`], [`Table`]), nested as GSTN nests them, and the save payload that
 //!   holds them ([`Gstr2Payload`]).
 //! - The `RETSUM` summary ([`Gstr2Summary`]) and GSTR2A ([`Gstr2a`]).
+//! - Validation beyond parsing ([`validate`]): every problem of a payload at once, each with
+//!   its location.
 //!
 //! ```
 //! use gstr2_model::{json, Gstr2Payload};
