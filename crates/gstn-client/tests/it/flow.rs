@@ -153,3 +153,53 @@ fn the_client_and_its_futures_can_move_between_threads() {
         });
     };
 }
+
+#[tokio::test]
+async fn new_and_modified_then_deleted_documents() {
+    let sandbox = sandbox(config()).await;
+    let client = builder(&sandbox).build().unwrap();
+    login(&client).await;
+    let saved = payload(6, 2);
+    assert!(client.save(&saved).await.unwrap().is_clean());
+
+    // Modified: the same invoice number with another value replaces the stored one.
+    let mut modified = payload(6, 2);
+    modified.cdn.clear();
+    modified.b2b[0].invoices.truncate(1);
+    modified.b2b.truncate(1);
+    let changed = modified.b2b[0].invoices[0].number.clone();
+    modified.b2b[0].invoices[0].reverse_charge = gstr2_model::codes::YesNo::Yes;
+    assert!(client.save(&modified).await.unwrap().is_clean());
+    let stored = sandbox.stored_payload(gstin(), period()).unwrap();
+    assert_eq!(stored.document_count(Table::B2b), 6);
+    let now = stored
+        .b2b
+        .iter()
+        .flat_map(|s| &s.invoices)
+        .find(|i| i.number == changed)
+        .unwrap();
+    assert_eq!(now.reverse_charge, gstr2_model::codes::YesNo::Yes);
+
+    // Deleted: `flag: D` removes two invoices.
+    let mut deleted = payload(6, 2);
+    deleted.cdn.clear();
+    for supplier in &mut deleted.b2b {
+        supplier.invoices.truncate(1);
+        for invoice in &mut supplier.invoices {
+            invoice.flag = Some(gstr2_model::codes::Flag::Delete);
+        }
+    }
+    let report = client.save(&deleted).await.unwrap();
+    assert!(report.is_clean(), "{:?}", report.failures());
+
+    let stored = sandbox.stored_payload(gstin(), period()).unwrap();
+    let numbers: Vec<&str> = stored
+        .b2b
+        .iter()
+        .flat_map(|s| s.invoices.iter().map(|i| i.number.as_str()))
+        .collect();
+    assert_eq!(stored.document_count(Table::B2b), 4, "{numbers:?}");
+    assert!(!numbers.contains(&changed.as_str()), "{numbers:?}");
+    assert_eq!(stored.document_count(Table::Cdn), 2);
+    sandbox.shutdown().await;
+}
