@@ -181,11 +181,18 @@ impl GstnClient {
     /// token"), without an OTP. An expired stored session is removed from the store and
     /// [`SessionStatus::Expired`] is answered; then log in with an OTP.
     ///
-    /// A session close to expiry is refreshed on the next call that needs it.
+    /// A session close to expiry is refreshed on the next call that needs it. A client that is
+    /// already connected answers its current status.
     pub async fn connect_with_stored(&self) -> Result<SessionStatus> {
         let config = self.config();
-        let stored = config.store.load()?;
         let mut state = self.inner.state.lock().await;
+        if let Some(session) = &state.session {
+            if session.is_valid_at(Utc::now()) {
+                // Already connected: nothing to read back.
+                return Ok(state.status.clone());
+            }
+        }
+        let stored = config.store.load()?;
         let status = match stored {
             Some(session) if session.belongs_to(&config.username, config.gstin) => {
                 if session.is_valid_at(Utc::now()) {
@@ -263,15 +270,16 @@ impl GstnClient {
         let bytes = self.send(&request, None).await?;
         let answer: AuthTokenResponse = decode_plain(&Action::AuthToken, "response", &bytes)?;
         let session = self.session_from(&Action::AuthToken, app_key, answer)?;
-        config.store.save(&session)?;
         let status = SessionStatus::Obtained {
             expires_at: session.expires_at(),
         };
         let mut state = self.inner.state.lock().await;
         state.pending_app_key = None;
-        state.session = Some(session);
+        state.session = Some(session.clone());
         state.status = status.clone();
         tracing::info!(expires_at = %state.status_expiry(), "token obtained");
+        // The session is usable even if it cannot be kept; the caller still learns that.
+        config.store.save(&session)?;
         Ok(status)
     }
 
@@ -374,12 +382,12 @@ impl GstnClient {
         };
         let refreshed =
             self.session_from(&Action::RefreshToken, session.app_key().clone(), answer)?;
-        config.store.save(&refreshed)?;
         state.status = SessionStatus::Refreshed {
             expires_at: refreshed.expires_at(),
         };
-        state.session = Some(refreshed);
+        state.session = Some(refreshed.clone());
         tracing::info!(expires_at = %state.status_expiry(), "token refreshed");
+        config.store.save(&refreshed)?;
         Ok(())
     }
 
