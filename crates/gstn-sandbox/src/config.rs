@@ -100,12 +100,20 @@ pub struct Faults {
     pub expire_session: f64,
     /// Seed of the fault dice (default 0), so a run can be repeated.
     pub seed: u64,
+    /// Tokens stop working after this long, whatever `expiry` announced (default none): a
+    /// session that expires early, deterministically. Requests and REFRESHTOKEN then get
+    /// `AUTH4038`.
+    pub expire_after: Option<Duration>,
 }
 
 impl Faults {
     /// Whether any fault is configured.
     pub fn any(&self) -> bool {
-        self.error_5xx > 0.0 || self.drop > 0.0 || self.expire_session > 0.0
+        self.error_5xx > 0.0
+            || self.drop > 0.0
+            || self.expire_session > 0.0
+            || !self.latency.is_zero()
+            || self.expire_after.is_some()
     }
 }
 

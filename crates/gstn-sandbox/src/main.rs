@@ -41,6 +41,7 @@ USAGE: gstn-sandbox [OPTIONS]
   --fault-latency-ms N     latency added to every request (default 0)
   --fault-expire SHARE     share of requests finding their session expired (default 0)
   --fault-seed N           seed of the fault dice (default 0)
+  --fault-expire-after-ms N  tokens die after N ms whatever expiry says (default: never early)
   --max-body-bytes N       largest request body accepted (default 5242880)
   -h, --help               this text
 ";
@@ -103,6 +104,9 @@ fn parse_args(args: &[String]) -> Result<Option<SandboxConfig>, String> {
             "--fault-latency-ms" => c.faults.latency = Duration::from_millis(num(flag, value)?),
             "--fault-expire" => c.faults.expire_session = num(flag, value)?,
             "--fault-seed" => c.faults.seed = num(flag, value)?,
+            "--fault-expire-after-ms" => {
+                c.faults.expire_after = Some(Duration::from_millis(num(flag, value)?))
+            }
             "--max-body-bytes" => c.max_body_bytes = num(flag, value)?,
             other => return Err(format!("unknown option {other} (see --help)")),
         }

@@ -431,12 +431,17 @@ fn new_token(
         .config
         .token_lifetime
         .min(session_end.saturating_duration_since(now));
+    // The announced lifetime; with `faults.expire_after` the token dies earlier than that.
+    let real = match s.inner.config.faults.expire_after {
+        Some(early) => lifetime.min(early),
+        None => lifetime,
+    };
     lock(&s.inner.sessions).tokens.insert(
         token_id(token.expose_secret()),
         Token {
             session: session_id,
             session_key: key.clone(),
-            expires: now + lifetime,
+            expires: now + real,
         },
     );
     (token, key, lifetime)

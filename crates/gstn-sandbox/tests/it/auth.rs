@@ -328,3 +328,27 @@ async fn users_can_be_restricted() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_session_can_expire_before_its_announced_expiry() {
+    let mut faults = gstn_sandbox::Faults::default();
+    faults.expire_after = Some(Duration::from_millis(300));
+    let sb = sandbox(config().with_faults(faults)).await;
+    let mut c = Client::new(&sb, receiver()).await;
+    c.request_otp().await.ok();
+    assert_eq!(
+        c.auth_token(OTP).await.ok()["expiry"],
+        360,
+        "announces 6 hours"
+    );
+    c.get(paths::GSTR2, &[("action", "RETSUM")]).await.ok();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        c.get(paths::GSTR2, &[("action", "RETSUM")]).await.code(),
+        "AUTH4038"
+    );
+    assert_eq!(c.refresh().await.code(), "AUTH4038");
+    c.login().await;
+    c.get(paths::GSTR2, &[("action", "RETSUM")]).await.ok();
+    sb.shutdown().await;
+}
