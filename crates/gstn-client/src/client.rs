@@ -658,7 +658,7 @@ impl State {
 /// Turns a non-2xx answer into an error: GSTN's own error body if there is one, else the HTTP
 /// status. A 2xx body with `status_cd` 0 is a GSTN error too.
 fn check_answer(action: &Action, status: StatusCode, bytes: &[u8]) -> Result<()> {
-    match decode_body::<serde_json::Value>("response", bytes) {
+    match decode_body::<serde::de::IgnoredAny>("response", bytes) {
         Err(EnvelopeError::Gstn(error)) => Err(Error::Gstn {
             action: action.to_string(),
             code: error.error_code,
