@@ -436,7 +436,12 @@ fn new_token(
         Some(early) => lifetime.min(early),
         None => lifetime,
     };
-    lock(&s.inner.sessions).tokens.insert(
+    let mut sessions = lock(&s.inner.sessions);
+    // Forget tokens an hour after they expired (until then they answer "expired").
+    sessions
+        .tokens
+        .retain(|_, t| now < t.expires + Duration::from_secs(3600));
+    sessions.tokens.insert(
         token_id(token.expose_secret()),
         Token {
             session: session_id,
