@@ -122,3 +122,27 @@ async fn a_slow_answer_is_a_retryable_timeout() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_tampered_answer_is_a_crypto_error_never_data() {
+    let sandbox = sandbox(config()).await;
+    let proxy =
+        crate::tamper::start(sandbox.base_url(), crate::tamper::Target::SectionData, 1).await;
+    let client = builder(&sandbox).base_url(proxy).build().unwrap();
+    login(&client).await;
+    client.save(&payload(4, 2)).await.unwrap();
+    let err = client
+        .get_section(period(), gstr2_model::Table::B2b)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Crypto { .. }), "{err:?}");
+    assert!(!err.is_retryable());
+    assert!(err.to_string().starts_with("B2B: crypto:"), "{err}");
+    // The next answer is intact.
+    let b2b = client
+        .get_section(period(), gstr2_model::Table::B2b)
+        .await
+        .unwrap();
+    assert_eq!(b2b.document_count(gstr2_model::Table::B2b), 4);
+    sandbox.shutdown().await;
+}

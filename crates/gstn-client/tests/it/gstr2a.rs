@@ -7,6 +7,7 @@ use gstn_client::Progress;
 use gstr2_model::{json, Gstr2a};
 
 use crate::common::*;
+use crate::tamper;
 
 /// Every counterparty document as (section, supplier, JSON), sorted.
 fn docs(g: &Gstr2a) -> Vec<(String, String, String)> {
@@ -114,74 +115,6 @@ async fn the_large_file_flow_is_followed_to_the_end() {
     sandbox.shutdown().await;
 }
 
-/// A proxy in front of the sandbox that flips a byte in the first `corrupt` large-file
-/// downloads, as a damaged transfer would.
-mod tamper {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-
-    use axum::body::Body;
-    use axum::extract::{Request, State};
-    use axum::response::Response;
-
-    #[derive(Clone)]
-    struct Proxy {
-        upstream: String,
-        http: reqwest::Client,
-        corrupt: Arc<AtomicUsize>,
-    }
-
-    async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut upstream = proxy
-            .http
-            .request(parts.method.clone(), format!("{}{path}", proxy.upstream))
-            .body(bytes.to_vec());
-        // The Host header goes along, so FILEDET's URLs point back at the proxy.
-        for (name, value) in &parts.headers {
-            upstream = upstream.header(name, value);
-        }
-        let answer = upstream.send().await.unwrap();
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let mut body = answer.bytes().await.unwrap().to_vec();
-        let take = |n: usize| n.checked_sub(1);
-        if parts.uri.path().starts_with("/files/")
-            && !body.is_empty()
-            && proxy
-                .corrupt
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take)
-                .is_ok()
-        {
-            let middle = body.len() / 2;
-            body[middle] ^= 0xff;
-        }
-        let mut out = Response::builder().status(status);
-        for (name, value) in &headers {
-            if name != "content-length" && name != "transfer-encoding" {
-                out = out.header(name, value);
-            }
-        }
-        out.body(Body::from(body)).unwrap()
-    }
-
-    /// Starts the proxy; answers its base URL.
-    pub async fn start(upstream: String, corrupt: usize) -> String {
-        let proxy = Proxy {
-            upstream,
-            http: reqwest::Client::new(),
-            corrupt: Arc::new(AtomicUsize::new(corrupt)),
-        };
-        let app = axum::Router::new().fallback(forward).with_state(proxy);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}")
-    }
-}
-
 fn large_config() -> gstn_sandbox::SandboxConfig {
     let mut config = config().with_large_files(20, 15, Duration::from_millis(50));
     config.gstr2a_seed = Some(11);
@@ -192,7 +125,7 @@ fn large_config() -> gstn_sandbox::SandboxConfig {
 #[tokio::test]
 async fn a_damaged_download_is_fetched_again() {
     let sandbox = sandbox(large_config()).await;
-    let proxy = tamper::start(sandbox.base_url(), 1).await;
+    let proxy = tamper::start(sandbox.base_url(), tamper::Target::Files, 1).await;
     let client = builder(&sandbox).base_url(proxy).build().unwrap();
     login(&client).await;
     let got = client.download_gstr2a(period()).await.unwrap();
@@ -207,7 +140,7 @@ async fn a_damaged_download_is_fetched_again() {
 #[tokio::test]
 async fn a_download_that_never_matches_its_hash_fails_naming_the_file() {
     let sandbox = sandbox(large_config()).await;
-    let proxy = tamper::start(sandbox.base_url(), usize::MAX).await;
+    let proxy = tamper::start(sandbox.base_url(), tamper::Target::Files, usize::MAX).await;
     let client = builder(&sandbox).base_url(proxy).build().unwrap();
     login(&client).await;
     let err = client.download_gstr2a(period()).await.unwrap_err();

@@ -7,3 +7,4 @@ mod flow;
 mod gstr2a;
 mod secrets;
 mod session;
+mod tamper;
