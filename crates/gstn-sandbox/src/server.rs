@@ -848,7 +848,10 @@ fn gstr2_get_inner(s: &SandboxState, h: &HeaderMap, q: &BTreeMap<String, String>
             "nil_supplies" | "itc_rvsl" | "hsnsum" => json!({}),
             _ => json!([]),
         });
-    let section = filter_ctin(section, q.get("ctin"));
+    let section = match key {
+        "b2b" | "b2ba" | "cdn" | "cdna" => filter_ctin(section, q.get("ctin")),
+        _ => section,
+    };
     let mut out = serde_json::Map::new();
     out.insert(key.to_owned(), section);
     sealed(&ctx.caller.key, &Value::Object(out))
