@@ -48,7 +48,8 @@ pub struct SandboxConfig {
     pub session_max: Duration,
     /// Users and the GSTINs each may act for; `None` (default): any username, any valid GSTIN.
     pub users: Option<BTreeMap<String, BTreeSet<Gstin>>>,
-    /// How long a save stays `IP` in RETSTATUS (default 50 ms).
+    /// How long an acknowledged save waits before it is processed, staying `IP` in RETSTATUS
+    /// (default 50 ms).
     pub processing_delay: Duration,
     /// How many RETSTATUS polls answer `IP` at least (default 1).
     pub processing_polls: u32,

@@ -36,7 +36,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::save::SaveOutcome;
-use crate::state::{lock, token_id, FileJob, Job, ReturnState, SandboxState, Session, Token};
+use crate::state::{lock, token_id, FileJob, Job, Pending, SandboxState, Session, Token};
 
 /// The authentication path.
 pub const AUTH_PATH: &str = gstn_proto::headers::paths::AUTHENTICATE;
@@ -827,7 +827,8 @@ fn gstr2_get_inner(s: &SandboxState, h: &HeaderMap, q: &BTreeMap<String, String>
     let action = Action::parse(&action);
     if action == Action::RetSum {
         let summary = {
-            let ret = lock(&ret);
+            let mut ret = lock(&ret);
+            s.inner.settle(&mut ret, ctx.gstin, ctx.period, false);
             crate::summary::compute(&ret.sections, ctx.gstin, ctx.period)
         };
         return sealed(&ctx.caller.key, &summary);
@@ -839,7 +840,11 @@ fn gstr2_get_inner(s: &SandboxState, h: &HeaderMap, q: &BTreeMap<String, String>
             format!("invalid api request: action {:?}", action.as_str()),
         )
     })?;
-    let payload = lock(&ret).sections.to_payload(ctx.gstin, ctx.period);
+    let payload = {
+        let mut ret = lock(&ret);
+        s.inner.settle(&mut ret, ctx.gstin, ctx.period, false);
+        ret.sections.to_payload(ctx.gstin, ctx.period)
+    };
     let mut value = serde_json::to_value(&payload).unwrap_or_default();
     let section = value
         .as_object_mut()
@@ -891,6 +896,7 @@ fn gstr2_put_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
     let ret = s.inner.return_state(ctx.gstin, ctx.period);
     let answer = {
         let mut ret = lock(&ret);
+        s.inner.settle(&mut ret, ctx.gstin, ctx.period, false);
         if let Some(previous) = ret.answered.get(&(ctx.txn.clone(), hash)) {
             previous.clone()
         } else {
@@ -900,38 +906,29 @@ fn gstr2_put_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
             if ret.submitted.is_some() {
                 return Err(Reject::new(CONFLICT, ErrorCode::Ret12521));
             }
-            let gstr2a = s
-                .inner
-                .gstr2a_of(&mut ret, ctx.gstin, ctx.period)
-                .map_err(|e| {
-                    Reject::msg(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        chosen::RETURNS_SYSTEM_FAILURE,
-                        e.to_string(),
-                    )
-                })?;
-            let ReturnState { sections, .. } = &mut *ret;
-            let (outcome, stats) =
-                crate::save::apply(sections, &plaintext, ctx.gstin, ctx.period, &gstr2a);
             let reference = s.inner.next_reference("SBX");
+            let now = Instant::now();
             tracing::info!(
                 gstin = %ctx.gstin,
                 period = %ctx.period,
                 reference = %reference,
-                stored = stats.stored,
-                deleted = stats.deleted,
-                rejected = stats.rejected,
-                "RETSAVE"
+                bytes = plaintext.len(),
+                "RETSAVE acknowledged"
             );
             ret.jobs.insert(
                 reference.clone(),
                 Job {
                     action: "SAVE",
-                    created: Instant::now(),
+                    created: now,
                     polls: 0,
-                    outcome,
+                    outcome: None,
                 },
             );
+            ret.pending.push_back(Pending {
+                reference: reference.clone(),
+                ready_at: now + s.inner.config.processing_delay,
+                payload: plaintext,
+            });
             let answer = json!({ "reference_id": reference });
             ret.answered.insert((ctx.txn.clone(), hash), answer.clone());
             answer
@@ -1005,6 +1002,8 @@ fn submit(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
     let ret = s.inner.return_state(ctx.gstin, ctx.period);
     let answer = {
         let mut ret = lock(&ret);
+        // Submitting or filing waits for every acknowledged save to be processed.
+        s.inner.settle(&mut ret, ctx.gstin, ctx.period, true);
         if let Some(previous) = ret.answered.get(&(ctx.txn.clone(), hash)) {
             previous.clone()
         } else {
@@ -1022,7 +1021,7 @@ fn submit(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
                     action: "SUBMIT",
                     created: Instant::now(),
                     polls: 0,
-                    outcome: SaveOutcome::Processed,
+                    outcome: Some(SaveOutcome::Processed),
                 },
             );
             tracing::info!(gstin = %ctx.gstin, period = %ctx.period, "RETSUBMIT: return frozen");
@@ -1086,6 +1085,8 @@ fn file(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
     let ret = s.inner.return_state(ctx.gstin, ctx.period);
     let answer = {
         let mut ret = lock(&ret);
+        // Submitting or filing waits for every acknowledged save to be processed.
+        s.inner.settle(&mut ret, ctx.gstin, ctx.period, true);
         if let Some(previous) = ret.answered.get(&(ctx.txn.clone(), hash)) {
             previous.clone()
         } else {
@@ -1149,6 +1150,7 @@ fn ret_status(s: &SandboxState, ctx: &Ctx, q: &BTreeMap<String, String>) -> Answ
     let ret = s.inner.return_state(ctx.gstin, ctx.period);
     let answer = {
         let mut ret = lock(&ret);
+        s.inner.settle(&mut ret, ctx.gstin, ctx.period, false);
         let job = ret.jobs.get_mut(reference).ok_or_else(|| {
             Reject::msg(
                 BAD,
@@ -1163,12 +1165,12 @@ fn ret_status(s: &SandboxState, ctx: &Ctx, q: &BTreeMap<String, String>) -> Answ
         answer.insert("form_typ".into(), json!("R2"));
         answer.insert("action".into(), json!(job.action));
         let (status, report) = match (&job.outcome, busy) {
-            (_, true) => ("IP", None),
-            (SaveOutcome::Processed, false) => ("P", None),
-            (SaveOutcome::ProcessedWithErrors(report), false) => {
+            (None, _) | (_, true) => ("IP", None),
+            (Some(SaveOutcome::Processed), false) => ("P", None),
+            (Some(SaveOutcome::ProcessedWithErrors(report)), false) => {
                 ("PE", Some(serde_json::to_value(report).unwrap_or_default()))
             }
-            (SaveOutcome::Error(p), false) => (
+            (Some(SaveOutcome::Error(p)), false) => (
                 "ER",
                 Some(json!({ "error_cd": p.code, "error_msg": p.message })),
             ),

@@ -4,7 +4,7 @@
 //! or create a return). Sessions, large-file jobs and counters have a lock each. No lock is held
 //! across an `await`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
@@ -19,7 +19,7 @@ use rand::SeedableRng;
 
 use crate::config::SandboxConfig;
 use crate::error::SandboxError;
-use crate::save::SaveOutcome;
+use crate::save::{Problem, SaveOutcome};
 use crate::sections::Sections;
 
 /// Locks a mutex, recovering the data if a thread panicked while holding it (the sandbox's
@@ -28,14 +28,24 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// One processed (or failed) request that RETSTATUS reports on.
+/// One acknowledged request that RETSTATUS reports on.
 #[derive(Clone, Debug)]
 pub(crate) struct Job {
     /// `SAVE`, `SUBMIT`.
     pub action: &'static str,
     pub created: Instant,
     pub polls: u32,
-    pub outcome: SaveOutcome,
+    /// `None` while the save waits to be processed.
+    pub outcome: Option<SaveOutcome>,
+}
+
+/// An acknowledged save waiting to be processed.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub reference: String,
+    pub ready_at: Instant,
+    /// The decrypted save payload.
+    pub payload: Vec<u8>,
 }
 
 /// A GSTR2 return of one GSTIN and period.
@@ -45,6 +55,8 @@ pub(crate) struct ReturnState {
     pub gstr2a: Option<Arc<Gstr2a>>,
     /// RETSTATUS jobs by reference id.
     pub jobs: BTreeMap<String, Job>,
+    /// Acknowledged saves not yet processed, in the order they were acknowledged.
+    pub pending: VecDeque<Pending>,
     /// Acknowledged requests by (`txn`, SHA-256 of the plaintext body): the answer given.
     pub answered: BTreeMap<(String, [u8; 32]), serde_json::Value>,
     /// The RETSUBMIT reference id once submitted.
@@ -257,18 +269,20 @@ impl SandboxState {
         self.inner.keys.public.certificate_pem()
     }
 
-    /// What the return of `gstin` for `period` holds, in the save payload's shape; `None` if
-    /// nothing was ever saved or asked for it.
+    /// What the return of `gstin` for `period` holds once every acknowledged save is
+    /// processed, in the save payload's shape; `None` if nothing was ever saved or asked for it.
     pub fn stored_payload(&self, gstin: Gstin, period: ReturnPeriod) -> Option<Gstr2Payload> {
         let ret = lock(&self.inner.returns).get(&(gstin, period)).cloned()?;
-        let ret = lock(&ret);
+        let mut ret = lock(&ret);
+        self.inner.settle(&mut ret, gstin, period, true);
         Some(ret.sections.to_payload(gstin, period))
     }
 
-    /// The summary RETSUM would answer now.
+    /// The summary RETSUM answers once every acknowledged save is processed.
     pub fn summary(&self, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
         let ret = self.inner.return_state(gstin, period);
-        let ret = lock(&ret);
+        let mut ret = lock(&ret);
+        self.inner.settle(&mut ret, gstin, period, true);
         crate::summary::compute(&ret.sections, gstin, period)
     }
 
@@ -329,6 +343,44 @@ impl Inner {
             .entry((gstin, period))
             .or_default()
             .clone()
+    }
+
+    /// Processes the acknowledged saves whose processing delay has passed (all of them when
+    /// `force`), one after the other in the order they were acknowledged.
+    pub fn settle(&self, ret: &mut ReturnState, gstin: Gstin, period: ReturnPeriod, force: bool) {
+        let now = Instant::now();
+        while ret
+            .pending
+            .front()
+            .is_some_and(|p| force || now >= p.ready_at)
+        {
+            let Some(p) = ret.pending.pop_front() else {
+                break;
+            };
+            let outcome = match self.gstr2a_of(ret, gstin, period) {
+                Ok(gstr2a) => {
+                    let (outcome, stats) =
+                        crate::save::apply(&mut ret.sections, &p.payload, gstin, period, &gstr2a);
+                    tracing::info!(
+                        gstin = %gstin,
+                        period = %period,
+                        reference = %p.reference,
+                        stored = stats.stored,
+                        deleted = stats.deleted,
+                        rejected = stats.rejected,
+                        "RETSAVE processed"
+                    );
+                    outcome
+                }
+                Err(e) => SaveOutcome::Error(Problem {
+                    code: "RET12501",
+                    message: format!("system failure: {e}"),
+                }),
+            };
+            if let Some(job) = ret.jobs.get_mut(&p.reference) {
+                job.outcome = Some(outcome);
+            }
+        }
     }
 
     /// The return's GSTR2A: seeded, else from the seed folder, else generated, else empty.

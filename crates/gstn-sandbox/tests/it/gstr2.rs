@@ -559,3 +559,47 @@ async fn an_oversized_body_is_refused_with_gstns_error_body() {
         .is_none_or(|s| s.total_documents() == 0));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn saves_take_effect_when_processed_in_acknowledgement_order() {
+    let sb = sandbox(config().with_processing(std::time::Duration::from_millis(300), 1)).await;
+    let c = logged_in(&sb).await;
+    let add = payload(
+        receiver(),
+        json!({"b2b": [{"ctin": supplier_tn(), "inv": [b2b_invoice("Q-1", "03-07-2017", "27", false)]}]}),
+    );
+    let mut del = b2b_invoice("Q-1", "03-07-2017", "27", false);
+    del["flag"] = json!("D");
+    let remove = payload(
+        receiver(),
+        json!({"b2b": [{"ctin": supplier_tn(), "inv": [del]}]}),
+    );
+    let first = c.save(&add).await.ok();
+    // Not processed yet: the section is still empty and RETSTATUS says IP.
+    assert_eq!(
+        c.get(paths::GSTR2, &[("action", "B2B")]).await.ok()["b2b"],
+        json!([])
+    );
+    let r1 = first["reference_id"].as_str().unwrap().to_owned();
+    let st = c
+        .get(paths::RETURNS, &[("action", "RETSTATUS"), ("ref_id", &r1)])
+        .await
+        .ok();
+    assert_eq!(st["status_cd"], "IP");
+    let second = c.save(&remove).await.ok();
+    let (_, last) = c.wait(&r1).await;
+    assert_eq!(last["status_cd"], "P");
+    let (_, last) = c.wait(second["reference_id"].as_str().unwrap()).await;
+    assert_eq!(last["status_cd"], "P");
+    // Applied in order: added, then deleted.
+    assert_eq!(
+        c.get(paths::GSTR2, &[("action", "B2B")]).await.ok()["b2b"],
+        json!([])
+    );
+    // A save still waiting is processed before the return is frozen.
+    c.save(&add).await.ok();
+    c.submit().await.ok();
+    let got = c.get(paths::GSTR2, &[("action", "B2B")]).await.ok();
+    assert_eq!(got["b2b"][0]["inv"][0]["inum"], "Q-1");
+    sb.shutdown().await;
+}
