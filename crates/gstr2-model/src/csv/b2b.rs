@@ -141,44 +141,51 @@ impl Document for Doc {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.invoice.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.invoice.items, item);
     }
 }
 
-/// Gathers invoices into suppliers by GSTIN in first-seen order; a supplier's `cfs` must agree
-/// on all its invoices.
+/// Gathers documents into suppliers by GSTIN in first-seen order; a supplier's `cfs` must agree
+/// on all its documents. Each supplier's list is allocated once, at its final size.
 pub(crate) fn by_supplier<D, S>(
     table: Table,
     grouped: Grouped<D>,
     errors: &mut Errors,
-    parts: impl Fn(D) -> (Gstin, Option<YesNo>, S::Doc),
-    new: impl Fn(Gstin, Option<YesNo>) -> S,
+    head: impl Fn(&D) -> (Gstin, Option<YesNo>),
+    body: impl Fn(D) -> S::Doc,
+    new: impl Fn(Gstin, Option<YesNo>, usize) -> S,
 ) -> Vec<S>
 where
     S: Supplier,
 {
-    let mut suppliers: Vec<S> = Vec::new();
-    let mut first_line: Vec<u64> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    for (doc, line) in grouped.docs.into_iter().zip(grouped.lines) {
-        let (ctin, cfs, doc) = parts(doc);
+    // First pass: which supplier each document goes to, and how many each gets.
+    let mut heads: Vec<(Gstin, Option<YesNo>, u64, usize)> = Vec::new();
+    let mut owner: Vec<usize> = Vec::with_capacity(grouped.docs.len());
+    let mut index: super::reader::FastMap<Gstin, usize> = Default::default();
+    for (doc, &line) in grouped.docs.iter().zip(&grouped.lines) {
+        let (ctin, cfs) = head(doc);
         let i = *index.entry(ctin).or_insert_with(|| {
-            suppliers.push(new(ctin, cfs.clone()));
-            first_line.push(line);
-            suppliers.len() - 1
+            heads.push((ctin, cfs.clone(), line, 0));
+            heads.len() - 1
         });
-        let Some(supplier) = suppliers.get_mut(i) else {
+        let Some((_, first_cfs, first_line, count)) = heads.get_mut(i) else {
+            owner.push(usize::MAX);
             continue;
         };
-        if supplier.filing_status() != cfs.as_ref() {
+        if *first_cfs != cfs {
+            owner.push(usize::MAX);
             let show = |v: Option<&YesNo>| v.map(|v| v.to_string()).unwrap_or_default();
             let e = CsvError::Conflict {
                 table,
                 line,
-                first_line: first_line.get(i).copied().unwrap_or(0),
+                first_line: *first_line,
                 column: "cfs",
-                first: show(supplier.filing_status()),
+                first: show(first_cfs.as_ref()),
                 found: show(cfs.as_ref()),
                 document: format!("ctin {ctin}"),
             };
@@ -187,7 +194,17 @@ where
             }
             continue;
         }
-        supplier.push(doc);
+        *count += 1;
+        owner.push(i);
+    }
+    let mut suppliers: Vec<S> = heads
+        .into_iter()
+        .map(|(ctin, cfs, _, count)| new(ctin, cfs, count))
+        .collect();
+    for (doc, i) in grouped.docs.into_iter().zip(owner) {
+        if let Some(s) = suppliers.get_mut(i) {
+            s.push(body(doc));
+        }
     }
     suppliers
 }
@@ -196,17 +213,12 @@ where
 pub(crate) trait Supplier {
     /// The supplier's documents' type.
     type Doc;
-    /// `cfs`.
-    fn filing_status(&self) -> Option<&YesNo>;
     /// Adds a document.
     fn push(&mut self, doc: Self::Doc);
 }
 
 impl Supplier for B2bSupplier {
     type Doc = B2bInvoice;
-    fn filing_status(&self) -> Option<&YesNo> {
-        self.filing_status.as_ref()
-    }
     fn push(&mut self, doc: B2bInvoice) {
         self.invoices.push(doc);
     }
@@ -218,11 +230,12 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2bSupplier>
         Table::B2b,
         grouped,
         errors,
-        |d| (d.ctin, d.cfs, d.invoice),
-        |ctin, cfs| B2bSupplier {
+        |d| (d.ctin, d.cfs.clone()),
+        |d| d.invoice,
+        |ctin, cfs, n| B2bSupplier {
             supplier_gstin: ctin,
             filing_status: cfs,
-            invoices: Vec::new(),
+            invoices: Vec::with_capacity(n),
         },
     )
 }

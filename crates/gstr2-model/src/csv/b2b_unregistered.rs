@@ -113,6 +113,10 @@ impl Document for B2bUnregisteredInvoice {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.items, item);
     }

@@ -150,6 +150,10 @@ impl Document for Doc {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.invoice.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.invoice.items, item);
     }
@@ -157,9 +161,6 @@ impl Document for Doc {
 
 impl Supplier for B2baSupplier {
     type Doc = B2baInvoice;
-    fn filing_status(&self) -> Option<&YesNo> {
-        self.filing_status.as_ref()
-    }
     fn push(&mut self, doc: B2baInvoice) {
         self.invoices.push(doc);
     }
@@ -171,11 +172,12 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2baSupplier
         Table::B2ba,
         grouped,
         errors,
-        |d| (d.ctin, d.cfs, d.invoice),
-        |ctin, cfs| B2baSupplier {
+        |d| (d.ctin, d.cfs.clone()),
+        |d| d.invoice,
+        |ctin, cfs, n| B2baSupplier {
             supplier_gstin: ctin,
             filing_status: cfs,
-            invoices: Vec::new(),
+            invoices: Vec::with_capacity(n),
         },
     )
 }

@@ -149,6 +149,10 @@ impl Document for Doc {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.note.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.note.items, item);
     }
@@ -156,9 +160,6 @@ impl Document for Doc {
 
 impl Supplier for CdnSupplier {
     type Doc = CreditDebitNote;
-    fn filing_status(&self) -> Option<&YesNo> {
-        self.filing_status.as_ref()
-    }
     fn push(&mut self, doc: CreditDebitNote) {
         self.notes.push(doc);
     }
@@ -170,11 +171,12 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<CdnSupplier>
         Table::Cdn,
         grouped,
         errors,
-        |d| (d.ctin, d.cfs, d.note),
-        |ctin, cfs| CdnSupplier {
+        |d| (d.ctin, d.cfs.clone()),
+        |d| d.note,
+        |ctin, cfs, n| CdnSupplier {
             supplier_gstin: ctin,
             filing_status: cfs,
-            notes: Vec::new(),
+            notes: Vec::with_capacity(n),
         },
     )
 }

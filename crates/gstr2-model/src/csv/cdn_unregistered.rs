@@ -124,6 +124,10 @@ impl Document for UnregisteredNote {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.items, item);
     }

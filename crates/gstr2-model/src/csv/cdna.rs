@@ -158,6 +158,10 @@ impl Document for Doc {
         items::read_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.note.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedItem) {
         items::push_item(&mut self.note.items, item);
     }
@@ -165,9 +169,6 @@ impl Document for Doc {
 
 impl Supplier for CdnaSupplier {
     type Doc = CreditDebitNoteAmendment;
-    fn filing_status(&self) -> Option<&YesNo> {
-        self.filing_status.as_ref()
-    }
     fn push(&mut self, doc: CreditDebitNoteAmendment) {
         self.notes.push(doc);
     }
@@ -179,11 +180,12 @@ pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<CdnaSupplier
         Table::Cdna,
         grouped,
         errors,
-        |d| (d.ctin, d.cfs, d.note),
-        |ctin, cfs| CdnaSupplier {
+        |d| (d.ctin, d.cfs.clone()),
+        |d| d.note,
+        |ctin, cfs, n| CdnaSupplier {
             supplier_gstin: ctin,
             filing_status: cfs,
-            notes: Vec::new(),
+            notes: Vec::with_capacity(n),
         },
     )
 }

@@ -91,6 +91,10 @@ impl Document for ImportOfServices {
         items::read_import_item(row, &ITEM)
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: NumberedImportItem) {
         items::push_import_item(&mut self.items, item);
     }

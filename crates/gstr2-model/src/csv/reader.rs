@@ -75,13 +75,15 @@ pub(crate) use columns;
 
 /// Where each column of the layout sits in the file's rows.
 struct Header {
-    /// Slot of the layout → field index in the record.
-    fields: Vec<Option<usize>>,
-    /// Field indexes of header cells with no name: their cells must be empty.
-    unnamed: Vec<usize>,
+    /// Field index in the record → slot of the layout, [`UNNAMED`] for a header cell with no
+    /// name (its cells must be empty).
+    slots: Vec<usize>,
     /// Fields in the header row.
     width: usize,
 }
+
+/// The slot of a header cell with no name.
+const UNNAMED: usize = usize::MAX;
 
 /// Levenshtein distance, for suggesting a column or file name.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
@@ -116,6 +118,16 @@ pub(crate) fn suggest<'a>(
 
 fn trim(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
+}
+
+/// Where [`cell`] lies within a field: `(start, end)` offsets.
+fn cell_span(raw: &[u8]) -> (usize, usize) {
+    let t = cell(raw);
+    if t.is_empty() {
+        return (0, 0);
+    }
+    let start = (t.as_ptr() as usize).saturating_sub(raw.as_ptr() as usize);
+    (start, start + t.len())
 }
 
 /// A cell as the model sees it: trimmed, and a quoted field that had spaces before its opening
@@ -198,14 +210,13 @@ fn resolve(
     line: u64,
 ) -> Result<Header, CsvError> {
     let mut fields = vec![None; columns.len()];
-    let mut unnamed = Vec::new();
+    let mut slots = vec![UNNAMED; record.len()];
     for (i, raw) in record.iter().enumerate() {
         let mut cell = cell(raw);
         if i == 0 {
             cell = trim(cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell));
         }
         if cell.is_empty() {
-            unnamed.push(i);
             continue;
         }
         let name = String::from_utf8_lossy(cell);
@@ -224,6 +235,9 @@ fn resolve(
             (Some(slot), _) => {
                 if let Some(f) = fields.get_mut(slot) {
                     *f = Some(i);
+                }
+                if let Some(s) = slots.get_mut(i) {
+                    *s = slot;
                 }
             }
             (None, Some(code)) => {
@@ -253,8 +267,7 @@ fn resolve(
         }
     }
     Ok(Header {
-        fields,
-        unnamed,
+        slots,
         width: record.len(),
     })
 }
@@ -268,6 +281,10 @@ pub(crate) struct Rows<R> {
     table: Table,
     columns: &'static [Column],
     header: Header,
+    /// Per slot, where its cell lies in `record.as_slice()`; `(0, 0)` when absent or empty.
+    spans: Vec<(usize, usize)>,
+    /// Whether the current row is shorter than the header, or has a value under no column.
+    misshapen: bool,
     count: u64,
 }
 
@@ -307,6 +324,8 @@ impl<R: Read> Rows<R> {
             table,
             columns,
             header,
+            spans: vec![(0, 0); columns.len()],
+            misshapen: false,
             count: 0,
         }))
     }
@@ -335,38 +354,55 @@ impl<R: Read> Rows<R> {
             }
             self.end = self.reader.position().byte();
             self.count += 1;
-            if self.record.iter().any(|c| !trim(c).is_empty()) {
+            if self.locate() {
                 return Ok(true);
             }
         }
     }
 
+    /// Finds each slot's cell in the current record, in one pass over its fields; `false` for
+    /// a blank row.
+    fn locate(&mut self) -> bool {
+        for span in &mut self.spans {
+            *span = (0, 0);
+        }
+        let mut start = 0;
+        let mut any = false;
+        let mut misshapen = self.record.len() < self.header.width;
+        for (i, field) in self.record.iter().enumerate() {
+            let (a, b) = cell_span(field);
+            let filled = a < b;
+            any |= filled;
+            match self.header.slots.get(i) {
+                Some(&UNNAMED) | None => misshapen |= filled,
+                Some(&slot) => {
+                    if let Some(span) = self.spans.get_mut(slot) {
+                        *span = (start + a, start + b);
+                    }
+                }
+            }
+            start += field.len();
+        }
+        self.misshapen = misshapen;
+        any
+    }
+
     /// The current row, checked against the header's width.
     pub(crate) fn row(&self) -> Result<Row<'_>, CsvError> {
         let newlines = &self.reader.get_ref().newlines;
-        let width = self.record.len();
-        let extra_filled = self
-            .record
-            .iter()
-            .skip(self.header.width)
-            .any(|c| !trim(c).is_empty());
-        let unnamed_filled = self
-            .header
-            .unnamed
-            .iter()
-            .any(|&i| self.record.get(i).is_some_and(|c| !trim(c).is_empty()));
-        if width < self.header.width || extra_filled || unnamed_filled {
+        if self.misshapen {
             return Err(CsvError::RowLength {
                 table: self.table,
                 line: record_line(newlines, self.end, &self.record),
                 record: self.count,
-                found: width,
+                found: self.record.len(),
                 expected: self.header.width,
             });
         }
         Ok(Row {
             record: &self.record,
-            fields: &self.header.fields,
+            bytes: self.record.as_slice(),
+            spans: &self.spans,
             columns: self.columns,
             table: self.table,
             newlines,
@@ -380,7 +416,8 @@ impl<R: Read> Rows<R> {
 /// an empty cell.
 pub(crate) struct Row<'a> {
     record: &'a ByteRecord,
-    fields: &'a [Option<usize>],
+    bytes: &'a [u8],
+    spans: &'a [(usize, usize)],
     columns: &'static [Column],
     table: Table,
     newlines: &'a [u64],
@@ -397,13 +434,10 @@ impl<'a> Row<'a> {
 
     /// The cell of a column, trimmed; empty if the column is absent.
     pub(crate) fn raw(&self, c: impl Into<usize>) -> &'a [u8] {
-        let slot = c.into();
-        self.fields
-            .get(slot)
-            .copied()
-            .flatten()
-            .and_then(|i| self.record.get(i))
-            .map_or(&[][..], cell)
+        self.spans
+            .get(c.into())
+            .and_then(|&(a, b)| self.bytes.get(a..b))
+            .unwrap_or_default()
     }
 
     /// The label of a column, for messages.
@@ -480,15 +514,20 @@ impl<'a> Row<'a> {
 
     /// A decimal amount or rate.
     pub(crate) fn decimal(&self, c: impl Into<usize> + Copy) -> Result<Decimal, CsvError> {
-        self.require_with(c, parse_decimal)
+        self.opt_decimal(c)?
+            .ok_or_else(|| self.error(c, CellError::Empty))
     }
 
-    /// An optional decimal amount or rate.
+    /// An optional decimal amount or rate, parsed from the cell's bytes.
     pub(crate) fn opt_decimal(
         &self,
         c: impl Into<usize> + Copy,
     ) -> Result<Option<Decimal>, CsvError> {
-        self.parse_with(c, parse_decimal)
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        parse_decimal(raw).map(Some).map_err(|e| self.error(c, e))
     }
 
     /// A `DD-MM-YYYY` date.
@@ -548,14 +587,27 @@ impl<'a> Row<'a> {
         &self,
         c: impl Into<usize> + Copy,
     ) -> Result<Option<u32>, CsvError> {
-        self.parse_with(c, |s| {
-            s.parse::<u32>()
-                .ok()
-                .filter(|n| *n > 0 && s.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| CellError::ItemNumber {
-                    input: s.to_owned(),
-                })
-        })
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let mut n: u64 = 0;
+        for &d in raw {
+            if !d.is_ascii_digit() || n > u64::from(u32::MAX) {
+                n = 0;
+                break;
+            }
+            n = n * 10 + u64::from(d - b'0');
+        }
+        match u32::try_from(n) {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(self.error(
+                c,
+                CellError::ItemNumber {
+                    input: String::from_utf8_lossy(raw).into_owned(),
+                },
+            )),
+        }
     }
 
     /// Whether every listed column is empty in this row.
@@ -564,18 +616,24 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Parses a plain decimal as [`crate::amount::parse`] does, with a fast path for the common
-/// short forms (`1000.50`): the digits are gathered into an integer, no string is built.
-pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, crate::amount::AmountError> {
-    let b = s.as_bytes();
-    let (negative, digits) = match b.first() {
-        Some(b'-') => (true, &b[1..]),
-        Some(b'+') => (false, &b[1..]),
+/// Parses a plain decimal as [`crate::amount::parse`] does, from bytes, with a fast path for
+/// the common short forms (`1000.50`): the digits are gathered into an integer, no string is
+/// built.
+pub(crate) fn parse_decimal(b: &[u8]) -> Result<Decimal, CellError> {
+    let general = || match std::str::from_utf8(b) {
+        Ok(s) => crate::amount::parse(s).map_err(CellError::from),
+        Err(_) => Err(CellError::Utf8 {
+            input: String::from_utf8_lossy(b).into_owned(),
+        }),
+    };
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
         _ => (false, b),
     };
     // 18 digits always fit an i64; longer or unusual inputs take the general path.
     if digits.is_empty() || digits.len() > 18 {
-        return crate::amount::parse(s);
+        return general();
     }
     let mut mantissa: i64 = 0;
     let mut scale: Option<u32> = None;
@@ -590,17 +648,45 @@ pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, crate::amount::AmountErr
                 }
             }
             b'.' if scale.is_none() => scale = Some(0),
-            _ => return crate::amount::parse(s),
+            _ => return general(),
         }
     }
     if count == 0 || (negative && mantissa == 0) {
-        return crate::amount::parse(s);
+        return general();
     }
     Ok(Decimal::new(
         if negative { -mantissa } else { mantissa },
         scale.unwrap_or(0),
     ))
 }
+
+/// A fast, non-cryptographic hasher (the rotate-multiply scheme of rustc's `FxHasher`) for the
+/// reader's internal indexes of document keys. Its maps are never iterated, so their order
+/// never shows.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed with [`FastHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The errors found while reading, capped; reading stops once the cap is reached.
 pub(crate) struct Errors {
@@ -647,6 +733,8 @@ pub(crate) trait Document: Sized {
     fn parse(row: &Row<'_>) -> Result<Self, CsvError>;
     /// Reads the item of a row.
     fn parse_item(row: &Row<'_>) -> Result<Self::Item, CsvError>;
+    /// Makes room for `n` more items.
+    fn reserve(&mut self, n: usize);
     /// Adds an item.
     fn push(&mut self, item: Self::Item);
 }
@@ -684,6 +772,13 @@ impl RawDocs {
         }
     }
 
+    /// Whether the document's first `cols.len()` cells equal the row's cells of `cols`.
+    fn same(&self, doc: usize, row: &Row<'_>, cols: &[usize]) -> bool {
+        cols.iter()
+            .enumerate()
+            .all(|(j, &c)| self.cell(doc, j) == row.raw(c))
+    }
+
     /// The first document column whose cell differs from the document's first row.
     fn difference(&self, doc: usize, row: &Row<'_>, cols: &[usize]) -> Option<usize> {
         cols.iter()
@@ -714,8 +809,13 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
         ends: Vec::new(),
         width: D::DOC.len(),
     };
-    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut key = Vec::new();
+    // Key hash → the latest document with that hash; `chain` links documents whose keys hash
+    // alike, so that no key is ever allocated.
+    let mut index: FastMap<u64, usize> = FastMap::default();
+    let mut chain: Vec<usize> = Vec::new();
+    // The items of the current document, moved into it (with the exact capacity) when the next
+    // row belongs to another document.
+    let mut pending: Vec<D::Item> = Vec::new();
     let mut last: Option<usize> = None;
     loop {
         match rows.advance() {
@@ -735,14 +835,19 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
             let doc = match last.filter(|&i| raws.difference(i, &row, D::DOC).is_none()) {
                 Some(i) => i,
                 None => {
-                    key.clear();
-                    for &c in D::DOC.iter().take(D::KEY) {
-                        let cell = row.raw(c);
-                        key.extend_from_slice(&(cell.len() as u64).to_le_bytes());
-                        key.extend_from_slice(cell);
+                    let key = &D::DOC[..D::KEY.min(D::DOC.len())];
+                    let hash = key_hash(&row, key);
+                    let mut found = None;
+                    let mut cur = index.get(&hash).copied();
+                    while let Some(i) = cur {
+                        if raws.same(i, &row, key) {
+                            found = Some(i);
+                            break;
+                        }
+                        cur = chain.get(i).copied().filter(|&n| n != usize::MAX);
                     }
-                    match index.get(&key) {
-                        Some(&i) => {
+                    match found {
+                        Some(i) => {
                             if let Some(j) = raws.difference(i, &row, D::DOC) {
                                 return Err(conflict::<D>(&raws, i, j, &row, &out.lines));
                             }
@@ -754,14 +859,17 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
                             out.docs.push(doc);
                             out.lines.push(row.line());
                             raws.push(&row, D::DOC);
-                            index.insert(key.clone(), i);
+                            chain.push(index.insert(hash, i).unwrap_or(usize::MAX));
                             i
                         }
                     }
                 }
             };
-            if let (Some(item), Some(d)) = (item, out.docs.get_mut(doc)) {
-                d.push(item);
+            if last != Some(doc) {
+                flush(&mut out.docs, last, &mut pending);
+            }
+            if let Some(item) = item {
+                pending.push(item);
             }
             last = Some(doc);
             Ok(())
@@ -772,7 +880,30 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
             }
         }
     }
+    flush(&mut out.docs, last, &mut pending);
     out
+}
+
+/// Moves the pending items into their document.
+fn flush<D: Document>(docs: &mut [D], doc: Option<usize>, pending: &mut Vec<D::Item>) {
+    if let Some(d) = doc.and_then(|i| docs.get_mut(i)) {
+        d.reserve(pending.len());
+        for item in pending.drain(..) {
+            d.push(item);
+        }
+    }
+    pending.clear();
+}
+
+fn key_hash(row: &Row<'_>, key: &[usize]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FastHasher::default();
+    for &c in key {
+        let cell = row.raw(c);
+        h.write(&(cell.len() as u64).to_le_bytes());
+        h.write(cell);
+    }
+    h.finish()
 }
 
 fn conflict<D: Document>(
@@ -826,8 +957,8 @@ mod tests {
             "1e5",
             "1,0",
         ] {
-            let fast = parse_decimal(s).map(|d| d.to_string());
-            let general = crate::amount::parse(s).map(|d| d.to_string());
+            let fast = parse_decimal(s.as_bytes()).map(|d| d.to_string()).ok();
+            let general = crate::amount::parse(s).map(|d| d.to_string()).ok();
             assert_eq!(fast, general, "{s}");
         }
     }

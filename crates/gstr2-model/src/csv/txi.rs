@@ -87,6 +87,10 @@ impl<const TXPD: bool> Document for Doc<TXPD> {
         ))
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.0.items.reserve_exact(n);
+    }
+
     fn push(&mut self, (number, mut item): Self::Item) {
         let items = &mut self.0.items;
         item.number = number.unwrap_or_else(|| u32::try_from(items.len() + 1).unwrap_or(u32::MAX));

@@ -136,6 +136,10 @@ impl Document for AdvanceAmendment {
         })
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
     fn push(&mut self, item: AdvanceAmendmentItem) {
         self.items.push(item);
     }
