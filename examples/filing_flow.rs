@@ -1,0 +1,78 @@
+//! The seed's GSTR2 filing workflow, Steps 1 to 8, as a user runs it.
+//!
+//! ```text
+//! cargo run --example filing_flow
+//! ```
+//!
+//! With no settings it starts the embedded GSTN sandbox on 127.0.0.1 (its GSTR2A seeded from
+//! `examples/data/gstr2a.json`), loads the sample purchase register of `examples/data/` and runs
+//! every step: connect (OTP, token file), generate the payloads, download GSTR2A, reconcile and
+//! mark pending, save in chunks, compare the summaries, submit, file with EVC. Files go to
+//! `target/gstr2-demo/` (or `GSTR2_OUT_DIR`), the token to `target/gstr2-demo/token.json` (or
+//! `GSTR2_TOKEN_FILE`).
+//!
+//! Against a real endpoint, set `GSTN_BASE_URL`, `GSTN_CLIENT_ID`, `GSTN_CLIENT_SECRET`,
+//! `GSTN_USERNAME`, `GSTN_GSTIN`, `GSTN_PAN`, `GSTN_PERIOD` (MMYYYY), `GSTN_CERT` (GSTN's public
+//! certificate, PEM or DER), optionally `GSTR2_DATA` (the CSV folder, default `examples/data/`)
+//! and `GSTN_IP_USR` (the user's IP address, default 127.0.0.1); the login OTP and then the EVC
+//! OTP are read from standard input, one line each:
+//!
+//! ```text
+//! printf '%s\n%s\n' "$LOGIN_OTP" "$EVC_OTP" | GSTN_BASE_URL=https://... cargo run --example filing_flow
+//! ```
+//!
+//! The exit status is non-zero when a step fails, with the error on standard error.
+
+// The flow is shared with the end-to-end tests, which read what it answers.
+#[allow(dead_code)]
+#[path = "support/flow.rs"]
+mod flow;
+
+use std::process::ExitCode;
+
+use flow::{FlowConfig, FlowError, Otps};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), FlowError> {
+    let mut out = std::io::stdout();
+    match flow::config_from_env(|name| std::env::var(name).ok())? {
+        Some(mut config) => {
+            config.show_progress = true;
+            let mut otps = Otps::Lines(Box::new(std::io::BufReader::new(std::io::stdin())));
+            flow::run(&config, &mut otps, &mut out).await?;
+        }
+        None => {
+            let sandbox =
+                flow::start_demo_sandbox(gstr2::sandbox::SandboxConfig::default()).await?;
+            let out_dir = std::env::var("GSTR2_OUT_DIR")
+                .map(Into::into)
+                .unwrap_or_else(|_| flow::default_out_dir());
+            let token_file = std::env::var("GSTR2_TOKEN_FILE")
+                .map(Into::into)
+                .unwrap_or_else(|_| out_dir.join("token.json"));
+            let config = FlowConfig {
+                show_progress: true,
+                ..flow::demo_config(&sandbox, out_dir, token_file)?
+            };
+            println!(
+                "Embedded GSTN sandbox at {} (GSTR2A seeded from examples/data/gstr2a.json)",
+                sandbox.base_url()
+            );
+            let mut otps = flow::demo_otps(&sandbox);
+            let filed = flow::run(&config, &mut otps, &mut out).await;
+            sandbox.shutdown().await;
+            filed?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1266 @@
+//! The seed's GSTR2 workflow (Steps 1-8) on the public API of gstr2, shared by the
+//! `filing_flow` example and the end-to-end tests of `tests/it/`.
+//!
+//! Each step is a function of a few calls; what the user would see is written to `out`, and
+//! progress from the libraries (chunked save, GSTR2A download, reconciliation) is drawn as
+//! indicatif bars on standard error when [`FlowConfig::show_progress`] is set.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use gstr2::client::{
+    DocumentFailure, FileTokenStore, GstnClient, PollPolicy, Progress, SaveReport, SessionStatus,
+};
+use gstr2::model::summary::SectionSummary;
+use gstr2::model::{csv, json, Gstin, Gstr2Payload, Gstr2Summary, Gstr2a, ReturnPeriod, Table};
+use gstr2::proto::Otp;
+use gstr2::recon::{
+    compare_summaries, local_summary, reconcile_with_progress, save_payloads, Action, Decisions,
+    DocKey, Inputs, MatchConfig, MatchResult, Report, SavePayloads, SummaryDifference,
+};
+use gstr2::sandbox::{SandboxConfig, SandboxHandle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The receiver and period of the sample register in `examples/data/`.
+pub const DEMO_GSTIN: &str = "27AAPFU0939F1ZV";
+/// The return period of the sample register.
+pub const DEMO_PERIOD: &str = "072017";
+/// The PAN inside [`DEMO_GSTIN`].
+pub const DEMO_PAN: &str = "AAPFU0939F";
+/// Chunk size of the demo's saves: small, so that the sample register goes in several chunks.
+pub const DEMO_CHUNK_LIMIT: usize = 2048;
+
+/// The sample register shipped with the repository.
+pub fn sample_data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join("data")
+}
+
+/// GSTN's certificate, as `GSTN_CERT` gives it.
+#[derive(Clone)]
+pub enum Certificate {
+    /// PEM text.
+    Pem(String),
+    /// DER bytes.
+    Der(Vec<u8>),
+}
+
+/// Everything the flow needs to know.
+pub struct FlowConfig {
+    /// GSTN's (or a GSP's, or the sandbox's) base URL.
+    pub base_url: String,
+    /// API client id.
+    pub client_id: String,
+    /// API client secret.
+    pub client_secret: String,
+    /// GST portal user name.
+    pub username: String,
+    /// The taxpayer (receiver) filing GSTR2.
+    pub gstin: Gstin,
+    /// PAN of the authorised signatory (EVC).
+    pub pan: String,
+    /// The return period.
+    pub period: ReturnPeriod,
+    /// GSTN's public certificate.
+    pub certificate: Certificate,
+    /// The end user's IP address (`ip-usr` header).
+    pub ip_usr: String,
+    /// The purchase register, a folder of the seed's CSV files.
+    pub data_dir: PathBuf,
+    /// Where the payloads, the GSTR2A download, the decisions and the summaries are written.
+    pub out_dir: PathBuf,
+    /// The token file ("Existing token" on the next connect).
+    pub token_file: PathBuf,
+    /// Largest plaintext of one `RETSAVE` chunk.
+    pub chunk_limit: Option<usize>,
+    /// How `RETSTATUS` is polled.
+    pub poll: PollPolicy,
+    /// Whether to draw progress bars on standard error.
+    pub show_progress: bool,
+}
+
+/// Where the OTPs come from.
+pub enum Otps {
+    /// Known in advance (the embedded sandbox "sends" a fixed OTP).
+    Known {
+        /// The login OTP.
+        login: String,
+        /// The EVC OTP.
+        evc: String,
+    },
+    /// Read one line each from a reader (standard input), login first, then EVC.
+    Lines(Box<dyn BufRead + Send>),
+}
+
+impl Otps {
+    fn next(&mut self, which: &str, out: &mut dyn Write) -> Result<Otp, FlowError> {
+        let text = match self {
+            Otps::Known { login, evc } => {
+                let otp = if which == "login" {
+                    login.clone()
+                } else {
+                    evc.clone()
+                };
+                say(out, format_args!("  (the sandbox's {which} OTP is {otp})"))?;
+                otp
+            }
+            Otps::Lines(reader) => {
+                say(out, format_args!("  Enter the {which} OTP:"))?;
+                let mut line = String::new();
+                let n = reader.read_line(&mut line).map_err(|e| FlowError::Io {
+                    what: format!("reading the {which} OTP from standard input"),
+                    source: e,
+                })?;
+                if n == 0 {
+                    return Err(FlowError::Input(format!(
+                        "standard input ended before the {which} OTP"
+                    )));
+                }
+                line.trim().to_owned()
+            }
+        };
+        Otp::new(text).map_err(|e| FlowError::Input(format!("the {which} OTP: {e}")))
+    }
+}
+
+/// Why the flow stopped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FlowError {
+    /// A missing or malformed setting.
+    Config(String),
+    /// Bad input from the user (an OTP).
+    Input(String),
+    /// A file could not be read or written.
+    Io {
+        /// What was being done.
+        what: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The purchase register could not be read.
+    Register(String),
+    /// GSTN (or the client) failed at a step.
+    Gstn {
+        /// The seed's step.
+        step: &'static str,
+        /// The cause.
+        source: Box<gstr2::client::Error>,
+    },
+    /// Payloads could not be built from the reconciliation.
+    Payload(String),
+    /// GSTN did not store every document saved.
+    SaveFailures(Vec<DocumentFailure>),
+    /// The downloaded summary differs from the local one (Step-6).
+    SummaryDiffers(Vec<SummaryDifference>),
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlowError::Config(m) => write!(f, "configuration: {m}"),
+            FlowError::Input(m) => write!(f, "input: {m}"),
+            FlowError::Io { what, source } => write!(f, "{what}: {source}"),
+            FlowError::Register(m) => write!(f, "purchase register: {m}"),
+            FlowError::Gstn { step, source } => write!(f, "{step}: {source}"),
+            FlowError::Payload(m) => write!(f, "payload: {m}"),
+            FlowError::SaveFailures(failures) => {
+                write!(f, "gstn did not store {} document(s):", failures.len())?;
+                for x in failures {
+                    write!(
+                        f,
+                        "\n  chunk {} ({}): {} {} {}: {} {}",
+                        x.chunk + 1,
+                        x.reference_id,
+                        x.section,
+                        x.supplier_gstin.as_deref().unwrap_or("-"),
+                        x.document.as_deref().unwrap_or("-"),
+                        x.code.as_deref().unwrap_or("-"),
+                        x.message.as_deref().unwrap_or("")
+                    )?;
+                }
+                Ok(())
+            }
+            FlowError::SummaryDiffers(diffs) => {
+                write!(
+                    f,
+                    "the summary downloaded from gstn differs from the local one on {} field(s); \
+                     do not submit:",
+                    diffs.len()
+                )?;
+                for d in diffs {
+                    write!(f, "\n  {}", describe_difference(d))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for FlowError {}
+
+/// One summary difference in words: section, supplier, field, both values.
+pub fn describe_difference(d: &SummaryDifference) -> String {
+    let value =
+        |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
+    format!(
+        "{}{} {}: local {}, gstn {}",
+        d.section,
+        d.ctin.map(|c| format!(" supplier {c}")).unwrap_or_default(),
+        d.field,
+        value(d.local),
+        value(d.downloaded)
+    )
+}
+
+/// What a completed flow did.
+#[derive(Clone, Debug)]
+pub struct Filed {
+    /// GSTN's acknowledgement number (Step-8).
+    pub ack_num: String,
+    /// The save of new and modified documents (Step-5).
+    pub save: SaveReport,
+    /// Progress events the client reported, by kind (`chunk_saved`, `gstr2a_section_done`, ...).
+    pub progress_events: BTreeMap<&'static str, usize>,
+    /// Reconciliation progress callbacks received.
+    pub recon_progress_calls: usize,
+    /// The pending marks in force when the payloads were saved.
+    pub pending: Vec<DocKey>,
+}
+
+fn say(out: &mut dyn Write, line: fmt::Arguments<'_>) -> Result<(), FlowError> {
+    writeln!(out, "{line}").map_err(|source| FlowError::Io {
+        what: "writing the output".into(),
+        source,
+    })
+}
+
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => { say($out, format_args!($($arg)*)) };
+}
+
+fn gstn(step: &'static str) -> impl FnOnce(gstr2::client::Error) -> FlowError {
+    move |source| FlowError::Gstn {
+        step,
+        source: Box::new(source),
+    }
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FlowError> {
+    let text = json::to_string_pretty(value).map_err(|e| FlowError::Io {
+        what: format!("encoding {}", path.display()),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    std::fs::write(path, text + "\n").map_err(|source| FlowError::Io {
+        what: format!("writing {}", path.display()),
+        source,
+    })
+}
+
+/// The progress bar the client's callback draws on, and counts of its events.
+#[derive(Clone, Default)]
+struct Bars {
+    show: bool,
+    current: Arc<Mutex<Option<ProgressBar>>>,
+    events: Arc<Mutex<BTreeMap<&'static str, usize>>>,
+}
+
+impl Bars {
+    fn start(&self, len: u64, what: &str) -> ProgressBar {
+        let bar = if self.show {
+            ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        let style = ProgressStyle::with_template("  {prefix:<22} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_prefix(what.to_owned());
+        if let Ok(mut slot) = self.current.lock() {
+            *slot = Some(bar.clone());
+        }
+        bar
+    }
+
+    fn finish(&self) {
+        if let Ok(mut slot) = self.current.lock() {
+            if let Some(bar) = slot.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+
+    /// Draws one of the client's progress events.
+    fn on_client(&self, event: Progress) {
+        let kind = match &event {
+            Progress::ChunkSaved { .. } => "chunk_saved",
+            Progress::ChunkProcessed { .. } => "chunk_processed",
+            Progress::Gstr2aWaiting { .. } => "gstr2a_waiting",
+            Progress::Gstr2aFileDownloaded { .. } => "gstr2a_file_downloaded",
+            Progress::Gstr2aSectionDone { .. } => "gstr2a_section_done",
+            Progress::SectionFetched { .. } => "section_fetched",
+            _ => "other",
+        };
+        if let Ok(mut events) = self.events.lock() {
+            *events.entry(kind).or_default() += 1;
+        }
+        let Ok(slot) = self.current.lock() else {
+            return;
+        };
+        let Some(bar) = slot.as_ref() else { return };
+        match event {
+            Progress::ChunkSaved {
+                done,
+                total,
+                documents,
+            } => {
+                bar.set_length(total as u64);
+                bar.set_message(format!(
+                    "chunk {done} saved ({documents} documents), waiting for RETSTATUS"
+                ));
+            }
+            Progress::ChunkProcessed { done, total } => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                bar.set_message(format!("chunk {done} processed"));
+            }
+            Progress::Gstr2aWaiting { section } => {
+                bar.set_message(format!("{section}: large file being prepared"));
+            }
+            Progress::Gstr2aFileDownloaded {
+                section,
+                done,
+                total,
+            } => {
+                bar.set_message(format!("{section}: file {done}/{total}"));
+            }
+            Progress::Gstr2aSectionDone { section, documents } => {
+                bar.inc(1);
+                bar.set_message(format!("{section}: {documents} documents"));
+            }
+            Progress::SectionFetched { table } => {
+                bar.inc(1);
+                bar.set_message(table.code().to_owned());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn build_client(config: &FlowConfig, bars: &Bars) -> Result<GstnClient, FlowError> {
+    if let Some(dir) = config.token_file.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| FlowError::Io {
+            what: format!("creating {}", dir.display()),
+            source,
+        })?;
+    }
+    let bars = bars.clone();
+    let mut builder = GstnClient::builder()
+        .base_url(config.base_url.clone())
+        .client_id(config.client_id.clone())
+        .client_secret(config.client_secret.clone())
+        .gstin(config.gstin)
+        .username(config.username.clone())
+        .ip_usr(config.ip_usr.clone())
+        .token_store(Arc::new(FileTokenStore::new(config.token_file.clone())))
+        .poll_policy(config.poll.clone())
+        .progress(move |event| bars.on_client(event));
+    builder = match &config.certificate {
+        Certificate::Pem(pem) => builder.certificate_pem(pem.clone()),
+        Certificate::Der(der) => builder.certificate_der(der.clone()),
+    };
+    if let Some(limit) = config.chunk_limit {
+        builder = builder.chunk_limit(limit);
+    }
+    builder.build().map_err(gstn("Step-1 connect"))
+}
+
+/// Runs Steps 1 to 8 and answers what was filed.
+pub async fn run(
+    config: &FlowConfig,
+    otps: &mut Otps,
+    out: &mut dyn Write,
+) -> Result<Filed, FlowError> {
+    std::fs::create_dir_all(&config.out_dir).map_err(|source| FlowError::Io {
+        what: format!("creating {}", config.out_dir.display()),
+        source,
+    })?;
+    let bars = Bars {
+        show: config.show_progress,
+        ..Bars::default()
+    };
+    say!(
+        out,
+        "GSTR2 of {} for {} at {}",
+        config.gstin,
+        config.period,
+        config.base_url
+    )?;
+
+    let client = step1_connect(config, &bars, otps, out).await?;
+    let step2 = step2_generate_payload(config, &client, out).await?;
+    let gstr2a = step3_download_counterparty(config, &client, &bars, out).await?;
+    let (report, decisions, recon_progress_calls) =
+        step4_accept_reject(config, &step2.register, &gstr2a, &bars, out)?;
+    let (payloads, save) = step5_save(
+        config, &client, &step2, &gstr2a, &report, &decisions, &bars, out,
+    )
+    .await?;
+    let summary =
+        step6_download_summary(config, &client, &payloads, step2.saved.as_ref(), out).await?;
+    step7_submit(config, &client, out).await?;
+    let ack_num = step8_file(config, &client, &summary, otps, out).await?;
+
+    let progress_events = bars.events.lock().map(|e| e.clone()).unwrap_or_default();
+    Ok(Filed {
+        ack_num,
+        save,
+        progress_events,
+        recon_progress_calls,
+        pending: decisions.pending.into_iter().collect(),
+    })
+}
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Step-1: an existing token, or a new one with the OTP.
+async fn step1_connect(
+    config: &FlowConfig,
+    bars: &Bars,
+    otps: &mut Otps,
+    out: &mut dyn Write,
+) -> Result<GstnClient, FlowError> {
+    say!(out, "\nStep-1: Connect with GSTN")?;
+    let client = build_client(config, bars)?;
+    match client
+        .connect_with_stored()
+        .await
+        .map_err(gstn("Step-1 connect"))?
+    {
+        SessionStatus::Existing { expires_at } => {
+            // The stored token is only known good once GSTN accepts it: ask for the summary.
+            match client.summary(config.period).await {
+                Err(e) if e.is_relogin_required() => {
+                    say!(
+                        out,
+                        "  The stored token was refused by GSTN ({e}); a new OTP is needed."
+                    )?;
+                }
+                Err(e @ gstr2::client::Error::Gstn { .. })
+                | Err(e @ gstr2::client::Error::Decode { .. }) => {
+                    say!(
+                        out,
+                        "  Existing token (valid until {}; GSTN answered: {e})",
+                        when(expires_at)
+                    )?;
+                    return Ok(client);
+                }
+                Err(e) => return Err(gstn("Step-1 connect")(e)),
+                Ok(_) => {
+                    say!(out, "  Existing token (valid until {})", when(expires_at))?;
+                    return Ok(client);
+                }
+            }
+        }
+        SessionStatus::Expired => {
+            say!(out, "  The stored token has expired; a new OTP is needed.")?
+        }
+        _ => {}
+    }
+    client.request_otp().await.map_err(gstn("Step-1 connect"))?;
+    say!(
+        out,
+        "  OTP sent to the registered mobile number of {}.",
+        config.username
+    )?;
+    let otp = otps.next("login", out)?;
+    let status = client
+        .authenticate(&otp)
+        .await
+        .map_err(gstn("Step-1 connect"))?;
+    if let SessionStatus::Obtained { expires_at } = status {
+        say!(
+            out,
+            "  Success: Token Obtained (valid until {}; kept in {})",
+            when(expires_at),
+            config.token_file.display()
+        )?;
+    }
+    // The next connect, e.g. the next launch of the app, reads the token file instead.
+    let again = build_client(config, bars)?;
+    match again
+        .connect_with_stored()
+        .await
+        .map_err(gstn("Step-1 connect"))?
+    {
+        SessionStatus::Existing { .. } => {
+            say!(
+                out,
+                "  Connect again (a new client reading the token file): Existing token"
+            )?;
+            Ok(again)
+        }
+        other => Err(FlowError::Config(format!(
+            "the token just stored in {} was not read back: {other:?}",
+            config.token_file.display()
+        ))),
+    }
+}
+
+/// What Step-2 read and decided.
+struct Step2 {
+    register: Gstr2Payload,
+    /// What GSTN held before this session's save.
+    saved: Option<Gstr2Payload>,
+}
+
+/// Step-2: payloads of new/modified and deleted documents, with the local summary.
+async fn step2_generate_payload(
+    config: &FlowConfig,
+    client: &GstnClient,
+    out: &mut dyn Write,
+) -> Result<Step2, FlowError> {
+    say!(out, "\nStep-2: Generate Payload")?;
+    let register = csv::read_dir(&config.data_dir, config.gstin, config.period)
+        .map_err(|e| FlowError::Register(format!("{}: {e}", config.data_dir.display())))?;
+    say!(
+        out,
+        "  Purchase register {}: {} documents in {} tables",
+        config.data_dir.display(),
+        register.total_documents(),
+        Table::ALL
+            .iter()
+            .filter(|t| register.document_count(**t) > 0)
+            .count()
+    )?;
+    let saved = held_by_gstn(client, config.period).await?;
+    say!(
+        out,
+        "  Already saved at GSTN: {} documents",
+        saved.total_documents()
+    )?;
+    let saved = (!saved.is_empty()).then_some(saved);
+    // Before the counterparty download every register document is the taxpayer's own.
+    let payloads = payloads_for(
+        &register,
+        &Gstr2a::default(),
+        &Decisions::default(),
+        saved.as_ref(),
+    )?;
+    write_payloads(config, &payloads, out)?;
+    print_summary(
+        out,
+        "Summary (local)",
+        &local_summary(&payloads, saved.as_ref()),
+    )?;
+    Ok(Step2 { register, saved })
+}
+
+/// Every section GSTN holds for the period, as one payload.
+async fn held_by_gstn(
+    client: &GstnClient,
+    period: ReturnPeriod,
+) -> Result<Gstr2Payload, FlowError> {
+    let mut held: Option<Gstr2Payload> = None;
+    for table in Table::ALL {
+        let section = client
+            .get_section(period, table)
+            .await
+            .map_err(gstn("Step-2 generate payload"))?;
+        let held = held.get_or_insert_with(|| Gstr2Payload::new(section.gstin, section.fp));
+        csv::TableData::from_payload(&section, table).put_into(held);
+    }
+    held.ok_or_else(|| FlowError::Config("no table to fetch".into()))
+}
+
+fn payloads_for(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    decisions: &Decisions,
+    saved: Option<&Gstr2Payload>,
+) -> Result<SavePayloads, FlowError> {
+    let inputs = Inputs {
+        register,
+        gstr2a,
+        decisions,
+        previously_saved: saved,
+    };
+    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_| {});
+    save_payloads(&inputs, &report).map_err(|e| FlowError::Payload(e.to_string()))
+}
+
+fn write_payloads(
+    config: &FlowConfig,
+    payloads: &SavePayloads,
+    out: &mut dyn Write,
+) -> Result<(), FlowError> {
+    let upsert = config.out_dir.join("payload-new-modified.json");
+    let delete = config.out_dir.join("payload-delete.json");
+    write_json(&upsert, &payloads.upsert)?;
+    write_json(&delete, &payloads.delete)?;
+    say!(
+        out,
+        "  New/Modify: {} documents -> {}",
+        payloads.upsert.total_documents(),
+        upsert.display()
+    )?;
+    say!(
+        out,
+        "  Delete:     {} documents -> {}",
+        payloads.delete.total_documents(),
+        delete.display()
+    )?;
+    Ok(())
+}
+
+fn section_line(s: &SectionSummary) -> String {
+    let amount = |v: Option<rust_decimal::Decimal>| {
+        v.map(|v| v.round_dp(2).to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let tax: rust_decimal::Decimal = [s.tax_igst, s.tax_cgst, s.tax_sgst, s.tax_cess]
+        .into_iter()
+        .flatten()
+        .sum();
+    let itc: rust_decimal::Decimal = [s.itc_igst, s.itc_cgst, s.itc_sgst, s.itc_cess]
+        .into_iter()
+        .flatten()
+        .sum();
+    format!(
+        "{:<9} {:>4} {:>14} {:>12} {:>12}",
+        s.section,
+        s.record_count
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into()),
+        amount(s.value),
+        tax.round_dp(2),
+        itc.round_dp(2)
+    )
+}
+
+fn print_summary(
+    out: &mut dyn Write,
+    title: &str,
+    summary: &Gstr2Summary,
+) -> Result<(), FlowError> {
+    say!(
+        out,
+        "  {title} for {} / {}:",
+        summary.gstin,
+        summary.ret_period
+    )?;
+    say!(
+        out,
+        "    {:<9} {:>4} {:>14} {:>12} {:>12}",
+        "section",
+        "rc",
+        "ttl_val",
+        "tax",
+        "itc"
+    )?;
+    for s in &summary.sections {
+        say!(out, "    {}", section_line(s))?;
+    }
+    Ok(())
+}
+
+/// Step-3: the counterparty invoices (GSTR2A), listed.
+async fn step3_download_counterparty(
+    config: &FlowConfig,
+    client: &GstnClient,
+    bars: &Bars,
+    out: &mut dyn Write,
+) -> Result<Gstr2a, FlowError> {
+    say!(out, "\nStep-3: Download Counter Party")?;
+    bars.start(
+        gstr2::client::GSTR2A_SECTIONS.len() as u64,
+        "GSTR2A download",
+    );
+    let downloaded = client.download_gstr2a(config.period).await;
+    bars.finish();
+    let gstr2a = downloaded.map_err(gstn("Step-3 download counter party"))?;
+    let path = config.out_dir.join("gstr2a.json");
+    write_json(&path, &gstr2a)?;
+    say!(
+        out,
+        "  Success: {} counter party documents downloaded -> {}",
+        gstr2a.document_count(),
+        path.display()
+    )?;
+    say!(
+        out,
+        "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
+        "supplier",
+        "cfs",
+        "type",
+        "number",
+        "date",
+        "value"
+    )?;
+    let cfs = |c: &Option<gstr2::model::codes::YesNo>| {
+        c.as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_else(|| "-".into())
+    };
+    let date = gstr2::model::date::format;
+    for s in &gstr2a.b2b {
+        for d in &s.invoices {
+            say!(
+                out,
+                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
+                s.supplier_gstin,
+                cfs(&s.filing_status),
+                "B2B",
+                d.number,
+                date(d.date),
+                d.value
+            )?;
+        }
+    }
+    for s in &gstr2a.b2ba {
+        for d in &s.invoices {
+            say!(
+                out,
+                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
+                s.supplier_gstin,
+                cfs(&s.filing_status),
+                "B2BA",
+                d.number,
+                date(d.date),
+                d.value
+            )?;
+        }
+    }
+    for s in &gstr2a.cdn {
+        for d in &s.notes {
+            say!(
+                out,
+                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
+                s.supplier_gstin,
+                cfs(&s.filing_status),
+                format!("CDN-{}", d.note_type.as_str()),
+                d.number,
+                date(d.date),
+                d.value
+            )?;
+        }
+    }
+    for s in &gstr2a.cdna {
+        for d in &s.notes {
+            say!(
+                out,
+                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
+                s.supplier_gstin,
+                cfs(&s.filing_status),
+                "CDNA",
+                d.number,
+                date(d.date),
+                d.value
+            )?;
+        }
+    }
+    Ok(gstr2a)
+}
+
+fn result_line(r: &MatchResult) -> String {
+    let number = |s: Option<&gstr2::recon::DocSide>| {
+        s.map(|s| s.key.number.clone())
+            .unwrap_or_else(|| "-".into())
+    };
+    let value = r
+        .counted_side()
+        .map(|s| s.value.round_dp(2).to_string())
+        .unwrap_or_default();
+    let why: Vec<String> = r
+        .reasons
+        .iter()
+        .map(|reason| {
+            serde_json::to_value(reason)
+                .ok()
+                .and_then(|v| v.get("reason").and_then(|r| r.as_str().map(str::to_owned)))
+                .unwrap_or_default()
+        })
+        .collect();
+    format!(
+        "{:<8} {:<4} {:<15} {:<16} {:<16} {:>12}  {}",
+        r.code.as_str(),
+        r.action.as_str(),
+        r.supplier,
+        number(r.own.as_ref()),
+        number(r.counterparty.as_ref()),
+        value,
+        why.join(", ")
+    )
+}
+
+/// A result's key for a pending mark: the counterparty document's.
+fn key_of(r: &MatchResult) -> Option<DocKey> {
+    r.counterparty
+        .as_ref()
+        .or(r.own.as_ref())
+        .map(|s| s.key.clone())
+}
+
+fn reconcile_now(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    decisions: &Decisions,
+    bars: &Bars,
+    calls: &std::sync::atomic::AtomicUsize,
+) -> Report {
+    let inputs = Inputs {
+        register,
+        gstr2a,
+        decisions,
+        previously_saved: None,
+    };
+    let bar = bars.start(0, "Reconciliation");
+    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|p| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bar.set_length(p.total as u64);
+        bar.set_position(p.matched as u64);
+    });
+    bars.finish();
+    report
+}
+
+fn action_of(report: &Report, key: &DocKey) -> Option<Action> {
+    report
+        .results
+        .iter()
+        .find(|r| r.document_keys().any(|k| k == key))
+        .map(|r| r.action)
+}
+
+/// Step-4: match codes and action flags; one result marked pending (and another marked and
+/// unmarked, to show the flag coming back).
+fn step4_accept_reject(
+    config: &FlowConfig,
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    bars: &Bars,
+    out: &mut dyn Write,
+) -> Result<(Report, Decisions, usize), FlowError> {
+    say!(out, "\nStep-4: Accept/Reject")?;
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let mut decisions = Decisions::default();
+    let report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
+    say!(
+        out,
+        "    {:<8} {:<4} {:<15} {:<16} {:<16} {:>12}  {}",
+        "match",
+        "flag",
+        "supplier",
+        "purchase",
+        "counter party",
+        "value",
+        "why"
+    )?;
+    for r in &report.results {
+        say!(out, "    {}", result_line(r))?;
+    }
+    let tally = &report.summary.overall;
+    let codes: Vec<String> = tally
+        .by_code
+        .iter()
+        .map(|(c, t)| format!("{} {}", c.as_str(), t.count))
+        .collect();
+    let flags: Vec<String> = tally
+        .by_action
+        .iter()
+        .map(|(a, t)| format!("{} {}", a.as_str(), t.count))
+        .collect();
+    say!(
+        out,
+        "  Match codes: {}; action flags: {}",
+        codes.join(", "),
+        flags.join(", ")
+    )?;
+
+    // Mark Pending on the first accepted document, and on the first rejected one, which is then
+    // unmarked again.
+    let accepted = report
+        .results
+        .iter()
+        .find(|r| r.action == Action::Accept)
+        .and_then(key_of);
+    let rejected = report
+        .results
+        .iter()
+        .find(|r| r.action == Action::Reject)
+        .and_then(key_of);
+    let mut report = report;
+    for key in [&accepted, &rejected].into_iter().flatten() {
+        decisions.mark_pending(key.clone());
+    }
+    if !decisions.is_empty() {
+        let before = report;
+        report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
+        for key in decisions.pending.iter() {
+            let (a, b) = (action_of(&before, key), action_of(&report, key));
+            say!(
+                out,
+                "  Mark Pending {} {}: {} -> {}",
+                key.supplier,
+                key.number,
+                flag(a),
+                flag(b)
+            )?;
+        }
+    }
+    if let Some(key) = &rejected {
+        decisions.unmark_pending(key);
+        let before = report;
+        report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
+        say!(
+            out,
+            "  Unmark Pending {} {}: {} -> {}",
+            key.supplier,
+            key.number,
+            flag(action_of(&before, key)),
+            flag(action_of(&report, key))
+        )?;
+    }
+    let path = config.out_dir.join("decisions.json");
+    let text = serde_json::to_string_pretty(&decisions).map_err(|e| FlowError::Io {
+        what: format!("encoding {}", path.display()),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    std::fs::write(&path, text + "\n").map_err(|source| FlowError::Io {
+        what: format!("writing {}", path.display()),
+        source,
+    })?;
+    let pending: Vec<String> = decisions
+        .pending
+        .iter()
+        .map(|k| format!("{} {}", k.supplier, k.number))
+        .collect();
+    say!(
+        out,
+        "  Decisions -> {} (pending: {})",
+        path.display(),
+        if pending.is_empty() {
+            "none".into()
+        } else {
+            pending.join(", ")
+        }
+    )?;
+    Ok((report, decisions, calls.into_inner()))
+}
+
+fn flag(a: Option<Action>) -> &'static str {
+    a.map_or("?", Action::as_str)
+}
+
+/// Step-5: save new/modified and deleted documents, each chunk polled to its final status.
+#[allow(clippy::too_many_arguments)]
+async fn step5_save(
+    config: &FlowConfig,
+    client: &GstnClient,
+    step2: &Step2,
+    gstr2a: &Gstr2a,
+    report: &Report,
+    decisions: &Decisions,
+    bars: &Bars,
+    out: &mut dyn Write,
+) -> Result<(SavePayloads, SaveReport), FlowError> {
+    say!(out, "\nStep-5: Save To GSTN")?;
+    let inputs = Inputs {
+        register: &step2.register,
+        gstr2a,
+        decisions,
+        previously_saved: step2.saved.as_ref(),
+    };
+    let payloads = save_payloads(&inputs, report).map_err(|e| FlowError::Payload(e.to_string()))?;
+    say!(out, "  Payloads generated again with the flags of Step-4:")?;
+    write_payloads(config, &payloads, out)?;
+    let mut saves = Vec::new();
+    for (name, payload) in [
+        ("New/Modify", &payloads.upsert),
+        ("Delete", &payloads.delete),
+    ] {
+        if payload.is_empty() {
+            say!(out, "  {name}: nothing to save")?;
+            continue;
+        }
+        bars.start(0, name);
+        let saved = client.save(payload).await;
+        bars.finish();
+        let saved = saved.map_err(gstn("Step-5 save to GSTN"))?;
+        for (i, chunk) in saved.chunks.iter().enumerate() {
+            say!(
+                out,
+                "  {name} chunk {}/{}: {} documents, reference {}, status {}",
+                i + 1,
+                saved.chunks.len(),
+                chunk.documents,
+                chunk.reference_id,
+                chunk.status
+            )?;
+        }
+        if !saved.is_clean() {
+            return Err(FlowError::SaveFailures(saved.failures()));
+        }
+        say!(
+            out,
+            "  Success: {name} saved ({} documents)",
+            saved.documents()
+        )?;
+        saves.push(saved);
+    }
+    let save = saves
+        .into_iter()
+        .next()
+        .unwrap_or(SaveReport { chunks: Vec::new() });
+    Ok((payloads, save))
+}
+
+/// Step-6: GSTN's summary, compared with the local one; the flow stops if they differ.
+async fn step6_download_summary(
+    config: &FlowConfig,
+    client: &GstnClient,
+    payloads: &SavePayloads,
+    saved: Option<&Gstr2Payload>,
+    out: &mut dyn Write,
+) -> Result<Gstr2Summary, FlowError> {
+    say!(out, "\nStep-6: Download Summary")?;
+    let downloaded = client
+        .summary(config.period)
+        .await
+        .map_err(gstn("Step-6 download summary"))?;
+    let local = local_summary(payloads, saved);
+    write_json(&config.out_dir.join("summary-gstn.json"), &downloaded)?;
+    write_json(&config.out_dir.join("summary-local.json"), &local)?;
+    print_summary(out, "Summary (downloaded)", &downloaded)?;
+    let differences = compare_summaries(&local, &downloaded);
+    if !differences.is_empty() {
+        print_summary(out, "Summary (local)", &local)?;
+        return Err(FlowError::SummaryDiffers(differences));
+    }
+    say!(
+        out,
+        "  The downloaded summary is the same as the local one ({} sections).",
+        local.sections.len()
+    )?;
+    Ok(downloaded)
+}
+
+/// Step-7: submit.
+async fn step7_submit(
+    config: &FlowConfig,
+    client: &GstnClient,
+    out: &mut dyn Write,
+) -> Result<(), FlowError> {
+    say!(out, "\nStep-7: Submit")?;
+    match client
+        .submit(config.period)
+        .await
+        .map_err(gstn("Step-7 submit"))?
+    {
+        Some(reference) => say!(out, "  Submitted (reference {reference})"),
+        None => say!(
+            out,
+            "  Submitted (GSTN reports the return already submitted)"
+        ),
+    }
+}
+
+/// Step-8: file with EVC and answer the acknowledgement number.
+async fn step8_file(
+    config: &FlowConfig,
+    client: &GstnClient,
+    summary: &Gstr2Summary,
+    otps: &mut Otps,
+    out: &mut dyn Write,
+) -> Result<String, FlowError> {
+    say!(out, "\nStep-8: File")?;
+    client
+        .request_evc_otp(&config.pan)
+        .await
+        .map_err(gstn("Step-8 file"))?;
+    say!(
+        out,
+        "  EVC OTP sent to the authorised signatory (PAN {}).",
+        config.pan
+    )?;
+    let otp = otps.next("EVC", out)?;
+    let ack = client
+        .file_with_evc(config.period, &config.pan, &otp, summary)
+        .await
+        .map_err(gstn("Step-8 file"))?;
+    say!(out, "  Filed. Acknowledgement number: {ack}")?;
+    Ok(ack)
+}
+
+/// The settings for a real endpoint, from `GSTN_*` variables (looked up with `var`), or `None`
+/// when `GSTN_BASE_URL` is not set.
+pub fn config_from_env(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<FlowConfig>, FlowError> {
+    let Some(base_url) = var("GSTN_BASE_URL").filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let need = |name: &str| {
+        var(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| FlowError::Config(format!("{name} is not set")))
+    };
+    let gstin: Gstin = need("GSTN_GSTIN")?
+        .parse()
+        .map_err(|e| FlowError::Config(format!("GSTN_GSTIN: {e}")))?;
+    let period: ReturnPeriod = need("GSTN_PERIOD")?
+        .parse()
+        .map_err(|e| FlowError::Config(format!("GSTN_PERIOD: {e}")))?;
+    let cert_path = PathBuf::from(need("GSTN_CERT")?);
+    let bytes = std::fs::read(&cert_path).map_err(|source| FlowError::Io {
+        what: format!("GSTN_CERT {}", cert_path.display()),
+        source,
+    })?;
+    let certificate = match String::from_utf8(bytes) {
+        Ok(text) if text.contains("-----BEGIN") => Certificate::Pem(text),
+        Ok(text) => Certificate::Der(text.into_bytes()),
+        Err(e) => Certificate::Der(e.into_bytes()),
+    };
+    let out_dir = var("GSTR2_OUT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_out_dir);
+    Ok(Some(FlowConfig {
+        base_url,
+        client_id: need("GSTN_CLIENT_ID")?,
+        client_secret: need("GSTN_CLIENT_SECRET")?,
+        username: need("GSTN_USERNAME")?,
+        gstin,
+        pan: need("GSTN_PAN")?,
+        period,
+        certificate,
+        ip_usr: var("GSTN_IP_USR").unwrap_or_else(|| "127.0.0.1".into()),
+        data_dir: var("GSTR2_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(sample_data_dir),
+        token_file: var("GSTR2_TOKEN_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| out_dir.join("token.json")),
+        out_dir,
+        chunk_limit: None,
+        poll: PollPolicy::default(),
+        show_progress: false,
+    }))
+}
+
+/// `target/gstr2-demo/` of the repository.
+pub fn default_out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("gstr2-demo")
+}
+
+/// The embedded sandbox, seeded with `examples/data/gstr2a.json` for the demo GSTIN and period,
+/// and holding what an earlier session saved: the register as it was then, with an invoice the
+/// taxpayer has since deleted.
+pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle, FlowError> {
+    let handle = gstr2::sandbox::spawn(sandbox)
+        .await
+        .map_err(|e| FlowError::Config(format!("starting the sandbox: {e}")))?;
+    let gstin: Gstin = DEMO_GSTIN
+        .parse()
+        .map_err(|e| FlowError::Config(format!("{e}")))?;
+    let period: ReturnPeriod = DEMO_PERIOD
+        .parse()
+        .map_err(|e| FlowError::Config(format!("{e}")))?;
+    let path = sample_data_dir().join("gstr2a.json");
+    let text = std::fs::read_to_string(&path).map_err(|source| FlowError::Io {
+        what: format!("reading {}", path.display()),
+        source,
+    })?;
+    let gstr2a: Gstr2a =
+        json::from_str(&text).map_err(|e| FlowError::Config(format!("{}: {e}", path.display())))?;
+    handle.seed_gstr2a(gstin, period, gstr2a);
+
+    // The earlier session, on a client of its own that keeps its token in memory.
+    let earlier = GstnClient::builder()
+        .base_url(handle.base_url())
+        .client_id(gstr2::sandbox::config::DEFAULT_CLIENT_ID)
+        .client_secret(gstr2::sandbox::config::DEFAULT_CLIENT_SECRET)
+        .gstin(gstin)
+        .username("earlier_session")
+        .ip_usr("127.0.0.1")
+        .certificate_pem(handle.certificate_pem())
+        .poll_policy(PollPolicy::fast())
+        .build()
+        .map_err(gstn("sandbox setup"))?;
+    earlier.request_otp().await.map_err(gstn("sandbox setup"))?;
+    let otp = Otp::new(handle.state().config().otp.clone())
+        .map_err(|e| FlowError::Config(format!("{e}")))?;
+    earlier
+        .authenticate(&otp)
+        .await
+        .map_err(gstn("sandbox setup"))?;
+    let saved_earlier: Gstr2Payload =
+        json::from_str(EARLIER_SAVE).map_err(|e| FlowError::Config(format!("{e}")))?;
+    let report = earlier
+        .save(&saved_earlier)
+        .await
+        .map_err(gstn("sandbox setup"))?;
+    if !report.is_clean() {
+        return Err(FlowError::SaveFailures(report.failures()));
+    }
+    earlier.logout().await.map_err(gstn("sandbox setup"))?;
+    Ok(handle)
+}
+
+/// What the earlier session saved: two invoices of Tirupati Plastics, one of which was since
+/// cancelled and deleted from the register (so Step-2 has a document to delete).
+const EARLIER_SAVE: &str = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
+  "b2b":[{"ctin":"27AABCT3518Q1ZW","inv":[
+    {"inum":"TPL/2017/298","idt":"03-07-2017","val":11800.00,"pos":"27","rchrg":"N","inv_typ":"R",
+     "itms":[{"num":1,"itm_det":{"rt":18,"txval":10000.00,"camt":900.00,"samt":900.00,"csamt":0.00},
+              "itc":{"elg":"ip","tx_c":900.00,"tx_s":900.00}}]},
+    {"inum":"TPL/2017/311","idt":"31-07-2017","val":59000.00,"pos":"27","rchrg":"N","inv_typ":"R",
+     "itms":[{"num":1,"itm_det":{"rt":18,"txval":50000.00,"camt":4500.00,"samt":4500.00,"csamt":0.00},
+              "itc":{"elg":"cp","tx_c":4500.00,"tx_s":4500.00}}]}]}]}"#;
+
+/// The settings for the embedded sandbox.
+pub fn demo_config(
+    sandbox: &SandboxHandle,
+    out_dir: PathBuf,
+    token_file: PathBuf,
+) -> Result<FlowConfig, FlowError> {
+    let config = sandbox.state().config();
+    Ok(FlowConfig {
+        base_url: sandbox.base_url(),
+        client_id: config.client_id.clone(),
+        client_secret: config.client_secret.clone(),
+        username: "asp_user".into(),
+        gstin: DEMO_GSTIN
+            .parse()
+            .map_err(|e| FlowError::Config(format!("{e}")))?,
+        pan: DEMO_PAN.into(),
+        period: DEMO_PERIOD
+            .parse()
+            .map_err(|e| FlowError::Config(format!("{e}")))?,
+        certificate: Certificate::Pem(sandbox.certificate_pem()),
+        ip_usr: "127.0.0.1".into(),
+        data_dir: sample_data_dir(),
+        out_dir,
+        token_file,
+        chunk_limit: Some(DEMO_CHUNK_LIMIT),
+        poll: PollPolicy::fast(),
+        show_progress: false,
+    })
+}
+
+/// The OTPs the embedded sandbox "sends".
+pub fn demo_otps(sandbox: &SandboxHandle) -> Otps {
+    let config = sandbox.state().config();
+    Otps::Known {
+        login: config.otp.clone(),
+        evc: config.evc_otp.clone(),
+    }
+}
