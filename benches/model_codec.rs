@@ -1,2 +1,77 @@
-//! placeholder
-fn main() {}
+//! The model's codecs at scale: a generated ~100 MB `b2b` CSV decoded into typed documents,
+//! side by side with the csv crate merely reading the same bytes as raw `ByteRecord`s (the
+//! ratio of the two throughputs is the figure of merit: the aim is at least one half), then JSON
+//! encode and decode of the resulting payload.
+//!
+//! `cargo bench --bench model_codec`; `B2B_CSV_MB=20` makes the input smaller.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use gstr2_model::{csv, json, Gstr2Payload};
+
+#[path = "support/b2b_csv.rs"]
+mod b2b_csv;
+
+fn input() -> Vec<u8> {
+    let mb: usize = std::env::var("B2B_CSV_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    b2b_csv::generate(mb * 1_000_000, 2017).0
+}
+
+fn raw_records(bytes: &[u8]) -> usize {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut record = ::csv::ByteRecord::new();
+    let mut n = 0;
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        n += record.len();
+    }
+    n
+}
+
+fn decode(c: &mut Criterion) {
+    let bytes = input();
+    let mut group = c.benchmark_group("b2b_csv_decode");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("csv_raw_byte_records", |b| {
+        b.iter(|| raw_records(black_box(&bytes)))
+    });
+    group.bench_function("gstr2_typed_read_b2b", |b| {
+        b.iter(|| csv::read_b2b(black_box(&bytes[..])).map(|s| s.len()))
+    });
+    group.finish();
+
+    let mut payload = Gstr2Payload::new(
+        "27AAPFU0939F1ZV".parse().expect("valid GSTIN"),
+        "072017".parse().expect("valid period"),
+    );
+    payload.b2b = csv::read_b2b(&bytes[..]).expect("the generated CSV reads");
+    drop(bytes);
+    let text = json::to_vec(&payload).expect("encode");
+    let mut group = c.benchmark_group("payload_json");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("encode", |b| {
+        b.iter(|| json::to_vec(black_box(&payload)).map(|v| v.len()))
+    });
+    group.bench_function("decode", |b| {
+        b.iter(|| json::from_slice::<Gstr2Payload>(black_box(&text)).map(|p| p.b2b.len()))
+    });
+    group.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    decode(&mut c);
+    c.final_summary();
+}
