@@ -1,0 +1,31 @@
+//! What the end-to-end tests share: a quick sandbox, a flow configuration in a temporary folder,
+//! and a run that captures what the user would see.
+
+use gstr2::sandbox::{SandboxConfig, SandboxHandle};
+use tempfile::TempDir;
+
+use crate::flow::{self, Filed, FlowConfig, FlowError, Otps};
+
+/// A sandbox with a small key (quick in debug builds), seeded as the demo seeds it.
+pub async fn demo_sandbox() -> SandboxHandle {
+    flow::start_demo_sandbox(SandboxConfig::default().with_key_bits(1024))
+        .await
+        .expect("demo sandbox starts")
+}
+
+/// The demo's configuration with its files in `dir`.
+pub fn demo_config(sandbox: &SandboxHandle, dir: &TempDir) -> FlowConfig {
+    flow::demo_config(
+        sandbox,
+        dir.path().join("out"),
+        dir.path().join("token.json"),
+    )
+    .expect("demo configuration")
+}
+
+/// Runs the flow and answers its result with what it printed.
+pub async fn run(config: &FlowConfig, otps: &mut Otps) -> (Result<Filed, FlowError>, String) {
+    let mut out = Vec::new();
+    let result = flow::run(config, otps, &mut out).await;
+    (result, String::from_utf8_lossy(&out).into_owned())
+}
