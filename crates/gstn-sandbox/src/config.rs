@@ -88,7 +88,8 @@ pub struct SandboxConfig {
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Faults {
-    /// Share (0 to 1) of requests answered 503 with `RET12501` before anything is done.
+    /// Share (0 to 1) of requests answered 503 before anything is done (`TEC4001` on
+    /// `/authenticate`, `RET12501` on the returns paths).
     pub error_5xx: f64,
     /// Share (0 to 1) of requests whose connection is closed without any response. Half of the
     /// dropped saves are dropped after being applied (the retry with the same `txn` gets the
