@@ -52,8 +52,7 @@ async fn run() -> Result<(), FlowError> {
             flow::run(&config, &mut otps, &mut out).await?;
         }
         None => {
-            let sandbox =
-                flow::start_demo_sandbox(gstr2::sandbox::SandboxConfig::default()).await?;
+            let sandbox = flow::start_demo_sandbox(flow::demo_sandbox_config()).await?;
             let out_dir = std::env::var("GSTR2_OUT_DIR")
                 .map(Into::into)
                 .unwrap_or_else(|_| flow::default_out_dir());

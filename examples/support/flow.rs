@@ -24,6 +24,11 @@ use gstr2::recon::{
 use gstr2::sandbox::{SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Writes one line of what the user sees.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => { say($out, format_args!($($arg)*)) };
+}
+
 /// The receiver and period of the sample register in `examples/data/`.
 pub const DEMO_GSTIN: &str = "27AAPFU0939F1ZV";
 /// The return period of the sample register.
@@ -100,13 +105,15 @@ impl Otps {
     fn next(&mut self, which: &str, out: &mut dyn Write) -> Result<Otp, FlowError> {
         let text = match self {
             Otps::Known { login, evc } => {
-                let otp = if which == "login" {
+                say!(
+                    out,
+                    "  {which} OTP entered (the sandbox's own, from its configuration)"
+                )?;
+                if which == "login" {
                     login.clone()
                 } else {
                     evc.clone()
-                };
-                say(out, format_args!("  (the sandbox's {which} OTP is {otp})"))?;
-                otp
+                }
             }
             Otps::Lines(reader) => {
                 say(out, format_args!("  Enter the {which} OTP:"))?;
@@ -232,15 +239,57 @@ pub struct Filed {
     pub pending: Vec<DocKey>,
 }
 
+/// Runs Steps 1 to 8 and answers what was filed.
+pub async fn run(
+    config: &FlowConfig,
+    otps: &mut Otps,
+    out: &mut dyn Write,
+) -> Result<Filed, FlowError> {
+    std::fs::create_dir_all(&config.out_dir).map_err(|source| FlowError::Io {
+        what: format!("creating {}", config.out_dir.display()),
+        source,
+    })?;
+    let bars = Bars {
+        show: config.show_progress,
+        ..Bars::default()
+    };
+    say!(
+        out,
+        "GSTR2 of {} for {} at {}",
+        config.gstin,
+        config.period,
+        config.base_url
+    )?;
+
+    let client = step1_connect(config, &bars, otps, out).await?;
+    let step2 = step2_generate_payload(config, &client, out).await?;
+    let gstr2a = step3_download_counterparty(config, &client, &bars, out).await?;
+    let (report, decisions, recon_progress_calls) =
+        step4_accept_reject(config, &step2.register, &gstr2a, &bars, out)?;
+    let (payloads, save) = step5_save(
+        config, &client, &step2, &gstr2a, &report, &decisions, &bars, out,
+    )
+    .await?;
+    let summary =
+        step6_download_summary(config, &client, &payloads, step2.saved.as_ref(), out).await?;
+    step7_submit(config, &client, out).await?;
+    let ack_num = step8_file(config, &client, &summary, otps, out).await?;
+
+    let progress_events = bars.events.lock().map(|e| e.clone()).unwrap_or_default();
+    Ok(Filed {
+        ack_num,
+        save,
+        progress_events,
+        recon_progress_calls,
+        pending: decisions.pending.into_iter().collect(),
+    })
+}
+
 fn say(out: &mut dyn Write, line: fmt::Arguments<'_>) -> Result<(), FlowError> {
     writeln!(out, "{line}").map_err(|source| FlowError::Io {
         what: "writing the output".into(),
         source,
     })
-}
-
-macro_rules! say {
-    ($out:expr, $($arg:tt)*) => { say($out, format_args!($($arg)*)) };
 }
 
 fn gstn(step: &'static str) -> impl FnOnce(gstr2::client::Error) -> FlowError {
@@ -378,52 +427,6 @@ fn build_client(config: &FlowConfig, bars: &Bars) -> Result<GstnClient, FlowErro
         builder = builder.chunk_limit(limit);
     }
     builder.build().map_err(gstn("Step-1 connect"))
-}
-
-/// Runs Steps 1 to 8 and answers what was filed.
-pub async fn run(
-    config: &FlowConfig,
-    otps: &mut Otps,
-    out: &mut dyn Write,
-) -> Result<Filed, FlowError> {
-    std::fs::create_dir_all(&config.out_dir).map_err(|source| FlowError::Io {
-        what: format!("creating {}", config.out_dir.display()),
-        source,
-    })?;
-    let bars = Bars {
-        show: config.show_progress,
-        ..Bars::default()
-    };
-    say!(
-        out,
-        "GSTR2 of {} for {} at {}",
-        config.gstin,
-        config.period,
-        config.base_url
-    )?;
-
-    let client = step1_connect(config, &bars, otps, out).await?;
-    let step2 = step2_generate_payload(config, &client, out).await?;
-    let gstr2a = step3_download_counterparty(config, &client, &bars, out).await?;
-    let (report, decisions, recon_progress_calls) =
-        step4_accept_reject(config, &step2.register, &gstr2a, &bars, out)?;
-    let (payloads, save) = step5_save(
-        config, &client, &step2, &gstr2a, &report, &decisions, &bars, out,
-    )
-    .await?;
-    let summary =
-        step6_download_summary(config, &client, &payloads, step2.saved.as_ref(), out).await?;
-    step7_submit(config, &client, out).await?;
-    let ack_num = step8_file(config, &client, &summary, otps, out).await?;
-
-    let progress_events = bars.events.lock().map(|e| e.clone()).unwrap_or_default();
-    Ok(Filed {
-        ack_num,
-        save,
-        progress_events,
-        recon_progress_calls,
-        pending: decisions.pending.into_iter().collect(),
-    })
 }
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -671,6 +674,77 @@ fn print_summary(
     Ok(())
 }
 
+/// One line per GSTR2A document: supplier, `cfs`, section, number, date, value.
+fn counterparty_rows(g: &Gstr2a) -> Vec<[String; 6]> {
+    let cfs =
+        |c: &Option<gstr2::model::codes::YesNo>| c.as_ref().map_or("-", |c| c.as_str()).to_owned();
+    let row = |ctin: &Gstin,
+               filed: &Option<gstr2::model::codes::YesNo>,
+               kind: String,
+               number: &str,
+               date,
+               value: &rust_decimal::Decimal| {
+        [
+            ctin.to_string(),
+            cfs(filed),
+            kind,
+            number.to_owned(),
+            gstr2::model::date::format(date),
+            value.to_string(),
+        ]
+    };
+    let mut rows = Vec::new();
+    for s in &g.b2b {
+        rows.extend(s.invoices.iter().map(|d| {
+            row(
+                &s.supplier_gstin,
+                &s.filing_status,
+                "B2B".into(),
+                &d.number,
+                d.date,
+                &d.value,
+            )
+        }));
+    }
+    for s in &g.b2ba {
+        rows.extend(s.invoices.iter().map(|d| {
+            row(
+                &s.supplier_gstin,
+                &s.filing_status,
+                "B2BA".into(),
+                &d.number,
+                d.date,
+                &d.value,
+            )
+        }));
+    }
+    for s in &g.cdn {
+        rows.extend(s.notes.iter().map(|d| {
+            row(
+                &s.supplier_gstin,
+                &s.filing_status,
+                format!("CDN-{}", d.note_type.as_str()),
+                &d.number,
+                d.date,
+                &d.value,
+            )
+        }));
+    }
+    for s in &g.cdna {
+        rows.extend(s.notes.iter().map(|d| {
+            row(
+                &s.supplier_gstin,
+                &s.filing_status,
+                format!("CDNA-{}", d.note_type.as_str()),
+                &d.number,
+                d.date,
+                &d.value,
+            )
+        }));
+    }
+    rows
+}
+
 /// Step-3: the counterparty invoices (GSTR2A), listed.
 async fn step3_download_counterparty(
     config: &FlowConfig,
@@ -694,77 +768,14 @@ async fn step3_download_counterparty(
         gstr2a.document_count(),
         path.display()
     )?;
-    say!(
-        out,
-        "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
-        "supplier",
-        "cfs",
-        "type",
-        "number",
-        "date",
-        "value"
-    )?;
-    let cfs = |c: &Option<gstr2::model::codes::YesNo>| {
-        c.as_ref()
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_else(|| "-".into())
-    };
-    let date = gstr2::model::date::format;
-    for s in &gstr2a.b2b {
-        for d in &s.invoices {
-            say!(
-                out,
-                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
-                s.supplier_gstin,
-                cfs(&s.filing_status),
-                "B2B",
-                d.number,
-                date(d.date),
-                d.value
-            )?;
-        }
-    }
-    for s in &gstr2a.b2ba {
-        for d in &s.invoices {
-            say!(
-                out,
-                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
-                s.supplier_gstin,
-                cfs(&s.filing_status),
-                "B2BA",
-                d.number,
-                date(d.date),
-                d.value
-            )?;
-        }
-    }
-    for s in &gstr2a.cdn {
-        for d in &s.notes {
-            say!(
-                out,
-                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
-                s.supplier_gstin,
-                cfs(&s.filing_status),
-                format!("CDN-{}", d.note_type.as_str()),
-                d.number,
-                date(d.date),
-                d.value
-            )?;
-        }
-    }
-    for s in &gstr2a.cdna {
-        for d in &s.notes {
-            say!(
-                out,
-                "    {:<15} {:<3} {:<5} {:<16} {:<10} {:>12}",
-                s.supplier_gstin,
-                cfs(&s.filing_status),
-                "CDNA",
-                d.number,
-                date(d.date),
-                d.value
-            )?;
-        }
+    let header = ["supplier", "cfs", "type", "number", "date", "value"].map(String::from);
+    for [supplier, cfs, kind, number, date, value] in
+        std::iter::once(header).chain(counterparty_rows(&gstr2a))
+    {
+        say!(
+            out,
+            "    {supplier:<15} {cfs:<3} {kind:<5} {number:<16} {date:<10} {value:>12}"
+        )?;
     }
     Ok(gstr2a)
 }
@@ -1159,6 +1170,13 @@ pub fn default_out_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("gstr2-demo")
+}
+
+/// The embedded sandbox's settings for the demo: GSTR2A sections of more than 4 documents go
+/// through GSTN's large-file flow (a token, `FILEDET`, `.tar.gz` files of 2 documents), so that
+/// the download shows its progress as a large one would.
+pub fn demo_sandbox_config() -> SandboxConfig {
+    SandboxConfig::default().with_large_files(4, 2, std::time::Duration::from_millis(300))
 }
 
 /// The embedded sandbox, seeded with `examples/data/gstr2a.json` for the demo GSTIN and period,

@@ -1,14 +1,14 @@
 //! What the end-to-end tests share: a quick sandbox, a flow configuration in a temporary folder,
 //! and a run that captures what the user would see.
 
-use gstr2::sandbox::{SandboxConfig, SandboxHandle};
+use gstr2::sandbox::SandboxHandle;
 use tempfile::TempDir;
 
 use crate::flow::{self, Filed, FlowConfig, FlowError, Otps};
 
 /// A sandbox with a small key (quick in debug builds), seeded as the demo seeds it.
 pub async fn demo_sandbox() -> SandboxHandle {
-    flow::start_demo_sandbox(SandboxConfig::default().with_key_bits(1024))
+    flow::start_demo_sandbox(flow::demo_sandbox_config().with_key_bits(1024))
         .await
         .expect("demo sandbox starts")
 }

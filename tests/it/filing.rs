@@ -67,7 +67,14 @@ async fn the_demo_files_the_return_through_all_eight_steps() {
         Some(&(chunks + 1))
     );
     assert_eq!(filed.progress_events.get("gstr2a_section_done"), Some(&4));
+    // B2B (6 documents) came as a large download: a token, then 3 files of 2.
+    assert_eq!(filed.progress_events.get("gstr2a_waiting"), Some(&1));
+    assert_eq!(
+        filed.progress_events.get("gstr2a_file_downloaded"),
+        Some(&3)
+    );
     assert!(filed.recon_progress_calls >= 2);
+    assert!(!printed.contains("575757"), "an OTP was echoed:\n{printed}");
 
     // One pending mark in the final decisions; another was marked and unmarked.
     assert_eq!(filed.pending.len(), 1);
