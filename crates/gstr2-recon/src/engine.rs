@@ -1259,6 +1259,8 @@ pub(crate) fn run(
     }
     results.par_sort_by(result_order);
 
+    same_pan_suggestions(&mut results, config);
+
     // Pending marks.
     for key in &decisions.pending {
         let mut hit = false;
@@ -1322,5 +1324,88 @@ pub(crate) fn run(
         results,
         summary,
         stale_decisions: stale,
+    }
+}
+
+/// The last pass: a TO and a CO of suppliers with the same PAN (GSTIN places 3 to 12) but
+/// different GSTINs, same kind, the same normalised number, values within tolerance and dates
+/// within the window, suggest each other (score 1). Suggestions only, never matches.
+fn same_pan_suggestions(results: &mut [MatchResult], config: &MatchConfig) {
+    if config.max_suggestions == 0 {
+        return;
+    }
+    // (pan, kind, normalised number, result index) of counterparty-only results.
+    let mut idx: Vec<(String, DocKind, String, usize)> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.code == MatchCode::CounterpartyOnly)
+        .filter_map(|(i, r)| {
+            let c = r.counterparty.as_ref()?;
+            let pan = c.key.supplier.pan()?;
+            (!c.normalised_number.is_empty())
+                .then(|| (pan.to_owned(), c.key.kind, c.normalised_number.clone(), i))
+        })
+        .collect();
+    if idx.is_empty() {
+        return;
+    }
+    idx.sort();
+    let window = i64::from(config.date_window_days);
+    let mut found: Vec<(usize, usize, Suggestion, Suggestion)> = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        if r.code != MatchCode::TaxpayerOnly {
+            continue;
+        }
+        let Some(o) = r.own.as_ref() else { continue };
+        let Some(pan) = o.key.supplier.pan() else {
+            continue;
+        };
+        let start = idx.partition_point(|e| {
+            (e.0.as_str(), e.1, e.2.as_str()) < (pan, o.key.kind, o.normalised_number.as_str())
+        });
+        for e in idx[start..].iter().take_while(|e| {
+            (e.0.as_str(), e.1, e.2.as_str()) == (pan, o.key.kind, o.normalised_number.as_str())
+        }) {
+            let Some(c) = results.get(e.3).and_then(|x| x.counterparty.as_ref()) else {
+                continue;
+            };
+            let days = (c.key.date - o.key.date).num_days();
+            let dv = c.value - o.value;
+            if c.key.supplier == o.key.supplier
+                || days.abs() > window
+                || dv.abs() > config.tolerance.value
+            {
+                continue;
+            }
+            let score = Decimal::new(1000, 3);
+            found.push((
+                i,
+                e.3,
+                Suggestion {
+                    key: c.key.clone(),
+                    score,
+                    value_difference: dv,
+                    days_apart: days,
+                },
+                Suggestion {
+                    key: o.key.clone(),
+                    score,
+                    value_difference: dv,
+                    days_apart: days,
+                },
+            ));
+        }
+    }
+    for (i, j, to_own, to_cp) in found {
+        for (k, s) in [(i, to_own), (j, to_cp)] {
+            if let Some(r) = results.get_mut(k) {
+                if r.suggestions.len() < config.max_suggestions {
+                    r.suggestions.push(s);
+                    if !r.reasons.contains(&Reason::ProbablePairs) {
+                        r.reasons.push(Reason::ProbablePairs);
+                    }
+                }
+            }
+        }
     }
 }

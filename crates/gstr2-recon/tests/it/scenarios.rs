@@ -329,6 +329,20 @@ fn scenarios() {
     assert_eq!(r.results.len(), 2);
     record("unlinked", &r);
 
+    // Same PAN, another state's GSTIN: a suggestion across GSTINs, never a match.
+    let reg = register(gstin(1), vec![inv("PAN-7", D, "118", "100", "18")]);
+    let a = gstr2a(
+        gstin_29(1),
+        Some(YesNo::Yes),
+        vec![cp_inv("PAN/0007", D, "118", "100", "18")],
+    );
+    let r = run(&reg, &a, &Decisions::default());
+    assert_eq!(r.results.len(), 2);
+    assert!(r.results.iter().all(|x| x.rule.is_none()
+        && x.suggestions.len() == 1
+        && x.suggestions[0].key.supplier != x.supplier));
+    record("same PAN, other GSTIN", &r);
+
     insta::assert_snapshot!(out.join("\n"));
 }
 

@@ -19,6 +19,13 @@ pub fn gstin(n: u32) -> Gstin {
     format!("{first}{c}").parse().expect("valid test gstin")
 }
 
+/// The same PAN as `gstin(n)`, registered in state 29.
+pub fn gstin_29(n: u32) -> Gstin {
+    let first = format!("29ABCDE{:04}F1Z", n % 10000);
+    let c = gstr2_model::gstin::check_character(first.as_bytes()) as char;
+    format!("{first}{c}").parse().expect("valid test gstin")
+}
+
 pub fn me() -> Gstin {
     let first = "29AAPFU0939F1Z";
     let c = gstr2_model::gstin::check_character(first.as_bytes()) as char;
