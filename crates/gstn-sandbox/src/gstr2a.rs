@@ -185,7 +185,10 @@ pub fn generate(seed: u64, gstin: Gstin, period: ReturnPeriod, documents: usize)
         .map(|i| {
             // Half the suppliers in the receiver's state: intra-state supplies.
             let same = i % 2 == 0;
-            let g = random_gstin(&mut rng, if same { receiver_state } else { None });
+            let mut g = random_gstin(&mut rng, if same { receiver_state } else { None });
+            while g == gstin {
+                g = random_gstin(&mut rng, receiver_state);
+            }
             let inter = g.state_code() != pos;
             let cfs = if i % 3 == 2 { YesNo::No } else { YesNo::Yes };
             (g, cfs, inter)

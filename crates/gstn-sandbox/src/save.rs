@@ -7,7 +7,7 @@
 //! | problem | `error_cd` |
 //! |---|---|
 //! | the document does not fit the GSTR2 model (missing or mistyped field) | `RET191106` |
-//! | a GSTIN (`ctin`, `stin`, `rtin`) fails its shape or check digit | `RET191113` |
+//! | a GSTIN (`ctin`, `stin`, `rtin`) fails its shape or check digit; a `ctin` that is the receiver's own GSTIN | `RET191113` |
 //! | an impossible date, or a date after the return period | `RET191114` |
 //! | a place of supply that is no state code, or tax heads against it: CGST/SGST on an inter-state supply, IGST on an intra-state one | `RET191114` |
 //! | a counterparty flag (`A`, `R`, `M`, `P`, `N`) on a document not in the receiver's GSTR2A, or on a section without counterparty documents | `RET191115` |
@@ -613,6 +613,17 @@ impl Saver<'_> {
                 continue;
             };
             let ctin = match ctin_value.as_str().map(Gstin::parse) {
+                Some(Ok(g)) if g == self.env.receiver => {
+                    let p = problem(
+                        CODE_GSTIN,
+                        format!("{section}[{i}].ctin: {g} is the receiver's own gstin"),
+                    );
+                    for doc in docs {
+                        self.stats.rejected += 1;
+                        self.report.grouped(section, &ctin_value, docs_key, doc, &p);
+                    }
+                    continue;
+                }
                 Some(Ok(g)) => g,
                 Some(Err(e)) => {
                     let p = problem(CODE_GSTIN, format!("{section}[{i}].ctin: {e}"));
@@ -969,6 +980,20 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("intra-state"));
+    }
+
+    #[test]
+    fn the_receiver_is_not_its_own_supplier() {
+        let mut s = Sections::default();
+        let p = json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017",
+            "cdn": [{"ctin": "27AAPFU0939F1ZV", "nt": [{"ntty": "C", "nt_num": "N1", "nt_dt": "01-07-2017", "val": 1, "itms": []}]}]});
+        let (outcome, stats) = run(&mut s, p, &Gstr2a::default());
+        assert_eq!(stats.rejected, 1);
+        let SaveOutcome::ProcessedWithErrors(report) = outcome else {
+            panic!("expected PE")
+        };
+        assert_eq!(report["cdn"][0]["error_cd"], CODE_GSTIN);
+        assert!(s.cdn.is_empty());
     }
 
     #[test]
