@@ -1,7 +1,8 @@
 //! # gstr2-model
 //!
 //! Typed models of the GSTR2 return (inward supplies) and of the GSTR2A documents GSTN sends,
-//! with two codecs: JSON in GSTN's wire shape ([`json`]) and CSV in the seed's columns.
+//! with two codecs: JSON in GSTN's wire shape ([`json`]) and CSV in the seed's columns ([`csv`]:
+//! one file per table, one row per item, a folder of files ↔ one save payload).
 //!
 //! - Domain types: [`Gstin`], [`StateCode`], [`ReturnPeriod`], dates ([`date`]), amounts as
 //!   [`rust_decimal::Decimal`] ([`amount`]), and the seed's code lists ([`codes`]).

@@ -44,7 +44,7 @@
 //!   scale is kept exactly. Dates are `DD-MM-YYYY`; GSTINs are checked in full (check
 //!   character included); codes are read in any case.
 //!
-//! Decoding works on [`csv::ByteRecord`](::csv::ByteRecord)s with a header → column map and
+//! Decoding works on [`ByteRecord`](::csv::ByteRecord)s with a header → column map and
 //! parses cells in place; only the strings the model keeps are allocated.
 //!
 //! # Writing
