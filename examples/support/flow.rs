@@ -429,6 +429,15 @@ fn build_client(config: &FlowConfig, bars: &Bars) -> Result<GstnClient, FlowErro
     builder.build().map_err(gstn("Step-1 connect"))
 }
 
+/// "1 document", "2 documents".
+fn docs(n: usize) -> String {
+    if n == 1 {
+        "1 document".into()
+    } else {
+        format!("{n} documents")
+    }
+}
+
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -546,8 +555,8 @@ async fn step2_generate_payload(
     let saved = held_by_gstn(client, config.period).await?;
     say!(
         out,
-        "  Already saved at GSTN: {} documents",
-        saved.total_documents()
+        "  Already saved at GSTN: {}",
+        docs(saved.total_documents())
     )?;
     let saved = (!saved.is_empty()).then_some(saved);
     // Before the counterparty download every register document is the taxpayer's own.
@@ -556,6 +565,10 @@ async fn step2_generate_payload(
         &Gstr2a::default(),
         &Decisions::default(),
         saved.as_ref(),
+    )?;
+    say!(
+        out,
+        "  (before Step-4 every register document counts as the taxpayer's own upload)"
     )?;
     write_payloads(config, &payloads, out)?;
     print_summary(
@@ -610,14 +623,14 @@ fn write_payloads(
     write_json(&delete, &payloads.delete)?;
     say!(
         out,
-        "  New/Modify: {} documents -> {}",
-        payloads.upsert.total_documents(),
+        "  New/Modify: {} -> {}",
+        docs(payloads.upsert.total_documents()),
         upsert.display()
     )?;
     say!(
         out,
-        "  Delete:     {} documents -> {}",
-        payloads.delete.total_documents(),
+        "  Delete:     {} -> {}",
+        docs(payloads.delete.total_documents()),
         delete.display()
     )?;
     Ok(())
@@ -1008,10 +1021,10 @@ async fn step5_save(
         for (i, chunk) in saved.chunks.iter().enumerate() {
             say!(
                 out,
-                "  {name} chunk {}/{}: {} documents, reference {}, status {}",
+                "  {name} chunk {}/{}: {}, reference {}, status {}",
                 i + 1,
                 saved.chunks.len(),
-                chunk.documents,
+                docs(chunk.documents),
                 chunk.reference_id,
                 chunk.status
             )?;
@@ -1019,11 +1032,7 @@ async fn step5_save(
         if !saved.is_clean() {
             return Err(FlowError::SaveFailures(saved.failures()));
         }
-        say!(
-            out,
-            "  Success: {name} saved ({} documents)",
-            saved.documents()
-        )?;
+        say!(out, "  Success: {name} saved ({})", docs(saved.documents()))?;
         saves.push(saved);
     }
     let save = saves

@@ -182,3 +182,43 @@ async fn a_token_the_gstn_does_not_know_is_replaced_with_an_otp_login() {
     assert!(printed.contains("Success: Token Obtained"), "{printed}");
     second.shutdown().await;
 }
+
+#[tokio::test]
+async fn documents_gstn_refuses_stop_the_flow_at_step_5_with_each_named() {
+    // The July register filed for June: every dated document is after the period.
+    let sandbox = demo_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let june = flow::FlowConfig {
+        period: "062017".parse().unwrap(),
+        ..demo_config(&sandbox, &dir)
+    };
+    let (result, printed) = run(&june, &mut demo_otps(&sandbox)).await;
+    let failures = match result {
+        Err(flow::FlowError::SaveFailures(f)) => f,
+        other => panic!("expected save failures: {other:?}\n{printed}"),
+    };
+    assert!(printed.contains("status PE"), "{printed}");
+    assert!(!printed.contains("Step-6"), "{printed}");
+    assert!(
+        failures
+            .iter()
+            .all(|f| f.code.as_deref() == Some("RET191114")),
+        "{failures:?}"
+    );
+    let message = flow::FlowError::SaveFailures(failures.clone()).to_string();
+    // (gstn-client names a note by the invoice it adjusts, `inum`, when it has one; GSTN's path
+    // `cdn[0].nt[0]` in the message still locates it.)
+    for number in [
+        "RIL/17-18/0001",
+        "TPL/2017/311",
+        "UR-102",
+        "cdn[0].nt[0]: nt_dt 28-07-2017",
+    ] {
+        assert!(message.contains(number), "{number} not named in {message}");
+    }
+    assert!(
+        message.contains("b2b 27AABCT3518Q1ZW TPL/2017/311: RET191114"),
+        "{message}"
+    );
+    sandbox.shutdown().await;
+}
