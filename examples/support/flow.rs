@@ -107,7 +107,7 @@ impl Otps {
             Otps::Known { login, evc } => {
                 say!(
                     out,
-                    "  {which} OTP entered (the sandbox's own, from its configuration)"
+                    "  The {which} OTP entered (the sandbox's own, from its configuration)"
                 )?;
                 if which == "login" {
                     login.clone()
@@ -787,7 +787,7 @@ async fn step3_download_counterparty(
     {
         say!(
             out,
-            "    {supplier:<15} {cfs:<3} {kind:<5} {number:<16} {date:<10} {value:>12}"
+            "    {supplier:<15} {cfs:<3} {kind:<6} {number:<16} {date:<10} {value:>12}"
         )?;
     }
     Ok(gstr2a)
