@@ -45,6 +45,10 @@ async fn the_demo_files_the_return_through_all_eight_steps() {
         printed.contains(&format!("Acknowledgement number: {}", filed.ack_num)),
         "{printed}"
     );
+    insta::assert_snapshot!(
+        "demo_output",
+        redact(&printed, &config.base_url, dir.path())
+    );
 
     // GSTN holds the return filed under that acknowledgement number.
     let (gstin, period) = (config.gstin, config.period);
@@ -221,4 +225,25 @@ async fn documents_gstn_refuses_stop_the_flow_at_step_5_with_each_named() {
         "{message}"
     );
     sandbox.shutdown().await;
+}
+
+/// The output without what changes from run to run: the port, the token's expiry, the
+/// temporary folder, the repository's place.
+fn redact(printed: &str, base_url: &str, dir: &std::path::Path) -> String {
+    let printed = printed
+        .replace(base_url, "http://127.0.0.1:PORT")
+        .replace(&dir.display().to_string(), "TMP")
+        .replace(env!("CARGO_MANIFEST_DIR"), "REPO");
+    printed
+        .lines()
+        .map(
+            |line| match (line.find("valid until "), line.find(" UTC")) {
+                (Some(a), Some(b)) if a < b => {
+                    format!("{}valid until EXPIRY{}", &line[..a], &line[b + 4..])
+                }
+                _ => line.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("\n")
 }
