@@ -122,6 +122,14 @@ fn trim(bytes: &[u8]) -> &[u8] {
 
 /// Where [`cell`] lies within a field: `(start, end)` offsets.
 fn cell_span(raw: &[u8]) -> (usize, usize) {
+    // Most cells have nothing to trim.
+    match (raw.first(), raw.last()) {
+        (None, _) | (_, None) => return (0, 0),
+        (Some(f), Some(l)) if !f.is_ascii_whitespace() && !l.is_ascii_whitespace() => {
+            return (0, raw.len())
+        }
+        _ => {}
+    }
     let t = cell(raw);
     if t.is_empty() {
         return (0, 0);
