@@ -165,18 +165,19 @@ impl<'a> Doc<'a> {
                 }
             })
             .collect();
-        v.sort_by_key(|a| a.0);
-        let mut out: Vec<(Decimal, Decimal, TaxAmounts)> = Vec::with_capacity(v.len());
-        for (r, tv, t) in v {
-            match out.last_mut() {
-                Some(last) if last.0 == r => {
-                    last.1 += tv;
-                    last.2 += t;
+        if v.len() > 1 {
+            v.sort_by_key(|a| a.0);
+            v.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    kept.1 += later.1;
+                    kept.2 += later.2;
+                    true
+                } else {
+                    false
                 }
-                _ => out.push((r, tv, t)),
-            }
+            });
         }
-        out
+        v
     }
 
     fn side(&self, replaces: Vec<DocKey>) -> DocSide {
@@ -1031,7 +1032,8 @@ impl Group<'_, '_> {
             }
             let d = self.o(oi);
             let b = bucket(d.value);
-            let (lo, hi) = (d.date - window, d.date + window);
+            let lo = d.date.checked_sub_signed(window).unwrap_or(NaiveDate::MIN);
+            let hi = d.date.checked_add_signed(window).unwrap_or(NaiveDate::MAX);
             let mut found = Vec::new();
             for bb in [b.saturating_sub(1), b, b.saturating_add(1)] {
                 let start = idx.partition_point(|e| (e.0, e.1, e.2) < (d.kind, bb, lo));

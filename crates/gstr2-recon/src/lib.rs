@@ -44,6 +44,9 @@
 //!    within tolerance, dates within the window, number similarity (Damerau-Levenshtein) at or
 //!    above the threshold: [`Suggestion`]s with a score on TO and CO results, never matches.
 //!    Indexed by value bucket and date, so near-linear (no all-pairs loop).
+//! 7. **Same PAN**: a TO and a CO of two GSTINs with the same PAN (places 3 to 12), same type,
+//!    same normalised number, value within tolerance, dates within the window suggest each other
+//!    (score 1): again a suggestion, never a match.
 //!
 //! A pair is [`MatchCode::Ok`] when every compared field (date, value, `pos`, `rchrg`,
 //! `inv_typ`, and per rate the taxable value, IGST, CGST, SGST, cess) agrees within tolerance,

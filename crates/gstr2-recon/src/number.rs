@@ -58,79 +58,104 @@ fn class(c: char) -> Class {
 /// Normalises a document number for comparison, given the document's date (see the module docs
 /// for the rule). The result is empty only when the number has no letter or digit.
 pub fn normalise(number: &str, date: NaiveDate) -> String {
-    let mut tokens: Vec<(Class, String)> = Vec::with_capacity(4);
-    let mut current: Option<(Class, String)> = None;
-    for c in number.chars() {
+    // Tokens as byte ranges of `number`: no allocation per token.
+    let mut tokens: Vec<(Class, usize, usize)> = Vec::with_capacity(6);
+    let mut current: Option<(Class, usize)> = None;
+    for (at, c) in number.char_indices() {
         let k = class(c);
-        match (&mut current, k) {
-            (_, Class::Separator) => {
-                if let Some(t) = current.take() {
-                    tokens.push(t);
+        match current {
+            Some((ck, _)) if ck == k => {}
+            Some((ck, from)) => {
+                if ck != Class::Separator {
+                    tokens.push((ck, from, at));
                 }
+                current = Some((k, at));
             }
-            (Some((ck, s)), k) if *ck == k => s.extend(c.to_lowercase()),
-            (_, k) => {
-                if let Some(t) = current.take() {
-                    tokens.push(t);
-                }
-                current = Some((k, c.to_lowercase().collect()));
-            }
+            None => current = Some((k, at)),
         }
     }
-    if let Some(t) = current.take() {
-        tokens.push(t);
+    if let Some((ck, from)) = current {
+        if ck != Class::Separator {
+            tokens.push((ck, from, number.len()));
+        }
     }
-    strip_fiscal_year(&mut tokens, fiscal_year(date));
+    let text = |t: &(Class, usize, usize)| number.get(t.1..t.2).unwrap_or("");
+    if let Some((at, len)) = fiscal_year_tokens(&tokens, number, fiscal_year(date)) {
+        let numeric_left = tokens
+            .iter()
+            .enumerate()
+            .any(|(j, t)| t.0 == Class::Digit && (j < at || j >= at + len));
+        if numeric_left {
+            tokens.drain(at..at + len);
+        }
+    }
     let mut out = String::with_capacity(number.len());
-    for (i, (k, s)) in tokens.iter().enumerate() {
+    for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
             out.push('-');
         }
-        if *k == Class::Digit {
-            let t = s.trim_start_matches('0');
-            out.push_str(if t.is_empty() { "0" } else { t });
+        let s = text(t);
+        if t.0 == Class::Digit {
+            let trimmed = s.trim_start_matches('0');
+            out.push_str(if trimmed.is_empty() { "0" } else { trimmed });
+        } else if s.is_ascii() {
+            out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            out.push_str(s);
+            out.extend(s.chars().flat_map(char::to_lowercase));
         }
     }
     out
 }
 
-fn strip_fiscal_year(tokens: &mut Vec<(Class, String)>, start: i32) {
-    let end = start + 1;
-    let firsts = [format!("{start}"), format!("{:02}", start.rem_euclid(100))];
-    let seconds = [format!("{end}"), format!("{:02}", end.rem_euclid(100))];
-    let singles = [
-        format!("{:02}{:02}", start.rem_euclid(100), end.rem_euclid(100)),
-        format!("{start}{:02}", end.rem_euclid(100)),
-        format!("{start}{end}"),
-    ];
-    let digits = |t: &(Class, String)| t.0 == Class::Digit;
-    let mut found: Option<(usize, usize)> = None;
+/// The value of a token of at most eight ASCII digits, with its length.
+fn digits_value(s: &str) -> Option<(usize, i64)> {
+    if s.is_empty() || s.len() > 8 {
+        return None;
+    }
+    let mut v = 0i64;
+    for b in s.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(b - b'0');
+    }
+    Some((s.len(), v))
+}
+
+/// Where the fiscal-year fragment starting in `start` is: (first token, number of tokens).
+fn fiscal_year_tokens(
+    tokens: &[(Class, usize, usize)],
+    number: &str,
+    start: i32,
+) -> Option<(usize, usize)> {
+    let (start, end) = (i64::from(start), i64::from(start) + 1);
+    let (yy, ee) = (start.rem_euclid(100), end.rem_euclid(100));
+    let value = |t: &(Class, usize, usize)| {
+        if t.0 == Class::Digit {
+            number.get(t.1..t.2).and_then(digits_value)
+        } else {
+            None
+        }
+    };
+    let first = |v: (usize, i64)| v == (4, start) || v == (2, yy);
+    let second = |v: (usize, i64)| v == (4, end) || v == (2, ee);
+    let single = |v: (usize, i64)| {
+        v == (4, yy * 100 + ee) || v == (6, start * 100 + ee) || v == (8, start * 10_000 + end)
+    };
     for i in 0..tokens.len() {
-        let Some(a) = tokens.get(i).filter(|t| digits(t)) else {
+        let Some(a) = tokens.get(i).and_then(value) else {
             continue;
         };
-        if let Some(b) = tokens.get(i + 1).filter(|t| digits(t)) {
-            if firsts.contains(&a.1) && seconds.contains(&b.1) {
-                found = Some((i, 2));
-                break;
+        if let Some(b) = tokens.get(i + 1).and_then(value) {
+            if first(a) && second(b) {
+                return Some((i, 2));
             }
         }
-        if singles.contains(&a.1) {
-            found = Some((i, 1));
-            break;
+        if single(a) {
+            return Some((i, 1));
         }
     }
-    if let Some((at, len)) = found {
-        let numeric_left = tokens
-            .iter()
-            .enumerate()
-            .any(|(j, t)| digits(t) && (j < at || j >= at + len));
-        if numeric_left {
-            tokens.drain(at..at + len);
-        }
-    }
+    None
 }
 
 #[cfg(test)]
