@@ -64,8 +64,12 @@ pub struct DocumentFailure {
     pub section: String,
     /// The supplier (`ctin`), when the section has suppliers.
     pub supplier_gstin: Option<String>,
-    /// The document's number (`inum`, `nt_num`, `boe_num`), when given.
+    /// The document's number, when given: a credit/debit note's own number (`nt_num`), else
+    /// the invoice's (`inum`) or the bill of entry's (`boe_num`).
     pub document: Option<String>,
+    /// For a credit/debit note, the invoice it adjusts (its `inum`), when given; `None` for
+    /// other documents.
+    pub adjusted_invoice: Option<String>,
     /// GSTN's `error_cd`.
     pub code: Option<String>,
     /// GSTN's `error_msg`.
@@ -106,6 +110,7 @@ impl SaveReport {
                 section: String::new(),
                 supplier_gstin: None,
                 document: None,
+                adjusted_invoice: None,
                 code: None,
                 message: None,
             };
@@ -118,26 +123,49 @@ impl SaveReport {
             }
             for (section, entries) in &report.sections {
                 for entry in entries {
-                    let docs: Vec<_> = entry.invoices.iter().chain(&entry.notes).collect();
+                    let docs: Vec<_> = entry
+                        .invoices
+                        .iter()
+                        .map(|d| (d, false))
+                        .chain(entry.notes.iter().map(|d| (d, true)))
+                        .collect();
                     if docs.is_empty() {
-                        let number = ["inum", "nt_num", "boe_num"]
-                            .iter()
-                            .find_map(|k| entry.document.get(*k))
-                            .and_then(|v| v.as_str().map(str::to_owned));
+                        let field = |key: &str| {
+                            entry
+                                .document
+                                .get(key)
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                        };
+                        // A note (`cdnur`) carries the invoice it adjusts as `inum` too: it is
+                        // named by its own `nt_num`.
+                        let note = field("nt_num");
+                        let adjusted_invoice = note.as_ref().and_then(|_| field("inum"));
+                        let number = note.or_else(|| field("inum")).or_else(|| field("boe_num"));
                         out.push(DocumentFailure {
                             section: section.clone(),
                             supplier_gstin: entry.supplier_gstin.clone(),
                             document: number,
+                            adjusted_invoice,
                             code: entry.error_code.clone(),
                             message: entry.error_message.clone(),
                             ..base.clone()
                         });
                     }
-                    for doc in docs {
+                    for (doc, is_note) in docs {
+                        // A note names the invoice it adjusts (`inum`) besides its own number.
+                        let (document, adjusted_invoice) = if is_note {
+                            match &doc.note_number {
+                                Some(n) => (Some(n.clone()), doc.invoice_number.clone()),
+                                None => (doc.invoice_number.clone(), None),
+                            }
+                        } else {
+                            (doc.invoice_number.clone().or(doc.note_number.clone()), None)
+                        };
                         out.push(DocumentFailure {
                             section: section.clone(),
                             supplier_gstin: entry.supplier_gstin.clone(),
-                            document: doc.invoice_number.clone().or(doc.note_number.clone()),
+                            document,
+                            adjusted_invoice,
                             code: doc.error_code.clone().or(entry.error_code.clone()),
                             message: doc.error_message.clone().or(entry.error_message.clone()),
                             ..base.clone()
@@ -479,5 +507,75 @@ impl GstnClient {
         }
         tracing::info!(ack_num = %ack.ack_num, "return filed");
         Ok(ack.ack_num)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// A `PE` chunk whose `error_report` is GSTN's JSON.
+    fn report_of(error_report: serde_json::Value) -> SaveReport {
+        let map: BTreeMap<String, serde_json::Value> =
+            serde_json::from_value(error_report).expect("an object");
+        SaveReport {
+            chunks: vec![ChunkReport {
+                reference_id: "REF1".into(),
+                documents: 3,
+                status: ProcessingStatus::ProcessedWithErrors,
+                error_report: Some(ErrorReport::try_from(map).expect("a report")),
+            }],
+        }
+    }
+
+    #[test]
+    fn notes_are_named_by_their_note_number_with_the_invoice_they_adjust() {
+        let report = report_of(serde_json::json!({
+            "cdn": [{"ctin": "27AABCT3518Q1ZW", "nt": [
+                {"nt_num": "CN-7", "inum": "TPL/2017/298", "error_cd": "RET191114",
+                 "error_msg": "cdn[0].nt[0].nt_dt: after the period"}]}],
+            "b2b": [{"ctin": "27AABCT3518Q1ZW", "inv": [
+                {"inum": "TPL/2017/311", "error_cd": "RET191114"}]}],
+            "cdnur": [{"nt_num": "CNU-2", "inum": "UR-9", "error_cd": "RET191106"}],
+            "b2bur": [{"inum": "UR-10", "error_cd": "RET191106"}],
+        }));
+        let named: Vec<_> = report
+            .failures()
+            .into_iter()
+            .map(|f| (f.section, f.document, f.adjusted_invoice, f.code))
+            .collect();
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            named,
+            vec![
+                ("b2b".into(), some("TPL/2017/311"), None, some("RET191114")),
+                ("b2bur".into(), some("UR-10"), None, some("RET191106")),
+                (
+                    "cdn".into(),
+                    some("CN-7"),
+                    some("TPL/2017/298"),
+                    some("RET191114")
+                ),
+                (
+                    "cdnur".into(),
+                    some("CNU-2"),
+                    some("UR-9"),
+                    some("RET191106")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_note_without_its_number_falls_back_to_the_invoice() {
+        let report = report_of(serde_json::json!({
+            "cdn": [{"ctin": "27AABCT3518Q1ZW", "nt": [{"inum": "TPL/2017/298"}]}],
+        }));
+        let failures = report.failures();
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].document.as_deref(), Some("TPL/2017/298"));
+        assert_eq!(failures[0].adjusted_invoice, None);
     }
 }
