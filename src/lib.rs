@@ -10,6 +10,10 @@
 //! - [`client`]: the async GSTN session client.
 //! - [`sandbox`]: a local GSTN on 127.0.0.1 speaking the same protocol.
 
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use gstn_client as client;
 pub use gstn_proto as proto;
 pub use gstn_sandbox as sandbox;
