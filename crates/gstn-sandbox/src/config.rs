@@ -77,6 +77,13 @@ pub struct SandboxConfig {
     pub cert_out: Option<PathBuf>,
     /// RSA key size when generating (default 2048).
     pub key_bits: usize,
+    /// A directory where the sandbox keeps its key pair (`key.pem`, `cert.pem`) and its live
+    /// sessions (`sessions.json`) and restores them at start, so a token issued before a
+    /// restart stays valid until its own expiry (default none: nothing is kept). It holds
+    /// secrets of the sandbox's own sessions (app keys, session keys), in owner-only files.
+    /// GSTR2 returns are not kept. `key_path` wins over the dir's key. See
+    /// [`crate::persist`].
+    pub state_dir: Option<PathBuf>,
     /// The largest request body accepted, in bytes (default 5 MiB); larger ones get HTTP 413
     /// with `RET11406`. GSTN's own limit is unconfirmed.
     pub max_body_bytes: usize,
@@ -143,6 +150,7 @@ impl Default for SandboxConfig {
             cert_path: None,
             cert_out: None,
             key_bits: 2048,
+            state_dir: None,
             max_body_bytes: 5 * 1024 * 1024,
         }
     }
@@ -173,6 +181,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("cert_path", &self.cert_path)
             .field("cert_out", &self.cert_out)
             .field("key_bits", &self.key_bits)
+            .field("state_dir", &self.state_dir)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
@@ -201,6 +210,29 @@ impl SandboxConfig {
     pub fn with_key_files(mut self, key: impl Into<PathBuf>, cert: impl Into<PathBuf>) -> Self {
         self.key_path = Some(key.into());
         self.cert_path = Some(cert.into());
+        self
+    }
+
+    /// Keeps the key pair and the live sessions in `dir` across restarts
+    /// ([`SandboxConfig::state_dir`]).
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use gstn_sandbox::{spawn, SandboxConfig};
+    ///
+    /// let config = SandboxConfig::default().with_state_dir("target/sandbox-state");
+    /// let first = spawn(config.clone()).await?;
+    /// // ... a client logs in and keeps its token ...
+    /// first.shutdown().await;
+    /// // Same key, same sessions: the client's token still works, without an OTP.
+    /// let second = spawn(config).await?;
+    /// # second.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
         self
     }
 

@@ -33,6 +33,15 @@ pub enum SandboxError {
         #[source]
         source: gstr2_model::json::JsonError,
     },
+    /// A file of the state dir ([`crate::SandboxConfig::state_dir`]) is unusable: the file, and
+    /// why.
+    #[error("state file {path}: {reason}")]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The key pair or certificate could not be made or read.
     #[error("key or certificate: {0}")]
     Key(#[source] gstn_proto::error::KeyError),

@@ -29,6 +29,9 @@
 //!   [`SandboxHandle`]; [`app`] is the bare router.
 //! - What a save does and how documents are checked: [`save`]. How `RETSUM` counts:
 //!   [`summary`]. Where GSTR2A comes from: [`gstr2a`].
+//! - Restarts: with [`SandboxConfig::with_state_dir`] the key pair and live sessions are kept
+//!   in a directory and restored at start, so a token outlives a restart; returns are not
+//!   kept ([`persist`]).
 //! - The binary (`cargo run -p gstn-sandbox -- --port 0 --seed-dir DIR`) is described in the
 //!   crate's README.
 
@@ -44,6 +47,7 @@ use tokio::task::JoinHandle;
 pub mod config;
 pub mod error;
 pub mod gstr2a;
+pub mod persist;
 pub mod save;
 mod sections;
 mod server;

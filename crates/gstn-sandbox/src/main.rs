@@ -24,6 +24,8 @@ USAGE: gstn-sandbox [OPTIONS]
   --cert PATH              PEM certificate of --key (default: self-signed)
   --cert-out PATH          write the certificate PEM here
   --key-bits N             size of a generated key (default 2048)
+  --state-dir DIR          keep the key pair and live sessions in DIR across restarts
+                           (owner-only files holding session secrets; returns are not kept)
   --client-id ID           accepted clientid (default sandbox-client)
   --client-secret SECRET   accepted client-secret (default sandbox-secret)
   --otp OTP                login OTP (default 575757)
@@ -74,6 +76,7 @@ fn parse_args(args: &[String]) -> Result<Option<SandboxConfig>, String> {
             "--cert" => c.cert_path = Some(PathBuf::from(value)),
             "--cert-out" => c.cert_out = Some(PathBuf::from(value)),
             "--key-bits" => c.key_bits = num(flag, value)?,
+            "--state-dir" => c.state_dir = Some(PathBuf::from(value)),
             "--client-id" => c.client_id = value.to_owned(),
             "--client-secret" => c.client_secret = value.to_owned(),
             "--otp" => c.otp = value.to_owned(),

@@ -440,7 +440,7 @@ fn new_token(
     // Forget tokens an hour after they expired (until then they answer "expired").
     sessions
         .tokens
-        .retain(|_, t| now < t.expires + Duration::from_secs(3600));
+        .retain(|_, t| now < t.expires + crate::persist::TOKEN_GRACE);
     sessions.tokens.insert(
         token_id(token.expose_secret()),
         Token {
@@ -449,6 +449,7 @@ fn new_token(
             expires: now + real,
         },
     );
+    s.inner.sessions_changed(&sessions);
     (token, key, lifetime)
 }
 
@@ -484,7 +485,11 @@ fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
                 .map_err(|e| {
                     Reject::msg(UNAUTH, ErrorCode::Auth4036, format!("invalid app key: {e}"))
                 })?;
-            lock(&inner.sessions).otp_sent.insert(req.username.clone());
+            {
+                let mut sessions = lock(&inner.sessions);
+                sessions.otp_sent.insert(req.username.clone());
+                inner.sessions_changed(&sessions);
+            }
             // The sandbox's fixed OTP is configuration, not a secret: the log line stands for the
             // SMS GSTN would send.
             tracing::info!(
@@ -618,6 +623,7 @@ fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
                 .map(|t| t.session)
                 .ok_or_else(|| Reject::new(UNAUTH, ErrorCode::Auth4033))?;
             sessions.end(id);
+            inner.sessions_changed(&sessions);
             Ok(plain(&StatusResponse::success()))
         }
         other => Err(Reject::msg(
@@ -672,6 +678,7 @@ fn caller(s: &SandboxState, h: &HeaderMap, on_auth: bool) -> Result<Caller, Reje
     let now = Instant::now();
     if now >= session.ends {
         sessions.end(session_id);
+        inner.sessions_changed(&sessions);
         return Err(Reject::new(UNAUTH, ErrorCode::Auth4038));
     }
     if now >= expires {
@@ -679,6 +686,7 @@ fn caller(s: &SandboxState, h: &HeaderMap, on_auth: bool) -> Result<Caller, Reje
     }
     if expire_early {
         sessions.end(session_id);
+        inner.sessions_changed(&sessions);
         drop(sessions);
         inner.count("fault:expire-session");
         return Err(Reject::msg(
@@ -724,8 +732,12 @@ fn evc_inner(s: &SandboxState, h: &HeaderMap, q: &BTreeMap<String, String>) -> A
     if gstin.pan() != Some(pan.as_str()) {
         return Err(Reject::new(FORBIDDEN, ErrorCode::Otp0006));
     }
-    if let Some(session) = lock(&s.inner.sessions).sessions.get_mut(&who.session_id) {
-        session.evc_requested.insert(gstin);
+    {
+        let mut sessions = lock(&s.inner.sessions);
+        if let Some(session) = sessions.sessions.get_mut(&who.session_id) {
+            session.evc_requested.insert(gstin);
+        }
+        s.inner.sessions_changed(&sessions);
     }
     tracing::info!(
         gstin = %gstin,

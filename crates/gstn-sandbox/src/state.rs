@@ -19,6 +19,7 @@ use rand::SeedableRng;
 
 use crate::config::SandboxConfig;
 use crate::error::SandboxError;
+use crate::persist::StateDir;
 use crate::save::{Problem, SaveOutcome};
 use crate::sections::Sections;
 
@@ -148,6 +149,8 @@ pub(crate) struct Inner {
     pub counters: Mutex<BTreeMap<String, u64>>,
     pub rng: Mutex<StdRng>,
     pub next_reference: AtomicU64,
+    /// Where sessions are kept across restarts, if anywhere.
+    pub state_dir: Option<StateDir>,
 }
 
 /// Generated key pairs, one per key size per process: RSA key generation is slow in debug
@@ -235,7 +238,22 @@ impl SandboxState {
     /// certificate, and writes the certificate to `cert_out` if set.
     pub fn new(config: SandboxConfig) -> Result<SandboxState, SandboxError> {
         config.validate()?;
-        let keys = load_keys(&config)?;
+        let state_dir = config
+            .state_dir
+            .as_deref()
+            .map(StateDir::open)
+            .transpose()?;
+        let keys = match &state_dir {
+            // Key files given explicitly win over the state dir's.
+            Some(dir) if config.key_path.is_none() && config.cert_path.is_none() => {
+                dir.keys(|| load_keys(&config), check_pair)?
+            }
+            _ => load_keys(&config)?,
+        };
+        let sessions = state_dir
+            .as_ref()
+            .map(StateDir::load_sessions)
+            .unwrap_or_default();
         if let Some(out) = &config.cert_out {
             std::fs::write(out, keys.public.certificate_pem()).map_err(|source| {
                 SandboxError::Io {
@@ -250,11 +268,12 @@ impl SandboxState {
                 config,
                 keys,
                 returns: Mutex::new(BTreeMap::new()),
-                sessions: Mutex::new(Sessions::default()),
+                sessions: Mutex::new(sessions),
                 files: Mutex::new(BTreeMap::new()),
                 counters: Mutex::new(BTreeMap::new()),
                 rng: Mutex::new(rng),
                 next_reference: AtomicU64::new(1),
+                state_dir,
             }),
         })
     }
@@ -325,9 +344,23 @@ impl SandboxState {
     pub fn session_count(&self) -> usize {
         lock(&self.inner.sessions).sessions.len()
     }
+
+    /// The state dir in use ([`SandboxConfig::state_dir`]), if any.
+    pub fn state_dir(&self) -> Option<&std::path::Path> {
+        self.inner.state_dir.as_ref().map(StateDir::path)
+    }
 }
 
 impl Inner {
+    /// Keeps `sessions` in the state dir, if there is one. Called with the sessions lock held,
+    /// right after each change (OTP sent, login, refresh, logout, expiry, EVC OTP), so the
+    /// file follows the changes in order.
+    pub fn sessions_changed(&self, sessions: &Sessions) {
+        if let Some(dir) = &self.state_dir {
+            dir.save_sessions(sessions);
+        }
+    }
+
     pub fn count(&self, name: &str) {
         *lock(&self.counters).entry(name.to_owned()).or_insert(0) += 1;
     }

@@ -61,3 +61,39 @@ fn bad_options_exit_with_usage_errors() {
         .unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--seed-dir"));
 }
+
+#[tokio::test]
+async fn the_binary_keeps_its_key_pair_in_the_state_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let serve = || async {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gstn-sandbox"))
+            .args(["--port", "0", "--key-bits", "1024", "--state-dir"])
+            .arg(&state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let served = reqwest::get(format!("{}/static/gstn-public.pem", line.trim()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        served
+    };
+    let first = serve().await;
+    assert_eq!(
+        first,
+        std::fs::read_to_string(state.join(gstn_sandbox::persist::CERT_FILE)).unwrap()
+    );
+    assert!(state.join(gstn_sandbox::persist::KEY_FILE).exists());
+    // A second process (another generated key otherwise) serves the same certificate.
+    assert_eq!(serve().await, first);
+}

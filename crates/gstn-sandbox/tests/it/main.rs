@@ -6,4 +6,5 @@ mod concurrency;
 mod gstr2;
 mod gstr2a;
 mod keys;
+mod persist;
 mod support;
