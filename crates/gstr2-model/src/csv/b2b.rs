@@ -225,7 +225,10 @@ impl Supplier for B2bSupplier {
 }
 
 pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2bSupplier> {
-    let grouped = read_docs::<Doc, R>(input, errors);
+    suppliers(read_docs::<Doc, R>(input, errors), errors)
+}
+
+fn suppliers(grouped: Grouped<Doc>, errors: &mut Errors) -> Vec<B2bSupplier> {
     by_supplier(
         Table::B2b,
         grouped,
@@ -269,4 +272,115 @@ pub(crate) fn encode<W: Write>(suppliers: &[B2bSupplier], output: W) -> Result<(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reader::{read_docs_with, read_pieces};
+    use super::*;
+
+    /// Decodes in `pieces` pieces (1: on one thread), with every error.
+    fn decode_in(text: &str, pieces: usize) -> (Vec<B2bSupplier>, Vec<String>) {
+        let mut errors = Errors::new(50);
+        let grouped = read_docs_with::<Doc, _>(text.as_bytes(), &mut errors, pieces, 0);
+        let suppliers = suppliers(grouped, &mut errors);
+        let errors = errors.list.iter().map(ToString::to_string).collect();
+        (suppliers, errors)
+    }
+
+    const HEADER: &str = "ctin,cfs,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i";
+    const SUPPLIERS: [&str; 3] = ["27AAPFU0939F1ZV", "33GSPTN4811G1ZC", "01AABCE2207R1ZV"];
+
+    /// A register of `n` invoices of two rows each, one blank line every seventh invoice.
+    fn register(n: usize, eol: &str) -> Vec<String> {
+        let mut lines = vec![HEADER.to_owned()];
+        for i in 0..n {
+            let ctin = SUPPLIERS.get(i % 3).copied().unwrap_or_default();
+            for num in 1..=2 {
+                lines.push(format!(
+                    "{ctin},Y,INV-{i},0{}-07-2017,{}.00,27,N,{num},18,100.00,18.00,ip,18.00",
+                    1 + i % 9,
+                    236 + i
+                ));
+            }
+            if i % 7 == 3 {
+                lines.push(",,,,,,,,,,,,".to_owned());
+            }
+        }
+        lines.push(String::new());
+        lines.iter().map(|l| format!("{l}{eol}")).collect()
+    }
+
+    #[test]
+    fn pieces_decode_as_one_thread_does() {
+        for eol in ["\n", "\r\n"] {
+            let text = register(300, eol).concat();
+            let (one, none) = decode_in(&text, 1);
+            assert!(none.is_empty(), "{none:?}");
+            assert_eq!(one.iter().map(|s| s.invoices.len()).sum::<usize>(), 300);
+            assert!(one
+                .iter()
+                .flat_map(|s| &s.invoices)
+                .all(|i| i.items.len() == 2));
+            for pieces in [2, 3, 7] {
+                assert_eq!(
+                    decode_in(&text, pieces),
+                    (one.clone(), Vec::new()),
+                    "{pieces}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_fall_back_on_errors_and_split_documents() {
+        let lines = register(300, "\n");
+        // An invoice's rows in both halves: it is still one invoice, in first-seen order.
+        let mut apart = lines.clone();
+        let first = apart.remove(1);
+        apart.insert(apart.len() - 1, first);
+        // Errors in the second half: the same errors, with the same lines.
+        let mut bad = lines.clone();
+        if let Some(l) = bad.get_mut(500) {
+            *l = l.replacen(",18,100.00,", ",18,1O0.00,", 1);
+        }
+        if let Some(l) = bad.get_mut(540) {
+            *l = l.replacen(",27,N,", ",27,Y,", 1);
+        }
+        // A supplier's `cfs` differing on a whole invoice in the second half: the pieces read
+        // without error, the conflict is found after them, on the invoice's first line.
+        let mut cfs = lines.clone();
+        for l in cfs.iter_mut().skip(520).take(2) {
+            *l = l.replacen(",Y,", ",N,", 1);
+        }
+        for text in [apart.concat(), bad.concat(), cfs.concat()] {
+            let one = decode_in(&text, 1);
+            for pieces in [2, 3] {
+                assert_eq!(decode_in(&text, pieces), one, "{pieces}");
+            }
+        }
+        let (suppliers, _) = decode_in(&apart.concat(), 2);
+        let first = suppliers.first().and_then(|s| s.invoices.first());
+        assert_eq!(
+            first.map(|i| (i.number.as_str(), i.items.len())),
+            Some(("INV-0", 2))
+        );
+        let (_, errors) = decode_in(&bad.concat(), 2);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.first().is_some_and(|e| e.contains("line 501")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.get(1).is_some_and(|e| e.contains("line 541")),
+            "{errors:?}"
+        );
+        // Only the cfs conflict is read in pieces; the others fall back to one thread.
+        let taken = |text: String| read_pieces::<Doc>(text.as_bytes(), 2).is_some();
+        assert!(taken(cfs.concat()) && taken(lines.concat()));
+        assert!(!taken(apart.concat()) && !taken(bad.concat()));
+        let (_, errors) = decode_in(&cfs.concat(), 2);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("line 521")), "{errors:?}");
+    }
 }

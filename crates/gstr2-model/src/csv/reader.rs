@@ -724,9 +724,9 @@ impl Errors {
 }
 
 /// A document of a table whose rows are one per item, the document's fields repeated.
-pub(crate) trait Document: Sized {
+pub(crate) trait Document: Sized + Send {
     /// What one row adds to the document.
-    type Item;
+    type Item: Send;
     /// The table.
     const TABLE: Table;
     /// The table's columns.
@@ -796,21 +796,222 @@ impl RawDocs {
     }
 }
 
+/// Inputs shorter than this are decoded on one thread.
+const PARALLEL_MIN: usize = 4 << 20;
+
 /// Reads the rows of a table and groups them into documents by key, keeping the order in which
 /// documents first appear. The rows of a document need not be adjacent; every row of a document
 /// must repeat its fields identically (after trimming), or the row is a [`CsvError::Conflict`].
+///
+/// The input is read whole. A large one with no quote char is cut at line ends between two
+/// documents and the pieces are decoded on several threads; when a piece meets an error, or a
+/// document's key turns up in two pieces, the whole input is decoded again on one thread, so
+/// that the documents and the errors are always those of the one-thread reading.
 pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    read_docs_with(input, errors, threads.min(8), PARALLEL_MIN)
+}
+
+/// [`read_docs`] with the number of pieces and the shortest input cut into pieces.
+pub(crate) fn read_docs_with<D: Document, R: Read>(
+    mut input: R,
+    errors: &mut Errors,
+    pieces: usize,
+    min_len: usize,
+) -> Grouped<D> {
+    let mut bytes = Vec::new();
+    if let Err(e) = input.read_to_end(&mut bytes) {
+        // Replays what was read, then the error, so that it surfaces where it did.
+        return read_one::<D, _>(bytes.as_slice().chain(Failing(Some(e))), errors);
+    }
+    if pieces > 1 && bytes.len() >= min_len {
+        if let Some(grouped) = read_pieces::<D>(&bytes, pieces) {
+            return grouped;
+        }
+    }
+    read_one::<D, _>(bytes.as_slice(), errors)
+}
+
+/// A reader that fails once with the error it holds, then reads nothing.
+struct Failing(Option<std::io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
+/// Reads a table on one thread.
+fn read_one<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
+    match Rows::open(D::TABLE, D::COLUMNS, input) {
+        Ok(Some(rows)) => decode_rows(rows, errors).grouped,
+        Ok(None) => Grouped {
+            docs: Vec::new(),
+            lines: Vec::new(),
+        },
+        Err(e) => {
+            errors.push(e);
+            Grouped {
+                docs: Vec::new(),
+                lines: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Documents decoded from some rows, with what it takes to join them to others.
+struct Decoded<D> {
+    grouped: Grouped<D>,
+    /// Key hash → a document with that key.
+    index: FastMap<u64, usize>,
+    /// `\n` bytes read, the header's included.
+    newlines: u64,
+}
+
+/// Decodes the input in pieces on as many threads; `None` when it cannot be, or when the pieces
+/// are not simply one after the other (an error, a document in two pieces).
+pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>> {
+    if bytes.contains(&b'"') || matches!(bytes.first(), None | Some(b'\n' | b'\r')) {
+        return None;
+    }
+    let header_len = bytes.iter().position(|&b| b == b'\n')? + 1;
+    let header = bytes.get(..header_len)?;
+    let keys = key_fields::<D>(header)?;
+    let mut cuts = vec![0];
+    for k in 1..pieces {
+        let from = (bytes.len() / pieces * k).max(header_len);
+        if let Some(cut) = cut_between_documents(bytes, from, &keys) {
+            if cuts.last().is_some_and(|&last| cut > last) {
+                cuts.push(cut);
+            }
+        }
+    }
+    cuts.push(bytes.len());
+    if cuts.len() < 3 {
+        return None;
+    }
+    let decoded: Vec<Option<Decoded<D>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(k, w)| {
+                let piece = bytes.get(w.first().copied()?..w.get(1).copied()?)?;
+                Some(scope.spawn(move || {
+                    let mut errors = Errors::new(1);
+                    let rows = if k == 0 {
+                        Rows::open(D::TABLE, D::COLUMNS, piece.chain(&[][..]))
+                    } else {
+                        Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
+                    };
+                    let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors);
+                    errors.list.is_empty().then_some(decoded)
+                }))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.and_then(|h| h.join().ok().flatten()))
+            .collect()
+    });
+    join_pieces(decoded.into_iter().collect::<Option<Vec<_>>>()?)
+}
+
+/// Joins pieces decoded apart: their documents one after the other, the lines of later pieces
+/// moved down by the lines before them; `None` when a key is in two pieces.
+fn join_pieces<D>(pieces: Vec<Decoded<D>>) -> Option<Grouped<D>> {
+    for (k, piece) in pieces.iter().enumerate() {
+        let earlier = pieces.get(..k).unwrap_or_default();
+        // A shared hash is taken as a shared key: the one-thread reading sorts it out.
+        if piece
+            .index
+            .keys()
+            .any(|h| earlier.iter().any(|e| e.index.contains_key(h)))
+        {
+            return None;
+        }
+    }
+    let total = pieces.iter().map(|p| p.grouped.docs.len()).sum();
+    let mut out = Grouped {
+        docs: Vec::with_capacity(total),
+        lines: Vec::with_capacity(total),
+    };
+    // Lines of a later piece count from its header's line: the piece's second line is the
+    // line after the `\n` bytes before the piece.
+    let mut before = 0;
+    for (k, piece) in pieces.into_iter().enumerate() {
+        let shift = before.max(1) - 1;
+        out.docs.extend(piece.grouped.docs);
+        if k == 0 {
+            out.lines.extend(piece.grouped.lines);
+            before = piece.newlines;
+        } else {
+            out.lines
+                .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
+            before += piece.newlines.max(1) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The field index of each key column in the header, `None` for a key column it lacks.
+fn key_fields<D: Document>(header: &[u8]) -> Option<Vec<Option<usize>>> {
+    let rows = Rows::open(D::TABLE, D::COLUMNS, header).ok()??;
+    let key = D::DOC.get(..D::KEY.min(D::DOC.len()))?;
+    Some(
+        key.iter()
+            .map(|&slot| rows.header.slots.iter().position(|&s| s == slot))
+            .collect(),
+    )
+}
+
+/// The key cells of one line with no quote char; `None` for a line with a carriage return inside
+/// (a line end to the csv crate) or with every key cell empty (a blank line, or an error).
+fn line_key<'a>(line: &'a [u8], keys: &[Option<usize>]) -> Option<Vec<&'a [u8]>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.contains(&b'\r') {
+        return None;
+    }
+    let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+    let key: Vec<&[u8]> = keys
+        .iter()
+        .map(|k| k.and_then(|i| fields.get(i)).map_or(&[][..], |f| cell(f)))
+        .collect();
+    key.iter().any(|c| !c.is_empty()).then_some(key)
+}
+
+/// The offset just after the first line end from `from` on whose lines either side belong to
+/// two documents, looking at a bounded number of lines.
+fn cut_between_documents(bytes: &[u8], from: usize, keys: &[Option<usize>]) -> Option<usize> {
+    let mut at = from;
+    for _ in 0..10_000 {
+        let end = at + bytes.get(at..)?.iter().position(|&b| b == b'\n')?;
+        let start = bytes.get(..end)?.iter().rposition(|&b| b == b'\n')? + 1;
+        let next = end + 1;
+        let next_end = bytes
+            .get(next..)?
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| next + p);
+        let before = line_key(bytes.get(start..end)?, keys);
+        let after = line_key(bytes.get(next..next_end)?, keys);
+        if let (Some(b), Some(a)) = (before, after) {
+            if a != b {
+                return Some(next);
+            }
+        }
+        at = next;
+    }
+    None
+}
+
+/// Decodes the rows after the header.
+fn decode_rows<D: Document, R: Read>(mut rows: Rows<R>, errors: &mut Errors) -> Decoded<D> {
     let mut out = Grouped {
         docs: Vec::new(),
         lines: Vec::new(),
-    };
-    let mut rows = match Rows::open(D::TABLE, D::COLUMNS, input) {
-        Ok(Some(rows)) => rows,
-        Ok(None) => return out,
-        Err(e) => {
-            errors.push(e);
-            return out;
-        }
     };
     let mut raws = RawDocs {
         bytes: Vec::new(),
@@ -889,7 +1090,11 @@ pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> 
         }
     }
     flush(&mut out.docs, last, &mut pending);
-    out
+    Decoded {
+        grouped: out,
+        index,
+        newlines: rows.reader.get_ref().newlines.len() as u64,
+    }
 }
 
 /// Moves the pending items into their document.
