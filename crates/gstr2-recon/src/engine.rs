@@ -403,8 +403,28 @@ struct SideState<'a> {
 }
 
 impl<'a> SideState<'a> {
-    fn new(mut docs: Vec<Doc<'a>>) -> Self {
-        docs.par_sort_by(canonical);
+    fn new(docs: Vec<Doc<'a>>) -> Self {
+        // Sort compact keys rather than the documents themselves (a few hundred bytes each),
+        // then move every document once into its place.
+        let mut keys: Vec<(Gstin, DocKind, &'a str, NaiveDate, Section, usize)> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.supplier, d.kind, d.number, d.date, d.section, i))
+            .collect();
+        keys.par_sort_by(|a, b| {
+            (a.0, a.1, a.2, a.3, a.4)
+                .cmp(&(b.0, b.1, b.2, b.3, b.4))
+                .then_with(|| match (docs.get(a.5), docs.get(b.5)) {
+                    (Some(x), Some(y)) => canonical(x, y),
+                    _ => Ordering::Equal,
+                })
+        });
+        let mut slots: Vec<Option<Doc<'a>>> = docs.into_iter().map(Some).collect();
+        let docs: Vec<Doc<'a>> = keys
+            .iter()
+            .filter_map(|k| slots.get_mut(k.5).and_then(Option::take))
+            .collect();
+        drop(slots);
         let n = docs.len();
         let mut s = SideState {
             docs,
@@ -1121,6 +1141,8 @@ impl Group<'_, '_> {
                 out.push(counterparty_only(self.cp, self.cs[ci], suggestions, config));
             }
         }
+        // Sorted here, where the group is small and in cache; groups come in supplier order.
+        out.sort_by(result_order);
         out
     }
 }
@@ -1259,7 +1281,10 @@ pub(crate) fn run(
     for (o, c) in manual {
         results.push(pair_result(own, o, cp, c, Rule::Manual, config));
     }
-    results.par_sort_by(result_order);
+    // Groups are sorted and in supplier order: only manual pairs can be out of place.
+    if !results.is_sorted_by(|a, b| result_order(a, b) != Ordering::Greater) {
+        results.par_sort_by(result_order);
+    }
 
     same_pan_suggestions(&mut results, config);
 

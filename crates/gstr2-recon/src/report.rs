@@ -519,13 +519,78 @@ pub struct Summary {
 impl Summary {
     /// The summary of a list of results.
     pub fn of(results: &[MatchResult]) -> Summary {
-        let mut s = Summary::default();
+        const CODES: [MatchCode; 4] = [
+            MatchCode::Ok,
+            MatchCode::TaxpayerOnly,
+            MatchCode::CounterpartyOnly,
+            MatchCode::Mismatch,
+        ];
+        const ACTIONS: [Action; 5] = [
+            Action::Accept,
+            Action::Upload,
+            Action::Reject,
+            Action::Pending,
+            Action::NoAction,
+        ];
+        let slot = |r: &MatchResult| {
+            let c = CODES.iter().position(|&c| c == r.code).unwrap_or(0);
+            let a = ACTIONS.iter().position(|&a| a == r.action).unwrap_or(0);
+            c * ACTIONS.len() + a
+        };
+        // One add per result, into a (code, action) cell of its supplier; the rest is derived.
+        let mut cells: BTreeMap<Gstin, [Option<Totals>; 20]> = BTreeMap::new();
+        let mut current: Option<(Gstin, [Option<Totals>; 20])> = None;
         for r in results {
-            s.overall.add(r);
-            s.suppliers.entry(r.supplier).or_default().add(r);
+            match &mut current {
+                Some((g, _)) if *g == r.supplier => {}
+                _ => {
+                    if let Some((g, c)) = current.take() {
+                        merge_cells(cells.entry(g).or_insert([None; 20]), &c);
+                    }
+                    current = Some((r.supplier, [None; 20]));
+                }
+            }
+            if let Some((_, c)) = &mut current {
+                if let Some(cell) = c.get_mut(slot(r)) {
+                    *cell.get_or_insert_with(Totals::default) += r.totals();
+                }
+            }
         }
+        if let Some((g, c)) = current.take() {
+            merge_cells(cells.entry(g).or_insert([None; 20]), &c);
+        }
+        let mut s = Summary::default();
+        let mut overall = [None; 20];
+        for (g, c) in &cells {
+            s.suppliers.insert(*g, tally_of(c, &CODES, &ACTIONS));
+            merge_cells(&mut overall, c);
+        }
+        s.overall = tally_of(&overall, &CODES, &ACTIONS);
         s
     }
+}
+
+fn merge_cells(into: &mut [Option<Totals>; 20], from: &[Option<Totals>; 20]) {
+    for (a, b) in into.iter_mut().zip(from) {
+        if let Some(b) = b {
+            *a.get_or_insert_with(Totals::default) += *b;
+        }
+    }
+}
+
+fn tally_of(cells: &[Option<Totals>; 20], codes: &[MatchCode; 4], actions: &[Action; 5]) -> Tally {
+    let mut t = Tally::default();
+    for (i, cell) in cells.iter().enumerate() {
+        let Some(v) = cell else { continue };
+        let (Some(&c), Some(&a)) = (codes.get(i / actions.len()), actions.get(i % actions.len()))
+        else {
+            continue;
+        };
+        t.all += *v;
+        *t.by_code.entry(c).or_default() += *v;
+        *t.by_action.entry(a).or_default() += *v;
+    }
+    t
 }
 
 /// Everything a reconciliation decides.
