@@ -9,7 +9,9 @@
 //! every step: connect (OTP, token file), generate the payloads, download GSTR2A, reconcile and
 //! mark pending, save in chunks, compare the summaries, submit, file with EVC. Files go to
 //! `target/gstr2-demo/` (or `GSTR2_OUT_DIR`), the token to `target/gstr2-demo/token.json` (or
-//! `GSTR2_TOKEN_FILE`).
+//! `GSTR2_TOKEN_FILE`). The sandbox keeps its key pair and sessions in
+//! `target/gstr2-demo/sandbox/` (not its returns), so a second run prints "Existing token"
+//! from the token file, without an OTP; delete that folder or the token file to log in again.
 //!
 //! Against a real endpoint, set `GSTN_BASE_URL`, `GSTN_CLIENT_ID`, `GSTN_CLIENT_SECRET`,
 //! `GSTN_USERNAME`, `GSTN_GSTIN`, `GSTN_PAN`, `GSTN_PERIOD` (MMYYYY), `GSTN_CERT` (GSTN's public
@@ -52,10 +54,15 @@ async fn run() -> Result<(), FlowError> {
             flow::run(&config, &mut otps, &mut out).await?;
         }
         None => {
-            let sandbox = flow::start_demo_sandbox(flow::demo_sandbox_config()).await?;
-            let out_dir = std::env::var("GSTR2_OUT_DIR")
+            let out_dir: std::path::PathBuf = std::env::var("GSTR2_OUT_DIR")
                 .map(Into::into)
                 .unwrap_or_else(|_| flow::default_out_dir());
+            // The sandbox keeps its key and sessions there: the next run's stored token works.
+            let state_dir = flow::demo_state_dir(&out_dir);
+            let sandbox = flow::start_demo_sandbox(
+                flow::demo_sandbox_config().with_state_dir(state_dir.clone()),
+            )
+            .await?;
             let token_file = std::env::var("GSTR2_TOKEN_FILE")
                 .map(Into::into)
                 .unwrap_or_else(|_| out_dir.join("token.json"));
@@ -64,8 +71,10 @@ async fn run() -> Result<(), FlowError> {
                 ..flow::demo_config(&sandbox, out_dir, token_file)?
             };
             println!(
-                "Embedded GSTN sandbox at {} (GSTR2A seeded from examples/data/gstr2a.json)",
-                sandbox.base_url()
+                "Embedded GSTN sandbox at {} (GSTR2A seeded from examples/data/gstr2a.json; \
+                 its key and sessions kept in {})",
+                sandbox.base_url(),
+                state_dir.display()
             );
             let mut otps = flow::demo_otps(&sandbox);
             let filed = flow::run(&config, &mut otps, &mut out).await;

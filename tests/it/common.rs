@@ -13,6 +13,18 @@ pub async fn demo_sandbox() -> SandboxHandle {
         .expect("demo sandbox starts")
 }
 
+/// The demo's sandbox keeping its key pair and sessions in `state` (as the example does in
+/// `target/gstr2-demo/sandbox/`).
+pub async fn demo_sandbox_in(state: &std::path::Path) -> SandboxHandle {
+    flow::start_demo_sandbox(
+        flow::demo_sandbox_config()
+            .with_key_bits(1024)
+            .with_state_dir(state),
+    )
+    .await
+    .expect("demo sandbox starts")
+}
+
 /// The demo's configuration with its files in `dir`.
 pub fn demo_config(sandbox: &SandboxHandle, dir: &TempDir) -> FlowConfig {
     flow::demo_config(

@@ -4,7 +4,7 @@ use gstr2::model::codes::Flag;
 use gstr2::model::{json, Gstr2Payload};
 use gstr2::recon::Action;
 
-use crate::common::{demo_config, demo_sandbox, run};
+use crate::common::{demo_config, demo_sandbox, demo_sandbox_in, run};
 use crate::flow::{self, demo_otps};
 
 #[tokio::test]
@@ -36,7 +36,8 @@ async fn the_demo_files_the_return_through_all_eight_steps() {
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{printed}");
     assert!(printed.contains("Success: Token Obtained"), "{printed}");
-    assert!(printed.contains("Existing token"), "{printed}");
+    // A first run has no stored token to reuse, and does not pretend to.
+    assert!(!printed.contains("Existing token"), "{printed}");
     assert!(
         printed.contains("The downloaded summary is the same as the local one"),
         "{printed}"
@@ -167,8 +168,75 @@ async fn a_second_run_reuses_the_stored_token_while_gstn_knows_it() {
 }
 
 #[tokio::test]
+async fn a_second_demo_run_after_a_sandbox_restart_says_existing_token_without_an_otp() {
+    // As `cargo run --example filing_flow` twice: one token file, one state dir, a new sandbox
+    // process (here: a new sandbox on another port) each time.
+    let dir = tempfile::tempdir().unwrap();
+    let state = flow::demo_state_dir(&dir.path().join("out"));
+    let first = demo_sandbox_in(&state).await;
+    let (result, printed) = run(&demo_config(&first, &dir), &mut demo_otps(&first)).await;
+    result.unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    assert!(printed.contains("Success: Token Obtained"), "{printed}");
+    assert!(!printed.contains("Existing token"), "{printed}");
+    assert_eq!(
+        first.request_count("OTPREQUEST"),
+        2,
+        "the earlier session's and ours"
+    );
+    first.shutdown().await;
+
+    let second = demo_sandbox_in(&state).await;
+    // Only the EVC OTP is at hand: a login OTP prompt would take it and the filing would fail.
+    let mut otps = flow::Otps::Lines(Box::new(std::io::Cursor::new(format!(
+        "{}\n",
+        second.state().config().evc_otp
+    ))));
+    let config = demo_config(&second, &dir);
+    let (result, printed) = run(&config, &mut otps).await;
+    let filed = result.unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    let step1 = &printed[..printed.find("Step-2").unwrap()];
+    assert!(
+        step1.contains("  Existing token (valid until "),
+        "{printed}"
+    );
+    insta::assert_snapshot!(
+        "second_run_step1",
+        redact(step1, &second.base_url(), dir.path())
+    );
+    assert!(!printed.contains("login OTP"), "{printed}");
+    assert!(
+        !printed.contains("OTP sent to the registered mobile"),
+        "{printed}"
+    );
+    assert!(!printed.contains("Token Obtained"), "{printed}");
+    assert!(!printed.contains("refused"), "{printed}");
+    // The restarted sandbox saw only the earlier session's login (its demo seeding).
+    assert_eq!(second.request_count("OTPREQUEST"), 1);
+    assert_eq!(second.request_count("AUTHTOKEN"), 1);
+    // Returns are not kept: the second run filed again, on the restarted sandbox.
+    assert_eq!(
+        second.state().return_status(config.gstin, config.period),
+        (true, Some(filed.ack_num))
+    );
+    second.shutdown().await;
+
+    // A damaged sessions file: the sandbox starts without sessions, the flow logs in again.
+    std::fs::write(state.join(gstr2::sandbox::persist::SESSIONS_FILE), "{").unwrap();
+    let third = demo_sandbox_in(&state).await;
+    let (result, printed) = run(&demo_config(&third, &dir), &mut demo_otps(&third)).await;
+    result.unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    assert!(
+        printed.contains("The stored token was refused by GSTN"),
+        "{printed}"
+    );
+    assert!(printed.contains("Success: Token Obtained"), "{printed}");
+    third.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_token_the_gstn_does_not_know_is_replaced_with_an_otp_login() {
-    // The first sandbox issues the token; a second one (a restarted GSTN) has never seen it.
+    // The first sandbox issues the token; a second one (a restarted GSTN without a state dir,
+    // or a real GSTN that ended the session) has never seen it.
     let dir = tempfile::tempdir().unwrap();
     let first = demo_sandbox().await;
     let (result, printed) = run(&demo_config(&first, &dir), &mut demo_otps(&first)).await;
@@ -210,10 +278,10 @@ async fn documents_gstn_refuses_stop_the_flow_at_step_5_with_each_named() {
         "{failures:?}"
     );
     let message = flow::FlowError::SaveFailures(failures.clone()).to_string();
-    // (gstn-client names a note by the invoice it adjusts, `inum`, when it has one; GSTN's path
-    // `cdn[0].nt[0]` in the message still locates it.)
+    // Notes by their own number (`nt_num`), with the invoice they adjust.
     for number in [
-        "RIL/17-18/0001",
+        "CN-0091 (adjusts S008400)",
+        "DN-0007 (adjusts RIL/17-18/0001)",
         "TPL/2017/311",
         "UR-102",
         "cdn[0].nt[0]: nt_dt 28-07-2017",
