@@ -491,3 +491,61 @@ fn payloads_and_summary() {
                 && r.action == Action::NoAction)
     );
 }
+
+#[test]
+fn sample_register_all_sections() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/data");
+    let gstr2a: gstr2_model::Gstr2a = gstr2_model::json::from_slice(
+        &std::fs::read(dir.join("gstr2a.json")).expect("read gstr2a.json"),
+    )
+    .expect("gstr2a");
+    let (Some(gstin), Some(fp)) = (gstr2a.gstin, gstr2a.fp) else {
+        panic!("gstr2a.json names its gstin and fp")
+    };
+    let register = gstr2_model::csv::read_dir(&dir, gstin, fp).expect("sample register");
+    let decisions = Decisions::default();
+    let inputs = Inputs {
+        register: &register,
+        gstr2a: &gstr2a,
+        decisions: &decisions,
+        previously_saved: None,
+    };
+    let report = reconcile(&inputs, &MatchConfig::default());
+    let payloads = save_payloads(&inputs, &report).expect("payloads");
+    let summary = local_summary(&payloads, None);
+    // Every section the register holds appears in the local summary.
+    for t in gstr2_model::Table::ALL {
+        if register.document_count(t) > 0 {
+            assert!(
+                summary
+                    .sections
+                    .iter()
+                    .any(|s| s.section == t.section_name()),
+                "{t:?} missing"
+            );
+        }
+    }
+    let mut out: Vec<String> = report.results.iter().map(line).collect();
+    for s in &summary.sections {
+        out.push(format!(
+            "{} rc={} val={} tax={}/{}/{}/{} itc={}/{}/{}/{} nil={}/{}/{}/{} cpty={}",
+            s.section,
+            s.record_count.unwrap_or_default(),
+            s.value.map(|v| v.to_string()).unwrap_or("-".into()),
+            s.tax_igst.unwrap_or_default(),
+            s.tax_cgst.unwrap_or_default(),
+            s.tax_sgst.unwrap_or_default(),
+            s.tax_cess.unwrap_or_default(),
+            s.itc_igst.unwrap_or_default(),
+            s.itc_cgst.unwrap_or_default(),
+            s.itc_sgst.unwrap_or_default(),
+            s.itc_cess.unwrap_or_default(),
+            s.composition.unwrap_or_default(),
+            s.exempt.unwrap_or_default(),
+            s.nil_rated.unwrap_or_default(),
+            s.non_gst.unwrap_or_default(),
+            s.counterparties.len()
+        ));
+    }
+    insta::assert_snapshot!(out.join("\n"));
+}
