@@ -308,6 +308,10 @@ fn scenarios() {
     let r = run(&register(s, vec![]), &a, &decisions);
     assert_eq!(r.stale_decisions.len(), 1);
     assert_eq!(r.stale_decisions[0].reason, StaleReason::OwnDocumentGone);
+    // The report reads back from its JSON (the link to the inputs is not serialized).
+    let text = serde_json::to_string(&r).expect("report json");
+    let back: gstr2_recon::Report = serde_json::from_str(&text).expect("report reads back");
+    assert_eq!(serde_json::to_string(&back).expect("json"), text);
     record("stale link", &r);
 
     // An unlink keeps the exact rule from pairing.
