@@ -202,7 +202,12 @@ fn index_newlines(buf: &[u8], base: u64, out: &mut Vec<u64>) {
 /// byte `end`.
 fn record_line(newlines: &[u64], end: u64, record: &ByteRecord) -> u64 {
     let last = end.saturating_sub(1);
-    let line = 1 + newlines.partition_point(|&n| n < last) as u64;
+    line_of(newlines.partition_point(|&n| n < last), record)
+}
+
+/// The 1-based line of the first line of a record with `before` line ends before its last line.
+fn line_of(before: usize, record: &ByteRecord) -> u64 {
+    let line = 1 + before as u64;
     let inside = if record.as_slice().contains(&b'\n') {
         record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
     } else {
@@ -285,6 +290,8 @@ pub(crate) struct Rows<R> {
     reader: ::csv::Reader<Lines<R>>,
     /// Byte offset just after the current record.
     end: u64,
+    /// How many `\n` bytes come before the current record's last line.
+    before: usize,
     record: ByteRecord,
     table: Table,
     columns: &'static [Column],
@@ -328,6 +335,7 @@ impl<R: Read> Rows<R> {
         Ok(Some(Rows {
             reader,
             end,
+            before: 0,
             record,
             table,
             columns,
@@ -361,6 +369,12 @@ impl<R: Read> Rows<R> {
                 return Ok(false);
             }
             self.end = self.reader.position().byte();
+            // Records come in order: the count of line ends before this one only grows.
+            let last = self.end.saturating_sub(1);
+            let newlines = &self.reader.get_ref().newlines;
+            while newlines.get(self.before).is_some_and(|&n| n < last) {
+                self.before += 1;
+            }
             self.count += 1;
             if self.locate() {
                 return Ok(true);
@@ -397,11 +411,10 @@ impl<R: Read> Rows<R> {
 
     /// The current row, checked against the header's width.
     pub(crate) fn row(&self) -> Result<Row<'_>, CsvError> {
-        let newlines = &self.reader.get_ref().newlines;
         if self.misshapen {
             return Err(CsvError::RowLength {
                 table: self.table,
-                line: record_line(newlines, self.end, &self.record),
+                line: line_of(self.before, &self.record),
                 record: self.count,
                 found: self.record.len(),
                 expected: self.header.width,
@@ -413,8 +426,7 @@ impl<R: Read> Rows<R> {
             spans: &self.spans,
             columns: self.columns,
             table: self.table,
-            newlines,
-            end: self.end,
+            before: self.before,
             number: self.count,
         })
     }
@@ -428,8 +440,8 @@ pub(crate) struct Row<'a> {
     spans: &'a [(usize, usize)],
     columns: &'static [Column],
     table: Table,
-    newlines: &'a [u64],
-    end: u64,
+    /// How many `\n` bytes come before the row's last line.
+    before: usize,
     /// 1-based number of the row among the data rows.
     pub number: u64,
 }
@@ -437,7 +449,7 @@ pub(crate) struct Row<'a> {
 impl<'a> Row<'a> {
     /// 1-based line of the file where the row starts.
     pub(crate) fn line(&self) -> u64 {
-        record_line(self.newlines, self.end, self.record)
+        line_of(self.before, self.record)
     }
 
     /// The cell of a column, trimmed; empty if the column is absent.
@@ -819,12 +831,15 @@ pub(crate) fn read_docs_with<D: Document, R: Read>(
     pieces: usize,
     min_len: usize,
 ) -> Grouped<D> {
+    if pieces < 2 {
+        return read_one::<D, _>(input, errors);
+    }
     let mut bytes = Vec::new();
     if let Err(e) = input.read_to_end(&mut bytes) {
         // Replays what was read, then the error, so that it surfaces where it did.
         return read_one::<D, _>(bytes.as_slice().chain(Failing(Some(e))), errors);
     }
-    if pieces > 1 && bytes.len() >= min_len {
+    if bytes.len() >= min_len {
         if let Some(grouped) = read_pieces::<D>(&bytes, pieces) {
             return grouped;
         }
