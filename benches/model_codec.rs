@@ -3,7 +3,9 @@
 //! ratio of the two throughputs is the figure of merit: the aim is at least one half), then JSON
 //! encode and decode of the resulting payload.
 //!
-//! `cargo bench --bench model_codec`; `B2B_CSV_MB=20` makes the input smaller.
+//! `cargo bench --bench model_codec`; `B2B_CSV_MB=20` makes the input smaller. The typed read
+//! decodes a large input on every core it may use (the raw read stays on one):
+//! `taskset -c 0 cargo bench --bench model_codec` gives the one-thread figure.
 
 use std::hint::black_box;
 use std::time::Duration;
