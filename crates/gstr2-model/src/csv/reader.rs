@@ -914,16 +914,20 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
             .enumerate()
             .map(|(k, w)| {
                 let piece = bytes.get(w.first().copied()?..w.get(1).copied()?)?;
-                Some(scope.spawn(move || {
-                    let mut errors = Errors::new(1);
-                    let rows = if k == 0 {
-                        Rows::open(D::TABLE, D::COLUMNS, piece.chain(&[][..]))
-                    } else {
-                        Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
-                    };
-                    let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors);
-                    errors.list.is_empty().then_some(decoded)
-                }))
+                // A thread that cannot be started makes its piece, and so the whole, `None`.
+                let builder = std::thread::Builder::new();
+                builder
+                    .spawn_scoped(scope, move || {
+                        let mut errors = Errors::new(1);
+                        let rows = if k == 0 {
+                            Rows::open(D::TABLE, D::COLUMNS, piece.chain(&[][..]))
+                        } else {
+                            Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
+                        };
+                        let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors);
+                        errors.list.is_empty().then_some(decoded)
+                    })
+                    .ok()
             })
             .collect();
         handles
