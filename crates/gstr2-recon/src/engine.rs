@@ -1259,25 +1259,41 @@ pub(crate) fn run(
     let done = AtomicUsize::new(0);
     let (own, cp) = (&own, &cp);
     let forbidden = &forbidden;
-    let mut results: Vec<MatchResult> = groups
-        .into_par_iter()
-        .flat_map_iter(|(os, cs)| {
-            let n = os.len() + cs.len();
-            let g = Group {
-                own,
-                cp,
-                o_pair: vec![None; os.len()],
-                c_taken: vec![false; cs.len()],
-                os,
-                cs,
-                forbidden,
-            };
-            let r = g.results(config);
-            let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
-            progress(Progress { matched: m, total });
-            r
-        })
-        .collect();
+    // A group gives at most one result per document: reserve that once (the pages never written
+    // are never resident) and move the groups' results in batch by batch, so a million results
+    // are not held twice while they are gathered.
+    let bound = groups.iter().map(|(os, cs)| os.len() + cs.len()).sum::<usize>() + manual.len();
+    let mut results: Vec<MatchResult> = Vec::with_capacity(bound);
+    const BATCH: usize = 64;
+    let mut groups = groups.into_iter();
+    loop {
+        let batch: Vec<(Vec<usize>, Vec<usize>)> = groups.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let parts: Vec<Vec<MatchResult>> = batch
+            .into_par_iter()
+            .map(|(os, cs)| {
+                let n = os.len() + cs.len();
+                let g = Group {
+                    own,
+                    cp,
+                    o_pair: vec![None; os.len()],
+                    c_taken: vec![false; cs.len()],
+                    os,
+                    cs,
+                    forbidden,
+                };
+                let r = g.results(config);
+                let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
+                progress(Progress { matched: m, total });
+                r
+            })
+            .collect();
+        for part in parts {
+            results.extend(part);
+        }
+    }
     for (o, c) in manual {
         results.push(pair_result(own, o, cp, c, Rule::Manual, config));
     }
