@@ -1262,7 +1262,11 @@ pub(crate) fn run(
     // A group gives at most one result per document: reserve that once (the pages never written
     // are never resident) and move the groups' results in batch by batch, so a million results
     // are not held twice while they are gathered.
-    let bound = groups.iter().map(|(os, cs)| os.len() + cs.len()).sum::<usize>() + manual.len();
+    let bound = groups
+        .iter()
+        .map(|(os, cs)| os.len() + cs.len())
+        .sum::<usize>()
+        + manual.len();
     let mut results: Vec<MatchResult> = Vec::with_capacity(bound);
     const BATCH: usize = 64;
     let mut groups = groups.into_iter();
