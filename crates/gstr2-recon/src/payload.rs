@@ -16,7 +16,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use gstr2_model::codes::{Flag, YesNo};
+use gstr2_model::gstr2a::{
+    Gstr2aAmendedInvoice, Gstr2aAmendedNote, Gstr2aB2bSupplier, Gstr2aB2baSupplier,
+    Gstr2aCdnSupplier, Gstr2aCdnaSupplier, Gstr2aInvoice, Gstr2aNote,
+};
 use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
 use gstr2_model::tables::b2b_unregistered::B2bUnregistered;
 use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
@@ -66,6 +71,122 @@ fn not_found(side: &'static str, s: &DocSide) -> PayloadError {
         key: s.key.clone(),
         section: s.section.as_str(),
     }
+}
+
+/// A supplier block of `b2b`, `b2ba`, `cdn` or `cdna`, of the register or of GSTR2A: what the
+/// payload builder needs to find a result's document again.
+trait Block {
+    /// The block's document type.
+    type Doc;
+    /// The supplier (`ctin`).
+    fn gstin(&self) -> Gstin;
+    /// The documents (`inv` or `nt`).
+    fn docs(&self) -> &[Self::Doc];
+    /// A document's number and date.
+    fn key_of(doc: &Self::Doc) -> (&str, NaiveDate);
+}
+
+macro_rules! block {
+    ($($block:ty => $field:ident: $doc:ty),* $(,)?) => {$(
+        impl Block for $block {
+            type Doc = $doc;
+            fn gstin(&self) -> Gstin {
+                self.supplier_gstin
+            }
+            fn docs(&self) -> &[$doc] {
+                &self.$field
+            }
+            fn key_of(doc: &$doc) -> (&str, NaiveDate) {
+                (&doc.number, doc.date)
+            }
+        }
+    )*};
+}
+
+block! {
+    B2bSupplier => invoices: B2bInvoice,
+    B2baSupplier => invoices: B2baInvoice,
+    CdnSupplier => notes: CreditDebitNote,
+    CdnaSupplier => notes: CreditDebitNoteAmendment,
+    Gstr2aB2bSupplier => invoices: Gstr2aInvoice,
+    Gstr2aB2baSupplier => invoices: Gstr2aAmendedInvoice,
+    Gstr2aCdnSupplier => notes: Gstr2aNote,
+    Gstr2aCdnaSupplier => notes: Gstr2aAmendedNote,
+}
+
+/// The document a result's side was made from, checked to be that document (same number and
+/// date), with its supplier.
+fn locate<'a, B: Block>(
+    blocks: &'a [B],
+    side: &'static str,
+    doc: &DocSide,
+) -> Result<(Gstin, &'a B::Doc), PayloadError> {
+    let src = doc.source.ok_or_else(|| not_found(side, doc))?;
+    let block = blocks
+        .get(src.supplier)
+        .ok_or_else(|| not_found(side, doc))?;
+    let found = block
+        .docs()
+        .get(src.doc)
+        .filter(|d| B::key_of(d) == (doc.key.number.as_str(), doc.key.date))
+        .ok_or_else(|| not_found(side, doc))?;
+    Ok((block.gstin(), found))
+}
+
+/// Adds a document to its supplier's list in a section being built.
+fn push<D>(section: &mut BTreeMap<Gstin, (Option<YesNo>, Vec<D>)>, ctin: Gstin, doc: D) {
+    section
+        .entry(ctin)
+        .or_insert_with(|| (None, Vec::new()))
+        .1
+        .push(doc);
+}
+
+/// A register document turned into an upload: no flag, no checksum, amounts in GSTN's form.
+trait AsUpload: Clone {
+    /// Clears the wire marks; `sign_normalised` says the register wrote a note negative.
+    fn as_upload(&mut self, sign_normalised: bool);
+}
+
+macro_rules! as_upload {
+    (invoice: $($t:ty),*) => {$(
+        impl AsUpload for $t {
+            fn as_upload(&mut self, _sign_normalised: bool) {
+                self.flag = None;
+                self.checksum = None;
+            }
+        }
+    )*};
+    (note: $($t:ty),*) => {$(
+        impl AsUpload for $t {
+            fn as_upload(&mut self, sign_normalised: bool) {
+                self.flag = None;
+                self.checksum = None;
+                if sign_normalised {
+                    positive_note(&mut self.value, &mut self.items);
+                }
+            }
+        }
+    )*};
+}
+
+as_upload!(invoice: B2bInvoice, B2baInvoice);
+as_upload!(note: CreditDebitNote, CreditDebitNoteAmendment);
+
+/// Adds a taxpayer-only document to the upsert payload as an upload.
+fn push_upload<B: Block>(
+    blocks: &[B],
+    own: &DocSide,
+    section: &mut BTreeMap<Gstin, (Option<YesNo>, Vec<B::Doc>)>,
+) -> Result<(), PayloadError>
+where
+    B::Doc: AsUpload,
+{
+    let (ctin, doc) = locate(blocks, "own", own)?;
+    let mut doc = doc.clone();
+    doc.as_upload(own.sign_normalised);
+    push(section, ctin, doc);
+    Ok(())
 }
 
 /// Copies onto each counterparty item the ITC of the taxpayer's first unused item at the same
@@ -224,15 +345,7 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                 };
                 match src.section {
                     Section::B2b => {
-                        let s = a
-                            .b2b
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("counterparty", c))?;
-                        let d = s
-                            .invoices
-                            .get(src.doc)
-                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
-                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let (ctin, d) = locate(&a.b2b, "counterparty", c)?;
                         let inv = B2bInvoice {
                             flag,
                             checksum: d.checksum.clone(),
@@ -247,22 +360,10 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                             invoice_type: d.invoice_type.clone(),
                             items: with_itc(&d.items, own_items),
                         };
-                        let e = up
-                            .b2b
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()));
-                        e.1.push(inv);
+                        push(&mut up.b2b, ctin, inv);
                     }
                     Section::B2ba => {
-                        let s = a
-                            .b2ba
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("counterparty", c))?;
-                        let d = s
-                            .invoices
-                            .get(src.doc)
-                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
-                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let (ctin, d) = locate(&a.b2ba, "counterparty", c)?;
                         let inv = B2baInvoice {
                             flag,
                             checksum: d.checksum.clone(),
@@ -277,22 +378,10 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                             invoice_type: d.invoice_type.clone(),
                             items: with_itc(&d.items, own_items),
                         };
-                        let e = up
-                            .b2ba
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()));
-                        e.1.push(inv);
+                        push(&mut up.b2ba, ctin, inv);
                     }
                     Section::Cdn => {
-                        let s = a
-                            .cdn
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("counterparty", c))?;
-                        let d = s
-                            .notes
-                            .get(src.doc)
-                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
-                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let (ctin, d) = locate(&a.cdn, "counterparty", c)?;
                         let nt = CreditDebitNote {
                             flag,
                             checksum: d.checksum.clone(),
@@ -309,22 +398,10 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                             original_period: None,
                             items: with_itc(&d.items, own_items),
                         };
-                        let e = up
-                            .cdn
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()));
-                        e.1.push(nt);
+                        push(&mut up.cdn, ctin, nt);
                     }
                     Section::Cdna => {
-                        let s = a
-                            .cdna
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("counterparty", c))?;
-                        let d = s
-                            .notes
-                            .get(src.doc)
-                            .filter(|d| d.number == c.key.number && d.date == c.key.date)
-                            .ok_or_else(|| not_found("counterparty", c))?;
+                        let (ctin, d) = locate(&a.cdna, "counterparty", c)?;
                         let nt = CreditDebitNoteAmendment {
                             flag,
                             checksum: d.checksum.clone(),
@@ -342,99 +419,17 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
                             reverse_charge: d.reverse_charge.clone(),
                             items: with_itc(&d.items, own_items),
                         };
-                        let e = up
-                            .cdna
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()));
-                        e.1.push(nt);
+                        push(&mut up.cdna, ctin, nt);
                     }
                 }
             }
             (None, Some(o)) if r.action == Action::Upload => {
                 let src = o.source.ok_or_else(|| not_found("own", o))?;
                 match src.section {
-                    Section::B2b => {
-                        let s = reg
-                            .b2b
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let d = s
-                            .invoices
-                            .get(src.doc)
-                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let mut d = d.clone();
-                        d.flag = None;
-                        d.checksum = None;
-                        up.b2b
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()))
-                            .1
-                            .push(d);
-                    }
-                    Section::B2ba => {
-                        let s = reg
-                            .b2ba
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let d = s
-                            .invoices
-                            .get(src.doc)
-                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let mut d = d.clone();
-                        d.flag = None;
-                        d.checksum = None;
-                        up.b2ba
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()))
-                            .1
-                            .push(d);
-                    }
-                    Section::Cdn => {
-                        let s = reg
-                            .cdn
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let d = s
-                            .notes
-                            .get(src.doc)
-                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let mut d = d.clone();
-                        d.flag = None;
-                        d.checksum = None;
-                        if o.sign_normalised {
-                            positive_note(&mut d.value, &mut d.items);
-                        }
-                        up.cdn
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()))
-                            .1
-                            .push(d);
-                    }
-                    Section::Cdna => {
-                        let s = reg
-                            .cdna
-                            .get(src.supplier)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let d = s
-                            .notes
-                            .get(src.doc)
-                            .filter(|d| d.number == o.key.number && d.date == o.key.date)
-                            .ok_or_else(|| not_found("own", o))?;
-                        let mut d = d.clone();
-                        d.flag = None;
-                        d.checksum = None;
-                        if o.sign_normalised {
-                            positive_note(&mut d.value, &mut d.items);
-                        }
-                        up.cdna
-                            .entry(s.supplier_gstin)
-                            .or_insert_with(|| (None, Vec::new()))
-                            .1
-                            .push(d);
-                    }
+                    Section::B2b => push_upload(&reg.b2b, o, &mut up.b2b)?,
+                    Section::B2ba => push_upload(&reg.b2ba, o, &mut up.b2ba)?,
+                    Section::Cdn => push_upload(&reg.cdn, o, &mut up.cdn)?,
+                    Section::Cdna => push_upload(&reg.cdna, o, &mut up.cdna)?,
                 }
             }
             _ => {}
