@@ -546,6 +546,9 @@ fn is_filed(d: &Doc<'_>, config: &MatchConfig) -> Result<(), Reason> {
     }
 }
 
+/// One tax head compared per rate: its field, how to read it, its tolerance.
+type TaxHead = (Field, fn(&TaxAmounts) -> Decimal, Decimal);
+
 fn diff_amount(
     out: &mut Vec<FieldDifference>,
     field: Field,
@@ -679,38 +682,22 @@ fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<FieldDifferenc
             b.map(|x| x.1),
             tol.taxable_value,
         );
-        diff_amount(
-            &mut out,
-            Field::Igst,
-            r,
-            a.map(|x| x.2.igst),
-            b.map(|x| x.2.igst),
-            tol.igst,
-        );
-        diff_amount(
-            &mut out,
-            Field::Cgst,
-            r,
-            a.map(|x| x.2.cgst),
-            b.map(|x| x.2.cgst),
-            tol.cgst,
-        );
-        diff_amount(
-            &mut out,
-            Field::Sgst,
-            r,
-            a.map(|x| x.2.sgst),
-            b.map(|x| x.2.sgst),
-            tol.sgst,
-        );
-        diff_amount(
-            &mut out,
-            Field::Cess,
-            r,
-            a.map(|x| x.2.cess),
-            b.map(|x| x.2.cess),
-            tol.cess,
-        );
+        let heads: [TaxHead; 4] = [
+            (Field::Igst, |t| t.igst, tol.igst),
+            (Field::Cgst, |t| t.cgst, tol.cgst),
+            (Field::Sgst, |t| t.sgst, tol.sgst),
+            (Field::Cess, |t| t.cess, tol.cess),
+        ];
+        for (field, head, tolerance) in heads {
+            diff_amount(
+                &mut out,
+                field,
+                r,
+                a.map(|x| head(&x.2)),
+                b.map(|x| head(&x.2)),
+                tolerance,
+            );
+        }
     }
     out
 }
