@@ -52,7 +52,7 @@ use gstr2_model::tables::{
     imp_s::ImportOfServices, imp_sa::ImportOfServicesAmendment, itc::ItcReversal,
     nil_supplies::NilSupplies, txi::Advance, txia::AdvanceAmendment,
 };
-use gstr2_model::{Gstin, ReturnPeriod, StateCode};
+use gstr2_model::{Document, Gstin, ReturnPeriod, StateCode};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -176,11 +176,9 @@ fn supplier_vs(supplier: Gstin, to: Option<StateCode>, what: &str) -> Option<(bo
 }
 
 /// A document of a section.
-trait Doc: DeserializeOwned + Clone {
+trait Doc: DeserializeOwned + Clone + Document {
     /// The key within its section (or within its supplier).
     fn key(&self) -> String;
-    fn flag(&self) -> Option<&Flag>;
-    fn checksum(&self) -> Option<&str>;
     /// Semantic checks; `supplier` is the `ctin` of grouped sections.
     fn check(&self, env: &Env<'_>, supplier: Option<Gstin>) -> Result<(), Problem>;
 }
@@ -196,12 +194,6 @@ trait GroupedDoc: Doc {
 impl Doc for B2bInvoice {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, supplier: Option<Gstin>) -> Result<(), Problem> {
         env.date("idt", self.date)?;
@@ -232,12 +224,6 @@ impl Doc for B2baInvoice {
     fn key(&self) -> String {
         self.number.clone()
     }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
-    }
     fn check(&self, env: &Env<'_>, supplier: Option<Gstin>) -> Result<(), Problem> {
         env.date("idt", self.date)?;
         env.date("oidt", self.original_date)?;
@@ -267,12 +253,6 @@ impl GroupedDoc for B2baInvoice {
 impl Doc for CreditDebitNote {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, supplier: Option<Gstin>) -> Result<(), Problem> {
         env.date("nt_dt", self.date)?;
@@ -306,12 +286,6 @@ impl GroupedDoc for CreditDebitNote {
 impl Doc for CreditDebitNoteAmendment {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, supplier: Option<Gstin>) -> Result<(), Problem> {
         env.date("nt_dt", self.date)?;
@@ -354,12 +328,6 @@ impl Doc for B2bUnregisteredInvoice {
     fn key(&self) -> String {
         self.number.clone()
     }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
-    }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("idt", self.date)?;
         supply_type_heads(&self.supply_type, item_heads(&self.items))
@@ -370,12 +338,6 @@ impl Doc for ImportOfGoods {
     fn key(&self) -> String {
         self.bill_number.clone()
     }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
-    }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("boe_dt", self.bill_date)
     }
@@ -384,12 +346,6 @@ impl Doc for ImportOfGoods {
 impl Doc for ImportOfGoodsAmendment {
     fn key(&self) -> String {
         self.bill_number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("boe_dt", self.bill_date)?;
@@ -401,12 +357,6 @@ impl Doc for ImportOfServices {
     fn key(&self) -> String {
         self.number.clone()
     }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
-    }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("idt", self.date)
     }
@@ -415,12 +365,6 @@ impl Doc for ImportOfServices {
 impl Doc for ImportOfServicesAmendment {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("idt", self.date)?;
@@ -431,12 +375,6 @@ impl Doc for ImportOfServicesAmendment {
 impl Doc for UnregisteredNote {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("nt_dt", self.date)?;
@@ -451,12 +389,6 @@ impl Doc for Advance {
     fn key(&self) -> String {
         format!("{}/{}", self.place_of_supply, self.supply_type)
     }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
-    }
     fn check(&self, _: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         supply_type_heads(
             &self.supply_type,
@@ -470,12 +402,6 @@ impl Doc for Advance {
 impl Doc for AdvanceAmendment {
     fn key(&self) -> String {
         self.number.clone()
-    }
-    fn flag(&self) -> Option<&Flag> {
-        self.flag.as_ref()
-    }
-    fn checksum(&self) -> Option<&str> {
-        self.checksum.as_deref()
     }
     fn check(&self, env: &Env<'_>, _: Option<Gstin>) -> Result<(), Problem> {
         env.date("dt", self.date)?;

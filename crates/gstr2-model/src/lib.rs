@@ -35,6 +35,7 @@ pub mod amount;
 pub mod codes;
 pub mod csv;
 pub mod date;
+pub mod document;
 pub mod gstin;
 pub mod gstr2a;
 pub mod item;
@@ -48,6 +49,7 @@ pub mod tables;
 pub mod validate;
 
 pub use codes::CodeError;
+pub use document::Document;
 pub use gstin::{Gstin, GstinError, GstinKind};
 pub use gstr2a::Gstr2a;
 pub use item::{Itc, Item, ItemDetail, TaxAmounts};
