@@ -94,7 +94,7 @@ macro_rules! supplier {
             #[serde(rename = "flprdr1", default, skip_serializing_if = "Option::is_none")]
             pub gstr1_period: Option<String>,
             #[doc = concat!("The documents (`", $key, "`).")]
-            #[serde(rename = $key)]
+            #[serde(rename = $key, deserialize_with = "crate::seq::exact")]
             pub $field: Vec<$doc>,
         }
     };
@@ -155,7 +155,7 @@ macro_rules! document {
             #[serde(rename = "irngendate", default, skip_serializing_if = "Option::is_none")]
             pub irn_date: Option<String>,
             /// Line items (`itms`), without `itc`.
-            #[serde(rename = "itms")]
+            #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
             pub items: Vec<Item>,
         }
 

@@ -42,6 +42,7 @@ pub mod item;
 pub mod json;
 pub mod payload;
 pub mod period;
+mod seq;
 pub mod state;
 pub mod summary;
 pub mod table;

@@ -21,7 +21,7 @@ pub struct B2bSupplier {
     #[serde(rename = "cfs", default, skip_serializing_if = "Option::is_none")]
     pub filing_status: Option<YesNo>,
     /// The invoices (`inv`).
-    #[serde(rename = "inv")]
+    #[serde(rename = "inv", deserialize_with = "crate::seq::exact")]
     pub invoices: Vec<B2bInvoice>,
 }
 
@@ -62,7 +62,7 @@ pub struct B2bInvoice {
     #[serde(rename = "inv_typ", default, skip_serializing_if = "Option::is_none")]
     pub invoice_type: Option<InvoiceType>,
     /// Line items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<Item>,
 }
 

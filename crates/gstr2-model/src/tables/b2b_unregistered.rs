@@ -14,7 +14,7 @@ use crate::StateCode;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct B2bUnregistered {
     /// The invoices (`inv`).
-    #[serde(rename = "inv")]
+    #[serde(rename = "inv", deserialize_with = "crate::seq::exact")]
     pub invoices: Vec<B2bUnregisteredInvoice>,
 }
 
@@ -43,7 +43,7 @@ pub struct B2bUnregisteredInvoice {
     #[serde(rename = "sply_ty")]
     pub supply_type: SupplyType,
     /// Line items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<Item>,
 }
 

@@ -21,7 +21,7 @@ pub struct CdnSupplier {
     #[serde(rename = "cfs", default, skip_serializing_if = "Option::is_none")]
     pub filing_status: Option<YesNo>,
     /// The notes (`nt`).
-    #[serde(rename = "nt")]
+    #[serde(rename = "nt", deserialize_with = "crate::seq::exact")]
     pub notes: Vec<CreditDebitNote>,
 }
 
@@ -73,7 +73,7 @@ pub struct CreditDebitNote {
     #[serde(rename = "opd", default, skip_serializing_if = "Option::is_none")]
     pub original_period: Option<OriginalPeriod>,
     /// Line items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<Item>,
 }
 

@@ -56,7 +56,7 @@ pub struct UnregisteredNote {
     )]
     pub invoice_date: Option<NaiveDate>,
     /// Line items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<Item>,
 }
 

@@ -21,7 +21,7 @@ pub struct CdnaSupplier {
     #[serde(rename = "cfs", default, skip_serializing_if = "Option::is_none")]
     pub filing_status: Option<YesNo>,
     /// The amended notes (`nt`).
-    #[serde(rename = "nt")]
+    #[serde(rename = "nt", deserialize_with = "crate::seq::exact")]
     pub notes: Vec<CreditDebitNoteAmendment>,
 }
 
@@ -76,7 +76,7 @@ pub struct CreditDebitNoteAmendment {
     #[serde(rename = "rchrg", default, skip_serializing_if = "Option::is_none")]
     pub reverse_charge: Option<YesNo>,
     /// Line items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<Item>,
 }
 

@@ -39,7 +39,7 @@ pub struct ImportOfGoods {
     #[serde(rename = "port_code", default, skip_serializing_if = "Option::is_none")]
     pub port_code: Option<String>,
     /// Items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<ImportItem>,
 }
 

@@ -38,7 +38,7 @@ pub struct ImportOfServicesAmendment {
     #[serde(rename = "pos", default, skip_serializing_if = "Option::is_none")]
     pub place_of_supply: Option<StateCode>,
     /// Items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<ImportItem>,
 }
 

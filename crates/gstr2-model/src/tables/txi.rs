@@ -26,7 +26,7 @@ pub struct Advance {
     #[serde(rename = "sply_ty")]
     pub supply_type: SupplyType,
     /// Rate lines (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<AdvanceItem>,
 }
 

@@ -85,7 +85,7 @@ pub struct AdvanceAmendment {
     )]
     pub cess: Option<Decimal>,
     /// Items (`itms`).
-    #[serde(rename = "itms")]
+    #[serde(rename = "itms", deserialize_with = "crate::seq::exact")]
     pub items: Vec<AdvanceAmendmentItem>,
 }
 
