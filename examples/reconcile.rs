@@ -23,8 +23,8 @@ use std::time::Instant;
 
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 use gstr2::recon::{
-    local_summary, reconcile_with_progress, save_payloads, write_results_csv, Action, Decisions,
-    Inputs, MatchCode, MatchConfig, MatchResult, Progress, Report, SavePayloads, Tally,
+    local_summary, reconcile_with_progress, save_payloads, write_results_csv, write_results_json,
+    Action, Decisions, Inputs, MatchCode, MatchConfig, Progress, SavePayloads, Tally,
 };
 
 const USAGE: &str = "usage: reconcile --purchases DIR --gstr2a GSTR2A.json --out OUTDIR \
@@ -84,53 +84,22 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
     json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+/// Creates `path` and writes it through a buffer with `write`; errors name the file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), String>,
+) -> Result<(), String> {
     let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
-    json::to_writer(&mut w, value).map_err(|e| format!("{}: {e}", path.display()))?;
-    w.flush().map_err(|e| format!("{}: {e}", path.display()))
+    write(&mut w)
+        .and_then(|()| w.flush().map_err(|e| e.to_string()))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the report as [`json::to_writer`] would, serializing batches of results on both cores.
-fn write_results_json(path: &Path, report: &Report) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let shell = Report {
-        gstin: report.gstin,
-        fp: report.fp,
-        results: Vec::new(),
-        summary: report.summary.clone(),
-        stale_decisions: report.stale_decisions.clone(),
-    };
-    let shell = json::to_string(&shell).map_err(|e| err(&e))?;
-    let (head, tail) = shell
-        .split_once("\"results\":[]")
-        .ok_or_else(|| err(&"unexpected report shape"))?;
-    let file = File::create(path).map_err(|e| err(&e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
-    w.write_all(head.as_bytes()).map_err(|e| err(&e))?;
-    w.write_all(b"\"results\":[").map_err(|e| err(&e))?;
-    let chunk = |rs: &[MatchResult], first: bool| -> Result<Vec<u8>, String> {
-        let mut buf = Vec::with_capacity(rs.len() * 900);
-        for (i, r) in rs.iter().enumerate() {
-            if !(first && i == 0) {
-                buf.push(b',');
-            }
-            json::to_writer(&mut buf, r).map_err(|e| err(&e))?;
-        }
-        Ok(buf)
-    };
-    const BATCH: usize = 20_000;
-    let mut first = true;
-    for pair in report.results.chunks(2 * BATCH) {
-        let (a, b) = pair.split_at(pair.len().min(BATCH));
-        let (x, y) = rayon::join(|| chunk(a, first), || chunk(b, first && a.is_empty()));
-        first = false;
-        w.write_all(&x?).map_err(|e| err(&e))?;
-        w.write_all(&y?).map_err(|e| err(&e))?;
-    }
-    w.write_all(b"]").map_err(|e| err(&e))?;
-    w.write_all(tail.as_bytes()).map_err(|e| err(&e))?;
-    w.flush().map_err(|e| err(&e))
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    write_file(path, |w| {
+        json::to_writer(w, value).map_err(|e| e.to_string())
+    })
 }
 
 fn print_tally(name: &str, t: &Tally) {
@@ -247,12 +216,13 @@ fn run(args: Args) -> Result<(), String> {
             }
             Ok(payloads)
         });
-        let results = write_results_json(&out.join("results.json"), &report).and_then(|()| {
-            let path = out.join("results.csv");
-            let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut w = BufWriter::with_capacity(1 << 20, file);
-            write_results_csv(&report, &mut w).map_err(|e| format!("{}: {e}", path.display()))?;
-            w.flush().map_err(|e| format!("{}: {e}", path.display()))
+        let results = write_file(&out.join("results.json"), |w| {
+            write_results_json(&report, w).map_err(|e| e.to_string())
+        })
+        .and_then(|()| {
+            write_file(&out.join("results.csv"), |w| {
+                write_results_csv(&report, w).map_err(|e| e.to_string())
+            })
         });
         let payloads = side
             .join()

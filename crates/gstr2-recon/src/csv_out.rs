@@ -1,4 +1,5 @@
-//! Results as CSV, both sides side by side: one row per result.
+//! Results written out on both cores: as JSON (the report, byte for byte what serde_json
+//! writes) and as CSV with both sides side by side, one row per result.
 
 use std::io::Write;
 
@@ -16,6 +17,22 @@ pub enum ResultsCsvError {
         /// The csv writer's error.
         #[source]
         source: csv::Error,
+    },
+}
+
+/// Why the report could not be written as JSON.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResultsJsonError {
+    /// Serializing or writing failed at this result (0-based index; the number of results for
+    /// what follows them).
+    #[error("writing results json at result {index}: {source}")]
+    Write {
+        /// The result's index.
+        index: usize,
+        /// serde_json's error (it carries I/O errors too).
+        #[source]
+        source: serde_json::Error,
     },
 }
 
@@ -60,140 +77,201 @@ pub const RESULT_COLUMNS: [&str; 37] = [
     "suggestions",
 ];
 
-fn side_cols(s: Option<&DocSide>, out: &mut Vec<String>) {
+/// One CSV row being put together: its fields in one record, each formatted in place.
+struct RowBuf {
+    record: csv::ByteRecord,
+    field: Vec<u8>,
+}
+
+impl RowBuf {
+    fn new() -> Self {
+        RowBuf {
+            record: csv::ByteRecord::new(),
+            field: Vec::with_capacity(256),
+        }
+    }
+
+    /// A field as given.
+    fn text(&mut self, s: &str) {
+        self.record.push_field(s.as_bytes());
+    }
+
+    /// A field written by `f`.
+    fn with(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
+        self.field.clear();
+        f(&mut self.field);
+        self.record.push_field(&self.field);
+    }
+
+    /// A field from a value's `Display`, empty for `None`.
+    fn show<T: std::fmt::Display>(&mut self, v: Option<T>) {
+        self.with(|out| {
+            if let Some(v) = v {
+                // Writing to a Vec<u8> cannot fail.
+                let _ = write!(out, "{v}");
+            }
+        });
+    }
+
+    /// A field of items joined by `"; "`.
+    fn joined<I: IntoIterator>(&mut self, items: I, mut each: impl FnMut(&mut Vec<u8>, I::Item)) {
+        self.with(|out| {
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b"; ");
+                }
+                each(out, item);
+            }
+        });
+    }
+}
+
+fn side_cols(s: Option<&DocSide>, row: &mut RowBuf) {
     match s {
-        None => out.extend(std::iter::repeat_n(String::new(), 12)),
+        None => {
+            for _ in 0..12 {
+                row.text("");
+            }
+        }
         Some(s) => {
-            out.push(s.section.as_str().to_owned());
-            out.push(s.key.number.clone());
-            out.push(gstr2_model::date::format(s.key.date));
-            out.push(s.value.to_string());
-            out.push(s.taxable_value.to_string());
-            out.push(s.tax.igst.to_string());
-            out.push(s.tax.cgst.to_string());
-            out.push(s.tax.sgst.to_string());
-            out.push(s.tax.cess.to_string());
-            out.push(s.place_of_supply.map(|p| p.to_string()).unwrap_or_default());
-            out.push(
-                s.reverse_charge
-                    .as_ref()
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            );
-            out.push(
-                s.invoice_type
-                    .as_ref()
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            );
+            row.text(s.section.as_str());
+            row.text(&s.key.number);
+            row.show(Some(Date(s.key.date)));
+            for amount in [
+                s.value,
+                s.taxable_value,
+                s.tax.igst,
+                s.tax.cgst,
+                s.tax.sgst,
+                s.tax.cess,
+            ] {
+                row.show(Some(amount));
+            }
+            row.show(s.place_of_supply);
+            row.show(s.reverse_charge.as_ref());
+            row.show(s.invoice_type.as_ref());
         }
     }
 }
 
-fn reason_text(r: &Reason) -> String {
-    let fields = |f: &[crate::Field]| f.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",");
-    match r {
-        Reason::NotInGstr2a => "not in GSTR2A".into(),
-        Reason::NotInRegister => "not in the register".into(),
-        Reason::NumberWrittenDifferently => "number written differently".into(),
-        Reason::WithinTolerance { fields: f } => format!("within tolerance: {}", fields(f)),
-        Reason::BeyondTolerance { fields: f } => format!("beyond tolerance: {}", fields(f)),
-        Reason::LinkedByUser => "linked by the user".into(),
-        Reason::CounterpartyNotFiled => "supplier has not filed (cfs=N)".into(),
-        Reason::FilingStatusUnknown => "supplier filing status unknown (no cfs)".into(),
-        Reason::MarkedPending => "marked pending by the user".into(),
-        Reason::ProbablePairs => "probable pairs suggested".into(),
+/// A date shown as `DD-MM-YYYY`.
+struct Date(chrono::NaiveDate);
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&gstr2_model::date::format(self.0))
     }
 }
 
-fn row(r: &MatchResult) -> Vec<String> {
-    let mut out = Vec::with_capacity(RESULT_COLUMNS.len());
-    out.push(r.supplier.to_string());
-    out.push(format!("{:?}", r.kind));
-    out.push(r.code.as_str().to_owned());
-    out.push(r.action.as_str().to_owned());
-    out.push(r.computed_action.as_str().to_owned());
-    out.push(r.rule.map(|x| format!("{x:?}")).unwrap_or_default());
-    side_cols(r.own.as_ref(), &mut out);
-    side_cols(r.counterparty.as_ref(), &mut out);
-    out.push(
-        r.counterparty
-            .as_ref()
-            .and_then(|c| c.filing_status.as_ref())
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-    );
-    out.push(
-        r.counterparty
-            .as_ref()
-            .and_then(|c| c.checksum.clone())
-            .unwrap_or_default(),
-    );
-    let sides = [r.own.as_ref(), r.counterparty.as_ref()];
-    out.push(
-        sides
-            .iter()
+fn reason_text(out: &mut Vec<u8>, r: &Reason) {
+    let fields = |out: &mut Vec<u8>, f: &[crate::Field]| {
+        for (i, f) in f.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(f.as_str().as_bytes());
+        }
+    };
+    let text = match r {
+        Reason::NotInGstr2a => "not in GSTR2A",
+        Reason::NotInRegister => "not in the register",
+        Reason::NumberWrittenDifferently => "number written differently",
+        Reason::WithinTolerance { fields: f } => {
+            out.extend_from_slice(b"within tolerance: ");
+            return fields(out, f);
+        }
+        Reason::BeyondTolerance { fields: f } => {
+            out.extend_from_slice(b"beyond tolerance: ");
+            return fields(out, f);
+        }
+        Reason::LinkedByUser => "linked by the user",
+        Reason::CounterpartyNotFiled => "supplier has not filed (cfs=N)",
+        Reason::FilingStatusUnknown => "supplier filing status unknown (no cfs)",
+        Reason::MarkedPending => "marked pending by the user",
+        Reason::ProbablePairs => "probable pairs suggested",
+    };
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Puts the CSV row of a result into `row`.
+fn row(r: &MatchResult, row: &mut RowBuf) {
+    row.record.clear();
+    row.show(Some(r.supplier));
+    row.show(Some(format_args!("{:?}", r.kind)));
+    row.text(r.code.as_str());
+    row.text(r.action.as_str());
+    row.text(r.computed_action.as_str());
+    row.show(r.rule.map(|x| format!("{x:?}")));
+    side_cols(r.own.as_ref(), row);
+    side_cols(r.counterparty.as_ref(), row);
+    let cp = r.counterparty.as_ref();
+    row.show(cp.and_then(|c| c.filing_status.as_ref()));
+    row.text(cp.and_then(|c| c.checksum.as_deref()).unwrap_or_default());
+    let sides = || {
+        [r.own.as_ref(), r.counterparty.as_ref()]
+            .into_iter()
             .flatten()
-            .filter_map(|s| s.amends.as_ref())
-            .map(|o| format!("{} {}", o.number, gstr2_model::date::format(o.date)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    out.push(
-        sides
-            .iter()
-            .flatten()
-            .flat_map(|s| s.replaces.iter())
-            .map(|k| format!("{} {}", k.number, gstr2_model::date::format(k.date)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    out.push(
-        r.differences
-            .iter()
-            .map(|d| {
-                let rate = d.rate.map(|x| format!("@{x}")).unwrap_or_default();
-                let diff = d.difference.map(|x| format!(" ({x})")).unwrap_or_default();
-                let tol = if d.within_tolerance {
-                    " within tolerance"
-                } else {
-                    ""
-                };
-                format!(
-                    "{}{}: {} -> {}{}{}",
-                    d.field.as_str(),
-                    rate,
-                    d.own.as_deref().unwrap_or("-"),
-                    d.counterparty.as_deref().unwrap_or("-"),
-                    diff,
-                    tol
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    out.push(
-        r.reasons
-            .iter()
-            .map(reason_text)
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    out.push(
-        r.suggestions
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} score {}",
-                    s.key.number,
-                    gstr2_model::date::format(s.key.date),
-                    s.score
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    out
+    };
+    row.joined(sides().filter_map(|s| s.amends.as_ref()), |out, o| {
+        let _ = write!(out, "{} {}", o.number, Date(o.date));
+    });
+    row.joined(sides().flat_map(|s| s.replaces.iter()), |out, k| {
+        let _ = write!(out, "{} {}", k.number, Date(k.date));
+    });
+    row.joined(&r.differences, |out, d| {
+        let _ = write!(out, "{}", d.field.as_str());
+        if let Some(rate) = d.rate {
+            let _ = write!(out, "@{rate}");
+        }
+        let _ = write!(
+            out,
+            ": {} -> {}",
+            d.own.as_deref().unwrap_or("-"),
+            d.counterparty.as_deref().unwrap_or("-")
+        );
+        if let Some(diff) = d.difference {
+            let _ = write!(out, " ({diff})");
+        }
+        if d.within_tolerance {
+            out.extend_from_slice(b" within tolerance");
+        }
+    });
+    row.joined(&r.reasons, reason_text);
+    row.joined(&r.suggestions, |out, s| {
+        let _ = write!(
+            out,
+            "{} {} score {}",
+            s.key.number,
+            Date(s.key.date),
+            s.score
+        );
+    });
+}
+
+/// Results formatted on both cores, this many at a time on each, and written in order.
+const BATCH: usize = 16_384;
+
+/// Formats `items` in batches on two threads with `format` (given each batch and its first
+/// index) and writes the batches to `out` in order. At most four batches are held at once.
+fn write_batched<T: Sync, E: Send>(
+    items: &[T],
+    out: &mut impl Write,
+    format: impl Fn(&[T], usize, &mut Vec<u8>) -> Result<(), E> + Sync,
+    io: impl Fn(std::io::Error, usize) -> E,
+) -> Result<(), E> {
+    let batch = |start: usize, part: &[T]| -> Result<Vec<u8>, E> {
+        let mut buf = Vec::with_capacity(part.len() * 256);
+        format(part, start, &mut buf)?;
+        Ok(buf)
+    };
+    for (k, pair) in items.chunks(2 * BATCH).enumerate() {
+        let start = k * 2 * BATCH;
+        let (a, b) = pair.split_at(pair.len().min(BATCH));
+        let (x, y) = rayon::join(|| batch(start, a), || batch(start + a.len(), b));
+        out.write_all(&x?).map_err(|e| io(e, start))?;
+        out.write_all(&y?).map_err(|e| io(e, start + a.len()))?;
+    }
+    Ok(())
 }
 
 /// Writes one CSV row per result, the taxpayer's and the counterparty's columns side by side
@@ -213,17 +291,175 @@ fn row(r: &MatchResult) -> Vec<String> {
 /// write_results_csv(&report, &mut out).unwrap();
 /// assert!(String::from_utf8(out).unwrap().starts_with("ctin,kind,code,action"));
 /// ```
-pub fn write_results_csv(report: &Report, out: impl Write) -> Result<(), ResultsCsvError> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(RESULT_COLUMNS)
-        .map_err(|source| ResultsCsvError::Write { index: 0, source })?;
-    for (index, r) in report.results.iter().enumerate() {
-        w.write_record(row(r))
-            .map_err(|source| ResultsCsvError::Write { index, source })?;
+pub fn write_results_csv(report: &Report, mut out: impl Write) -> Result<(), ResultsCsvError> {
+    let write = |index: usize| move |source: csv::Error| ResultsCsvError::Write { index, source };
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(RESULT_COLUMNS).map_err(write(0))?;
+    let header = header
+        .into_inner()
+        .map_err(|e| write(0)(e.into_error().into()))?;
+    out.write_all(&header).map_err(|e| write(0)(e.into()))?;
+    write_batched(
+        &report.results,
+        &mut out,
+        |part, start, buf| {
+            let mut w = csv::Writer::from_writer(buf);
+            let mut buf_row = RowBuf::new();
+            for (i, r) in part.iter().enumerate() {
+                row(r, &mut buf_row);
+                w.write_byte_record(&buf_row.record)
+                    .map_err(write(start + i))?;
+            }
+            w.flush().map_err(|e| write(start + part.len())(e.into()))
+        },
+        |e, index| write(index)(e.into()),
+    )?;
+    out.flush()
+        .map_err(|e| write(report.results.len())(e.into()))
+}
+
+/// Writes the report as JSON: the same bytes as `serde_json::to_writer(out, report)`, with the
+/// results serialized in batches on both cores.
+///
+/// ```
+/// use gstr2_recon::{write_results_json, Report, Summary};
+///
+/// let report = Report {
+///     gstin: "27AAPFU0939F1ZV".parse().unwrap(),
+///     fp: "072017".parse().unwrap(),
+///     results: Vec::new(),
+///     summary: Summary::default(),
+///     stale_decisions: Vec::new(),
+/// };
+/// let mut out = Vec::new();
+/// write_results_json(&report, &mut out).unwrap();
+/// assert_eq!(out, serde_json::to_vec(&report).unwrap());
+/// ```
+pub fn write_results_json(report: &Report, mut out: impl Write) -> Result<(), ResultsJsonError> {
+    let n = report.results.len();
+    let write =
+        |index: usize| move |source: serde_json::Error| ResultsJsonError::Write { index, source };
+    let io = |index: usize| move |e: std::io::Error| write(index)(serde_json::Error::io(e));
+    // The fields in the order and with the skips of `Report`'s derived Serialize.
+    out.write_all(b"{\"gstin\":").map_err(io(0))?;
+    serde_json::to_writer(&mut out, &report.gstin).map_err(write(0))?;
+    out.write_all(b",\"fp\":").map_err(io(0))?;
+    serde_json::to_writer(&mut out, &report.fp).map_err(write(0))?;
+    out.write_all(b",\"results\":[").map_err(io(0))?;
+    write_batched(
+        &report.results,
+        &mut out,
+        |part, start, buf| {
+            for (i, r) in part.iter().enumerate() {
+                if start + i > 0 {
+                    buf.push(b',');
+                }
+                serde_json::to_writer(&mut *buf, r).map_err(write(start + i))?;
+            }
+            Ok(())
+        },
+        |e, index| io(index)(e),
+    )?;
+    out.write_all(b"],\"summary\":").map_err(io(n))?;
+    serde_json::to_writer(&mut out, &report.summary).map_err(write(n))?;
+    if !report.stale_decisions.is_empty() {
+        out.write_all(b",\"stale_decisions\":").map_err(io(n))?;
+        serde_json::to_writer(&mut out, &report.stale_decisions).map_err(write(n))?;
     }
-    w.flush().map_err(|e| ResultsCsvError::Write {
-        index: report.results.len(),
-        source: e.into(),
-    })?;
-    Ok(())
+    out.write_all(b"}").map_err(io(n))?;
+    out.flush().map_err(io(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decisions::{Decision, StaleDecision, StaleReason};
+    use crate::report::{Action, DocKey, DocKind, MatchCode, Reason, Summary};
+
+    /// A report of `n` TO results numbered 0..n, across more than two batches when large.
+    fn report(n: usize) -> Report {
+        let supplier: gstr2_model::Gstin = "33GSPTN4811G1ZC".parse().expect("valid GSTIN");
+        let date = chrono::NaiveDate::from_ymd_opt(2017, 7, 24).expect("valid date");
+        let results: Vec<MatchResult> = (0..n)
+            .map(|i| MatchResult {
+                supplier,
+                kind: DocKind::Invoice,
+                code: MatchCode::TaxpayerOnly,
+                action: Action::Upload,
+                computed_action: Action::Upload,
+                rule: None,
+                own: None,
+                counterparty: None,
+                differences: Vec::new(),
+                reasons: vec![Reason::NotInGstr2a],
+                suggestions: vec![crate::report::Suggestion {
+                    key: DocKey {
+                        supplier,
+                        kind: DocKind::Invoice,
+                        number: format!("INV-{i}"),
+                        date,
+                    },
+                    score: rust_decimal::Decimal::new(9, 1),
+                    value_difference: rust_decimal::Decimal::ZERO,
+                    days_apart: 0,
+                }],
+            })
+            .collect();
+        Report {
+            gstin: "27AAPFU0939F1ZV".parse().expect("valid GSTIN"),
+            fp: "072017".parse().expect("valid period"),
+            summary: Summary::of(&results),
+            results,
+            stale_decisions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn batched_json_is_serde_json_byte_for_byte() {
+        for n in [0, 1, BATCH, 2 * BATCH + 3] {
+            let mut r = report(n);
+            let mut out = Vec::new();
+            write_results_json(&r, &mut out).expect("written");
+            assert_eq!(
+                out,
+                serde_json::to_vec(&r).expect("serialized"),
+                "{n} results"
+            );
+            r.stale_decisions.push(StaleDecision {
+                decision: Decision::Pending {
+                    key: DocKey {
+                        supplier: r.gstin,
+                        kind: DocKind::Invoice,
+                        number: "X".into(),
+                        date: chrono::NaiveDate::from_ymd_opt(2017, 7, 1).expect("valid date"),
+                    },
+                },
+                reason: StaleReason::DocumentGone,
+            });
+            let mut out = Vec::new();
+            write_results_json(&r, &mut out).expect("written");
+            assert_eq!(
+                out,
+                serde_json::to_vec(&r).expect("serialized"),
+                "{n} results, stale"
+            );
+        }
+    }
+
+    #[test]
+    fn batched_csv_keeps_every_row_in_order() {
+        let n = 2 * BATCH + 3;
+        let mut out = Vec::new();
+        write_results_csv(&report(n), &mut out).expect("written");
+        let text = String::from_utf8(out).expect("utf8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), n + 1);
+        assert!(lines[0].starts_with("ctin,kind,code"));
+        for (i, line) in lines[1..].iter().enumerate() {
+            assert!(
+                line.ends_with(&format!("INV-{i} 24-07-2017 score 0.9")),
+                "{line}"
+            );
+        }
+    }
 }

@@ -68,7 +68,9 @@ pub mod report;
 pub mod retsum;
 
 pub use config::{MatchConfig, Policy, Tolerance};
-pub use csv_out::{write_results_csv, ResultsCsvError, RESULT_COLUMNS};
+pub use csv_out::{
+    write_results_csv, write_results_json, ResultsCsvError, ResultsJsonError, RESULT_COLUMNS,
+};
 pub use decisions::{Decision, Decisions, Link, StaleDecision, StaleReason};
 pub use payload::{save_payloads, PayloadError, SavePayloads};
 pub use report::{
