@@ -115,15 +115,23 @@ fn d(date: chrono::NaiveDate) -> String {
     gstr2_model::date::format(date)
 }
 
-fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
-    let k = |s: String| if keys { s } else { String::new() };
-    let mut v = Vec::new();
+/// A document's key, made only when `keys` asks for it.
+fn key(keys: bool, make: impl FnOnce() -> String) -> String {
+    if keys {
+        make()
+    } else {
+        String::new()
+    }
+}
+
+/// Gives `v` an entry per document (or block) of the payload.
+fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
     for s in &p.b2b {
         for x in &s.invoices {
-            v.push(Entry {
+            v(Entry {
                 table: Table::B2b,
                 ctin: Some(s.supplier_gstin),
-                key: k(format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
+                key: key(keys, || format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -131,10 +139,10 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
     }
     for s in &p.b2ba {
         for x in &s.invoices {
-            v.push(Entry {
+            v(Entry {
                 table: Table::B2ba,
                 ctin: Some(s.supplier_gstin),
-                key: k(format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
+                key: key(keys, || format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -142,57 +150,57 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
     }
     for g in &p.b2bur {
         for x in &g.invoices {
-            v.push(Entry {
+            v(Entry {
                 table: Table::B2bUnregistered,
                 ctin: None,
-                key: k(format!("{}|{}", x.number, d(x.date))),
+                key: key(keys, || format!("{}|{}", x.number, d(x.date))),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
         }
     }
     for x in &p.imp_g {
-        v.push(Entry {
+        v(Entry {
             table: Table::ImpG,
             ctin: None,
-            key: k(format!("{}|{}", x.bill_number, d(x.bill_date))),
+            key: key(keys, || format!("{}|{}", x.bill_number, d(x.bill_date))),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
         });
     }
     for x in &p.imp_ga {
-        v.push(Entry {
+        v(Entry {
             table: Table::ImpGa,
             ctin: None,
-            key: k(format!("{}|{}", x.bill_number, d(x.bill_date))),
+            key: key(keys, || format!("{}|{}", x.bill_number, d(x.bill_date))),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
         });
     }
     for x in &p.imp_s {
-        v.push(Entry {
+        v(Entry {
             table: Table::ImpS,
             ctin: None,
-            key: k(format!("{}|{}", x.number, d(x.date))),
+            key: key(keys, || format!("{}|{}", x.number, d(x.date))),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
         });
     }
     for x in &p.imp_sa {
-        v.push(Entry {
+        v(Entry {
             table: Table::ImpSa,
             ctin: None,
-            key: k(format!("{}|{}", x.number, d(x.date))),
+            key: key(keys, || format!("{}|{}", x.number, d(x.date))),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
         });
     }
     for s in &p.cdn {
         for x in &s.notes {
-            v.push(Entry {
+            v(Entry {
                 table: Table::Cdn,
                 ctin: Some(s.supplier_gstin),
-                key: k(format!(
+                key: key(keys, || format!(
                     "{}|{}|{}|{}",
                     s.supplier_gstin,
                     x.note_type,
@@ -206,10 +214,10 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
     }
     for s in &p.cdna {
         for x in &s.notes {
-            v.push(Entry {
+            v(Entry {
                 table: Table::Cdna,
                 ctin: Some(s.supplier_gstin),
-                key: k(format!(
+                key: key(keys, || format!(
                     "{}|{}|{}|{}",
                     s.supplier_gstin,
                     x.note_type,
@@ -222,10 +230,10 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
         }
     }
     for x in &p.cdnur {
-        v.push(Entry {
+        v(Entry {
             table: Table::CdnUnregistered,
             ctin: None,
-            key: k(format!("{}|{}|{}", x.note_type, x.number, d(x.date))),
+            key: key(keys, || format!("{}|{}|{}", x.note_type, x.number, d(x.date))),
             flag: x.flag.clone(),
             sums: items_sums(x.value, &x.items, x.note_type.sign()),
         });
@@ -242,10 +250,10 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
                 *slot += a.unwrap_or_default();
             }
         }
-        v.push(Entry {
+        v(Entry {
             table: Table::NilSupplies,
             ctin: None,
-            key: k("nil".into()),
+            key: key(keys, || "nil".into()),
             flag: None,
             sums: s,
         });
@@ -256,20 +264,20 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
             s.rc += 1;
             s.tax += a.tax();
         }
-        v.push(Entry {
+        v(Entry {
             table: Table::Itc,
             ctin: None,
-            key: k("itc_rvsl".into()),
+            key: key(keys, || "itc_rvsl".into()),
             flag: None,
             sums: s,
         });
     }
     for (table, list) in [(Table::Txi, &p.txi), (Table::Txpd, &p.txpd)] {
         for x in list {
-            v.push(Entry {
+            v(Entry {
                 table,
                 ctin: None,
-                key: k(format!("{}|{}", x.place_of_supply, x.supply_type)),
+                key: key(keys, || format!("{}|{}", x.place_of_supply, x.supply_type)),
                 flag: x.flag.clone(),
                 sums: Sums {
                     rc: 1,
@@ -281,10 +289,10 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
         }
     }
     for x in &p.atxi {
-        v.push(Entry {
+        v(Entry {
             table: Table::Txia,
             ctin: None,
-            key: k(format!("{}|{}|{}", x.counterparty, x.number, d(x.date))),
+            key: key(keys, || format!("{}|{}|{}", x.counterparty, x.number, d(x.date))),
             flag: x.flag.clone(),
             sums: Sums {
                 rc: 1,
@@ -294,7 +302,6 @@ fn entries(p: &Gstr2Payload, keys: bool) -> Vec<Entry> {
             },
         });
     }
-    v
 }
 
 /// The order of sections in the summary.
@@ -393,28 +400,30 @@ pub fn local_summary(
     payloads: &SavePayloads,
     previously_saved: Option<&Gstr2Payload>,
 ) -> Gstr2Summary {
-    let held: Vec<Entry> = match previously_saved {
-        None => entries(&payloads.upsert, false),
-        Some(prev) => {
-            let mut map: BTreeMap<(Table, String), Entry> = BTreeMap::new();
-            for e in entries(prev, true) {
-                map.insert((e.table, e.key.clone()), e);
+    let mut sections: BTreeMap<Table, (Sums, BTreeMap<Gstin, Sums>)> = BTreeMap::new();
+    let mut add = |e: Entry| {
+        if counted(&e.flag) {
+            let s = sections.entry(e.table).or_default();
+            s.0 += e.sums;
+            if let Some(c) = e.ctin {
+                *s.1.entry(c).or_default() += e.sums;
             }
-            for e in entries(&payloads.delete, true) {
-                map.remove(&(e.table, e.key));
-            }
-            for e in entries(&payloads.upsert, true) {
-                map.insert((e.table, e.key.clone()), e);
-            }
-            map.into_values().collect()
         }
     };
-    let mut sections: BTreeMap<Table, (Sums, BTreeMap<Gstin, Sums>)> = BTreeMap::new();
-    for e in held.iter().filter(|e| counted(&e.flag)) {
-        let s = sections.entry(e.table).or_default();
-        s.0 += e.sums;
-        if let Some(c) = e.ctin {
-            *s.1.entry(c).or_default() += e.sums;
+    match previously_saved {
+        None => entries(&payloads.upsert, false, &mut add),
+        Some(prev) => {
+            let mut map: BTreeMap<(Table, String), Entry> = BTreeMap::new();
+            entries(prev, true, &mut |e| {
+                map.insert((e.table, e.key.clone()), e);
+            });
+            entries(&payloads.delete, true, &mut |e| {
+                map.remove(&(e.table, e.key));
+            });
+            entries(&payloads.upsert, true, &mut |e| {
+                map.insert((e.table, e.key.clone()), e);
+            });
+            map.into_values().for_each(add);
         }
     }
     let mut out = Vec::new();
