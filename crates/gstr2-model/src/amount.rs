@@ -2,17 +2,146 @@
 //!
 //! JSON: numbers, read and written through serde_json's `arbitrary_precision`, so `729248.16`
 //! never passes through a float; a quoted number is accepted on read. CSV: plain strings parsed
-//! with [`parse`].
+//! with [`parse`], written with [`format_into`] or [`write`].
+//!
+//! Writing does not allocate: the digits are formatted into a buffer on the stack, exactly as
+//! `Decimal`'s `Display` prints them (the scale's trailing zeros kept, `-0` for a negative zero),
+//! and handed to serde_json as the same arbitrary-precision number rust_decimal's own
+//! `serde::arbitrary_precision` writes, byte for byte.
+//!
+//! ```
+//! use gstr2_model::amount;
+//! use rust_decimal::Decimal;
+//!
+//! let mut buf = [0u8; amount::MAX_LEN];
+//! assert_eq!(amount::format_into(&Decimal::new(-72924816, 2), &mut buf), "-729248.16");
+//! assert_eq!(amount::format_into(&Decimal::new(5, 3), &mut buf), "0.005");
+//!
+//! let mut line = Vec::new();
+//! amount::write(&Decimal::new(100050, 2), &mut line)?;
+//! assert_eq!(line, b"1000.50");
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use rust_decimal::Decimal;
+use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serializer};
 
+/// The name serde_json's `arbitrary_precision` gives a number it writes verbatim: a struct of this
+/// name with one field of this name holding the number's text (what `serde_json::Number` emits).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// The longest text an amount can take: a sign, `0.` and 28 decimals, or a sign, 29 digits and a
+/// point.
+pub const MAX_LEN: usize = 32;
+
+/// Two-digit pairs `00` to `99`, to write two digits per division.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The digits of `n` into the end of `out`; returns where they start (`out.len()` for zero).
+fn u64_digits(mut n: u64, out: &mut [u8], end: usize) -> usize {
+    let mut at = end;
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else if n > 0 {
+        at -= 1;
+        out[at] = b'0' + n as u8;
+    }
+    at
+}
+
+/// The digits of a 96-bit mantissa, right-aligned in `out`; returns where they start
+/// (`out.len()` for zero: no digits).
+fn mantissa_digits(m: u128, out: &mut [u8; 40]) -> usize {
+    const TEN19: u128 = 10_000_000_000_000_000_000;
+    let end = out.len();
+    match u64::try_from(m) {
+        Ok(small) => u64_digits(small, out, end),
+        Err(_) => {
+            // At most 29 digits: the low 19 zero-padded, the high ones (fewer than 11) before them.
+            let (high, low) = ((m / TEN19) as u64, (m % TEN19) as u64);
+            let mut at = u64_digits(low, out, end);
+            while at > end - 19 {
+                at -= 1;
+                out[at] = b'0';
+            }
+            u64_digits(high, out, at)
+        }
+    }
+}
+
+/// Formats a decimal into `buf` exactly as its `Display` does, without allocating, and returns the
+/// text: `1000.50`, `-0.05`, `0`, `-0`, `0.000`, `79228162514264337593543950335`.
+pub fn format_into<'b>(value: &Decimal, buf: &'b mut [u8; MAX_LEN]) -> &'b str {
+    let mut digits = [0u8; 40];
+    let start = mantissa_digits(value.mantissa().unsigned_abs(), &mut digits);
+    let digits = &digits[start..];
+    let scale = value.scale() as usize;
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        buf[len..len + bytes.len()].copy_from_slice(bytes);
+        len += bytes.len();
+    };
+    if value.is_sign_negative() {
+        put(b"-");
+    }
+    if digits.len() > scale {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        put(whole);
+        if scale > 0 {
+            put(b".");
+            put(fraction);
+        }
+    } else {
+        // No whole part: `0`, or `0.` and the fraction with its leading zeros.
+        put(b"0");
+        if scale > 0 {
+            put(b".");
+            for _ in digits.len()..scale {
+                put(b"0");
+            }
+            put(digits);
+        }
+    }
+    // Only ASCII digits, signs and points were written: the check cannot fail.
+    std::str::from_utf8(&buf[..len]).unwrap_or_default()
+}
+
+/// Writes a decimal as its `Display` does (see [`format_into`]), without allocating.
+pub fn write<W: std::io::Write + ?Sized>(value: &Decimal, out: &mut W) -> std::io::Result<()> {
+    let mut buf = [0u8; MAX_LEN];
+    out.write_all(format_into(value, &mut buf).as_bytes())
+}
+
 /// Serializes a decimal as a JSON number with its exact digits.
+///
+/// The output is byte for byte what `rust_decimal::serde::arbitrary_precision::serialize` writes,
+/// without its two allocations per number.
 pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    rust_decimal::serde::arbitrary_precision::serialize(value, s)
+    let mut buf = [0u8; MAX_LEN];
+    let text = format_into(value, &mut buf);
+    let mut number = s.serialize_struct(NUMBER_TOKEN, 1)?;
+    number.serialize_field(NUMBER_TOKEN, text)?;
+    number.end()
 }
 
 /// Deserializes a JSON number (or a quoted number) into a decimal, without a float round trip.
+///
+/// serde_json has already copied the number's text into a `String` before any visitor sees it
+/// (`arbitrary_precision`), so a visitor of our own would save nothing over rust_decimal's.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     rust_decimal::serde::arbitrary_precision::deserialize(d)
 }
@@ -24,7 +153,10 @@ pub mod option {
 
     /// Serializes `Some` as a JSON number, `None` as null.
     pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::arbitrary_precision_option::serialize(value, s)
+        match value {
+            Some(v) => super::serialize(v, s),
+            None => s.serialize_none(),
+        }
     }
 
     /// Deserializes an optional JSON number (or quoted number); null is `None`.
@@ -86,6 +218,97 @@ mod tests {
         assert_eq!(serde_json::to_string(&t).unwrap(), big);
         let quoted: T = serde_json::from_str(r#"{"v":"10.50"}"#).unwrap();
         assert_eq!(quoted.v.to_string(), "10.50");
+    }
+
+    /// Decimals over the whole range: every scale 0..=28, both signs (negative zero included),
+    /// mantissas small, around `u64::MAX` and up to 96 bits.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        let mantissa = prop_oneof![
+            0u128..1000,
+            0u128..10_000_000_000,
+            (u64::MAX as u128 - 1000)..(u64::MAX as u128 + 1000),
+            0u128..(1u128 << 96),
+        ];
+        (mantissa, any::<bool>(), 0u32..=28).prop_map(|(m, negative, scale)| {
+            // Negated rather than built negative: from_parts drops the sign of a zero.
+            let d = Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale);
+            if negative {
+                -d
+            } else {
+                d
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn format_into_is_display(d in any_decimal()) {
+            let mut buf = [0u8; MAX_LEN];
+            proptest::prop_assert_eq!(format_into(&d, &mut buf), d.to_string());
+            let mut out = Vec::new();
+            write(&d, &mut out).unwrap();
+            proptest::prop_assert_eq!(out, d.to_string().into_bytes());
+        }
+
+        #[test]
+        fn serialize_is_rust_decimals_byte_for_byte(d in any_decimal(), o in proptest::option::of(any_decimal())) {
+            #[derive(Serialize)]
+            struct Theirs {
+                #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+                v: Decimal,
+                #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+                o: Option<Decimal>,
+            }
+            #[derive(Serialize)]
+            struct Ours {
+                #[serde(with = "super")]
+                v: Decimal,
+                #[serde(with = "super::option")]
+                o: Option<Decimal>,
+            }
+            let ours = serde_json::to_string(&Ours { v: d, o }).unwrap();
+            let theirs = serde_json::to_string(&Theirs { v: d, o }).unwrap();
+            proptest::prop_assert_eq!(&ours, &theirs);
+            let ours = serde_json::to_value(Ours { v: d, o }).unwrap();
+            let theirs = serde_json::to_value(Theirs { v: d, o }).unwrap();
+            proptest::prop_assert_eq!(&ours, &theirs);
+            let back: T = serde_json::from_str(&serde_json::to_string(&ours).unwrap()).unwrap();
+            proptest::prop_assert_eq!(back.v, d);
+            proptest::prop_assert_eq!(back.v.to_string(), d.to_string());
+        }
+    }
+
+    #[test]
+    fn formats_the_corner_cases_as_display() {
+        let mut buf = [0u8; MAX_LEN];
+        for (d, text) in [
+            (Decimal::ZERO, "0"),
+            (-Decimal::ZERO, "-0"),
+            (Decimal::new(0, 3), "0.000"),
+            (-Decimal::new(0, 2), "-0.00"),
+            // from_parts drops the sign of a zero
+            (Decimal::from_parts(0, 0, 0, true, 2), "0.00"),
+            (Decimal::new(5, 2), "0.05"),
+            (Decimal::new(-5, 2), "-0.05"),
+            (Decimal::new(1, 28), "0.0000000000000000000000000001"),
+            (Decimal::MAX, "79228162514264337593543950335"),
+            (Decimal::MIN, "-79228162514264337593543950335"),
+            (
+                Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 28),
+                "-7.9228162514264337593543950335",
+            ),
+            (
+                Decimal::from(10_000_000_000_000_000_000u64),
+                "10000000000000000000",
+            ),
+            (Decimal::new(100050, 2), "1000.50"),
+        ] {
+            assert_eq!(d.to_string(), text);
+            assert_eq!(format_into(&d, &mut buf), text);
+        }
     }
 
     #[test]

@@ -49,14 +49,36 @@ pub fn parse(input: &str) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| err("no such day in that month"))
 }
 
-/// Formats a date as `DD-MM-YYYY`.
-pub fn format(date: NaiveDate) -> String {
-    date.format("%d-%m-%Y").to_string()
+/// `DD-MM-YYYY` written by hand into a buffer, for years 0 to 9999; `None` for the others, which
+/// chrono writes with a sign or more digits (`+10000`, `-0001`).
+fn format_into(date: NaiveDate, buf: &mut [u8; 10]) -> Option<&str> {
+    use chrono::Datelike;
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    let [d1, d2] = two(date.day());
+    let [m1, m2] = two(date.month());
+    let [y1, y2] = two(year / 100);
+    let [y3, y4] = two(year % 100);
+    *buf = [d1, d2, b'-', m1, m2, b'-', y1, y2, y3, y4];
+    std::str::from_utf8(buf).ok()
 }
 
-/// Serializes a date as `DD-MM-YYYY`.
+/// Formats a date as `DD-MM-YYYY` (as chrono's `%d-%m-%Y`, also for years beyond 0 to 9999).
+pub fn format(date: NaiveDate) -> String {
+    let mut buf = [0u8; 10];
+    match format_into(date, &mut buf) {
+        Some(text) => text.to_owned(),
+        None => date.format("%d-%m-%Y").to_string(),
+    }
+}
+
+/// Serializes a date as `DD-MM-YYYY`, without allocating.
 pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&date.format("%d-%m-%Y"))
+    let mut buf = [0u8; 10];
+    match format_into(*date, &mut buf) {
+        Some(text) => s.serialize_str(text),
+        None => s.collect_str(&date.format("%d-%m-%Y")),
+    }
 }
 
 /// Deserializes a `DD-MM-YYYY` date.
@@ -100,6 +122,42 @@ pub mod option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_as_chrono_does() {
+        let chrono = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
+        let mut checked = 0;
+        // Every day of years -1 to 10001 would be slow in debug: every day of 1990-2040, and one
+        // day in 37 elsewhere, plus chrono's extremes.
+        let mut day = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(10_001, 12, 31).unwrap();
+        let dense = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()
+            ..NaiveDate::from_ymd_opt(2040, 1, 1).unwrap();
+        while day <= last {
+            assert_eq!(format(day), chrono(day), "{day:?}");
+            let json = serde_json::to_string(&Wrapper(day)).unwrap();
+            assert_eq!(json, format!("\"{}\"", chrono(day)));
+            checked += 1;
+            let step = if dense.contains(&day) { 1 } else { 37 };
+            day += chrono::Duration::days(step);
+        }
+        assert!(checked > 100_000, "{checked}");
+        for d in [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            NaiveDate::from_ymd_opt(0, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+        ] {
+            assert_eq!(format(d), chrono(d), "{d:?}");
+            assert_eq!(
+                serde_json::to_string(&Wrapper(d)).unwrap(),
+                format!("\"{}\"", chrono(d))
+            );
+        }
+    }
+
+    #[derive(serde::Serialize)]
+    struct Wrapper(#[serde(with = "super")] NaiveDate);
 
     #[test]
     fn parse_dates() {

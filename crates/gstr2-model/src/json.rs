@@ -57,7 +57,19 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Reads a model type from JSON bytes.
+///
+/// The input is read once without tracking where the reader is; only if that fails is it read
+/// again with the JSON path tracked, to say where. The error is the same either way.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => from_slice_tracked(bytes),
+    }
+}
+
+/// Reads a model type from JSON bytes with the JSON path tracked all the way: the slow reading
+/// that makes [`from_slice`]'s errors.
+fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
     de.end().map_err(|e| JsonError::Decode {
@@ -75,6 +87,9 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 }
 
 /// Reads a model type from a reader (buffer it: serde_json reads byte by byte).
+///
+/// A reader cannot be read twice, so this one tracks the JSON path as it goes and is slower than
+/// [`from_slice`]; with the whole input at hand, read it into memory and use [`from_slice`].
 pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T, JsonError> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
