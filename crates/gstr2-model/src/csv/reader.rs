@@ -1,7 +1,10 @@
 //! Reading: the header → column map, rows with typed cell accessors, and grouping rows into
 //! documents.
 //!
-//! Rows are decoded from [`csv::ByteRecord`]s: a cell is a trimmed byte slice of the record,
+//! Records come from one of two lanes. While the input has no `"` byte, records and fields are
+//! split by hand ([`fast`]: `memchr` for line ends, then commas), with lines counted on the
+//! way; from the first chunk with a quote on, the csv crate reads [`::csv::ByteRecord`]s. Both
+//! give the same records, lines and errors. A cell is a trimmed byte slice of the record,
 //! parsed in place; nothing is allocated per cell except the strings the model keeps.
 
 use std::collections::HashMap;
@@ -15,6 +18,11 @@ use rust_decimal::Decimal;
 use super::error::{CellError, CsvError};
 use crate::codes::CodeError;
 use crate::{Gstin, StateCode, Table};
+use fast::{Fast, Step};
+
+mod fast;
+#[cfg(test)]
+mod lanes;
 
 /// Whether a column must be in the header, and when it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,16 +206,9 @@ fn index_newlines(buf: &[u8], base: u64, out: &mut Vec<u64>) {
     }
 }
 
-/// The 1-based line of the first line of a record that ends (its terminator excluded) before
-/// byte `end`.
-fn record_line(newlines: &[u64], end: u64, record: &ByteRecord) -> u64 {
-    let last = end.saturating_sub(1);
-    line_of(newlines.partition_point(|&n| n < last), record)
-}
-
 /// The 1-based line of the first line of a record with `before` line ends before its last line.
-fn line_of(before: usize, record: &ByteRecord) -> u64 {
-    let line = 1 + before as u64;
+fn line_of(before: u64, record: &ByteRecord) -> u64 {
+    let line = 1 + before;
     let inside = if record.as_slice().contains(&b'\n') {
         record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
     } else {
@@ -219,12 +220,12 @@ fn line_of(before: usize, record: &ByteRecord) -> u64 {
 fn resolve(
     table: Table,
     columns: &'static [Column],
-    record: &ByteRecord,
+    record: &[&[u8]],
     line: u64,
 ) -> Result<Header, CsvError> {
     let mut fields = vec![None; columns.len()];
     let mut slots = vec![UNNAMED; record.len()];
-    for (i, raw) in record.iter().enumerate() {
+    for (i, &raw) in record.iter().enumerate() {
         let mut cell = cell(raw);
         if i == 0 {
             cell = trim(cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell));
@@ -285,21 +286,104 @@ fn resolve(
     })
 }
 
+/// How records are split into fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Split {
+    /// By hand, reading this many bytes at a time, while the input has no `"` byte; from the
+    /// first chunk that has one, by the csv crate from the next record on.
+    Fast(usize),
+    /// By the csv crate, from the first byte: what tests compare the fast lane with.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Csv,
+}
+
+impl Split {
+    /// The fast lane, in chunks of 64 KiB.
+    pub(crate) const DEFAULT: Split = Split::Fast(64 << 10);
+}
+
+/// What the csv crate reads after the fast lane: the bytes already read, then the rest.
+type Replay<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
+/// The csv crate's lane, from a record's start on.
+struct CsvLane<R> {
+    reader: ::csv::Reader<Lines<Replay<R>>>,
+    record: ByteRecord,
+    /// `\n` bytes before the lane's first byte.
+    base: u64,
+    /// `\n` bytes of the lane before the current record's last line.
+    before: usize,
+    /// 1-based line of the current record.
+    line: u64,
+}
+
+impl<R: Read> CsvLane<R> {
+    fn new(read: Vec<u8>, input: R, base: u64) -> Self {
+        let reader = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Lines {
+                inner: std::io::Cursor::new(read).chain(input),
+                offset: 0,
+                newlines: Vec::new(),
+            });
+        CsvLane {
+            reader,
+            record: ByteRecord::new(),
+            base,
+            before: 0,
+            line: 1,
+        }
+    }
+
+    /// Advances to the next record; `false` at the end. An error comes with its line: the line
+    /// after every `\n` before the reader's position.
+    fn next(&mut self) -> Result<bool, (u64, ::csv::Error)> {
+        let found = match self.reader.read_byte_record(&mut self.record) {
+            Ok(found) => found,
+            Err(e) => {
+                let at = self.reader.position().byte();
+                let before = self.reader.get_ref().newlines.partition_point(|&n| n < at);
+                return Err((1 + self.base + before as u64, e));
+            }
+        };
+        if !found {
+            return Ok(false);
+        }
+        // Records come in order: the count of line ends before this one only grows.
+        let last = self.reader.position().byte().saturating_sub(1);
+        let newlines = &self.reader.get_ref().newlines;
+        while newlines.get(self.before).is_some_and(|&n| n < last) {
+            self.before += 1;
+        }
+        self.line = line_of(self.base + self.before as u64, &self.record);
+        Ok(true)
+    }
+}
+
+/// Where records come from.
+enum Lane<R> {
+    /// Split by hand: no `"` byte read so far.
+    Fast(Fast<R>),
+    /// Split by the csv crate.
+    Csv(CsvLane<R>),
+    /// Neither: only while the fast lane hands over to the csv crate.
+    Switching,
+}
+
 /// The data rows of one table's CSV, after its header.
 pub(crate) struct Rows<R> {
-    reader: ::csv::Reader<Lines<R>>,
-    /// Byte offset just after the current record.
-    end: u64,
-    /// How many `\n` bytes come before the current record's last line.
-    before: usize,
-    record: ByteRecord,
+    lane: Lane<R>,
     table: Table,
     columns: &'static [Column],
     header: Header,
-    /// Per slot, where its cell lies in `record.as_slice()`; `(0, 0)` when absent or empty.
+    /// Per slot, where its cell lies in the current record's bytes; `(0, 0)` when absent or
+    /// empty.
     spans: Vec<(usize, usize)>,
     /// Whether the current row is shorter than the header, or has a value under no column.
     misshapen: bool,
+    /// Fields in the current record.
+    fields: usize,
     count: u64,
 }
 
@@ -310,70 +394,106 @@ impl<R: Read> Rows<R> {
         columns: &'static [Column],
         input: R,
     ) -> Result<Option<Rows<R>>, CsvError> {
-        let mut reader = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Lines {
-                inner: input,
-                offset: 0,
-                newlines: Vec::new(),
-            });
-        let mut record = ByteRecord::new();
-        let found = reader
-            .read_byte_record(&mut record)
-            .map_err(|source| CsvError::Csv {
-                table,
-                line: Some(1),
-                source,
-            })?;
+        Self::open_split(table, columns, input, Split::DEFAULT)
+    }
+
+    /// [`Rows::open`], splitting records as `split` says.
+    pub(crate) fn open_split(
+        table: Table,
+        columns: &'static [Column],
+        input: R,
+        split: Split,
+    ) -> Result<Option<Rows<R>>, CsvError> {
+        let lane = match split {
+            Split::Fast(chunk) => Lane::Fast(Fast::new(input, chunk)),
+            Split::Csv => Lane::Csv(CsvLane::new(Vec::new(), input, 0)),
+        };
+        let mut rows = Rows {
+            lane,
+            table,
+            columns,
+            header: Header {
+                slots: Vec::new(),
+                width: 0,
+            },
+            spans: vec![(0, 0); columns.len()],
+            misshapen: false,
+            fields: 0,
+            count: 0,
+        };
+        let found = rows.next_record().map_err(|(_, source)| CsvError::Csv {
+            table,
+            line: Some(1),
+            source,
+        })?;
         if !found {
             return Ok(None);
         }
-        let end = reader.position().byte();
-        let line = record_line(&reader.get_ref().newlines, end, &record);
-        let header = resolve(table, columns, &record, line)?;
-        Ok(Some(Rows {
-            reader,
-            end,
-            before: 0,
-            record,
-            table,
-            columns,
-            header,
-            spans: vec![(0, 0); columns.len()],
-            misshapen: false,
-            count: 0,
-        }))
+        let (bytes, line) = rows.record();
+        let fields: Vec<&[u8]> = match &rows.lane {
+            Lane::Csv(csv) => csv.record.iter().collect(),
+            _ => bytes.split(|&b| b == b',').collect(),
+        };
+        rows.header = resolve(table, columns, &fields, line)?;
+        Ok(Some(rows))
+    }
+
+    /// Whether no `"` byte has been read yet, so that records are split by hand.
+    #[cfg(test)]
+    pub(crate) fn in_fast_lane(&self) -> bool {
+        matches!(self.lane, Lane::Fast(_))
+    }
+
+    /// Advances to the next record, whatever its contents; `false` at the end.
+    fn next_record(&mut self) -> Result<bool, (u64, ::csv::Error)> {
+        loop {
+            match &mut self.lane {
+                Lane::Fast(fast) => match fast.next() {
+                    Ok(Step::Record) => return Ok(true),
+                    Ok(Step::End) => return Ok(false),
+                    Ok(Step::Quote) => {}
+                    Err(e) => return Err((fast.error_line(), e.into())),
+                },
+                Lane::Csv(csv) => return csv.next(),
+                Lane::Switching => return Ok(false),
+            }
+            if let Lane::Fast(fast) = std::mem::replace(&mut self.lane, Lane::Switching) {
+                let (read, input, base) = fast.into_rest();
+                self.lane = Lane::Csv(CsvLane::new(read, input, base));
+            }
+        }
+    }
+
+    /// The current record's bytes (fields one after the other, in the csv crate's lane) and
+    /// its line.
+    fn record(&self) -> (&[u8], u64) {
+        match &self.lane {
+            Lane::Fast(fast) => (fast.record(), fast.line()),
+            Lane::Csv(csv) => (csv.record.as_slice(), csv.line),
+            Lane::Switching => (&[], 1),
+        }
+    }
+
+    /// `\n` bytes read, the header's included; all of them once the rows are read.
+    fn newlines(&self) -> u64 {
+        match &self.lane {
+            Lane::Fast(fast) => fast.newlines(),
+            Lane::Csv(csv) => csv.base + csv.reader.get_ref().newlines.len() as u64,
+            Lane::Switching => 0,
+        }
     }
 
     /// Advances to the next row that is not blank; `false` at the end. An error here is fatal
     /// for the file.
     pub(crate) fn advance(&mut self) -> Result<bool, CsvError> {
         loop {
-            let found = self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|source| CsvError::Csv {
-                    table: self.table,
-                    line: Some(
-                        1 + self
-                            .reader
-                            .get_ref()
-                            .newlines
-                            .partition_point(|&n| n < self.reader.position().byte())
-                            as u64,
-                    ),
-                    source,
-                })?;
+            let found = self.next_record().map_err(|(line, source)| CsvError::Csv {
+                table: self.table,
+                line: Some(line),
+                source,
+            })?;
             if !found {
                 return Ok(false);
-            }
-            self.end = self.reader.position().byte();
-            // Records come in order: the count of line ends before this one only grows.
-            let last = self.end.saturating_sub(1);
-            let newlines = &self.reader.get_ref().newlines;
-            while newlines.get(self.before).is_some_and(|&n| n < last) {
-                self.before += 1;
             }
             self.count += 1;
             if self.locate() {
@@ -388,60 +508,104 @@ impl<R: Read> Rows<R> {
         for span in &mut self.spans {
             *span = (0, 0);
         }
-        let mut start = 0;
-        let mut any = false;
-        let mut misshapen = self.record.len() < self.header.width;
-        for (i, field) in self.record.iter().enumerate() {
-            let (a, b) = cell_span(field);
-            let filled = a < b;
-            any |= filled;
-            match self.header.slots.get(i) {
-                Some(&UNNAMED) | None => misshapen |= filled,
-                Some(&slot) => {
-                    if let Some(span) = self.spans.get_mut(slot) {
-                        *span = (start + a, start + b);
-                    }
-                }
+        let shape = match &self.lane {
+            Lane::Fast(fast) => {
+                let bytes = fast.record();
+                let mut start = 0;
+                let fields = memchr::memchr_iter(b',', bytes)
+                    .chain(std::iter::once(bytes.len()))
+                    .map(|end| {
+                        let field = (start, end);
+                        start = end + 1;
+                        field
+                    });
+                locate_fields(&self.header, &mut self.spans, bytes, fields)
             }
-            start += field.len();
-        }
-        self.misshapen = misshapen;
-        any
+            Lane::Csv(csv) => {
+                let mut start = 0;
+                let fields = csv.record.iter().map(|field| {
+                    let span = (start, start + field.len());
+                    start += field.len();
+                    span
+                });
+                locate_fields(&self.header, &mut self.spans, csv.record.as_slice(), fields)
+            }
+            Lane::Switching => Shape::default(),
+        };
+        self.misshapen = shape.misshapen;
+        self.fields = shape.fields;
+        shape.any
     }
 
     /// The current row, checked against the header's width.
     pub(crate) fn row(&self) -> Result<Row<'_>, CsvError> {
+        let (bytes, line) = self.record();
         if self.misshapen {
             return Err(CsvError::RowLength {
                 table: self.table,
-                line: line_of(self.before, &self.record),
+                line,
                 record: self.count,
-                found: self.record.len(),
+                found: self.fields,
                 expected: self.header.width,
             });
         }
         Ok(Row {
-            record: &self.record,
-            bytes: self.record.as_slice(),
+            bytes,
             spans: &self.spans,
             columns: self.columns,
             table: self.table,
-            before: self.before,
+            line,
             number: self.count,
         })
     }
 }
 
+/// What [`locate_fields`] saw of a record.
+#[derive(Default)]
+struct Shape {
+    /// Some field has a value.
+    any: bool,
+    /// Shorter than the header, or a value under no column.
+    misshapen: bool,
+    /// Fields in the record.
+    fields: usize,
+}
+
+/// Puts each field's cell (`fields` are ranges of `bytes`) in its slot's span.
+fn locate_fields(
+    header: &Header,
+    spans: &mut [(usize, usize)],
+    bytes: &[u8],
+    fields: impl Iterator<Item = (usize, usize)>,
+) -> Shape {
+    let mut shape = Shape::default();
+    for (i, (start, end)) in fields.enumerate() {
+        shape.fields = i + 1;
+        let (a, b) = cell_span(bytes.get(start..end).unwrap_or_default());
+        let filled = a < b;
+        shape.any |= filled;
+        match header.slots.get(i) {
+            Some(&UNNAMED) | None => shape.misshapen |= filled,
+            Some(&slot) => {
+                if let Some(span) = spans.get_mut(slot) {
+                    *span = (start + a, start + b);
+                }
+            }
+        }
+    }
+    shape.misshapen |= shape.fields < header.width;
+    shape
+}
+
 /// One data row, with typed accessors for its cells. A column absent from the header reads as
 /// an empty cell.
 pub(crate) struct Row<'a> {
-    record: &'a ByteRecord,
     bytes: &'a [u8],
     spans: &'a [(usize, usize)],
     columns: &'static [Column],
     table: Table,
-    /// How many `\n` bytes come before the row's last line.
-    before: usize,
+    /// 1-based line of the file where the row starts.
+    line: u64,
     /// 1-based number of the row among the data rows.
     pub number: u64,
 }
@@ -449,7 +613,7 @@ pub(crate) struct Row<'a> {
 impl<'a> Row<'a> {
     /// 1-based line of the file where the row starts.
     pub(crate) fn line(&self) -> u64 {
-        line_of(self.before, self.record)
+        self.line
     }
 
     /// The cell of a column, trimmed; empty if the column is absent.
@@ -861,18 +1025,17 @@ impl Read for Failing {
 
 /// Reads a table on one thread.
 fn read_one<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
-    match Rows::open(D::TABLE, D::COLUMNS, input) {
-        Ok(Some(rows)) => decode_rows(rows, errors).grouped,
-        Ok(None) => Grouped {
-            docs: Vec::new(),
-            lines: Vec::new(),
-        },
+    read_split::<D, R>(input, errors, Split::DEFAULT).grouped
+}
+
+/// Reads a table on one thread, splitting records as `split` says.
+fn read_split<D: Document, R: Read>(input: R, errors: &mut Errors, split: Split) -> Decoded<D> {
+    match Rows::open_split(D::TABLE, D::COLUMNS, input, split) {
+        Ok(Some(rows)) => decode_rows(rows, errors),
+        Ok(None) => Decoded::default(),
         Err(e) => {
             errors.push(e);
-            Grouped {
-                docs: Vec::new(),
-                lines: Vec::new(),
-            }
+            Decoded::default()
         }
     }
 }
@@ -884,6 +1047,19 @@ struct Decoded<D> {
     index: FastMap<u64, usize>,
     /// `\n` bytes read, the header's included.
     newlines: u64,
+}
+
+impl<D> Default for Decoded<D> {
+    fn default() -> Self {
+        Decoded {
+            grouped: Grouped {
+                docs: Vec::new(),
+                lines: Vec::new(),
+            },
+            index: FastMap::default(),
+            newlines: 0,
+        }
+    }
 }
 
 /// Decodes the input in pieces on as many threads; `None` when it cannot be, or when the pieces
@@ -1112,7 +1288,7 @@ fn decode_rows<D: Document, R: Read>(mut rows: Rows<R>, errors: &mut Errors) -> 
     Decoded {
         grouped: out,
         index,
-        newlines: rows.reader.get_ref().newlines.len() as u64,
+        newlines: rows.newlines(),
     }
 }
 
