@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 use gstr2::recon::{
-    local_summary, reconcile_with_progress, save_payloads, write_results_csv, write_results_json,
+    into_save_payloads, local_summary, reconcile_with_progress, write_results_csv, write_results_json,
     Action, Decisions, Inputs, MatchCode, MatchConfig, Progress, SavePayloads, Tally,
 };
 
@@ -196,20 +196,34 @@ fn run(args: Args) -> Result<(), String> {
     };
     let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_p: Progress| {});
     let t_engine = t0.elapsed();
+    let headline = format!(
+        "reconciled {} register documents against {} GSTR2A documents for {} {}",
+        register.document_count(gstr2::model::Table::B2b)
+            + register.document_count(gstr2::model::Table::B2ba)
+            + register.document_count(gstr2::model::Table::Cdn)
+            + register.document_count(gstr2::model::Table::Cdna),
+        gstr2a.document_count(),
+        register.gstin,
+        register.fp
+    );
     if std::env::var_os("RECON_RSS").is_some() {
         eprintln!("rss after engine {} kB", rss());
     }
-    // Payloads, summary and their files on one thread; the results files on the other.
+    // Payloads, summary and their files on one thread; the results files on the other. The
+    // inputs are not needed after this: their documents move into the payloads.
     let out = &args.out;
+    let report_ref = &report;
+    let previously_saved = previously_saved.as_ref();
     let (payloads, results) = std::thread::scope(|s| {
-        let side = s.spawn(|| -> Result<SavePayloads, String> {
-            let payloads = save_payloads(&inputs, &report).map_err(|e| e.to_string())?;
-            let retsum = local_summary(&payloads, previously_saved.as_ref());
+        let side = s.spawn(move || -> Result<SavePayloads, String> {
+            let payloads = into_save_payloads(register, gstr2a, previously_saved, report_ref)
+                .map_err(|e| e.to_string())?;
+            let retsum = local_summary(&payloads, previously_saved);
             write_json(&out.join("payload-upsert.json"), &payloads.upsert)?;
             write_json(&out.join("payload-delete.json"), &payloads.delete)?;
             write_json(
                 &out.join("summary.json"),
-                &serde_json::json!({ "reconciliation": &report.summary, "retsum": &retsum }),
+                &serde_json::json!({ "reconciliation": &report_ref.summary, "retsum": &retsum }),
             )?;
             if std::env::var_os("RECON_RSS").is_some() {
                 eprintln!("rss after payloads {} kB", rss());
@@ -233,16 +247,7 @@ fn run(args: Args) -> Result<(), String> {
     results?;
     let t_write = t0.elapsed();
 
-    println!(
-        "reconciled {} register documents against {} GSTR2A documents for {} {}",
-        register.document_count(gstr2::model::Table::B2b)
-            + register.document_count(gstr2::model::Table::B2ba)
-            + register.document_count(gstr2::model::Table::Cdn)
-            + register.document_count(gstr2::model::Table::Cdna),
-        gstr2a.document_count(),
-        register.gstin,
-        register.fp
-    );
+    println!("{headline}");
     print_tally("overall", &report.summary.overall);
     let ok = report
         .summary
@@ -271,7 +276,7 @@ fn run(args: Args) -> Result<(), String> {
         t_write.as_secs_f64()
     );
     // The operating system frees a million documents faster than their destructors would.
-    std::mem::forget((report, payloads, register, gstr2a));
+    std::mem::forget((report, payloads));
     Ok(())
 }
 

@@ -14,6 +14,7 @@
 //!
 //! Within a section suppliers are ordered by GSTIN and documents by number and date.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -27,10 +28,10 @@ use gstr2_model::tables::b2b_unregistered::B2bUnregistered;
 use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
 use gstr2_model::tables::cdn::{CdnSupplier, CreditDebitNote};
 use gstr2_model::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
-use gstr2_model::{Gstin, Gstr2Payload, Item, StateCode};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode};
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Action, DocKey, DocSide, MatchResult, Report, Section};
+use crate::report::{Action, DocKey, DocSide, MatchResult, Report, Section, SourceRef};
 use crate::Inputs;
 
 /// What to send to GSTN: `RETSAVE` of new and modified documents, and of deleted ones.
@@ -84,6 +85,8 @@ trait Block {
     fn docs(&self) -> &[Self::Doc];
     /// A document's number and date.
     fn key_of(doc: &Self::Doc) -> (&str, NaiveDate);
+    /// The documents, given up.
+    fn into_docs(self) -> Vec<Self::Doc>;
 }
 
 macro_rules! block {
@@ -98,6 +101,9 @@ macro_rules! block {
             }
             fn key_of(doc: &$doc) -> (&str, NaiveDate) {
                 (&doc.number, doc.date)
+            }
+            fn into_docs(self) -> Vec<$doc> {
+                self.$field
             }
         }
     )*};
@@ -114,23 +120,149 @@ block! {
     Gstr2aCdnaSupplier => notes: Gstr2aAmendedNote,
 }
 
-/// The document a result's side was made from, checked to be that document (same number and
-/// date), with its supplier.
-fn locate<'a, B: Block>(
-    blocks: &'a [B],
-    side: &'static str,
-    doc: &DocSide,
-) -> Result<(Gstin, &'a B::Doc), PayloadError> {
-    let src = doc.source.ok_or_else(|| not_found(side, doc))?;
-    let block = blocks
-        .get(src.supplier)
-        .ok_or_else(|| not_found(side, doc))?;
-    let found = block
-        .docs()
-        .get(src.doc)
-        .filter(|d| B::key_of(d) == (doc.key.number.as_str(), doc.key.date))
-        .ok_or_else(|| not_found(side, doc))?;
-    Ok((block.gstin(), found))
+/// The documents of one section's supplier blocks, each handed out at most once: lent
+/// documents are copied, owned ones moved.
+struct Pool<'a, D: Clone> {
+    blocks: Vec<(Gstin, Vec<Option<Cow<'a, D>>>)>,
+}
+
+impl<'a, D: Clone> Pool<'a, D> {
+    fn lent<B: Block<Doc = D>>(blocks: &'a [B]) -> Self {
+        Pool {
+            blocks: blocks
+                .iter()
+                .map(|b| {
+                    (
+                        b.gstin(),
+                        b.docs().iter().map(|d| Some(Cow::Borrowed(d))).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn owned<B: Block<Doc = D>>(blocks: Vec<B>) -> Self {
+        Pool {
+            blocks: blocks
+                .into_iter()
+                .map(|b| {
+                    let gstin = b.gstin();
+                    (
+                        gstin,
+                        b.into_docs()
+                            .into_iter()
+                            .map(|d| Some(Cow::Owned(d)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The document a result's side was made from, checked to be that document (same number
+    /// and date), with its supplier.
+    fn slot<B: Block<Doc = D>>(
+        &mut self,
+        side: &'static str,
+        doc: &DocSide,
+    ) -> Result<(Gstin, &mut Option<Cow<'a, D>>), PayloadError> {
+        let src = doc.source.ok_or_else(|| not_found(side, doc))?;
+        let (gstin, docs) = self
+            .blocks
+            .get_mut(src.supplier)
+            .ok_or_else(|| not_found(side, doc))?;
+        let slot = docs.get_mut(src.doc).ok_or_else(|| not_found(side, doc))?;
+        match slot.as_deref() {
+            Some(d) if B::key_of(d) == (doc.key.number.as_str(), doc.key.date) => {
+                Ok((*gstin, slot))
+            }
+            _ => Err(not_found(side, doc)),
+        }
+    }
+
+    /// Takes the document a result's side was made from.
+    fn take<B: Block<Doc = D>>(
+        &mut self,
+        side: &'static str,
+        doc: &DocSide,
+    ) -> Result<(Gstin, D), PayloadError> {
+        let (gstin, slot) = self.slot::<B>(side, doc)?;
+        let found = slot.take().ok_or_else(|| not_found(side, doc))?;
+        Ok((gstin, found.into_owned()))
+    }
+
+    /// Looks at a document still in the pool.
+    fn peek(&self, supplier: usize, doc: usize) -> Option<&D> {
+        self.blocks.get(supplier)?.1.get(doc)?.as_deref()
+    }
+}
+
+/// The register's supplier sections, as pools.
+struct OwnPools<'a> {
+    b2b: Pool<'a, B2bInvoice>,
+    b2ba: Pool<'a, B2baInvoice>,
+    cdn: Pool<'a, CreditDebitNote>,
+    cdna: Pool<'a, CreditDebitNoteAmendment>,
+}
+
+/// GSTR2A's supplier sections, as pools.
+struct CounterpartyPools<'a> {
+    b2b: Pool<'a, Gstr2aInvoice>,
+    b2ba: Pool<'a, Gstr2aAmendedInvoice>,
+    cdn: Pool<'a, Gstr2aNote>,
+    cdna: Pool<'a, Gstr2aAmendedNote>,
+}
+
+impl CounterpartyPools<'_> {
+    fn lent(a: &Gstr2a) -> CounterpartyPools<'_> {
+        CounterpartyPools {
+            b2b: Pool::lent(&a.b2b),
+            b2ba: Pool::lent(&a.b2ba),
+            cdn: Pool::lent(&a.cdn),
+            cdna: Pool::lent(&a.cdna),
+        }
+    }
+
+    fn owned(a: Gstr2a) -> CounterpartyPools<'static> {
+        CounterpartyPools {
+            b2b: Pool::owned(a.b2b),
+            b2ba: Pool::owned(a.b2ba),
+            cdn: Pool::owned(a.cdn),
+            cdna: Pool::owned(a.cdna),
+        }
+    }
+}
+
+impl OwnPools<'_> {
+    fn lent(reg: &Gstr2Payload) -> OwnPools<'_> {
+        OwnPools {
+            b2b: Pool::lent(&reg.b2b),
+            b2ba: Pool::lent(&reg.b2ba),
+            cdn: Pool::lent(&reg.cdn),
+            cdna: Pool::lent(&reg.cdna),
+        }
+    }
+
+    /// Takes the four supplier sections out of the register.
+    fn owned(reg: &mut Gstr2Payload) -> OwnPools<'static> {
+        OwnPools {
+            b2b: Pool::owned(std::mem::take(&mut reg.b2b)),
+            b2ba: Pool::owned(std::mem::take(&mut reg.b2ba)),
+            cdn: Pool::owned(std::mem::take(&mut reg.cdn)),
+            cdna: Pool::owned(std::mem::take(&mut reg.cdna)),
+        }
+    }
+
+    /// The items of a register document, for the ITC of its paired counterparty document.
+    fn items(&self, src: SourceRef) -> Option<&[Item]> {
+        let (s, d) = (src.supplier, src.doc);
+        match src.section {
+            Section::B2b => self.b2b.peek(s, d).map(|x| x.items.as_slice()),
+            Section::B2ba => self.b2ba.peek(s, d).map(|x| x.items.as_slice()),
+            Section::Cdn => self.cdn.peek(s, d).map(|x| x.items.as_slice()),
+            Section::Cdna => self.cdna.peek(s, d).map(|x| x.items.as_slice()),
+        }
+    }
 }
 
 /// Adds a document to its supplier's list in a section being built.
@@ -175,15 +307,14 @@ as_upload!(note: CreditDebitNote, CreditDebitNoteAmendment);
 
 /// Adds a taxpayer-only document to the upsert payload as an upload.
 fn push_upload<B: Block>(
-    blocks: &[B],
+    pool: &mut Pool<'_, B::Doc>,
     own: &DocSide,
     section: &mut BTreeMap<Gstin, (Option<YesNo>, Vec<B::Doc>)>,
 ) -> Result<(), PayloadError>
 where
     B::Doc: AsUpload,
 {
-    let (ctin, doc) = locate(blocks, "own", own)?;
-    let mut doc = doc.clone();
+    let (ctin, mut doc) = pool.take::<B>("own", own)?;
     doc.as_upload(own.sign_normalised);
     push(section, ctin, doc);
     Ok(())
@@ -191,12 +322,11 @@ where
 
 /// Copies onto each counterparty item the ITC of the taxpayer's first unused item at the same
 /// rate.
-fn with_itc(items: &[Item], own: Option<&[Item]>) -> Vec<Item> {
+fn with_itc(items: Vec<Item>, own: Option<&[Item]>) -> Vec<Item> {
     let mut used = vec![false; own.map_or(0, <[Item]>::len)];
     items
-        .iter()
-        .map(|i| {
-            let mut i = i.clone();
+        .into_iter()
+        .map(|mut i| {
             if let Some(own) = own {
                 if let Some((k, o)) = own.iter().enumerate().find(|(k, o)| {
                     !used.get(*k).copied().unwrap_or(true)
@@ -325,118 +455,8 @@ fn place_of_supply(
 /// ```
 pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayloads, PayloadError> {
     let reg = inputs.register;
-    let a = inputs.gstr2a;
-    let mut up = Sections::default();
-    for r in &report.results {
-        match (&r.counterparty, &r.own) {
-            (Some(c), own)
-                if matches!(r.action, Action::Accept | Action::Reject | Action::Pending) =>
-            {
-                let flag = Some(r.action.flag());
-                let src = c.source.ok_or_else(|| not_found("counterparty", c))?;
-                let own_items = own
-                    .as_ref()
-                    .and_then(|o| o.source)
-                    .and_then(|s| own_items(reg, s.section, s.supplier, s.doc));
-                let own_items = if r.action == Action::Accept {
-                    own_items
-                } else {
-                    None
-                };
-                match src.section {
-                    Section::B2b => {
-                        let (ctin, d) = locate(&a.b2b, "counterparty", c)?;
-                        let inv = B2bInvoice {
-                            flag,
-                            checksum: d.checksum.clone(),
-                            number: d.number.clone(),
-                            date: d.date,
-                            value: d.value,
-                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
-                            reverse_charge: d.reverse_charge.clone().unwrap_or(YesNo::No),
-                            uploaded_by: None,
-                            counterparty_flag: None,
-                            original_period: None,
-                            invoice_type: d.invoice_type.clone(),
-                            items: with_itc(&d.items, own_items),
-                        };
-                        push(&mut up.b2b, ctin, inv);
-                    }
-                    Section::B2ba => {
-                        let (ctin, d) = locate(&a.b2ba, "counterparty", c)?;
-                        let inv = B2baInvoice {
-                            flag,
-                            checksum: d.checksum.clone(),
-                            original_number: d.original_number.clone(),
-                            original_date: d.original_date,
-                            number: d.number.clone(),
-                            date: d.date,
-                            value: d.value,
-                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
-                            reverse_charge: d.reverse_charge.clone().unwrap_or(YesNo::No),
-                            uploaded_by: None,
-                            invoice_type: d.invoice_type.clone(),
-                            items: with_itc(&d.items, own_items),
-                        };
-                        push(&mut up.b2ba, ctin, inv);
-                    }
-                    Section::Cdn => {
-                        let (ctin, d) = locate(&a.cdn, "counterparty", c)?;
-                        let nt = CreditDebitNote {
-                            flag,
-                            checksum: d.checksum.clone(),
-                            note_type: d.note_type.clone(),
-                            number: d.number.clone(),
-                            date: d.date,
-                            reason: None,
-                            pre_gst: d.pre_gst.clone(),
-                            invoice_number: d.invoice_number.clone(),
-                            invoice_date: d.invoice_date,
-                            value: d.value,
-                            uploaded_by: None,
-                            counterparty_flag: None,
-                            original_period: None,
-                            items: with_itc(&d.items, own_items),
-                        };
-                        push(&mut up.cdn, ctin, nt);
-                    }
-                    Section::Cdna => {
-                        let (ctin, d) = locate(&a.cdna, "counterparty", c)?;
-                        let nt = CreditDebitNoteAmendment {
-                            flag,
-                            checksum: d.checksum.clone(),
-                            note_type: d.note_type.clone(),
-                            original_number: d.original_number.clone(),
-                            original_date: d.original_date,
-                            number: d.number.clone(),
-                            date: d.date,
-                            reason: None,
-                            pre_gst: d.pre_gst.clone(),
-                            invoice_number: d.invoice_number.clone(),
-                            invoice_date: d.invoice_date,
-                            value: d.value,
-                            uploaded_by: None,
-                            reverse_charge: d.reverse_charge.clone(),
-                            items: with_itc(&d.items, own_items),
-                        };
-                        push(&mut up.cdna, ctin, nt);
-                    }
-                }
-            }
-            (None, Some(o)) if r.action == Action::Upload => {
-                let src = o.source.ok_or_else(|| not_found("own", o))?;
-                match src.section {
-                    Section::B2b => push_upload(&reg.b2b, o, &mut up.b2b)?,
-                    Section::B2ba => push_upload(&reg.b2ba, o, &mut up.b2ba)?,
-                    Section::Cdn => push_upload(&reg.cdn, o, &mut up.cdn)?,
-                    Section::Cdna => push_upload(&reg.cdna, o, &mut up.cdna)?,
-                }
-            }
-            _ => {}
-        }
-    }
+    // The sections with no counterparty side pass through from the register unchanged.
     let mut upsert = Gstr2Payload::new(reg.gstin, reg.fp);
-    up.into_payload(&mut upsert);
     upsert.b2bur = reg.b2bur.clone();
     upsert.imp_g = reg.imp_g.clone();
     upsert.imp_ga = reg.imp_ga.clone();
@@ -453,6 +473,161 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
         Some(prev) => deletions(reg, prev),
         None => Gstr2Payload::new(reg.gstin, reg.fp),
     };
+    build(
+        OwnPools::lent(reg),
+        CounterpartyPools::lent(inputs.gstr2a),
+        report,
+        upsert,
+        delete,
+    )
+}
+
+/// [`save_payloads`] for a caller done with its inputs: the documents are moved into the
+/// payloads instead of copied, so that the payloads take no memory beyond the inputs'.
+///
+/// Arguments: the register and GSTR2A the report was made from, given up; the previously saved
+/// payload, if any. The payloads are those [`save_payloads`] builds from the same inputs.
+pub fn into_save_payloads(
+    mut register: Gstr2Payload,
+    gstr2a: Gstr2a,
+    previously_saved: Option<&Gstr2Payload>,
+    report: &Report,
+) -> Result<SavePayloads, PayloadError> {
+    let delete = match previously_saved {
+        Some(prev) => deletions(&register, prev),
+        None => Gstr2Payload::new(register.gstin, register.fp),
+    };
+    // What stays in the register once its supplier sections are out passes through unchanged.
+    let own = OwnPools::owned(&mut register);
+    build(
+        own,
+        CounterpartyPools::owned(gstr2a),
+        report,
+        register,
+        delete,
+    )
+}
+
+/// Puts into `upsert` (which holds the sections that pass through) the documents the report
+/// sends, taken from the pools.
+fn build(
+    mut own_pool: OwnPools<'_>,
+    mut cp_pool: CounterpartyPools<'_>,
+    report: &Report,
+    mut upsert: Gstr2Payload,
+    delete: Gstr2Payload,
+) -> Result<SavePayloads, PayloadError> {
+    let mut up = Sections::default();
+    for r in &report.results {
+        match (&r.counterparty, &r.own) {
+            (Some(c), own)
+                if matches!(r.action, Action::Accept | Action::Reject | Action::Pending) =>
+            {
+                let flag = Some(r.action.flag());
+                let src = c.source.ok_or_else(|| not_found("counterparty", c))?;
+                let own_items = match (r.action, own.as_ref().and_then(|o| o.source)) {
+                    (Action::Accept, Some(s)) => own_pool.items(s),
+                    _ => None,
+                };
+                match src.section {
+                    Section::B2b => {
+                        let (ctin, d) = cp_pool.b2b.take::<Gstr2aB2bSupplier>("counterparty", c)?;
+                        let inv = B2bInvoice {
+                            flag,
+                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            checksum: d.checksum,
+                            number: d.number,
+                            date: d.date,
+                            value: d.value,
+                            reverse_charge: d.reverse_charge.unwrap_or(YesNo::No),
+                            uploaded_by: None,
+                            counterparty_flag: None,
+                            original_period: None,
+                            invoice_type: d.invoice_type,
+                            items: with_itc(d.items, own_items),
+                        };
+                        push(&mut up.b2b, ctin, inv);
+                    }
+                    Section::B2ba => {
+                        let (ctin, d) =
+                            cp_pool.b2ba.take::<Gstr2aB2baSupplier>("counterparty", c)?;
+                        let inv = B2baInvoice {
+                            flag,
+                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            checksum: d.checksum,
+                            original_number: d.original_number,
+                            original_date: d.original_date,
+                            number: d.number,
+                            date: d.date,
+                            value: d.value,
+                            reverse_charge: d.reverse_charge.unwrap_or(YesNo::No),
+                            uploaded_by: None,
+                            invoice_type: d.invoice_type,
+                            items: with_itc(d.items, own_items),
+                        };
+                        push(&mut up.b2ba, ctin, inv);
+                    }
+                    Section::Cdn => {
+                        let (ctin, d) = cp_pool.cdn.take::<Gstr2aCdnSupplier>("counterparty", c)?;
+                        let nt = CreditDebitNote {
+                            flag,
+                            checksum: d.checksum,
+                            note_type: d.note_type,
+                            number: d.number,
+                            date: d.date,
+                            reason: None,
+                            pre_gst: d.pre_gst,
+                            invoice_number: d.invoice_number,
+                            invoice_date: d.invoice_date,
+                            value: d.value,
+                            uploaded_by: None,
+                            counterparty_flag: None,
+                            original_period: None,
+                            items: with_itc(d.items, own_items),
+                        };
+                        push(&mut up.cdn, ctin, nt);
+                    }
+                    Section::Cdna => {
+                        let (ctin, d) =
+                            cp_pool.cdna.take::<Gstr2aCdnaSupplier>("counterparty", c)?;
+                        let nt = CreditDebitNoteAmendment {
+                            flag,
+                            checksum: d.checksum,
+                            note_type: d.note_type,
+                            original_number: d.original_number,
+                            original_date: d.original_date,
+                            number: d.number,
+                            date: d.date,
+                            reason: None,
+                            pre_gst: d.pre_gst,
+                            invoice_number: d.invoice_number,
+                            invoice_date: d.invoice_date,
+                            value: d.value,
+                            uploaded_by: None,
+                            reverse_charge: d.reverse_charge,
+                            items: with_itc(d.items, own_items),
+                        };
+                        push(&mut up.cdna, ctin, nt);
+                    }
+                }
+            }
+            (None, Some(o)) if r.action == Action::Upload => {
+                let src = o.source.ok_or_else(|| not_found("own", o))?;
+                match src.section {
+                    Section::B2b => push_upload::<B2bSupplier>(&mut own_pool.b2b, o, &mut up.b2b)?,
+                    Section::B2ba => {
+                        push_upload::<B2baSupplier>(&mut own_pool.b2ba, o, &mut up.b2ba)?
+                    }
+                    Section::Cdn => push_upload::<CdnSupplier>(&mut own_pool.cdn, o, &mut up.cdn)?,
+                    Section::Cdna => {
+                        push_upload::<CdnaSupplier>(&mut own_pool.cdna, o, &mut up.cdna)?
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    up.into_payload(&mut upsert);
     Ok(SavePayloads { upsert, delete })
 }
 
@@ -476,15 +651,6 @@ fn positive_note(value: &mut rust_decimal::Decimal, items: &mut [Item]) {
                 *v = v.abs();
             }
         }
-    }
-}
-
-fn own_items(reg: &Gstr2Payload, section: Section, s: usize, d: usize) -> Option<&[Item]> {
-    match section {
-        Section::B2b => reg.b2b.get(s)?.invoices.get(d).map(|x| x.items.as_slice()),
-        Section::B2ba => reg.b2ba.get(s)?.invoices.get(d).map(|x| x.items.as_slice()),
-        Section::Cdn => reg.cdn.get(s)?.notes.get(d).map(|x| x.items.as_slice()),
-        Section::Cdna => reg.cdna.get(s)?.notes.get(d).map(|x| x.items.as_slice()),
     }
 }
 

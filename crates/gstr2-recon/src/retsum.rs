@@ -131,7 +131,9 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2b,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
+                key: key(keys, || {
+                    format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))
+                }),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -142,7 +144,9 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2ba,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))),
+                key: key(keys, || {
+                    format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))
+                }),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -200,13 +204,15 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdn,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || format!(
-                    "{}|{}|{}|{}",
-                    s.supplier_gstin,
-                    x.note_type,
-                    x.number,
-                    d(x.date)
-                )),
+                key: key(keys, || {
+                    format!(
+                        "{}|{}|{}|{}",
+                        s.supplier_gstin,
+                        x.note_type,
+                        x.number,
+                        d(x.date)
+                    )
+                }),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, x.note_type.sign()),
             });
@@ -217,13 +223,15 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdna,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || format!(
-                    "{}|{}|{}|{}",
-                    s.supplier_gstin,
-                    x.note_type,
-                    x.number,
-                    d(x.date)
-                )),
+                key: key(keys, || {
+                    format!(
+                        "{}|{}|{}|{}",
+                        s.supplier_gstin,
+                        x.note_type,
+                        x.number,
+                        d(x.date)
+                    )
+                }),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, x.note_type.sign()),
             });
@@ -233,7 +241,9 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::CdnUnregistered,
             ctin: None,
-            key: key(keys, || format!("{}|{}|{}", x.note_type, x.number, d(x.date))),
+            key: key(keys, || {
+                format!("{}|{}|{}", x.note_type, x.number, d(x.date))
+            }),
             flag: x.flag.clone(),
             sums: items_sums(x.value, &x.items, x.note_type.sign()),
         });
@@ -292,7 +302,9 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::Txia,
             ctin: None,
-            key: key(keys, || format!("{}|{}|{}", x.counterparty, x.number, d(x.date))),
+            key: key(keys, || {
+                format!("{}|{}|{}", x.counterparty, x.number, d(x.date))
+            }),
             flag: x.flag.clone(),
             sums: Sums {
                 rc: 1,

@@ -3,7 +3,9 @@
 use gstr2_model::codes::YesNo;
 use gstr2_model::tables::b2b::B2bSupplier;
 use gstr2_model::{Gstr2Payload, Gstr2a};
-use gstr2_recon::{Decisions, DocKey, MatchCode, Rule, Totals};
+use gstr2_recon::{
+    into_save_payloads, save_payloads, Decisions, DocKey, Inputs, MatchCode, Rule, Totals,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -226,5 +228,19 @@ proptest! {
         let mut suppliers = Totals::default();
         for t in report.summary.suppliers.values() { suppliers += t.all; }
         prop_assert_eq!(suppliers, all);
+    }
+
+    #[test]
+    fn moving_payloads_equal_copied_ones(specs in specs(), saved in 0usize..3) {
+        let (reg, a) = build(&specs);
+        // Some of the register as saved before, so that deletions are built too.
+        let mut prev = reg.clone();
+        for s in &mut prev.b2b { s.invoices.truncate(saved); }
+        let decisions = Decisions::default();
+        let inputs = Inputs { register: &reg, gstr2a: &a, decisions: &decisions, previously_saved: Some(&prev) };
+        let report = run(&reg, &a, &decisions);
+        let copied = save_payloads(&inputs, &report).expect("payloads");
+        let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report).expect("payloads");
+        prop_assert_eq!(moved, copied);
     }
 }

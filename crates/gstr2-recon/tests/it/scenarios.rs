@@ -2,8 +2,9 @@
 
 use gstr2_model::codes::{Flag, YesNo};
 use gstr2_recon::{
-    compare_summaries, local_summary, reconcile, save_payloads, write_results_csv, Action,
-    Decisions, DocKey, DocKind, Field, Inputs, MatchCode, MatchConfig, Reason, Rule, StaleReason,
+    compare_summaries, into_save_payloads, local_summary, reconcile, save_payloads,
+    write_results_csv, Action, Decisions, DocKey, DocKind, Field, Inputs, MatchCode, MatchConfig,
+    Reason, Rule, StaleReason,
 };
 
 use crate::support::*;
@@ -399,6 +400,8 @@ fn payloads_and_summary() {
     };
     let report = reconcile(&inputs, &MatchConfig::default());
     let p = save_payloads(&inputs, &report).expect("payloads");
+    let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report);
+    assert_eq!(moved.expect("payloads"), p);
     let sent: Vec<(String, Option<Flag>, Option<String>, bool)> = p
         .upsert
         .b2b
@@ -516,6 +519,8 @@ fn sample_register_all_sections() {
     };
     let report = reconcile(&inputs, &MatchConfig::default());
     let payloads = save_payloads(&inputs, &report).expect("payloads");
+    let moved = into_save_payloads(register.clone(), gstr2a.clone(), None, &report);
+    assert_eq!(moved.expect("payloads"), payloads);
     let summary = local_summary(&payloads, None);
     // Every section the register holds appears in the local summary.
     for t in gstr2_model::Table::ALL {
