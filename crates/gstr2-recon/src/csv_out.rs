@@ -145,7 +145,10 @@ fn side_cols(s: Option<&DocSide>, row: &mut RowBuf) {
                 s.tax.sgst,
                 s.tax.cess,
             ] {
-                row.show(Some(amount));
+                // Writing to a Vec<u8> cannot fail.
+                row.with(|out| {
+                    let _ = gstr2_model::amount::write(&amount, out);
+                });
             }
             row.show(s.place_of_supply);
             row.show(s.reverse_charge.as_ref());
