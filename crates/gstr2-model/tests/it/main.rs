@@ -2,6 +2,7 @@
 
 mod csv_codec;
 mod csv_errors;
+mod json_parallel;
 mod json_samples;
 mod properties;
 mod validation;
