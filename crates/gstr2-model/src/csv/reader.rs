@@ -129,15 +129,22 @@ fn trim(bytes: &[u8]) -> &[u8] {
 }
 
 /// Where [`cell`] lies within a field: `(start, end)` offsets.
+#[inline]
 fn cell_span(raw: &[u8]) -> (usize, usize) {
     // Most cells have nothing to trim.
     match (raw.first(), raw.last()) {
-        (None, _) | (_, None) => return (0, 0),
+        (None, _) | (_, None) => (0, 0),
         (Some(f), Some(l)) if !f.is_ascii_whitespace() && !l.is_ascii_whitespace() => {
-            return (0, raw.len())
+            (0, raw.len())
         }
-        _ => {}
+        _ => trimmed_span(raw),
     }
+}
+
+/// [`cell_span`] of a field with spaces around it.
+#[cold]
+#[inline(never)]
+fn trimmed_span(raw: &[u8]) -> (usize, usize) {
     let t = cell(raw);
     if t.is_empty() {
         return (0, 0);
@@ -511,24 +518,19 @@ impl<R: Read> Rows<R> {
         let shape = match &self.lane {
             Lane::Fast(fast) => {
                 let bytes = fast.record();
-                let mut start = 0;
-                let fields = memchr::memchr_iter(b',', bytes)
-                    .chain(std::iter::once(bytes.len()))
-                    .map(|end| {
-                        let field = (start, end);
-                        start = end + 1;
-                        field
-                    });
-                locate_fields(&self.header, &mut self.spans, bytes, fields)
+                let mut locator = Locator::new(&self.header, &mut self.spans, bytes);
+                fast::split_commas(bytes, |start, end| locator.field(start, end));
+                locator.finish()
             }
             Lane::Csv(csv) => {
+                let bytes = csv.record.as_slice();
+                let mut locator = Locator::new(&self.header, &mut self.spans, bytes);
                 let mut start = 0;
-                let fields = csv.record.iter().map(|field| {
-                    let span = (start, start + field.len());
+                for field in &csv.record {
+                    locator.field(start, start + field.len());
                     start += field.len();
-                    span
-                });
-                locate_fields(&self.header, &mut self.spans, csv.record.as_slice(), fields)
+                }
+                locator.finish()
             }
             Lane::Switching => Shape::default(),
         };
@@ -551,6 +553,7 @@ impl<R: Read> Rows<R> {
         }
         Ok(Row {
             bytes,
+            text: std::str::from_utf8(bytes).ok(),
             spans: &self.spans,
             columns: self.columns,
             table: self.table,
@@ -571,36 +574,55 @@ struct Shape {
     fields: usize,
 }
 
-/// Puts each field's cell (`fields` are ranges of `bytes`) in its slot's span.
-fn locate_fields(
-    header: &Header,
-    spans: &mut [(usize, usize)],
-    bytes: &[u8],
-    fields: impl Iterator<Item = (usize, usize)>,
-) -> Shape {
-    let mut shape = Shape::default();
-    for (i, (start, end)) in fields.enumerate() {
-        shape.fields = i + 1;
-        let (a, b) = cell_span(bytes.get(start..end).unwrap_or_default());
+/// Puts each field's cell in its slot's span, one field after the other.
+struct Locator<'a> {
+    header: &'a Header,
+    spans: &'a mut [(usize, usize)],
+    bytes: &'a [u8],
+    shape: Shape,
+}
+
+impl<'a> Locator<'a> {
+    fn new(header: &'a Header, spans: &'a mut [(usize, usize)], bytes: &'a [u8]) -> Self {
+        Locator {
+            header,
+            spans,
+            bytes,
+            shape: Shape::default(),
+        }
+    }
+
+    /// The next field: `bytes[start..end]`.
+    #[inline]
+    fn field(&mut self, start: usize, end: usize) {
+        let i = self.shape.fields;
+        self.shape.fields += 1;
+        let (a, b) = cell_span(self.bytes.get(start..end).unwrap_or_default());
         let filled = a < b;
-        shape.any |= filled;
-        match header.slots.get(i) {
-            Some(&UNNAMED) | None => shape.misshapen |= filled,
+        self.shape.any |= filled;
+        match self.header.slots.get(i) {
+            Some(&UNNAMED) | None => self.shape.misshapen |= filled,
             Some(&slot) => {
-                if let Some(span) = spans.get_mut(slot) {
+                if let Some(span) = self.spans.get_mut(slot) {
                     *span = (start + a, start + b);
                 }
             }
         }
     }
-    shape.misshapen |= shape.fields < header.width;
-    shape
+
+    fn finish(mut self) -> Shape {
+        self.shape.misshapen |= self.shape.fields < self.header.width;
+        self.shape
+    }
 }
 
 /// One data row, with typed accessors for its cells. A column absent from the header reads as
 /// an empty cell.
 pub(crate) struct Row<'a> {
     bytes: &'a [u8],
+    /// `bytes` when they are UTF-8; a cell of it is UTF-8 when it is cut at char boundaries
+    /// (`str::get` checks), else it is checked on its own.
+    text: Option<&'a str>,
     spans: &'a [(usize, usize)],
     columns: &'static [Column],
     table: Table,
@@ -642,10 +664,14 @@ impl<'a> Row<'a> {
 
     /// The cell as text; `None` when empty.
     pub(crate) fn text(&self, c: impl Into<usize> + Copy) -> Result<Option<&'a str>, CsvError> {
-        let raw = self.raw(c);
-        if raw.is_empty() {
+        let span = self.spans.get(c.into()).copied().unwrap_or_default();
+        if span.0 >= span.1 {
             return Ok(None);
         }
+        if let Some(cell) = self.text.and_then(|t| t.get(span.0..span.1)) {
+            return Ok(Some(cell));
+        }
+        let raw = self.raw(c);
         std::str::from_utf8(raw).map(Some).map_err(|_| {
             self.error(
                 c,
@@ -1031,7 +1057,7 @@ fn read_one<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
 /// Reads a table on one thread, splitting records as `split` says.
 fn read_split<D: Document, R: Read>(input: R, errors: &mut Errors, split: Split) -> Decoded<D> {
     match Rows::open_split(D::TABLE, D::COLUMNS, input, split) {
-        Ok(Some(rows)) => decode_rows(rows, errors),
+        Ok(Some(rows)) => decode_rows(rows, errors, 0),
         Ok(None) => Decoded::default(),
         Err(e) => {
             errors.push(e);
@@ -1100,7 +1126,7 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
                         } else {
                             Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
                         };
-                        let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors);
+                        let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors, piece.len());
                         errors.list.is_empty().then_some(decoded)
                     })
                     .ok()
@@ -1203,20 +1229,38 @@ fn cut_between_documents(bytes: &[u8], from: usize, keys: &[Option<usize>]) -> O
 }
 
 /// Decodes the rows after the header.
-fn decode_rows<D: Document, R: Read>(mut rows: Rows<R>, errors: &mut Errors) -> Decoded<D> {
+///
+/// `len` is the input's length when known (else 0): the lists of documents are allocated for
+/// about as many as it can hold, so that they seldom grow. Reserved pages that are never
+/// written cost no memory.
+fn decode_rows<D: Document, R: Read>(
+    mut rows: Rows<R>,
+    errors: &mut Errors,
+    len: usize,
+) -> Decoded<D> {
+    // A document takes a row of about this many bytes or more (GSTIN, number, date, amounts).
+    const DOC_LEN: usize = 128;
+    let docs = len / DOC_LEN;
+    // Reserved where the memory can be had: growing as needed is the fallback.
+    fn reserved<T>(n: usize) -> Vec<T> {
+        let mut v = Vec::new();
+        let _ = v.try_reserve_exact(n);
+        v
+    }
     let mut out = Grouped {
-        docs: Vec::new(),
-        lines: Vec::new(),
+        docs: reserved(docs),
+        lines: reserved(docs),
     };
     let mut raws = RawDocs {
-        bytes: Vec::new(),
-        ends: Vec::new(),
+        bytes: reserved(len / 4),
+        ends: reserved(docs.saturating_mul(D::DOC.len())),
         width: D::DOC.len(),
     };
     // Key hash → the latest document with that hash; `chain` links documents whose keys hash
     // alike, so that no key is ever allocated.
     let mut index: FastMap<u64, usize> = FastMap::default();
-    let mut chain: Vec<usize> = Vec::new();
+    let _ = index.try_reserve(docs / 2);
+    let mut chain: Vec<usize> = reserved(docs);
     // The items of the current document, moved into it (with the exact capacity) when the next
     // row belongs to another document.
     let mut pending: Vec<D::Item> = Vec::new();
