@@ -607,7 +607,7 @@ fn items(lines: &[Line], with_itc: bool) -> Vec<Item> {
                 goods_or_services: None,
                 hsn_sac: None,
             },
-            itc: with_itc.then(|| Itc {
+            itc: with_itc.then(|| Box::new(Itc {
                 eligibility: l.eligibility.clone(),
                 igst: l.igst,
                 cgst: l.cgst,
@@ -617,7 +617,7 @@ fn items(lines: &[Line], with_itc: bool) -> Vec<Item> {
                 cgst_this_month: None,
                 sgst_this_month: None,
                 cess_this_month: None,
-            }),
+            })),
         })
         .collect()
 }

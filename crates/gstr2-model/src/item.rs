@@ -72,9 +72,10 @@ pub struct Item {
     /// Rate, taxable value and tax (`itm_det`).
     #[serde(rename = "itm_det")]
     pub detail: ItemDetail,
-    /// Input tax credit claimed (`itc`); absent in GSTR2A.
+    /// Input tax credit claimed (`itc`); absent in GSTR2A. Boxed: GSTR2A's items never carry
+    /// it, and an item without it is half the size.
     #[serde(rename = "itc", default, skip_serializing_if = "Option::is_none")]
-    pub itc: Option<Itc>,
+    pub itc: Option<Box<Itc>>,
 }
 
 /// Rate, taxable value and tax of one item (`itm_det`).

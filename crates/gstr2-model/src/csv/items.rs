@@ -143,7 +143,7 @@ pub(crate) fn read_item(row: &Row<'_>, cols: &ItemCols) -> Result<NumberedItem, 
     ))
 }
 
-fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Itc>, CsvError> {
+fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Box<Itc>>, CsvError> {
     let amounts = [
         cols.tx_i, cols.tx_c, cols.tx_s, cols.tx_cs, cols.tc_i, cols.tc_c, cols.tc_s, cols.tc_cs,
     ];
@@ -153,7 +153,7 @@ fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Itc>, CsvError> {
         }
         return Err(row.error(cols.elg, CellError::Empty));
     };
-    Ok(Some(Itc {
+    Ok(Some(Box::new(Itc {
         eligibility,
         igst: row.opt_decimal(cols.tx_i)?,
         cgst: row.opt_decimal(cols.tx_c)?,
@@ -163,7 +163,7 @@ fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Itc>, CsvError> {
         cgst_this_month: row.opt_decimal(cols.tc_c)?,
         sgst_this_month: row.opt_decimal(cols.tc_s)?,
         cess_this_month: row.opt_decimal(cols.tc_cs)?,
-    }))
+    })))
 }
 
 /// Reads the total rate of an item from `rt`, or from the per-head rates (see the module docs).

@@ -133,7 +133,7 @@ fn item() -> impl Strategy<Value = Item> {
         option::of(rate()),
         option::of(code::<GoodsOrServices>(GoodsOrServices::CODES)),
         option::of("[0-9]{4,8}"),
-        option::of(itc()),
+        option::of(itc().prop_map(Box::new)),
     )
         .prop_map(
             |(number, rate, taxable_value, (igst, cgst, sgst, cess), cess_rate, ty, hsn, itc)| {

@@ -59,7 +59,7 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
             goods_or_services: None,
             hsn_sac: None,
         },
-        itc: itc.then(|| Itc {
+        itc: itc.then(|| Box::new(Itc {
             eligibility: Eligibility::Inputs,
             igst: Some(dec(igst)),
             cgst: None,
@@ -69,7 +69,7 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
             cgst_this_month: None,
             sgst_this_month: None,
             cess_this_month: None,
-        }),
+        })),
     }
 }
 
