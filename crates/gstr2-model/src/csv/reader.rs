@@ -1091,11 +1091,15 @@ impl<D> Default for Decoded<D> {
 /// Decodes the input in pieces on as many threads; `None` when it cannot be, or when the pieces
 /// are not simply one after the other (an error, a document in two pieces).
 pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>> {
-    if bytes.contains(&b'"') || matches!(bytes.first(), None | Some(b'\n' | b'\r')) {
+    if matches!(bytes.first(), None | Some(b'\n' | b'\r')) {
         return None;
     }
-    let header_len = bytes.iter().position(|&b| b == b'\n')? + 1;
+    let header_len = memchr::memchr(b'\n', bytes)? + 1;
     let header = bytes.get(..header_len)?;
+    // The pieces are looked through for a quote char on their own threads.
+    if header.contains(&b'"') {
+        return None;
+    }
     let keys = key_fields::<D>(header)?;
     let mut cuts = vec![0];
     for k in 1..pieces {
@@ -1110,7 +1114,7 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
     if cuts.len() < 3 {
         return None;
     }
-    let decoded: Vec<Option<Decoded<D>>> = std::thread::scope(|scope| {
+    let decoded: Vec<Option<Piece<D>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
             .enumerate()
@@ -1120,6 +1124,9 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
                 let builder = std::thread::Builder::new();
                 builder
                     .spawn_scoped(scope, move || {
+                        if memchr::memchr(b'"', piece).is_some() {
+                            return None;
+                        }
                         let mut errors = Errors::new(1);
                         let rows = if k == 0 {
                             Rows::open(D::TABLE, D::COLUMNS, piece.chain(&[][..]))
@@ -1127,7 +1134,16 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
                             Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
                         };
                         let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors, piece.len());
-                        errors.list.is_empty().then_some(decoded)
+                        if !errors.list.is_empty() {
+                            return None;
+                        }
+                        let mut hashes: Vec<u64> = decoded.index.into_keys().collect();
+                        hashes.sort_unstable();
+                        Some(Piece {
+                            grouped: decoded.grouped,
+                            hashes,
+                            newlines: decoded.newlines,
+                        })
                     })
                     .ok()
             })
@@ -1140,39 +1156,59 @@ pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Gr
     join_pieces(decoded.into_iter().collect::<Option<Vec<_>>>()?)
 }
 
-/// Joins pieces decoded apart: their documents one after the other, the lines of later pieces
-/// moved down by the lines before them; `None` when a key is in two pieces.
-fn join_pieces<D>(pieces: Vec<Decoded<D>>) -> Option<Grouped<D>> {
+/// A piece of the input decoded on its own thread.
+struct Piece<D> {
+    grouped: Grouped<D>,
+    /// The hashes of its documents' keys, sorted.
+    hashes: Vec<u64>,
+    /// `\n` bytes read, the header's included.
+    newlines: u64,
+}
+
+/// Whether two sorted lists share a value.
+fn share(a: &[u64], b: &[u64]) -> bool {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Joins pieces decoded apart: their documents one after the other (after the first piece's,
+/// in its lists), the lines of later pieces moved down by the lines before them; `None` when a
+/// key is in two pieces.
+fn join_pieces<D>(pieces: Vec<Piece<D>>) -> Option<Grouped<D>> {
     for (k, piece) in pieces.iter().enumerate() {
         let earlier = pieces.get(..k).unwrap_or_default();
         // A shared hash is taken as a shared key: the one-thread reading sorts it out.
-        if piece
-            .index
-            .keys()
-            .any(|h| earlier.iter().any(|e| e.index.contains_key(h)))
-        {
+        if earlier.iter().any(|e| share(&e.hashes, &piece.hashes)) {
             return None;
         }
     }
-    let total = pieces.iter().map(|p| p.grouped.docs.len()).sum();
-    let mut out = Grouped {
-        docs: Vec::with_capacity(total),
-        lines: Vec::with_capacity(total),
-    };
+    let total: usize = pieces.iter().map(|p| p.grouped.docs.len()).sum();
+    let mut pieces = pieces.into_iter();
+    let first = pieces.next()?;
+    let mut out = first.grouped;
+    let more = total.saturating_sub(out.docs.len());
+    out.docs.reserve_exact(more);
+    out.lines.reserve_exact(more);
     // Lines of a later piece count from its header's line: the piece's second line is the
     // line after the `\n` bytes before the piece.
-    let mut before = 0;
-    for (k, piece) in pieces.into_iter().enumerate() {
+    let mut before = first.newlines;
+    for piece in pieces {
         let shift = before.max(1) - 1;
         out.docs.extend(piece.grouped.docs);
-        if k == 0 {
-            out.lines.extend(piece.grouped.lines);
-            before = piece.newlines;
-        } else {
-            out.lines
-                .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
-            before += piece.newlines.max(1) - 1;
-        }
+        out.lines
+            .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
+        before += piece.newlines.max(1) - 1;
     }
     Some(out)
 }

@@ -330,3 +330,37 @@ fn the_texts_give_documents_and_errors() {
     );
     assert_eq!(kinds.len(), 4, "{kinds:?}");
 }
+
+/// Pieces look for quote chars on their own threads: a quote anywhere sends the whole input to
+/// the one-thread reading, which gives what the csv crate's lane gives.
+#[test]
+fn a_quote_in_any_piece_falls_back_to_one_thread() {
+    let mut text = String::from("ctin,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i\n");
+    for i in 0..400 {
+        for num in 1..=2 {
+            text.push_str(&format!(
+                "27AAPFU0939F1ZV,INV-{i},01-07-2017,100.00,27,N,{num},18,100.00,18.00,ip,18.00\n"
+            ));
+        }
+    }
+    assert!(read_pieces::<Invoice>(text.as_bytes(), 2).is_some());
+    for at in [60, text.len() / 2, text.len() - 30] {
+        let Some(cut) = text.get(at..).and_then(|t| t.find(",100.00,")) else {
+            panic!("no amount after {at}");
+        };
+        let mut quoted = text.clone();
+        quoted.replace_range(at + cut..at + cut + 8, ",\"100.00\",");
+        assert!(
+            read_pieces::<Invoice>(quoted.as_bytes(), 2).is_none(),
+            "{at}"
+        );
+        let mut errors = Errors::new(10);
+        let grouped = read_docs_with::<Invoice, _>(quoted.as_bytes(), &mut errors, 2, 0);
+        let (docs, lines, _, csv_errors) = read(quoted.as_bytes(), Split::Csv, 10);
+        assert_eq!((grouped.docs, grouped.lines), (docs, lines), "{at}");
+        assert!(
+            errors.list.is_empty() && csv_errors.is_empty(),
+            "{csv_errors:?}"
+        );
+    }
+}
