@@ -2,11 +2,12 @@
 //!
 //! A small scanner walks the top-level object: for each section array (`b2b`, `b2ba`, `cdn`,
 //! `cdna`, `isd`, `impg`, `impgsez`) it finds the byte range of every element (one supplier, or
-//! one bill of entry) by following strings, their escapes and the nesting of brackets. The
-//! elements are cut into as many runs of about equal size as there are threads, each run is
-//! decoded on its own thread with serde_json (each element through the same `Deserialize` as the
-//! one-thread reading), and the runs are put back together in their order. `gstin`, `fp` and any
-//! field the model does not know are decoded on the calling thread.
+//! one bill of entry) by following strings, their escapes and the nesting of brackets. As it goes,
+//! it hands runs of consecutive elements (an eighth of a thread's share of the input each) to the
+//! other threads, which decode them with serde_json, each element through the same `Deserialize`
+//! as the one-thread reading; once the scan is done the calling thread decodes runs too. The runs
+//! are put back together in their order. `gstin`, `fp` and any field the model does not know are
+//! decoded on the calling thread.
 //!
 //! The scanner only has to be right when the input is well formed: every element is still
 //! decoded, and so checked, by serde_json, and the scanner checks the JSON between them (commas,
@@ -15,7 +16,10 @@
 //! limit, an element that does not decode) makes [`read`] give up, and the caller reads the input
 //! on one thread instead, which gives the error, with its JSON path.
 
+use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use serde::de::IgnoredAny;
 
@@ -29,7 +33,7 @@ const MAX_DEPTH: usize = 100;
 /// The sections that are arrays of elements, each decoded on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {
-    B2b,
+    B2b = 0,
     B2ba,
     Cdn,
     Cdna,
@@ -66,8 +70,6 @@ struct Layout {
     /// Values of keys the model does not know: decoded only to check them, as the one-thread
     /// reading does.
     unknown: Vec<Range<usize>>,
-    /// Every section element, in the order of the input.
-    elements: Vec<Element>,
 }
 
 /// A cursor over the input. Every method returns `None` where the input is not what it expects.
@@ -162,8 +164,9 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A section's array: the range of each element, appended to `out`.
-    fn section(&mut self, section: Section, out: &mut Vec<Element>) -> Option<()> {
+    /// A section's array: the range of each element, handed to `sink` as it is found (`false`
+    /// from the sink stops the scan).
+    fn section(&mut self, section: Section, sink: &mut impl FnMut(Element) -> bool) -> Option<()> {
         self.eat(b'[')?;
         self.whitespace();
         if self.eat(b']').is_some() {
@@ -177,7 +180,9 @@ impl<'a> Scanner<'a> {
             }
             let start = self.at;
             self.composite()?;
-            out.push((section, start..self.at));
+            if !sink((section, start..self.at)) {
+                return None;
+            }
             self.whitespace();
             match self.peek()? {
                 b',' => {
@@ -206,8 +211,9 @@ fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     }
 }
 
-/// Walks the top-level object and finds where each part is.
-fn scan(bytes: &[u8]) -> Option<Layout> {
+/// Walks the top-level object and finds where each part is; the section elements go to `sink`,
+/// in the order of the input.
+fn scan(bytes: &[u8], sink: &mut impl FnMut(Element) -> bool) -> Option<Layout> {
     let mut s = Scanner { bytes, at: 0 };
     let mut layout = Layout::default();
     let mut seen: Vec<&[u8]> = Vec::new();
@@ -225,7 +231,7 @@ fn scan(bytes: &[u8]) -> Option<Layout> {
             s.eat(b':')?;
             s.whitespace();
             match (key, Section::from_key(key)) {
-                (_, Some(section)) => s.section(section, &mut layout.elements)?,
+                (_, Some(section)) => s.section(section, sink)?,
                 (b"gstin", None) => layout.gstin = Some(s.value()?),
                 (b"fp", None) => layout.fp = Some(s.value()?),
                 _ => layout.unknown.push(s.value()?),
@@ -248,7 +254,8 @@ fn scan(bytes: &[u8]) -> Option<Layout> {
     (s.at == bytes.len()).then_some(layout)
 }
 
-/// Decodes a run of elements into the sections of a partial download.
+/// Decodes a run of elements into the sections of a partial download; `None` if one does not
+/// decode.
 fn decode_run(bytes: &[u8], run: &[Element]) -> Option<Gstr2a> {
     fn one<T: serde::de::DeserializeOwned>(bytes: &[u8], range: &Range<usize>) -> Option<T> {
         serde_json::from_slice(bytes.get(range.clone())?).ok()
@@ -268,52 +275,148 @@ fn decode_run(bytes: &[u8], run: &[Element]) -> Option<Gstr2a> {
     Some(part)
 }
 
-/// Cuts the elements into at most `runs` consecutive runs of about equal bytes.
-fn runs(elements: &[Element], runs: usize) -> Vec<&[Element]> {
-    let total: usize = elements.iter().map(|(_, r)| r.len()).sum();
-    let runs = runs.clamp(1, elements.len().max(1));
-    let mut out = Vec::with_capacity(runs);
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, (_, range)) in elements.iter().enumerate() {
-        bytes += range.len();
-        // Close the run once it holds its share of the bytes so far.
-        if out.len() + 1 < runs && bytes * runs >= total * (out.len() + 1) {
-            out.push(&elements[start..=i]);
-            start = i + 1;
+/// A run of consecutive elements and its place among the runs.
+type Run = (usize, Vec<Element>);
+
+/// What the scanner has handed over and no thread has taken yet.
+#[derive(Default)]
+struct Pending {
+    runs: VecDeque<Run>,
+    /// The scanner has sent its last run.
+    closed: bool,
+}
+
+/// Runs of elements on their way from the scanner to the threads that decode them.
+struct Queue {
+    state: Mutex<Pending>,
+    ready: Condvar,
+    /// Set when anything fails: every thread stops as soon as it sees it.
+    failed: AtomicBool,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        // A thread that panicked holding the lock left the queue consistent (push and pop
+        // only): carry on with it.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn push(&self, run: Run) {
+        self.lock().runs.push_back(run);
+        self.ready.notify_one();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    /// The next run, waiting for the scanner if need be; `None` once there are no more or
+    /// something failed.
+    fn pop(&self) -> Option<Run> {
+        let mut state = self.lock();
+        loop {
+            if self.failed.load(Ordering::Relaxed) {
+                return None;
+            }
+            if let Some(run) = state.runs.pop_front() {
+                return Some(run);
+            }
+            if state.closed {
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
-    out.push(&elements[start..]);
-    out
+
+    /// Decodes runs until there are none left; the decoded runs with their numbers.
+    fn work(&self, bytes: &[u8]) -> Vec<(usize, Gstr2a)> {
+        let mut done = Vec::new();
+        while let Some((n, run)) = self.pop() {
+            match decode_run(bytes, &run) {
+                Some(part) => done.push((n, part)),
+                None => {
+                    self.failed.store(true, Ordering::Relaxed);
+                    self.ready.notify_all();
+                }
+            }
+        }
+        done
+    }
+}
+
+/// Bytes of elements per run: small enough for the threads to share the work evenly (and to start
+/// decoding while the scanner is still early in the input), large enough to cost nothing to hand
+/// over.
+fn run_bytes(input: usize, threads: usize) -> usize {
+    (input / (threads * 8)).max(64 * 1024)
 }
 
 /// Reads a GSTR2A download on up to `threads` threads; `None` if anything is irregular, for the
 /// caller to read it on one thread instead.
+///
+/// The calling thread scans and hands runs of elements to the other threads as it finds them,
+/// then decodes runs itself until none are left.
 pub(super) fn read(bytes: &[u8], threads: usize) -> Option<Gstr2a> {
-    let layout = scan(bytes)?;
-    let runs = runs(&layout.elements, threads);
-    let (first, rest) = runs.split_first()?;
-    let parts: Vec<Option<Gstr2a>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rest
-            .iter()
-            .map(|run| {
-                let run = *run;
+    read_in_runs(bytes, threads, run_bytes(bytes.len(), threads.max(1)))
+}
+
+/// [`read`] with runs of at least `limit` bytes of elements.
+fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
+    let queue = Queue {
+        state: Mutex::new(Pending::default()),
+        ready: Condvar::new(),
+        failed: AtomicBool::new(false),
+    };
+    let mut counts = [0usize; 7];
+    let (layout, mut parts) = std::thread::scope(|scope| {
+        let queue = &queue;
+        let workers: Vec<_> = (1..threads)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("gstr2a-json".into())
-                    .spawn_scoped(scope, move || decode_run(bytes, run))
-                    .map_err(|_| run)
+                    .spawn_scoped(scope, move || queue.work(bytes))
+                    // A thread that cannot be started is one fewer: the caller decodes more.
+                    .ok()
             })
             .collect();
-        let mut parts = vec![decode_run(bytes, first)];
-        for handle in handles {
-            parts.push(match handle {
-                Ok(handle) => handle.join().ok().flatten(),
-                // The thread could not be started: its run is decoded here.
-                Err(run) => decode_run(bytes, run),
-            });
+        let mut run = Vec::new();
+        let mut run_size = 0;
+        let mut sent = 0;
+        let layout = scan(bytes, &mut |element: Element| {
+            counts[element.0 as usize] += 1;
+            run_size += element.1.len();
+            run.push(element);
+            if run_size >= limit {
+                queue.push((sent, std::mem::take(&mut run)));
+                sent += 1;
+                run_size = 0;
+            }
+            !queue.failed.load(Ordering::Relaxed)
+        });
+        if layout.is_some() && !run.is_empty() {
+            queue.push((sent, run));
         }
-        parts
+        if layout.is_none() {
+            queue.failed.store(true, Ordering::Relaxed);
+        }
+        queue.close();
+        let mut parts = queue.work(bytes);
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => parts.extend(done),
+                Err(_) => queue.failed.store(true, Ordering::Relaxed),
+            }
+        }
+        (layout, parts)
     });
+    if queue.failed.load(Ordering::Relaxed) {
+        return None;
+    }
+    let layout = layout?;
 
     let mut out = Gstr2a {
         gstin: match &layout.gstin {
@@ -329,22 +432,17 @@ pub(super) fn read(bytes: &[u8], threads: usize) -> Option<Gstr2a> {
     for range in &layout.unknown {
         serde_json::from_slice::<IgnoredAny>(bytes.get(range.clone())?).ok()?;
     }
-    let count = |section| {
-        layout
-            .elements
-            .iter()
-            .filter(|(s, _)| *s == section)
-            .count()
-    };
-    out.b2b.reserve_exact(count(Section::B2b));
-    out.b2ba.reserve_exact(count(Section::B2ba));
-    out.cdn.reserve_exact(count(Section::Cdn));
-    out.cdna.reserve_exact(count(Section::Cdna));
-    out.isd.reserve_exact(count(Section::Isd));
-    out.impg.reserve_exact(count(Section::Impg));
-    out.impgsez.reserve_exact(count(Section::Impgsez));
-    for part in parts {
-        out.merge(part?);
+    let [b2b, b2ba, cdn, cdna, isd, impg, impgsez] = counts;
+    out.b2b.reserve_exact(b2b);
+    out.b2ba.reserve_exact(b2ba);
+    out.cdn.reserve_exact(cdn);
+    out.cdna.reserve_exact(cdna);
+    out.isd.reserve_exact(isd);
+    out.impg.reserve_exact(impg);
+    out.impgsez.reserve_exact(impgsez);
+    parts.sort_unstable_by_key(|(n, _)| *n);
+    for (_, part) in parts {
+        out.merge(part);
     }
     Some(out)
 }
@@ -354,14 +452,12 @@ mod tests {
     use super::*;
 
     fn ranges(text: &str) -> Option<Vec<(Section, &str)>> {
-        let layout = scan(text.as_bytes())?;
-        Some(
-            layout
-                .elements
-                .into_iter()
-                .map(|(s, r)| (s, &text[r]))
-                .collect(),
-        )
+        let mut elements = Vec::new();
+        scan(text.as_bytes(), &mut |e| {
+            elements.push(e);
+            true
+        })?;
+        Some(elements.into_iter().map(|(s, r)| (s, &text[r])).collect())
     }
 
     #[test]
@@ -375,7 +471,7 @@ mod tests {
                 (Section::Impg, "{}"),
             ])
         );
-        let layout = scan(text.as_bytes()).unwrap();
+        let layout = scan(text.as_bytes(), &mut |_| true).unwrap();
         assert_eq!(&text[layout.gstin.unwrap()], r#""x""#);
         assert_eq!(&text[layout.unknown[0].clone()], r#"{"b2b":[1]}"#);
         assert_eq!(ranges("{}"), Some(vec![]));
@@ -398,14 +494,16 @@ mod tests {
             r#"[]"#,
             "",
         ] {
-            assert!(scan(text.as_bytes()).is_none(), "{text}");
+            assert!(scan(text.as_bytes(), &mut |_| true).is_none(), "{text}");
         }
         let deep = format!(
             "{{\"x\":{}{}}}",
             "[".repeat(MAX_DEPTH + 1),
             "]".repeat(MAX_DEPTH + 1)
         );
-        assert!(scan(deep.as_bytes()).is_none());
+        assert!(scan(deep.as_bytes(), &mut |_| true).is_none());
+        // A sink that says stop stops the scan.
+        assert!(scan(br#"{"b2b":[{}]}"#, &mut |_| false).is_none());
     }
 
     #[test]
@@ -415,21 +513,11 @@ mod tests {
         let pretty = crate::json::to_string_pretty(&serial).unwrap();
         for threads in 1..5 {
             assert_eq!(read(bytes, threads), Some(serial.clone()), "{threads}");
-            assert_eq!(read(pretty.as_bytes(), threads), Some(serial.clone()), "{threads}");
+            assert_eq!(
+                read(pretty.as_bytes(), threads),
+                Some(serial.clone()),
+                "{threads}"
+            );
         }
-    }
-
-    #[test]
-    fn runs_are_consecutive_and_cover_every_element() {
-        let elements: Vec<Element> = (0..10)
-            .map(|i| (Section::B2b, i * 100..i * 100 + 10 + i))
-            .collect();
-        for n in 1..14 {
-            let cut = runs(&elements, n);
-            assert!(cut.len() <= n.min(elements.len()), "{n}");
-            let joined: Vec<Element> = cut.concat();
-            assert_eq!(joined, elements, "{n}");
-        }
-        assert_eq!(runs(&[], 4).len(), 1);
     }
 }
