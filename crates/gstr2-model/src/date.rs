@@ -72,6 +72,42 @@ pub fn format(date: NaiveDate) -> String {
     }
 }
 
+/// A date shown as `DD-MM-YYYY` without allocating, for `write!` and `Display` users:
+/// `format!("{}", Ddmmyyyy(date))` is [`format(date)`](format).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use gstr2_model::date::Ddmmyyyy;
+///
+/// let date = NaiveDate::from_ymd_opt(2017, 7, 24).unwrap();
+/// assert_eq!(Ddmmyyyy(date).to_string(), "24-07-2017");
+/// let mut line = Vec::new();
+/// gstr2_model::date::write(date, &mut line)?;
+/// assert_eq!(line, b"24-07-2017");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ddmmyyyy(pub NaiveDate);
+
+impl std::fmt::Display for Ddmmyyyy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 10];
+        match format_into(self.0, &mut buf) {
+            Some(text) => f.write_str(text),
+            None => write!(f, "{}", self.0.format("%d-%m-%Y")),
+        }
+    }
+}
+
+/// Writes a date as `DD-MM-YYYY` (see [`format`]) without allocating.
+pub fn write<W: std::io::Write + ?Sized>(date: NaiveDate, out: &mut W) -> std::io::Result<()> {
+    let mut buf = [0u8; 10];
+    match format_into(date, &mut buf) {
+        Some(text) => out.write_all(text.as_bytes()),
+        None => write!(out, "{}", date.format("%d-%m-%Y")),
+    }
+}
+
 /// Serializes a date as `DD-MM-YYYY`, without allocating.
 pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     let mut buf = [0u8; 10];
@@ -133,8 +169,13 @@ mod tests {
         let last = NaiveDate::from_ymd_opt(10_001, 12, 31).unwrap();
         let dense = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()
             ..NaiveDate::from_ymd_opt(2040, 1, 1).unwrap();
+        let mut line = Vec::new();
         while day <= last {
             assert_eq!(format(day), chrono(day), "{day:?}");
+            assert_eq!(Ddmmyyyy(day).to_string(), chrono(day), "{day:?}");
+            line.clear();
+            write(day, &mut line).unwrap();
+            assert_eq!(line, chrono(day).into_bytes(), "{day:?}");
             let json = serde_json::to_string(&Wrapper(day)).unwrap();
             assert_eq!(json, format!("\"{}\"", chrono(day)));
             checked += 1;
@@ -149,6 +190,7 @@ mod tests {
             NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
         ] {
             assert_eq!(format(d), chrono(d), "{d:?}");
+            assert_eq!(Ddmmyyyy(d).to_string(), chrono(d), "{d:?}");
             assert_eq!(
                 serde_json::to_string(&Wrapper(d)).unwrap(),
                 format!("\"{}\"", chrono(d))
