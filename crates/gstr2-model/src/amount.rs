@@ -2,7 +2,7 @@
 //!
 //! JSON: numbers, read and written through serde_json's `arbitrary_precision`, so `729248.16`
 //! never passes through a float; a quoted number is accepted on read. CSV: plain strings parsed
-//! with [`parse`], written with [`format_into`] or [`write`].
+//! with [`parse`], written with [`format_into`] or [`write()`].
 //!
 //! Writing does not allocate: the digits are formatted into a buffer on the stack, exactly as
 //! `Decimal`'s `Display` prints them (the scale's trailing zeros kept, `-0` for a negative zero),

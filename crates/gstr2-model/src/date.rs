@@ -73,7 +73,7 @@ pub fn format(date: NaiveDate) -> String {
 }
 
 /// A date shown as `DD-MM-YYYY` without allocating, for `write!` and `Display` users:
-/// `format!("{}", Ddmmyyyy(date))` is [`format(date)`](format).
+/// `format!("{}", Ddmmyyyy(date))` is [`format(date)`](fn@format).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -99,7 +99,7 @@ impl std::fmt::Display for Ddmmyyyy {
     }
 }
 
-/// Writes a date as `DD-MM-YYYY` (see [`format`]) without allocating.
+/// Writes a date as `DD-MM-YYYY` (see [`format()`]) without allocating.
 pub fn write<W: std::io::Write + ?Sized>(date: NaiveDate, out: &mut W) -> std::io::Result<()> {
     let mut buf = [0u8; 10];
     match format_into(date, &mut buf) {
