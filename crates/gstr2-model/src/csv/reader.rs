@@ -7,6 +7,7 @@
 //! give the same records, lines and errors. A cell is a trimmed byte slice of the record,
 //! parsed in place; nothing is allocated per cell except the strings the model keeps.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::io::Read;
 use std::str::FromStr;
@@ -846,27 +847,30 @@ pub(crate) fn parse_decimal(b: &[u8]) -> Result<Decimal, CellError> {
         return general();
     }
     let mut mantissa: i64 = 0;
-    let mut scale: Option<u32> = None;
-    let mut count = 0u32;
-    for &d in digits {
-        match d {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(d - b'0');
-                count += 1;
-                if let Some(s) = scale.as_mut() {
-                    *s += 1;
-                }
-            }
-            b'.' if scale.is_none() => scale = Some(0),
-            _ => return general(),
+    // Where the point is, if there is one.
+    let mut point = usize::MAX;
+    for (i, &d) in digits.iter().enumerate() {
+        let digit = d.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa * 10 + i64::from(digit);
+        } else if d == b'.' && point == usize::MAX {
+            point = i;
+        } else {
+            return general();
         }
     }
-    if count == 0 || (negative && mantissa == 0) {
+    let scale = if point == usize::MAX {
+        0
+    } else {
+        digits.len() - point - 1
+    };
+    // No digit at all (`.`), or minus zero (which the general parser keeps as `-0`).
+    if digits.len() == usize::from(point != usize::MAX) || (negative && mantissa == 0) {
         return general();
     }
     Ok(Decimal::new(
         if negative { -mantissa } else { mantissa },
-        scale.unwrap_or(0),
+        scale as u32,
     ))
 }
 
@@ -1321,29 +1325,36 @@ fn decode_rows<D: Document, R: Read>(
                 None => {
                     let key = &D::DOC[..D::KEY.min(D::DOC.len())];
                     let hash = key_hash(&row, key);
-                    let mut found = None;
-                    let mut cur = index.get(&hash).copied();
+                    // One probe of the index: the entry is filled only once the document parses.
+                    let entry = index.entry(hash);
+                    let mut cur = match &entry {
+                        Entry::Occupied(e) => Some(*e.get()),
+                        Entry::Vacant(_) => None,
+                    };
                     while let Some(i) = cur {
                         if raws.same(i, &row, key) {
-                            found = Some(i);
+                            if let Some(j) = raws.difference(i, &row, D::DOC) {
+                                return Err(conflict::<D>(&raws, i, j, &row, &out.lines));
+                            }
                             break;
                         }
                         cur = chain.get(i).copied().filter(|&n| n != usize::MAX);
                     }
-                    match found {
-                        Some(i) => {
-                            if let Some(j) = raws.difference(i, &row, D::DOC) {
-                                return Err(conflict::<D>(&raws, i, j, &row, &out.lines));
-                            }
-                            i
-                        }
+                    match cur {
+                        Some(i) => i,
                         None => {
                             let doc = D::parse(&row)?;
                             let i = out.docs.len();
                             out.docs.push(doc);
                             out.lines.push(row.line());
                             raws.push(&row, D::DOC);
-                            chain.push(index.insert(hash, i).unwrap_or(usize::MAX));
+                            chain.push(match entry {
+                                Entry::Occupied(mut e) => e.insert(i),
+                                Entry::Vacant(e) => {
+                                    e.insert(i);
+                                    usize::MAX
+                                }
+                            });
                             i
                         }
                     }
@@ -1448,6 +1459,21 @@ mod tests {
             let fast = parse_decimal(s.as_bytes()).map(|d| d.to_string()).ok();
             let general = crate::amount::parse(s).map(|d| d.to_string()).ok();
             assert_eq!(fast, general, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256, ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Short strings of digits, points and signs: the fast path agrees with the general
+        /// parser, value and scale.
+        #[test]
+        fn fast_decimals_match_on_any_digits(s in "[-+]?[0-9.]{0,21}") {
+            let fast = parse_decimal(s.as_bytes()).map(|d| d.to_string()).ok();
+            let general = crate::amount::parse(&s).map(|d| d.to_string()).ok();
+            proptest::prop_assert_eq!(fast, general);
         }
     }
 
