@@ -392,6 +392,25 @@ pub(crate) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
 }
 
 /// One side, sorted canonically, with amendment replacement resolved.
+/// Reorders `items` in place so that position `k` holds what was at `order[k]` (`order` is a
+/// permutation of the positions; it is used up).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        // Each cycle of the permutation is walked once; a walked position points to itself.
+        let mut k = start;
+        while let Some(&from) = order.get(k) {
+            if let Some(slot) = order.get_mut(k) {
+                *slot = k;
+            }
+            if from == start || from == k {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
 struct SideState<'a> {
     docs: Vec<Doc<'a>>,
     /// `replaced_by[i]`: the amendment that replaces document `i`.
@@ -405,7 +424,7 @@ struct SideState<'a> {
 impl<'a> SideState<'a> {
     fn new(docs: Vec<Doc<'a>>) -> Self {
         // Sort compact keys rather than the documents themselves (a few hundred bytes each),
-        // then move every document once into its place.
+        // then move every document into its place within the same vector.
         let mut keys: Vec<(Gstin, DocKind, &'a str, NaiveDate, Section, usize)> = docs
             .iter()
             .enumerate()
@@ -419,12 +438,10 @@ impl<'a> SideState<'a> {
                     _ => Ordering::Equal,
                 })
         });
-        let mut slots: Vec<Option<Doc<'a>>> = docs.into_iter().map(Some).collect();
-        let docs: Vec<Doc<'a>> = keys
-            .iter()
-            .filter_map(|k| slots.get_mut(k.5).and_then(Option::take))
-            .collect();
-        drop(slots);
+        let mut order: Vec<usize> = keys.iter().map(|k| k.5).collect();
+        drop(keys);
+        let mut docs = docs;
+        permute(&mut docs, &mut order);
         let n = docs.len();
         let mut s = SideState {
             docs,
@@ -1440,6 +1457,25 @@ fn same_pan_suggestions(results: &mut [MatchResult], config: &MatchConfig) {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn permute_gathers_in_place(keys in proptest::collection::vec(any::<u32>(), 0..200)) {
+            // The order that sorts `keys`, as SideState::new makes one.
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by_key(|&i| (keys[i], i));
+            let expected: Vec<(u32, usize)> = order.iter().map(|&i| (keys[i], i)).collect();
+            let mut items: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+            permute(&mut items, &mut order);
+            prop_assert_eq!(items, expected);
         }
     }
 }

@@ -14,7 +14,6 @@
 //!
 //! Within a section suppliers are ordered by GSTIN and documents by number and date.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -122,78 +121,70 @@ block! {
 
 /// The documents of one section's supplier blocks, each handed out at most once: lent
 /// documents are copied, owned ones moved.
-struct Pool<'a, D: Clone> {
-    blocks: Vec<(Gstin, Vec<Option<Cow<'a, D>>>)>,
+enum Pool<'a, D> {
+    /// Borrowed blocks, with a mark per document handed out.
+    Lent(Vec<(Gstin, &'a [D], Vec<bool>)>),
+    /// Blocks given up. `Option<D>` is as large as `D` (the documents' strings leave it room),
+    /// so turning each block's `Vec<D>` into `Vec<Option<D>>` reuses its memory.
+    Owned(Vec<(Gstin, Vec<Option<D>>)>),
 }
 
 impl<'a, D: Clone> Pool<'a, D> {
     fn lent<B: Block<Doc = D>>(blocks: &'a [B]) -> Self {
-        Pool {
-            blocks: blocks
+        Pool::Lent(
+            blocks
                 .iter()
-                .map(|b| {
-                    (
-                        b.gstin(),
-                        b.docs().iter().map(|d| Some(Cow::Borrowed(d))).collect(),
-                    )
-                })
+                .map(|b| (b.gstin(), b.docs(), vec![false; b.docs().len()]))
                 .collect(),
-        }
+        )
     }
 
     fn owned<B: Block<Doc = D>>(blocks: Vec<B>) -> Self {
-        Pool {
-            blocks: blocks
+        Pool::Owned(
+            blocks
                 .into_iter()
-                .map(|b| {
-                    let gstin = b.gstin();
-                    (
-                        gstin,
-                        b.into_docs()
-                            .into_iter()
-                            .map(|d| Some(Cow::Owned(d)))
-                            .collect(),
-                    )
-                })
+                .map(|b| (b.gstin(), b.into_docs().into_iter().map(Some).collect()))
                 .collect(),
-        }
+        )
     }
 
-    /// The document a result's side was made from, checked to be that document (same number
-    /// and date), with its supplier.
-    fn slot<B: Block<Doc = D>>(
-        &mut self,
-        side: &'static str,
-        doc: &DocSide,
-    ) -> Result<(Gstin, &mut Option<Cow<'a, D>>), PayloadError> {
-        let src = doc.source.ok_or_else(|| not_found(side, doc))?;
-        let (gstin, docs) = self
-            .blocks
-            .get_mut(src.supplier)
-            .ok_or_else(|| not_found(side, doc))?;
-        let slot = docs.get_mut(src.doc).ok_or_else(|| not_found(side, doc))?;
-        match slot.as_deref() {
-            Some(d) if B::key_of(d) == (doc.key.number.as_str(), doc.key.date) => {
-                Ok((*gstin, slot))
-            }
-            _ => Err(not_found(side, doc)),
-        }
-    }
-
-    /// Takes the document a result's side was made from.
+    /// Takes the document a result's side was made from, checked to be that document (same
+    /// number and date), with its supplier.
     fn take<B: Block<Doc = D>>(
         &mut self,
         side: &'static str,
         doc: &DocSide,
     ) -> Result<(Gstin, D), PayloadError> {
-        let (gstin, slot) = self.slot::<B>(side, doc)?;
-        let found = slot.take().ok_or_else(|| not_found(side, doc))?;
-        Ok((gstin, found.into_owned()))
+        let src = doc.source.ok_or_else(|| not_found(side, doc))?;
+        let is_it = |d: &D| B::key_of(d) == (doc.key.number.as_str(), doc.key.date);
+        let found = match self {
+            Pool::Lent(blocks) => blocks
+                .get_mut(src.supplier)
+                .and_then(|(gstin, docs, taken)| {
+                    let d = docs.get(src.doc).filter(|d| is_it(d))?;
+                    let taken = taken.get_mut(src.doc).filter(|t| !**t)?;
+                    *taken = true;
+                    Some((*gstin, d.clone()))
+                }),
+            Pool::Owned(blocks) => blocks.get_mut(src.supplier).and_then(|(gstin, docs)| {
+                let slot = docs
+                    .get_mut(src.doc)
+                    .filter(|d| d.as_ref().is_some_and(is_it))?;
+                Some((*gstin, slot.take()?))
+            }),
+        };
+        found.ok_or_else(|| not_found(side, doc))
     }
 
-    /// Looks at a document still in the pool.
+    /// Looks at a document not yet handed out.
     fn peek(&self, supplier: usize, doc: usize) -> Option<&D> {
-        self.blocks.get(supplier)?.1.get(doc)?.as_deref()
+        match self {
+            Pool::Lent(blocks) => {
+                let (_, docs, taken) = blocks.get(supplier)?;
+                docs.get(doc).filter(|_| taken.get(doc) == Some(&false))
+            }
+            Pool::Owned(blocks) => blocks.get(supplier)?.1.get(doc)?.as_ref(),
+        }
     }
 }
 
@@ -799,4 +790,37 @@ fn deletions(reg: &Gstr2Payload, prev: &Gstr2Payload) -> Gstr2Payload {
         |d| &mut d.flag,
     );
     del
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    #[test]
+    fn given_up_blocks_are_pooled_in_their_own_memory() {
+        assert_eq!(size_of::<Option<B2bInvoice>>(), size_of::<B2bInvoice>());
+        assert_eq!(size_of::<Option<B2baInvoice>>(), size_of::<B2baInvoice>());
+        assert_eq!(
+            size_of::<Option<CreditDebitNote>>(),
+            size_of::<CreditDebitNote>()
+        );
+        assert_eq!(
+            size_of::<Option<CreditDebitNoteAmendment>>(),
+            size_of::<CreditDebitNoteAmendment>()
+        );
+        assert_eq!(
+            size_of::<Option<Gstr2aInvoice>>(),
+            size_of::<Gstr2aInvoice>()
+        );
+        assert_eq!(
+            size_of::<Option<Gstr2aAmendedInvoice>>(),
+            size_of::<Gstr2aAmendedInvoice>()
+        );
+        assert_eq!(size_of::<Option<Gstr2aNote>>(), size_of::<Gstr2aNote>());
+        assert_eq!(
+            size_of::<Option<Gstr2aAmendedNote>>(),
+            size_of::<Gstr2aAmendedNote>()
+        );
+    }
 }

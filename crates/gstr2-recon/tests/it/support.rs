@@ -59,17 +59,19 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
             goods_or_services: None,
             hsn_sac: None,
         },
-        itc: itc.then(|| Box::new(Itc {
-            eligibility: Eligibility::Inputs,
-            igst: Some(dec(igst)),
-            cgst: None,
-            sgst: None,
-            cess: None,
-            igst_this_month: None,
-            cgst_this_month: None,
-            sgst_this_month: None,
-            cess_this_month: None,
-        })),
+        itc: itc.then(|| {
+            Box::new(Itc {
+                eligibility: Eligibility::Inputs,
+                igst: Some(dec(igst)),
+                cgst: None,
+                sgst: None,
+                cess: None,
+                igst_this_month: None,
+                cgst_this_month: None,
+                sgst_this_month: None,
+                cess_this_month: None,
+            })
+        }),
     }
 }
 
