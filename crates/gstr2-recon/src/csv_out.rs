@@ -136,7 +136,7 @@ fn side_cols(s: Option<&DocSide>, row: &mut RowBuf) {
         Some(s) => {
             row.text(s.section.as_str());
             row.text(&s.key.number);
-            row.show(Some(Date(s.key.date)));
+            row.show(Some(Dmy(s.key.date)));
             for amount in [
                 s.value,
                 s.taxable_value,
@@ -158,9 +158,9 @@ fn side_cols(s: Option<&DocSide>, row: &mut RowBuf) {
 }
 
 /// A date shown as `DD-MM-YYYY`.
-struct Date(chrono::NaiveDate);
+pub(crate) struct Dmy(pub(crate) chrono::NaiveDate);
 
-impl std::fmt::Display for Date {
+impl std::fmt::Display for Dmy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&gstr2_model::date::format(self.0))
     }
@@ -216,10 +216,10 @@ fn row(r: &MatchResult, row: &mut RowBuf) {
             .flatten()
     };
     row.joined(sides().filter_map(|s| s.amends.as_ref()), |out, o| {
-        let _ = write!(out, "{} {}", o.number, Date(o.date));
+        let _ = write!(out, "{} {}", o.number, Dmy(o.date));
     });
     row.joined(sides().flat_map(|s| s.replaces.iter()), |out, k| {
-        let _ = write!(out, "{} {}", k.number, Date(k.date));
+        let _ = write!(out, "{} {}", k.number, Dmy(k.date));
     });
     row.joined(&r.differences, |out, d| {
         let _ = write!(out, "{}", d.field.as_str());
@@ -245,7 +245,7 @@ fn row(r: &MatchResult, row: &mut RowBuf) {
             out,
             "{} {} score {}",
             s.key.number,
-            Date(s.key.date),
+            Dmy(s.key.date),
             s.score
         );
     });

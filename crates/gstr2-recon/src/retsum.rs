@@ -39,6 +39,7 @@
 //! numbers by value (`10.50` equals `10.5`).
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use gstr2_model::codes::Flag;
 use gstr2_model::summary::{CounterpartySummary, SectionSummary};
@@ -46,6 +47,7 @@ use gstr2_model::{Gstin, Gstr2Payload, Gstr2Summary, Table, TaxAmounts};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::csv_out::Dmy;
 use crate::payload::SavePayloads;
 
 #[derive(Clone, Copy, Default)]
@@ -111,17 +113,19 @@ fn import_sums(value: Decimal, items: &[gstr2_model::item::ImportItem]) -> Sums 
     }
 }
 
-fn d(date: chrono::NaiveDate) -> String {
-    gstr2_model::date::format(date)
-}
-
-/// A document's key, made only when `keys` asks for it.
-fn key(keys: bool, make: impl FnOnce() -> String) -> String {
+/// A document's key, its parts joined by `|`, made only when `keys` asks for it.
+fn key(keys: bool, parts: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::new();
     if keys {
-        make()
-    } else {
-        String::new()
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{part}");
+        }
     }
+    out
 }
 
 /// Gives `v` an entry per document (or block) of the payload.
@@ -131,9 +135,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2b,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || {
-                    format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))
-                }),
+                key: key(keys, &[&s.supplier_gstin, &x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -144,9 +146,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2ba,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || {
-                    format!("{}|{}|{}", s.supplier_gstin, x.number, d(x.date))
-                }),
+                key: key(keys, &[&s.supplier_gstin, &x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -157,7 +157,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2bUnregistered,
                 ctin: None,
-                key: key(keys, || format!("{}|{}", x.number, d(x.date))),
+                key: key(keys, &[&x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
             });
@@ -167,7 +167,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpG,
             ctin: None,
-            key: key(keys, || format!("{}|{}", x.bill_number, d(x.bill_date))),
+            key: key(keys, &[&x.bill_number, &Dmy(x.bill_date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
         });
@@ -176,7 +176,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpGa,
             ctin: None,
-            key: key(keys, || format!("{}|{}", x.bill_number, d(x.bill_date))),
+            key: key(keys, &[&x.bill_number, &Dmy(x.bill_date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
         });
@@ -185,7 +185,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpS,
             ctin: None,
-            key: key(keys, || format!("{}|{}", x.number, d(x.date))),
+            key: key(keys, &[&x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
         });
@@ -194,7 +194,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpSa,
             ctin: None,
-            key: key(keys, || format!("{}|{}", x.number, d(x.date))),
+            key: key(keys, &[&x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
         });
@@ -204,15 +204,10 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdn,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || {
-                    format!(
-                        "{}|{}|{}|{}",
-                        s.supplier_gstin,
-                        x.note_type,
-                        x.number,
-                        d(x.date)
-                    )
-                }),
+                key: key(
+                    keys,
+                    &[&s.supplier_gstin, &x.note_type, &x.number, &Dmy(x.date)],
+                ),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, x.note_type.sign()),
             });
@@ -223,15 +218,10 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdna,
                 ctin: Some(s.supplier_gstin),
-                key: key(keys, || {
-                    format!(
-                        "{}|{}|{}|{}",
-                        s.supplier_gstin,
-                        x.note_type,
-                        x.number,
-                        d(x.date)
-                    )
-                }),
+                key: key(
+                    keys,
+                    &[&s.supplier_gstin, &x.note_type, &x.number, &Dmy(x.date)],
+                ),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, x.note_type.sign()),
             });
@@ -241,9 +231,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::CdnUnregistered,
             ctin: None,
-            key: key(keys, || {
-                format!("{}|{}|{}", x.note_type, x.number, d(x.date))
-            }),
+            key: key(keys, &[&x.note_type, &x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: items_sums(x.value, &x.items, x.note_type.sign()),
         });
@@ -263,7 +251,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::NilSupplies,
             ctin: None,
-            key: key(keys, || "nil".into()),
+            key: key(keys, &[&"nil"]),
             flag: None,
             sums: s,
         });
@@ -277,7 +265,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::Itc,
             ctin: None,
-            key: key(keys, || "itc_rvsl".into()),
+            key: key(keys, &[&"itc_rvsl"]),
             flag: None,
             sums: s,
         });
@@ -287,7 +275,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table,
                 ctin: None,
-                key: key(keys, || format!("{}|{}", x.place_of_supply, x.supply_type)),
+                key: key(keys, &[&x.place_of_supply, &x.supply_type]),
                 flag: x.flag.clone(),
                 sums: Sums {
                     rc: 1,
@@ -302,9 +290,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::Txia,
             ctin: None,
-            key: key(keys, || {
-                format!("{}|{}|{}", x.counterparty, x.number, d(x.date))
-            }),
+            key: key(keys, &[&x.counterparty, &x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: Sums {
                 rc: 1,
