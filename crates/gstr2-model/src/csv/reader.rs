@@ -7,6 +7,7 @@
 //! give the same records, lines and errors. A cell is a trimmed byte slice of the record,
 //! parsed in place; nothing is allocated per cell except the strings the model keeps.
 
+use std::cell::Cell;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::io::Read;
@@ -393,6 +394,36 @@ pub(crate) struct Rows<R> {
     /// Fields in the current record.
     fields: usize,
     count: u64,
+    gstins: Gstins,
+}
+
+/// GSTINs recently read, so that a supplier's GSTIN, repeated on all its documents, is checked
+/// (form, state, check character) once rather than on each document: a direct-mapped cache
+/// by a hash of the text, of valid GSTINs only. `Gstin::parse` depends on the text alone, so a
+/// hit gives what parsing would.
+struct Gstins(Vec<Cell<Option<Gstin>>>);
+
+impl Default for Gstins {
+    fn default() -> Self {
+        Gstins(vec![Cell::new(None); 1024])
+    }
+}
+
+impl Gstins {
+    fn parse(&self, text: &str) -> Result<Gstin, crate::gstin::GstinError> {
+        use std::hash::Hasher;
+        let mut h = FastHasher::default();
+        h.write(text.as_bytes());
+        let slot = self.0.get((h.finish() >> 54) as usize);
+        if let Some(hit) = slot.and_then(Cell::get).filter(|g| g.as_str() == text) {
+            return Ok(hit);
+        }
+        let gstin = Gstin::parse(text)?;
+        if let Some(slot) = slot {
+            slot.set(Some(gstin));
+        }
+        Ok(gstin)
+    }
 }
 
 impl<R: Read> Rows<R> {
@@ -425,6 +456,7 @@ impl<R: Read> Rows<R> {
                 width: 0,
             },
             spans: vec![(0, 0); columns.len()],
+            gstins: Gstins::default(),
             misshapen: false,
             fields: 0,
             count: 0,
@@ -556,6 +588,7 @@ impl<R: Read> Rows<R> {
             bytes,
             text: std::str::from_utf8(bytes).ok(),
             spans: &self.spans,
+            gstins: &self.gstins,
             columns: self.columns,
             table: self.table,
             line,
@@ -625,6 +658,7 @@ pub(crate) struct Row<'a> {
     /// (`str::get` checks), else it is checked on its own.
     text: Option<&'a str>,
     spans: &'a [(usize, usize)],
+    gstins: &'a Gstins,
     columns: &'static [Column],
     table: Table,
     /// 1-based line of the file where the row starts.
@@ -756,12 +790,12 @@ impl<'a> Row<'a> {
 
     /// A GSTIN.
     pub(crate) fn gstin(&self, c: impl Into<usize> + Copy) -> Result<Gstin, CsvError> {
-        self.require_with(c, Gstin::parse)
+        self.require_with(c, |s| self.gstins.parse(s))
     }
 
     /// An optional GSTIN.
     pub(crate) fn opt_gstin(&self, c: impl Into<usize> + Copy) -> Result<Option<Gstin>, CsvError> {
-        self.parse_with(c, Gstin::parse)
+        self.parse_with(c, |s| self.gstins.parse(s))
     }
 
     /// A state code.
@@ -1524,6 +1558,50 @@ mod tests {
         }
         let spaced = format!("{header}\n  \"27\" ,INTRA,1,1\n");
         assert_eq!(lines_of(&spaced), expected(&[(2, "27")]));
+    }
+
+    #[test]
+    fn cached_gstins_parse_as_gstin_parse_does() {
+        let cache = Gstins::default();
+        let mut texts: Vec<String> = (0..3000u32)
+            .map(|i| {
+                let first14 = format!("27AAPFU{:04}F1Z", i % 10_000);
+                let check = char::from(crate::gstin::check_character(first14.as_bytes()));
+                format!("{first14}{check}")
+            })
+            .collect();
+        let valid = texts.len();
+        for i in 0..valid / 3 {
+            let spoilt = texts.get(i).map(|t| t.replacen("27", "99", 1));
+            texts.extend(spoilt);
+            let lower = texts.get(i).map(|t| t.to_ascii_lowercase());
+            texts.extend(lower);
+        }
+        texts.push("27AAPFU0939F1ZX".into());
+        // Twice over, in two orders: the second pass hits the cache wherever it can.
+        for round in 0..2 {
+            for (k, text) in texts.iter().enumerate() {
+                let text = if round == 0 {
+                    text
+                } else {
+                    texts.get((k * 7919) % texts.len()).unwrap_or(text)
+                };
+                let cached = cache.parse(text).map_err(|e| e.to_string());
+                let parsed = Gstin::parse(text).map_err(|e| e.to_string());
+                assert_eq!(cached, parsed, "{text}");
+            }
+        }
+        let hits = texts
+            .iter()
+            .take(valid)
+            .filter(|t| {
+                cache
+                    .0
+                    .iter()
+                    .any(|slot| slot.get().is_some_and(|g| g.as_str() == t.as_str()))
+            })
+            .count();
+        assert!(hits > 500 && hits < valid, "{hits}");
     }
 
     #[test]
