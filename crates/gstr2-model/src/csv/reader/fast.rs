@@ -109,7 +109,8 @@ impl<R: Read> Fast<R> {
         }
         let space = self.buf.get_mut(self.filled..).unwrap_or_default();
         let n = match self.input.read(space) {
-            Ok(n) => n,
+            // A reader that claims more than the room it was given is not believed.
+            Ok(n) => n.min(space.len()),
             Err(e) => {
                 self.eof = true;
                 return Err(e);
