@@ -10,7 +10,8 @@
 //! The figures of merit, printed at the end: each baseline's time over ours (higher is better).
 //!
 //! `cargo bench --bench json_codec`; `JSON_BENCH_DOCS=1000000` sets the generated download's size
-//! (documents; 200000 by default, about 50 MB), `GSTR2A_JSON=path` decodes that file instead
+//! (documents; 200000 by default, about 50 MB), `JSON_BENCH_ONE_SUPPLIER=1` puts them all under
+//! one supplier (whose documents the parallel read splits), `GSTR2A_JSON=path` decodes that file instead
 //! (e.g. `target/baselines/data-1000000-42/gstr2a.json`), `JSON_BENCH_QUICK=1` skips the
 //! criterion groups and prints only the figures (best of five, wall and CPU time).
 
@@ -44,9 +45,18 @@ fn gstr2a_bytes() -> (String, Vec<u8>) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
-    let (_, gstr2a) = recon_data::generate(42, docs, false);
+    let one_supplier = env_flag("JSON_BENCH_ONE_SUPPLIER");
+    let (_, gstr2a) = recon_data::generate(42, docs, one_supplier);
     let bytes = json::to_vec(&gstr2a).expect("the generated download encodes");
-    (format!("generated, {docs} documents per side"), bytes)
+    let suppliers = if one_supplier {
+        "one supplier"
+    } else {
+        "many suppliers"
+    };
+    (
+        format!("generated, {docs} documents per side, {suppliers}"),
+        bytes,
+    )
 }
 
 /// Every amount and date of a download, to write them on their own.

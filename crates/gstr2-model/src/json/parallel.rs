@@ -21,9 +21,12 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
-use crate::gstr2a::Gstr2a;
+use crate::gstr2a::{
+    Gstr2a, Gstr2aAmendedInvoice, Gstr2aAmendedNote, Gstr2aB2bSupplier, Gstr2aB2baSupplier,
+    Gstr2aCdnSupplier, Gstr2aCdnaSupplier, Gstr2aInvoice, Gstr2aNote,
+};
 
 /// Nesting the scanner accepts: serde_json stops at 128 levels for the whole document, and an
 /// element alone is two levels shallower than in the document, so anything near the limit is left
@@ -57,8 +60,39 @@ impl Section {
     }
 }
 
-/// One element of a section: which section, and where its bytes are.
-type Element = (Section, Range<usize>);
+impl Section {
+    /// The key of a supplier's documents in the sections whose elements are suppliers.
+    fn documents_key(self) -> Option<&'static [u8]> {
+        match self {
+            Section::B2b | Section::B2ba => Some(b"inv"),
+            Section::Cdn | Section::Cdna => Some(b"nt"),
+            Section::Isd | Section::Impg | Section::Impgsez => None,
+        }
+    }
+}
+
+/// A supplier whose documents the scanner reported one by one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Supplier {
+    section: Section,
+    /// The supplier object.
+    whole: Range<usize>,
+    /// Its documents' array, brackets included.
+    documents: Range<usize>,
+    /// How many documents the array holds.
+    count: usize,
+}
+
+/// What the scanner reports, in the order of the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Found {
+    /// A whole element of a section.
+    Element(Section, Range<usize>),
+    /// One document of the supplier being scanned (an element of its `inv` or `nt`).
+    Document(Section, Range<usize>),
+    /// The end of a supplier whose documents were reported before it.
+    Supplier(Supplier),
+}
 
 /// What the scan of the top-level object found.
 #[derive(Debug, Default)]
@@ -164,25 +198,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A section's array: the range of each element, handed to `sink` as it is found (`false`
-    /// from the sink stops the scan).
-    fn section(&mut self, section: Section, sink: &mut impl FnMut(Element) -> bool) -> Option<()> {
+    /// An array whose elements are objects or arrays: `element` scans each, starting at its
+    /// first byte. Returns how many there were.
+    fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<usize> {
         self.eat(b'[')?;
         self.whitespace();
         if self.eat(b']').is_some() {
-            return Some(());
+            return Some(0);
         }
+        let mut count = 0;
         loop {
-            // Elements are objects (suppliers, bills of entry); anything else is left to the
-            // one-thread reading, which says what is wrong.
+            // Elements are objects (suppliers, documents, bills of entry); anything else is left
+            // to the one-thread reading, which says what is wrong.
             if !matches!(self.peek()?, b'{' | b'[') {
                 return None;
             }
-            let start = self.at;
-            self.composite()?;
-            if !sink((section, start..self.at)) {
-                return None;
-            }
+            element(self)?;
+            count += 1;
             self.whitespace();
             match self.peek()? {
                 b',' => {
@@ -191,11 +223,86 @@ impl<'a> Scanner<'a> {
                 }
                 b']' => {
                     self.at += 1;
-                    return Some(());
+                    return Some(count);
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// A section's array: each element handed to `sink` as it is found (`false` from the sink
+    /// stops the scan). The documents of a supplier are reported one by one, then the supplier.
+    fn section(&mut self, section: Section, sink: &mut impl FnMut(Found) -> bool) -> Option<()> {
+        self.array(|s| match section.documents_key() {
+            Some(key) if s.peek() == Some(b'{') => s.supplier(section, key, sink),
+            _ => {
+                let start = s.at;
+                s.composite()?;
+                sink(Found::Element(section, start..s.at)).then_some(())
+            }
+        })?;
+        Some(())
+    }
+
+    /// A supplier object: its documents (the array under `key`) reported one by one, then the
+    /// supplier; a supplier without that key is reported whole, for serde_json to say what is
+    /// missing.
+    fn supplier(
+        &mut self,
+        section: Section,
+        key: &[u8],
+        sink: &mut impl FnMut(Found) -> bool,
+    ) -> Option<()> {
+        let start = self.at;
+        self.eat(b'{')?;
+        self.whitespace();
+        let mut documents = None;
+        let mut count = 0;
+        if self.eat(b'}').is_none() {
+            loop {
+                let name = self.key()?;
+                self.whitespace();
+                self.eat(b':')?;
+                self.whitespace();
+                if name == key {
+                    if documents.is_some() {
+                        return None;
+                    }
+                    let from = self.at;
+                    count = self.array(|s| {
+                        let start = s.at;
+                        s.composite()?;
+                        sink(Found::Document(section, start..s.at)).then_some(())
+                    })?;
+                    documents = Some(from..self.at);
+                } else {
+                    self.value()?;
+                }
+                self.whitespace();
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        self.whitespace();
+                    }
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let whole = start..self.at;
+        let found = match documents {
+            Some(documents) => Found::Supplier(Supplier {
+                section,
+                whole,
+                documents,
+                count,
+            }),
+            None => Found::Element(section, whole),
+        };
+        sink(found).then_some(())
     }
 }
 
@@ -213,7 +320,7 @@ fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
 
 /// Walks the top-level object and finds where each part is; the section elements go to `sink`,
 /// in the order of the input.
-fn scan(bytes: &[u8], sink: &mut impl FnMut(Element) -> bool) -> Option<Layout> {
+fn scan(bytes: &[u8], sink: &mut impl FnMut(Found) -> bool) -> Option<Layout> {
     let mut s = Scanner { bytes, at: 0 };
     let mut layout = Layout::default();
     let mut seen: Vec<&[u8]> = Vec::new();
@@ -254,29 +361,156 @@ fn scan(bytes: &[u8], sink: &mut impl FnMut(Element) -> bool) -> Option<Layout> 
     (s.at == bytes.len()).then_some(layout)
 }
 
-/// Decodes a run of elements into the sections of a partial download; `None` if one does not
-/// decode.
-fn decode_run(bytes: &[u8], run: &[Element]) -> Option<Gstr2a> {
-    fn one<T: serde::de::DeserializeOwned>(bytes: &[u8], range: &Range<usize>) -> Option<T> {
-        serde_json::from_slice(bytes.get(range.clone())?).ok()
-    }
-    let mut part = Gstr2a::default();
-    for (section, range) in run {
-        match section {
-            Section::B2b => part.b2b.push(one(bytes, range)?),
-            Section::B2ba => part.b2ba.push(one(bytes, range)?),
-            Section::Cdn => part.cdn.push(one(bytes, range)?),
-            Section::Cdna => part.cdna.push(one(bytes, range)?),
-            Section::Isd => part.isd.push(one(bytes, range)?),
-            Section::Impg => part.impg.push(one(bytes, range)?),
-            Section::Impgsez => part.impgsez.push(one(bytes, range)?),
-        }
-    }
-    Some(part)
+/// One piece of work: a whole element, or some documents of a supplier split across runs.
+#[derive(Debug)]
+enum Job {
+    Whole(Section, Range<usize>),
+    Documents {
+        section: Section,
+        /// Which split supplier (numbered in the order of the input).
+        split: usize,
+        ranges: Vec<Range<usize>>,
+        /// The supplier's last documents.
+        last: bool,
+    },
 }
 
-/// A run of consecutive elements and its place among the runs.
-type Run = (usize, Vec<Element>);
+/// Decoded documents of one supplier.
+#[derive(Debug)]
+enum Documents {
+    Invoices(Vec<Gstr2aInvoice>),
+    AmendedInvoices(Vec<Gstr2aAmendedInvoice>),
+    Notes(Vec<Gstr2aNote>),
+    AmendedNotes(Vec<Gstr2aAmendedNote>),
+}
+
+impl Documents {
+    fn decode(section: Section, bytes: &[u8], ranges: &[Range<usize>]) -> Option<Documents> {
+        fn all<T: DeserializeOwned>(bytes: &[u8], ranges: &[Range<usize>]) -> Option<Vec<T>> {
+            ranges.iter().map(|r| one(bytes, r)).collect()
+        }
+        Some(match section {
+            Section::B2b => Documents::Invoices(all(bytes, ranges)?),
+            Section::B2ba => Documents::AmendedInvoices(all(bytes, ranges)?),
+            Section::Cdn => Documents::Notes(all(bytes, ranges)?),
+            Section::Cdna => Documents::AmendedNotes(all(bytes, ranges)?),
+            Section::Isd | Section::Impg | Section::Impgsez => return None,
+        })
+    }
+
+    /// No documents, of the kind `section` holds.
+    fn empty(section: Section) -> Option<Documents> {
+        Documents::decode(section, &[], &[])
+    }
+
+    /// Appends `more` (of the same kind) after these, with room for `count` in all.
+    fn append(&mut self, more: Documents, count: usize) -> Option<()> {
+        fn join<T>(to: &mut Vec<T>, mut more: Vec<T>, count: usize) {
+            to.reserve_exact(count.saturating_sub(to.len()));
+            to.append(&mut more);
+        }
+        match (self, more) {
+            (Documents::Invoices(to), Documents::Invoices(more)) => join(to, more, count),
+            (Documents::AmendedInvoices(to), Documents::AmendedInvoices(more)) => {
+                join(to, more, count)
+            }
+            (Documents::Notes(to), Documents::Notes(more)) => join(to, more, count),
+            (Documents::AmendedNotes(to), Documents::AmendedNotes(more)) => join(to, more, count),
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// Puts the split supplier back together: its fields but the documents decoded from its
+    /// bytes with an empty document array in their place, then these documents.
+    fn finish(self, bytes: &[u8], supplier: &Supplier, out: &mut Gstr2a) -> Option<()> {
+        let mut head = Vec::new();
+        head.extend_from_slice(bytes.get(supplier.whole.start..supplier.documents.start)?);
+        head.extend_from_slice(b"[]");
+        head.extend_from_slice(bytes.get(supplier.documents.end..supplier.whole.end)?);
+        let head = &head[..];
+        match (supplier.section, self) {
+            (Section::B2b, Documents::Invoices(invoices)) => out.b2b.push(Gstr2aB2bSupplier {
+                invoices,
+                ..serde_json::from_slice(head).ok()?
+            }),
+            (Section::B2ba, Documents::AmendedInvoices(invoices)) => {
+                out.b2ba.push(Gstr2aB2baSupplier {
+                    invoices,
+                    ..serde_json::from_slice(head).ok()?
+                })
+            }
+            (Section::Cdn, Documents::Notes(notes)) => out.cdn.push(Gstr2aCdnSupplier {
+                notes,
+                ..serde_json::from_slice(head).ok()?
+            }),
+            (Section::Cdna, Documents::AmendedNotes(notes)) => out.cdna.push(Gstr2aCdnaSupplier {
+                notes,
+                ..serde_json::from_slice(head).ok()?
+            }),
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
+/// Decodes one element or document.
+fn one<T: DeserializeOwned>(bytes: &[u8], range: &Range<usize>) -> Option<T> {
+    serde_json::from_slice(bytes.get(range.clone())?).ok()
+}
+
+/// A run decoded: whole elements gathered into partial downloads, and the documents of split
+/// suppliers, in the order of the input.
+#[derive(Debug)]
+enum Decoded {
+    Part(Gstr2a),
+    Documents {
+        split: usize,
+        last: bool,
+        documents: Documents,
+    },
+}
+
+/// Decodes a run; `None` if anything in it does not decode.
+fn decode_run(bytes: &[u8], run: &[Job]) -> Option<Vec<Decoded>> {
+    let mut out = Vec::new();
+    let mut part = Gstr2a::default();
+    for job in run {
+        match job {
+            Job::Whole(section, range) => match section {
+                Section::B2b => part.b2b.push(one(bytes, range)?),
+                Section::B2ba => part.b2ba.push(one(bytes, range)?),
+                Section::Cdn => part.cdn.push(one(bytes, range)?),
+                Section::Cdna => part.cdna.push(one(bytes, range)?),
+                Section::Isd => part.isd.push(one(bytes, range)?),
+                Section::Impg => part.impg.push(one(bytes, range)?),
+                Section::Impgsez => part.impgsez.push(one(bytes, range)?),
+            },
+            Job::Documents {
+                section,
+                split,
+                ranges,
+                last,
+            } => {
+                if part != Gstr2a::default() {
+                    out.push(Decoded::Part(std::mem::take(&mut part)));
+                }
+                out.push(Decoded::Documents {
+                    split: *split,
+                    last: *last,
+                    documents: Documents::decode(*section, bytes, ranges)?,
+                });
+            }
+        }
+    }
+    if part != Gstr2a::default() {
+        out.push(Decoded::Part(part));
+    }
+    Some(out)
+}
+
+/// A run of consecutive jobs and its place among the runs.
+type Run = (usize, Vec<Job>);
 
 /// What the scanner has handed over and no thread has taken yet.
 #[derive(Default)]
@@ -333,7 +567,7 @@ impl Queue {
     }
 
     /// Decodes runs until there are none left; the decoded runs with their numbers.
-    fn work(&self, bytes: &[u8]) -> Vec<(usize, Gstr2a)> {
+    fn work(&self, bytes: &[u8]) -> Vec<(usize, Vec<Decoded>)> {
         let mut done = Vec::new();
         while let Some((n, run)) = self.pop() {
             match decode_run(bytes, &run) {
@@ -364,6 +598,87 @@ pub(super) fn read(bytes: &[u8], threads: usize) -> Option<Gstr2a> {
     read_in_runs(bytes, threads, run_bytes(bytes.len(), threads.max(1)))
 }
 
+/// Gathers what the scanner finds into runs and hands them to the queue.
+///
+/// A supplier whose documents all fall in one run goes as one job, decoded whole. One that spans
+/// runs (a large supplier, or one where a run fills up) is split: its documents go in the runs they
+/// fall in, and it is put back together at the end.
+struct Batcher<'q> {
+    queue: &'q Queue,
+    /// Bytes of elements that fill a run.
+    limit: usize,
+    run: Vec<Job>,
+    size: usize,
+    sent: usize,
+    /// Documents of the supplier being scanned not yet in a job.
+    documents: Vec<Range<usize>>,
+    /// The number of the supplier being scanned if it is split.
+    split: Option<usize>,
+    /// The split suppliers, by number.
+    splits: Vec<Supplier>,
+    /// Elements per section, for vectors of exactly their length.
+    counts: [usize; 7],
+}
+
+impl Batcher<'_> {
+    fn found(&mut self, found: Found) -> bool {
+        match found {
+            Found::Element(section, range) => {
+                self.counts[section as usize] += 1;
+                self.size += range.len();
+                self.run.push(Job::Whole(section, range));
+            }
+            Found::Document(section, range) => {
+                self.size += range.len();
+                self.documents.push(range);
+                if self.size >= self.limit {
+                    let next = self.splits.len();
+                    let split = *self.split.get_or_insert(next);
+                    self.run.push(Job::Documents {
+                        section,
+                        split,
+                        ranges: std::mem::take(&mut self.documents),
+                        last: false,
+                    });
+                }
+            }
+            Found::Supplier(supplier) => {
+                self.counts[supplier.section as usize] += 1;
+                match self.split.take() {
+                    Some(split) => {
+                        self.run.push(Job::Documents {
+                            section: supplier.section,
+                            split,
+                            ranges: std::mem::take(&mut self.documents),
+                            last: true,
+                        });
+                        if split != self.splits.len() {
+                            return false;
+                        }
+                        self.splits.push(supplier);
+                    }
+                    None => {
+                        self.documents.clear();
+                        self.run.push(Job::Whole(supplier.section, supplier.whole));
+                    }
+                }
+            }
+        }
+        if self.size >= self.limit {
+            self.send();
+        }
+        !self.queue.failed.load(Ordering::Relaxed)
+    }
+
+    fn send(&mut self) {
+        if !self.run.is_empty() {
+            self.queue.push((self.sent, std::mem::take(&mut self.run)));
+            self.sent += 1;
+        }
+        self.size = 0;
+    }
+}
+
 /// [`read`] with runs of at least `limit` bytes of elements.
 fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
     let queue = Queue {
@@ -371,8 +686,18 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
         ready: Condvar::new(),
         failed: AtomicBool::new(false),
     };
-    let mut counts = [0usize; 7];
-    let (layout, mut parts) = std::thread::scope(|scope| {
+    let mut batcher = Batcher {
+        queue: &queue,
+        limit,
+        run: Vec::new(),
+        size: 0,
+        sent: 0,
+        documents: Vec::new(),
+        split: None,
+        splits: Vec::new(),
+        counts: [0; 7],
+    };
+    let (layout, mut runs) = std::thread::scope(|scope| {
         let queue = &queue;
         let workers: Vec<_> = (1..threads)
             .filter_map(|_| {
@@ -383,35 +708,20 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
                     .ok()
             })
             .collect();
-        let mut run = Vec::new();
-        let mut run_size = 0;
-        let mut sent = 0;
-        let layout = scan(bytes, &mut |element: Element| {
-            counts[element.0 as usize] += 1;
-            run_size += element.1.len();
-            run.push(element);
-            if run_size >= limit {
-                queue.push((sent, std::mem::take(&mut run)));
-                sent += 1;
-                run_size = 0;
-            }
-            !queue.failed.load(Ordering::Relaxed)
-        });
-        if layout.is_some() && !run.is_empty() {
-            queue.push((sent, run));
-        }
-        if layout.is_none() {
-            queue.failed.store(true, Ordering::Relaxed);
+        let layout = scan(bytes, &mut |found| batcher.found(found));
+        match layout {
+            Some(_) => batcher.send(),
+            None => queue.failed.store(true, Ordering::Relaxed),
         }
         queue.close();
-        let mut parts = queue.work(bytes);
+        let mut runs = queue.work(bytes);
         for worker in workers {
             match worker.join() {
-                Ok(done) => parts.extend(done),
+                Ok(done) => runs.extend(done),
                 Err(_) => queue.failed.store(true, Ordering::Relaxed),
             }
         }
-        (layout, parts)
+        (layout, runs)
     });
     if queue.failed.load(Ordering::Relaxed) {
         return None;
@@ -420,19 +730,19 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
 
     let mut out = Gstr2a {
         gstin: match &layout.gstin {
-            Some(range) => serde_json::from_slice(bytes.get(range.clone())?).ok()?,
+            Some(range) => one(bytes, range)?,
             None => None,
         },
         fp: match &layout.fp {
-            Some(range) => serde_json::from_slice(bytes.get(range.clone())?).ok()?,
+            Some(range) => one(bytes, range)?,
             None => None,
         },
         ..Gstr2a::default()
     };
     for range in &layout.unknown {
-        serde_json::from_slice::<IgnoredAny>(bytes.get(range.clone())?).ok()?;
+        one::<IgnoredAny>(bytes, range)?;
     }
-    let [b2b, b2ba, cdn, cdna, isd, impg, impgsez] = counts;
+    let [b2b, b2ba, cdn, cdna, isd, impg, impgsez] = batcher.counts;
     out.b2b.reserve_exact(b2b);
     out.b2ba.reserve_exact(b2ba);
     out.cdn.reserve_exact(cdn);
@@ -440,41 +750,99 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
     out.isd.reserve_exact(isd);
     out.impg.reserve_exact(impg);
     out.impgsez.reserve_exact(impgsez);
-    parts.sort_unstable_by_key(|(n, _)| *n);
-    for (_, part) in parts {
-        out.merge(part);
+    runs.sort_unstable_by_key(|(n, _)| *n);
+    // The split supplier being put together: its number and its documents so far.
+    let mut open: Option<(usize, Documents)> = None;
+    for decoded in runs.into_iter().flat_map(|(_, run)| run) {
+        match decoded {
+            Decoded::Part(part) => {
+                if open.is_some() {
+                    return None;
+                }
+                out.merge(part);
+            }
+            Decoded::Documents {
+                split,
+                last,
+                documents,
+            } => {
+                let supplier = batcher.splits.get(split)?;
+                let documents = match open.take() {
+                    Some((n, mut so_far)) if n == split => {
+                        so_far.append(documents, supplier.count)?;
+                        so_far
+                    }
+                    Some(_) => return None,
+                    None => {
+                        let mut first = Documents::empty(supplier.section)?;
+                        first.append(documents, supplier.count)?;
+                        first
+                    }
+                };
+                if last {
+                    documents.finish(bytes, supplier, &mut out)?;
+                } else {
+                    open = Some((split, documents));
+                }
+            }
+        }
     }
-    Some(out)
+    open.is_none().then_some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ranges(text: &str) -> Option<Vec<(Section, &str)>> {
-        let mut elements = Vec::new();
-        scan(text.as_bytes(), &mut |e| {
-            elements.push(e);
+    /// What the scan reports, with the text of each range.
+    fn found(text: &str) -> Option<Vec<String>> {
+        let mut found = Vec::new();
+        scan(text.as_bytes(), &mut |f| {
+            found.push(match f {
+                Found::Element(s, r) => format!("{s:?} {}", &text[r]),
+                Found::Document(s, r) => format!("{s:?} document {}", &text[r]),
+                Found::Supplier(Supplier {
+                    section,
+                    whole,
+                    documents,
+                    count,
+                }) => format!(
+                    "{section:?} supplier {} with {count} in {}",
+                    &text[whole], &text[documents]
+                ),
+            });
             true
         })?;
-        Some(elements.into_iter().map(|(s, r)| (s, &text[r])).collect())
+        Some(found)
     }
 
     #[test]
     fn finds_each_element() {
         let text = r#" { "gstin" : "x", "b2b" : [ {"a":"}\"{["} , {"b":[{}]} ] ,"cdn":[],"zz":{"b2b":[1]}, "impg":[{}]} "#;
         assert_eq!(
-            ranges(text),
-            Some(vec![
-                (Section::B2b, r#"{"a":"}\"{["}"#),
-                (Section::B2b, r#"{"b":[{}]}"#),
-                (Section::Impg, "{}"),
-            ])
+            found(text).unwrap(),
+            [r#"B2b {"a":"}\"{["}"#, r#"B2b {"b":[{}]}"#, "Impg {}"]
         );
         let layout = scan(text.as_bytes(), &mut |_| true).unwrap();
         assert_eq!(&text[layout.gstin.unwrap()], r#""x""#);
         assert_eq!(&text[layout.unknown[0].clone()], r#"{"b2b":[1]}"#);
-        assert_eq!(ranges("{}"), Some(vec![]));
+        assert_eq!(found("{}").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn reports_a_suppliers_documents_one_by_one() {
+        let text = r#"{"cdna":[{"ctin":"x", "nt" : [ {"a":1} ,{"b":"]"}],"inv":[{}]}, {"nt":[]}],
+            "isd":[{"doclist":[{}]}]}"#;
+        assert_eq!(
+            found(text).unwrap(),
+            [
+                r#"Cdna document {"a":1}"#,
+                r#"Cdna document {"b":"]"}"#,
+                r#"Cdna supplier {"ctin":"x", "nt" : [ {"a":1} ,{"b":"]"}],"inv":[{}]} with 2 in [ {"a":1} ,{"b":"]"}]"#,
+                r#"Cdna supplier {"nt":[]} with 0 in []"#,
+                r#"Isd {"doclist":[{}]}"#,
+            ]
+        );
     }
 
     #[test]
@@ -489,6 +857,11 @@ mod tests {
             r#"{"b2b":[{}]"#,
             r#"{"b2b":[{}]} x"#,
             r#"{"b2b":[{"a":"}]}"#,
+            r#"{"b2b":[{"inv":[],"inv":[]}]}"#,
+            r#"{"b2b":[{"inv":null}]}"#,
+            r#"{"b2b":[{"inv":[1]}]}"#,
+            r#"{"b2b":[{"i\u006ev":[]}]}"#,
+            r#"{"b2b":[{"inv":[] "x":1}]}"#,
             r#"{"gstin" "x"}"#,
             r#"{"gstin":}"#,
             r#"[]"#,
@@ -513,11 +886,49 @@ mod tests {
         let pretty = crate::json::to_string_pretty(&serial).unwrap();
         for threads in 1..5 {
             assert_eq!(read(bytes, threads), Some(serial.clone()), "{threads}");
-            assert_eq!(
-                read(pretty.as_bytes(), threads),
-                Some(serial.clone()),
-                "{threads}"
-            );
+            assert_eq!(read(pretty.as_bytes(), threads), Some(serial.clone()));
+            // Small runs: suppliers split across runs, documents decoded on any thread, put
+            // back in order.
+            for limit in [1, 50, 150, 400, 1000, 3000] {
+                for _ in 0..5 {
+                    assert_eq!(read_in_runs(bytes, threads, limit), Some(serial.clone()));
+                    let pretty = read_in_runs(pretty.as_bytes(), threads, limit);
+                    assert_eq!(pretty, Some(serial.clone()), "{threads} {limit}");
+                }
+            }
+        }
+        // With runs of one byte every supplier with documents is split.
+        let queue = Queue {
+            state: Mutex::new(Pending::default()),
+            ready: Condvar::new(),
+            failed: AtomicBool::new(false),
+        };
+        let mut batcher = Batcher {
+            queue: &queue,
+            limit: 1,
+            run: Vec::new(),
+            size: 0,
+            sent: 0,
+            documents: Vec::new(),
+            split: None,
+            splits: Vec::new(),
+            counts: [0; 7],
+        };
+        scan(bytes, &mut |f| batcher.found(f)).unwrap();
+        assert_eq!(batcher.splits.len(), 6);
+        assert_eq!(batcher.counts, [3, 1, 1, 1, 0, 0, 0]);
+
+        // Something that does not decode, among runs on several threads, in a whole supplier
+        // or in a split one's documents or fields: nothing comes back.
+        let text = std::str::from_utf8(bytes).unwrap();
+        let bad_document = text.replacen("\"idt\"", "\"idt\":1,\"x\"", 2);
+        let bad_supplier = text.replacen("\"cfs\"", "\"cfs\":1,\"x\"", 1);
+        let repeated_field = text.replacen("\"cfs\"", "\"ctin\":\"x\",\"cfs\"", 1);
+        for broken in [bad_document, bad_supplier, repeated_field] {
+            assert!(crate::json::from_str::<Gstr2a>(&broken).is_err());
+            for limit in [1, 50, 150, 400, 1 << 20] {
+                assert_eq!(read_in_runs(broken.as_bytes(), 3, limit), None, "{limit}");
+            }
         }
     }
 }
