@@ -113,8 +113,12 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T
 /// `impg`, `impgsez`), which are decoded in runs of about equal size on scoped threads and put
 /// back in order. On anything irregular (a malformed or unexpected input, an element that does
 /// not decode, a key given twice) the input is read again on one thread with [`from_slice`], so
-/// an error always carries the one-thread reading's JSON path. A single supplier's documents are
-/// not split: a download with one large supplier reads at one-thread speed.
+/// an error always carries the one-thread reading's JSON path. A supplier too large for one
+/// thread's share has its documents decoded on several threads too.
+///
+/// Inputs under 64 KiB are read on the calling thread alone. On two cores the 1M-document
+/// download of the baselines (248 MB) reads in about 0.66 s instead of 1.0 s
+/// (`cargo bench --bench json_codec`).
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2a};

@@ -1,20 +1,23 @@
 //! A GSTR2A download read on several threads.
 //!
 //! A small scanner walks the top-level object: for each section array (`b2b`, `b2ba`, `cdn`,
-//! `cdna`, `isd`, `impg`, `impgsez`) it finds the byte range of every element (one supplier, or
-//! one bill of entry) by following strings, their escapes and the nesting of brackets. As it goes,
-//! it hands runs of consecutive elements (an eighth of a thread's share of the input each) to the
-//! other threads, which decode them with serde_json, each element through the same `Deserialize`
-//! as the one-thread reading; once the scan is done the calling thread decodes runs too. The runs
-//! are put back together in their order. `gstin`, `fp` and any field the model does not know are
-//! decoded on the calling thread.
+//! `cdna`, `isd`, `impg`, `impgsez`) it finds the byte range of every element (a supplier, or a
+//! bill of entry), and within a supplier the range of every document (`inv`, `nt`), by following
+//! strings, their escapes and the nesting of brackets. As it goes, it hands runs of consecutive
+//! elements (an eighth of a thread's share of the input each) to the other threads, which decode
+//! them with serde_json, each through the same `Deserialize` as the one-thread reading; once the
+//! scan is done the calling thread decodes runs too. A supplier that spans runs is split: its
+//! documents are decoded in the runs they fall in, its other fields from its bytes with an empty
+//! document array in place of its documents. The runs are put back together in their order.
+//! `gstin`, `fp` and any field the model does not know are decoded on the calling thread.
 //!
 //! The scanner only has to be right when the input is well formed: every element is still
 //! decoded, and so checked, by serde_json, and the scanner checks the JSON between them (commas,
 //! brackets, colons, whitespace). Whatever it is not sure of (a key with an escape, a key seen
 //! twice, a section that is not an array, nesting deep enough to meet serde_json's recursion
-//! limit, an element that does not decode) makes [`read`] give up, and the caller reads the input
-//! on one thread instead, which gives the error, with its JSON path.
+//! limit, an element, a document or a split supplier's fields that do not decode, a document key
+//! given twice) makes [`read`] give up, and the caller reads the input on one thread instead, which
+//! gives the error, with its JSON path.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -697,9 +700,15 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
         splits: Vec::new(),
         counts: [0; 7],
     };
+    // An input that makes one run at most is decoded on the calling thread alone.
+    let helpers = if bytes.len() > limit {
+        threads.saturating_sub(1)
+    } else {
+        0
+    };
     let (layout, mut runs) = std::thread::scope(|scope| {
         let queue = &queue;
-        let workers: Vec<_> = (1..threads)
+        let workers: Vec<_> = (0..helpers)
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("gstr2a-json".into())
