@@ -940,4 +940,45 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Runs of any size on any number of threads put the download back as it was, whichever
+        /// suppliers are split and wherever the runs end.
+        #[test]
+        fn any_runs_give_the_same_download(
+            copies in 1usize..4,
+            drop_documents in proptest::collection::vec(proptest::prelude::any::<bool>(), 6),
+            limit in 1usize..3000,
+            threads in 1usize..4,
+            pretty in proptest::prelude::any::<bool>(),
+        ) {
+            let sample: Gstr2a =
+                crate::json::from_slice(include_bytes!("../../../../examples/data/gstr2a.json"))
+                    .unwrap();
+            let mut gstr2a = Gstr2a::default();
+            for _ in 0..copies {
+                let mut copy = sample.clone();
+                // Some suppliers without documents, some with.
+                for (i, drop) in drop_documents.iter().enumerate() {
+                    if *drop {
+                        match i {
+                            0..=2 => copy.b2b.get_mut(i).map(|s| s.invoices.clear()),
+                            3 => copy.b2ba.get_mut(0).map(|s| s.invoices.clear()),
+                            4 => copy.cdn.get_mut(0).map(|s| s.notes.clear()),
+                            _ => copy.cdna.get_mut(0).map(|s| s.notes.clear()),
+                        };
+                    }
+                }
+                gstr2a.merge(copy);
+            }
+            let text = if pretty {
+                crate::json::to_string_pretty(&gstr2a).unwrap()
+            } else {
+                crate::json::to_string(&gstr2a).unwrap()
+            };
+            proptest::prop_assert_eq!(read_in_runs(text.as_bytes(), threads, limit), Some(gstr2a));
+        }
+    }
 }
