@@ -230,6 +230,20 @@ proptest! {
         }
     }
 
+    /// Any bytes of a small alphabet after a header (or as the header): both lanes agree.
+    #[test]
+    fn the_lanes_agree_on_any_bytes(
+        header in prop::sample::select(vec![HEADERS[0], HEADERS[1], ""]),
+        body in prop::collection::vec(
+            prop::sample::select(b"a1, \t\r\n\"\xff".to_vec()), 0..200),
+        chunk in 1..32usize,
+    ) {
+        let mut text = header.as_bytes().to_vec();
+        text.extend_from_slice(&body);
+        let csv = read(&text[..], Split::Csv, 1000);
+        prop_assert_eq!(&read(&text[..], Split::Fast(chunk), 1000), &csv);
+    }
+
     /// With quotes: the fast lane hands over to the csv crate and still reads what it reads.
     #[test]
     fn the_fast_lane_hands_quotes_over(
