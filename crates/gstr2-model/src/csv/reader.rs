@@ -759,8 +759,11 @@ impl<'a> Row<'a> {
 
     /// A decimal amount or rate.
     pub(crate) fn decimal(&self, c: impl Into<usize> + Copy) -> Result<Decimal, CsvError> {
-        self.opt_decimal(c)?
-            .ok_or_else(|| self.error(c, CellError::Empty))
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Err(self.error(c, CellError::Empty));
+        }
+        parse_decimal(raw).map_err(|e| self.error(c, e))
     }
 
     /// An optional decimal amount or rate, parsed from the cell's bytes.
