@@ -312,7 +312,18 @@ impl<'a> Scanner<'a> {
 /// The index just past the closing quote of a string whose contents start at `at`.
 fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     loop {
-        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        // Most strings are short (keys, codes, dates): a plain loop beats a vectorised search
+        // that has to be set up first.
+        match bytes.get(at..at + 16) {
+            Some(head) => match head.iter().position(|&b| b == b'"' || b == b'\\') {
+                Some(i) => at += i,
+                None => {
+                    at += 16;
+                    continue;
+                }
+            },
+            None => at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?,
+        }
         if bytes.get(at) == Some(&b'"') {
             return Some(at + 1);
         }
@@ -852,6 +863,27 @@ mod tests {
                 r#"Isd {"doclist":[{}]}"#,
             ]
         );
+    }
+
+    #[test]
+    fn strings_end_at_their_closing_quote() {
+        // Contents of every length around the 16-byte window, an escaped quote or backslash
+        // anywhere, then the closing quote and more input (or none).
+        for len in 0..40 {
+            for escape in (0..len).map(Some).chain([None]) {
+                for (e, tail) in [("\\\"", ",\"x\""), ("\\\\", ""), ("\\n", "]")] {
+                    let mut contents = "a".repeat(len);
+                    if let Some(at) = escape {
+                        contents.insert_str(at, e);
+                    }
+                    let text = format!("{contents}\"{tail}");
+                    let end = string_end(text.as_bytes(), 0);
+                    assert_eq!(end, Some(contents.len() + 1), "{text}");
+                    let unterminated = string_end(contents.as_bytes(), 0);
+                    assert_eq!(unterminated, None, "{contents}");
+                }
+            }
+        }
     }
 
     #[test]
