@@ -412,9 +412,18 @@ impl Documents {
         })
     }
 
-    /// No documents, of the kind `section` holds.
-    fn empty(section: Section) -> Option<Documents> {
-        Documents::decode(section, &[], &[])
+    /// Makes room for `count` documents in all (a large first run's documents grow in place
+    /// instead of being copied into a new vector).
+    fn reserve(&mut self, count: usize) {
+        fn room<T>(to: &mut Vec<T>, count: usize) {
+            to.reserve_exact(count.saturating_sub(to.len()));
+        }
+        match self {
+            Documents::Invoices(v) => room(v, count),
+            Documents::AmendedInvoices(v) => room(v, count),
+            Documents::Notes(v) => room(v, count),
+            Documents::AmendedNotes(v) => room(v, count),
+        }
     }
 
     /// Appends `more` (of the same kind) after these, with room for `count` in all.
@@ -794,8 +803,8 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
                     }
                     Some(_) => return None,
                     None => {
-                        let mut first = Documents::empty(supplier.section)?;
-                        first.append(documents, supplier.count)?;
+                        let mut first = documents;
+                        first.reserve(supplier.count);
                         first
                     }
                 };
