@@ -23,8 +23,9 @@ use std::time::Instant;
 
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 use gstr2::recon::{
-    into_save_payloads, local_summary, reconcile_with_progress, write_results_csv, write_results_json,
-    Action, Decisions, Inputs, MatchCode, MatchConfig, Progress, SavePayloads, Tally,
+    into_save_payloads, local_summary, reconcile_with_progress, write_results_csv,
+    write_results_json, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress, SavePayloads,
+    Tally,
 };
 
 const USAGE: &str = "usage: reconcile --purchases DIR --gstr2a GSTR2A.json --out OUTDIR \
@@ -219,8 +220,17 @@ fn run(args: Args) -> Result<(), String> {
         let side = s.spawn(move || -> Result<SavePayloads, String> {
             let payloads = into_save_payloads(register, gstr2a, previously_saved, report_ref)
                 .map_err(|e| e.to_string())?;
-            let retsum = local_summary(&payloads, previously_saved);
-            write_json(&out.join("payload-upsert.json"), &payloads.upsert)?;
+            // The upsert payload is written while the summary is counted from it.
+            let (retsum, written) = std::thread::scope(|s| {
+                let upsert =
+                    s.spawn(|| write_json(&out.join("payload-upsert.json"), &payloads.upsert));
+                let retsum = local_summary(&payloads, previously_saved);
+                let written = upsert
+                    .join()
+                    .unwrap_or_else(|_| Err("the payload writer panicked".into()));
+                (retsum, written)
+            });
+            written?;
             write_json(&out.join("payload-delete.json"), &payloads.delete)?;
             write_json(
                 &out.join("summary.json"),
