@@ -258,6 +258,13 @@ impl OwnPools<'_> {
 
 /// Adds a document to its supplier's list in a section being built.
 fn push<D>(section: &mut BTreeMap<Gstin, (Option<YesNo>, Vec<D>)>, ctin: Gstin, doc: D) {
+    // Results come ordered by supplier: the supplier is nearly always the last one added.
+    if let Some(mut last) = section.last_entry() {
+        if *last.key() == ctin {
+            last.get_mut().1.push(doc);
+            return;
+        }
+    }
     section
         .entry(ctin)
         .or_insert_with(|| (None, Vec::new()))
@@ -313,26 +320,29 @@ where
 
 /// Copies onto each counterparty item the ITC of the taxpayer's first unused item at the same
 /// rate.
-fn with_itc(items: Vec<Item>, own: Option<&[Item]>) -> Vec<Item> {
-    let mut used = vec![false; own.map_or(0, <[Item]>::len)];
-    items
-        .into_iter()
-        .map(|mut i| {
-            if let Some(own) = own {
-                if let Some((k, o)) = own.iter().enumerate().find(|(k, o)| {
-                    !used.get(*k).copied().unwrap_or(true)
-                        && o.detail.rate == i.detail.rate
-                        && o.itc.is_some()
-                }) {
-                    if let Some(u) = used.get_mut(k) {
-                        *u = true;
-                    }
-                    i.itc = o.itc.clone();
-                }
+fn with_itc(mut items: Vec<Item>, own: Option<&[Item]>) -> Vec<Item> {
+    let Some(own) = own else { return items };
+    // Which of the taxpayer's items are used: a bit each for the usual few, a list beyond.
+    let mut few: u64 = 0;
+    let mut many = vec![false; if own.len() > 64 { own.len() } else { 0 }];
+    for i in &mut items {
+        let free = |k: usize| match many.get(k) {
+            Some(used) => !used,
+            None => k < 64 && few & (1 << k) == 0,
+        };
+        let found = own
+            .iter()
+            .enumerate()
+            .find(|(k, o)| free(*k) && o.detail.rate == i.detail.rate && o.itc.is_some());
+        if let Some((k, o)) = found {
+            match many.get_mut(k) {
+                Some(used) => *used = true,
+                None => few |= 1 << k,
             }
-            i
-        })
-        .collect()
+            i.itc = o.itc.clone();
+        }
+    }
+    items
 }
 
 #[derive(Default)]
@@ -796,6 +806,45 @@ fn deletions(reg: &Gstr2Payload, prev: &Gstr2Payload) -> Gstr2Payload {
 mod tests {
     use super::*;
     use std::mem::size_of;
+
+    fn item(rate: i64, itc: Option<i64>) -> Item {
+        let mut i: Item = gstr2_model::json::from_str(&format!(
+            r#"{{"num":1,"itm_det":{{"rt":{rate},"txval":100,"iamt":1}}}}"#
+        ))
+        .expect("valid item");
+        i.itc = itc.map(|v| {
+            let text = format!(r#"{{"elg":"ip","tx_i":{v}}}"#);
+            Box::new(gstr2_model::json::from_str(&text).expect("valid itc"))
+        });
+        i
+    }
+
+    #[test]
+    fn each_taxpayer_item_lends_its_itc_once_at_the_same_rate() {
+        for n in [1, 3, 64, 65, 130] {
+            let own: Vec<Item> = (0..n).map(|k| item(18, Some(k))).collect();
+            let mut cp: Vec<Item> = (0..n).map(|_| item(18, None)).collect();
+            cp.push(item(18, None));
+            cp.push(item(5, None));
+            let out = with_itc(cp, Some(&own));
+            for (k, i) in out.iter().take(n as usize).enumerate() {
+                assert_eq!(i.itc, own[k].itc, "{n} items, item {k}");
+            }
+            assert_eq!(out[n as usize].itc, None, "no taxpayer item left at 18");
+            assert_eq!(out[n as usize + 1].itc, None, "no taxpayer item at 5");
+        }
+        let out = with_itc(
+            vec![item(5, None), item(18, None)],
+            Some(&[item(18, Some(7)), item(5, None)]),
+        );
+        assert_eq!(out[0].itc, None, "the item at 5 claims no ITC");
+        assert_eq!(
+            out[1].itc,
+            Some(Box::new(
+                gstr2_model::json::from_str(r#"{"elg":"ip","tx_i":7}"#).expect("valid")
+            ))
+        );
+    }
 
     #[test]
     fn given_up_blocks_are_pooled_in_their_own_memory() {
