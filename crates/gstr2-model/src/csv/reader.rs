@@ -21,10 +21,12 @@ use super::error::{CellError, CsvError};
 use crate::codes::CodeError;
 use crate::{Gstin, StateCode, Table};
 use fast::{Fast, Step};
+use stream::Streamed;
 
 mod fast;
 #[cfg(test)]
 mod lanes;
+mod stream;
 
 /// Whether a column must be in the header, and when it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1042,40 +1044,58 @@ impl RawDocs {
 /// Inputs shorter than this are decoded on one thread.
 const PARALLEL_MIN: usize = 4 << 20;
 
+/// Longer inputs are read in blocks of about this many bytes, each decoded on a thread.
+const BLOCK: usize = 8 << 20;
+
 /// Reads the rows of a table and groups them into documents by key, keeping the order in which
 /// documents first appear. The rows of a document need not be adjacent; every row of a document
 /// must repeat its fields identically (after trimming), or the row is a [`CsvError::Conflict`].
 ///
-/// The input is read whole. A large one with no quote char is cut at line ends between two
-/// documents and the pieces are decoded on several threads; when a piece meets an error, or a
-/// document's key turns up in two pieces, the whole input is decoded again on one thread, so
-/// that the documents and the errors are always those of the one-thread reading.
+/// With one core, the input is streamed through the one-thread reading. With more, an input
+/// longer than [`PARALLEL_MIN`] is read in blocks of about [`BLOCK`] bytes, each cut at a line
+/// end between two documents and decoded on a worker thread while the next is read
+/// ([`stream`]); when a block has a quote char or an error, or a document's key turns up in two
+/// blocks, what was read is decoded again on one thread (then the rest of the input), so that
+/// the documents and the errors are always those of the one-thread reading.
 pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     read_docs_with(input, errors, threads.min(8), PARALLEL_MIN)
 }
 
-/// [`read_docs`] with the number of pieces and the shortest input cut into pieces.
+/// [`read_docs`] with the number of threads and the shortest input read in blocks.
 pub(crate) fn read_docs_with<D: Document, R: Read>(
-    mut input: R,
+    input: R,
     errors: &mut Errors,
     pieces: usize,
     min_len: usize,
 ) -> Grouped<D> {
+    read_docs_in_blocks(input, errors, pieces, min_len, BLOCK.max(min_len))
+}
+
+/// [`read_docs_with`] in blocks of about `block` bytes.
+fn read_docs_in_blocks<D: Document, R: Read>(
+    mut input: R,
+    errors: &mut Errors,
+    pieces: usize,
+    min_len: usize,
+    block: usize,
+) -> Grouped<D> {
     if pieces < 2 {
         return read_one::<D, _>(input, errors);
     }
-    let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
+    let mut first = Vec::new();
+    if let Err(e) = input.by_ref().take(min_len as u64).read_to_end(&mut first) {
         // Replays what was read, then the error, so that it surfaces where it did.
-        return read_one::<D, _>(bytes.as_slice().chain(Failing(Some(e))), errors);
+        return read_one::<D, _>(first.as_slice().chain(Failing(Some(e))), errors);
     }
-    if bytes.len() >= min_len {
-        if let Some(grouped) = read_pieces::<D>(&bytes, pieces) {
-            return grouped;
-        }
+    if first.len() < min_len {
+        return read_one::<D, _>(first.as_slice(), errors);
     }
-    read_one::<D, _>(bytes.as_slice(), errors)
+    match stream::read_blocks::<D, R>(first, &mut input, pieces, block) {
+        Streamed::Read(grouped) => grouped,
+        Streamed::Again(read, Some(e)) => read_one::<D, _>(read.chain(Failing(Some(e))), errors),
+        Streamed::Again(read, None) => read_one::<D, _>(read.chain(input), errors),
+    }
 }
 
 /// A reader that fails once with the error it holds, then reads nothing.
@@ -1131,127 +1151,13 @@ impl<D> Default for Decoded<D> {
 
 /// Decodes the input in pieces on as many threads; `None` when it cannot be, or when the pieces
 /// are not simply one after the other (an error, a document in two pieces).
+#[cfg(test)]
 pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>> {
-    if matches!(bytes.first(), None | Some(b'\n' | b'\r')) {
-        return None;
+    let block = bytes.len().div_ceil(pieces.max(1));
+    match stream::read_blocks::<D, _>(Vec::new(), &mut &bytes[..], pieces, block) {
+        Streamed::Read(grouped) => Some(grouped),
+        Streamed::Again(..) => None,
     }
-    let header_len = memchr::memchr(b'\n', bytes)? + 1;
-    let header = bytes.get(..header_len)?;
-    // The pieces are looked through for a quote char on their own threads.
-    if header.contains(&b'"') {
-        return None;
-    }
-    let keys = key_fields::<D>(header)?;
-    let mut cuts = vec![0];
-    for k in 1..pieces {
-        let from = (bytes.len() / pieces * k).max(header_len);
-        if let Some(cut) = cut_between_documents(bytes, from, &keys) {
-            if cuts.last().is_some_and(|&last| cut > last) {
-                cuts.push(cut);
-            }
-        }
-    }
-    cuts.push(bytes.len());
-    if cuts.len() < 3 {
-        return None;
-    }
-    let decoded: Vec<Option<Piece<D>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .enumerate()
-            .map(|(k, w)| {
-                let piece = bytes.get(w.first().copied()?..w.get(1).copied()?)?;
-                // A thread that cannot be started makes its piece, and so the whole, `None`.
-                let builder = std::thread::Builder::new();
-                builder
-                    .spawn_scoped(scope, move || {
-                        if memchr::memchr(b'"', piece).is_some() {
-                            return None;
-                        }
-                        let mut errors = Errors::new(1);
-                        let rows = if k == 0 {
-                            Rows::open(D::TABLE, D::COLUMNS, piece.chain(&[][..]))
-                        } else {
-                            Rows::open(D::TABLE, D::COLUMNS, header.chain(piece))
-                        };
-                        let decoded = decode_rows::<D, _>(rows.ok()??, &mut errors, piece.len());
-                        if !errors.list.is_empty() {
-                            return None;
-                        }
-                        let mut hashes: Vec<u64> = decoded.index.into_keys().collect();
-                        hashes.sort_unstable();
-                        Some(Piece {
-                            grouped: decoded.grouped,
-                            hashes,
-                            newlines: decoded.newlines,
-                        })
-                    })
-                    .ok()
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.and_then(|h| h.join().ok().flatten()))
-            .collect()
-    });
-    join_pieces(decoded.into_iter().collect::<Option<Vec<_>>>()?)
-}
-
-/// A piece of the input decoded on its own thread.
-struct Piece<D> {
-    grouped: Grouped<D>,
-    /// The hashes of its documents' keys, sorted.
-    hashes: Vec<u64>,
-    /// `\n` bytes read, the header's included.
-    newlines: u64,
-}
-
-/// Whether two sorted lists share a value.
-fn share(a: &[u64], b: &[u64]) -> bool {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Less => {
-                a.next();
-            }
-            std::cmp::Ordering::Greater => {
-                b.next();
-            }
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
-}
-
-/// Joins pieces decoded apart: their documents one after the other (after the first piece's,
-/// in its lists), the lines of later pieces moved down by the lines before them; `None` when a
-/// key is in two pieces.
-fn join_pieces<D>(pieces: Vec<Piece<D>>) -> Option<Grouped<D>> {
-    for (k, piece) in pieces.iter().enumerate() {
-        let earlier = pieces.get(..k).unwrap_or_default();
-        // A shared hash is taken as a shared key: the one-thread reading sorts it out.
-        if earlier.iter().any(|e| share(&e.hashes, &piece.hashes)) {
-            return None;
-        }
-    }
-    let total: usize = pieces.iter().map(|p| p.grouped.docs.len()).sum();
-    let mut pieces = pieces.into_iter();
-    let first = pieces.next()?;
-    let mut out = first.grouped;
-    let more = total.saturating_sub(out.docs.len());
-    out.docs.reserve_exact(more);
-    out.lines.reserve_exact(more);
-    // Lines of a later piece count from its header's line: the piece's second line is the
-    // line after the `\n` bytes before the piece.
-    let mut before = first.newlines;
-    for piece in pieces {
-        let shift = before.max(1) - 1;
-        out.docs.extend(piece.grouped.docs);
-        out.lines
-            .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
-        before += piece.newlines.max(1) - 1;
-    }
-    Some(out)
 }
 
 /// The field index of each key column in the header, `None` for a key column it lacks.
@@ -1278,31 +1184,6 @@ fn line_key<'a>(line: &'a [u8], keys: &[Option<usize>]) -> Option<Vec<&'a [u8]>>
         .map(|k| k.and_then(|i| fields.get(i)).map_or(&[][..], |f| cell(f)))
         .collect();
     key.iter().any(|c| !c.is_empty()).then_some(key)
-}
-
-/// The offset just after the first line end from `from` on whose lines either side belong to
-/// two documents, looking at a bounded number of lines.
-fn cut_between_documents(bytes: &[u8], from: usize, keys: &[Option<usize>]) -> Option<usize> {
-    let mut at = from;
-    for _ in 0..10_000 {
-        let end = at + bytes.get(at..)?.iter().position(|&b| b == b'\n')?;
-        let start = bytes.get(..end)?.iter().rposition(|&b| b == b'\n')? + 1;
-        let next = end + 1;
-        let next_end = bytes
-            .get(next..)?
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |p| next + p);
-        let before = line_key(bytes.get(start..end)?, keys);
-        let after = line_key(bytes.get(next..next_end)?, keys);
-        if let (Some(b), Some(a)) = (before, after) {
-            if a != b {
-                return Some(next);
-            }
-        }
-        at = next;
-    }
-    None
 }
 
 /// Decodes the rows after the header.

@@ -244,6 +244,20 @@ proptest! {
         prop_assert_eq!(&read(&text[..], Split::Fast(chunk), 1000), &csv);
     }
 
+    /// Read in small blocks on several threads: what the csv crate's lane reads on one.
+    #[test]
+    fn blocks_read_as_one_thread_does(
+        text in text(&JUNK),
+        block in 16..400usize,
+        threads in 2..4usize,
+    ) {
+        let csv = read(&text[..], Split::Csv, 1000);
+        let mut errors = Errors::new(1000);
+        let grouped = read_docs_in_blocks::<Invoice, _>(&text[..], &mut errors, threads, 0, block);
+        let errors: Vec<String> = errors.list.iter().map(|e| format!("{e} {e:?}")).collect();
+        prop_assert_eq!((&grouped.docs, &grouped.lines, &errors), (&csv.0, &csv.1, &csv.3));
+    }
+
     /// With quotes: the fast lane hands over to the csv crate and still reads what it reads.
     #[test]
     fn the_fast_lane_hands_quotes_over(
@@ -376,5 +390,87 @@ fn a_quote_in_any_piece_falls_back_to_one_thread() {
             errors.list.is_empty() && csv_errors.is_empty(),
             "{csv_errors:?}"
         );
+    }
+}
+
+/// A register of `n` invoices with two rows each, CRLF or LF, a blank line now and then.
+fn register(n: usize, eol: &str) -> String {
+    let mut text = format!("ctin,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i{eol}");
+    for i in 0..n {
+        let ctin = ["27AAPFU0939F1ZV", "33GSPTN4811G1ZC"][i % 2];
+        for num in 1..=2 {
+            text.push_str(&format!(
+                "{ctin},INV-{i},01-07-2017,100.00,27,N,{num},18,100.00,18.00,ip,18.00{eol}"
+            ));
+        }
+        if i % 7 == 3 {
+            text.push_str(&format!(",,,,,,,,,,,{eol}"));
+        }
+    }
+    text
+}
+
+/// Clean registers are read in blocks (no fallback), whatever the block size and the number of
+/// threads, and give what the one-thread reading gives.
+#[test]
+fn registers_are_read_in_blocks() {
+    for eol in ["\n", "\r\n"] {
+        let text = register(300, eol);
+        let (docs, lines, _, errors) = read(text.as_bytes(), Split::Csv, 10);
+        assert!(errors.is_empty() && docs.len() == 300, "{errors:?}");
+        for block in [1, 50, 137, 1000, 4096, 1 << 20] {
+            for threads in [1, 2, 3] {
+                let streamed = stream::read_blocks::<Invoice, _>(
+                    Vec::new(),
+                    &mut text.as_bytes(),
+                    threads,
+                    block,
+                );
+                let Streamed::Read(grouped) = streamed else {
+                    panic!("fell back: {block} {threads} {eol:?}");
+                };
+                assert_eq!(grouped.docs, docs, "{block} {threads} {eol:?}");
+                assert_eq!(grouped.lines, lines, "{block} {threads} {eol:?}");
+            }
+        }
+    }
+}
+
+/// A header that ends with a lone CR, its line going on with a row: the blocks fall back (the
+/// row is no part of the header to read again), and read as one thread does.
+#[test]
+fn a_header_line_with_a_row_falls_back() {
+    let text = register(300, "\n").replacen('\n', "\r", 1);
+    let (docs, lines, _, errors) = read(text.as_bytes(), Split::Csv, 10);
+    assert!(errors.is_empty() && docs.len() == 300, "{errors:?}");
+    let streamed = stream::read_blocks::<Invoice, _>(Vec::new(), &mut text.as_bytes(), 2, 500);
+    assert!(matches!(streamed, Streamed::Again(..)));
+    let mut errors = Errors::new(10);
+    let grouped = read_docs_in_blocks::<Invoice, _>(text.as_bytes(), &mut errors, 2, 0, 500);
+    assert!(errors.list.is_empty());
+    assert_eq!((grouped.docs, grouped.lines), (docs, lines));
+}
+
+/// An I/O error while reading in blocks surfaces as it does on one thread.
+#[test]
+fn io_errors_in_blocks_are_those_of_one_thread() {
+    let text = register(40, "\n");
+    let text = text.as_bytes();
+    for len in (0..=text.len()).step_by(37) {
+        let failing = || Failing {
+            data: text,
+            len,
+            piece: 100,
+        };
+        let csv = read(failing(), Split::Csv, 1000);
+        let mut errors = Errors::new(1000);
+        let grouped = read_docs_in_blocks::<Invoice, _>(failing(), &mut errors, 2, 0, 300);
+        let errors: Vec<String> = errors.list.iter().map(|e| format!("{e} {e:?}")).collect();
+        assert_eq!(
+            (&grouped.docs, &grouped.lines, &errors),
+            (&csv.0, &csv.1, &csv.3),
+            "{len}"
+        );
+        assert_eq!(errors.len(), 1, "{len}");
     }
 }

@@ -1,0 +1,364 @@
+//! Reading a large input in blocks, each decoded on a worker thread while the next is read.
+//!
+//! The calling thread reads blocks of about `block` bytes, cuts each at the last line end
+//! between two documents (the rest goes to the next block) and queues it; `threads` workers
+//! decode the blocks as they come, as [`super::read_pieces`] decodes its pieces. Reading the
+//! input thus overlaps decoding, instead of coming before it. When a block holds a quote char
+//! or an error, or a document's key turns up in two blocks, the bytes read are handed back for
+//! the one-thread reading, which gives the documents and errors the one-thread reading gives.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+
+use super::{decode_rows, key_fields, line_key, Document, Errors, FastMap, Grouped, Rows};
+
+/// What [`read_blocks`] gives.
+pub(super) enum Streamed<D> {
+    /// The documents, read in blocks.
+    Read(Grouped<D>),
+    /// The bytes read so far, for the one-thread reading; with the error that stopped reading,
+    /// if one did (else the rest of the input is still to be read).
+    Again(Replay, Option<std::io::Error>),
+}
+
+/// Reads `input` (of which `read` was read already) in blocks of about `block` bytes, decoded
+/// on `threads` threads.
+pub(super) fn read_blocks<D: Document, R: Read>(
+    mut read: Vec<u8>,
+    input: &mut R,
+    threads: usize,
+    block: usize,
+) -> Streamed<D> {
+    let block = block.max(1);
+    let mut eof = false;
+    // The header, read whole.
+    let header_len = loop {
+        if let Some(at) = memchr::memchr(b'\n', &read) {
+            break at + 1;
+        }
+        if eof {
+            return Streamed::Again(Replay::new(vec![read]), None);
+        }
+        if let Err(e) = fill(&mut read, input, block, &mut eof) {
+            return Streamed::Again(Replay::new(vec![read]), Some(e));
+        }
+    };
+    let header = read.get(..header_len).unwrap_or_default().to_vec();
+    // The header line must be one record (a lone `\r` ends a record too), with no quote char,
+    // to be read again before each block.
+    let line = header.strip_suffix(b"\n").unwrap_or(&header);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let keys = match key_fields::<D>(&header) {
+        Some(keys) if !line.contains(&b'"') && !line.contains(&b'\r') => keys,
+        _ => return Streamed::Again(Replay::new(vec![read]), None),
+    };
+    let mut blocks: Vec<Arc<Vec<u8>>> = Vec::new();
+    let mut failure = None;
+    let (jobs, queue) = mpsc::channel::<(usize, Arc<Vec<u8>>)>();
+    let queue = Mutex::new(queue);
+    let (done, finished) = mpsc::channel::<(usize, Option<Piece<D>>)>();
+    let failed = AtomicBool::new(false);
+    let joined: Joined<D> = std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let done = done.clone();
+            let (queue, failed, header) = (&queue, &failed, &header);
+            // A worker that cannot be started leaves the others to do its share.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || loop {
+                let job = match queue.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                let Ok((k, bytes)) = job else {
+                    return;
+                };
+                // Once a block has failed, the rest are not worth decoding.
+                let piece = if failed.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    decode_block::<D>(k, header, &bytes)
+                };
+                if piece.is_none() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                if done.send((k, piece)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done);
+        // The first block starts with the header: it is cut after it at the earliest.
+        let mut min_cut = header_len + 1;
+        loop {
+            if !eof && read.len() < block {
+                read.reserve(block);
+                if let Err(e) = fill(&mut read, input, block, &mut eof) {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            let cut = if eof {
+                read.len()
+            } else if let Some(cut) = last_cut(&read, &keys, min_cut) {
+                cut
+            } else {
+                // No cut in the block (one long document): read on.
+                if let Err(e) = fill(&mut read, input, block, &mut eof) {
+                    failure = Some(e);
+                    break;
+                }
+                continue;
+            };
+            if cut > 0 || blocks.is_empty() {
+                let rest = read.split_off(cut.min(read.len()));
+                let piece = Arc::new(std::mem::replace(&mut read, rest));
+                if jobs.send((blocks.len(), Arc::clone(&piece))).is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                blocks.push(piece);
+                min_cut = 1;
+            }
+            if eof {
+                break;
+            }
+        }
+        if failure.is_some() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        drop(jobs);
+        // While the workers decode, the blocks decoded so far are checked for keys seen in
+        // earlier blocks and appended in order, so that little is left once the last is done.
+        let mut joined = Joined::default();
+        // About as many documents as `decode_rows` reserves for.
+        let len: usize = blocks.iter().map(|b| b.len()).sum();
+        let _ = joined.seen.try_reserve(len / 128);
+        let mut waiting: Vec<Option<Piece<D>>> = Vec::new();
+        waiting.resize_with(blocks.len(), || None);
+        for (k, piece) in finished {
+            match piece {
+                Some(piece) if !joined.failed => {
+                    if joined.seen_before(&piece.hashes) {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    if let Some(slot) = waiting.get_mut(k) {
+                        *slot = Some(piece);
+                    }
+                    while let Some(piece) = waiting.get_mut(joined.pieces).and_then(Option::take) {
+                        joined.append(piece);
+                    }
+                }
+                _ => {
+                    joined.failed = true;
+                    failed.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+        joined
+    });
+    let complete = !joined.failed && failure.is_none() && read.is_empty();
+    match joined.grouped {
+        Some(grouped) if complete && joined.pieces == blocks.len() => Streamed::Read(grouped),
+        _ => {
+            // The workers are gone: each block has one owner left.
+            let mut read_so_far: Vec<Vec<u8>> = blocks
+                .into_iter()
+                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|b| b.to_vec()))
+                .collect();
+            read_so_far.push(read);
+            Streamed::Again(Replay::new(read_so_far), failure)
+        }
+    }
+}
+
+/// Bytes read in blocks, read again in order.
+pub(super) struct Replay {
+    blocks: std::collections::VecDeque<Vec<u8>>,
+    /// Bytes of the front block already read.
+    at: usize,
+}
+
+impl Replay {
+    pub(super) fn new(blocks: Vec<Vec<u8>>) -> Self {
+        Replay {
+            blocks: blocks.into(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for Replay {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(front) = self.blocks.front() {
+            let rest = front.get(self.at..).unwrap_or_default();
+            if rest.is_empty() {
+                // A block read is dropped at once.
+                self.blocks.pop_front();
+                self.at = 0;
+                continue;
+            }
+            let n = rest.len().min(buf.len());
+            if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
+                to.copy_from_slice(from);
+            }
+            self.at += n;
+            return Ok(n);
+        }
+        Ok(0)
+    }
+}
+
+/// A block of the input decoded on its own thread.
+struct Piece<D> {
+    grouped: Grouped<D>,
+    /// The hashes of its documents' keys, each once.
+    hashes: Vec<u64>,
+    /// `\n` bytes read, the header's included.
+    newlines: u64,
+}
+
+/// Blocks joined so far.
+struct Joined<D> {
+    /// Their documents, one after the other, and the lines of the documents in the file.
+    grouped: Option<Grouped<D>>,
+    /// How many blocks are in.
+    pieces: usize,
+    /// `\n` bytes of the file in them.
+    newlines: u64,
+    /// The key hashes of all blocks received.
+    seen: FastMap<u64, ()>,
+    /// A block failed, or two share a key hash.
+    failed: bool,
+}
+
+impl<D> Default for Joined<D> {
+    fn default() -> Self {
+        Joined {
+            grouped: None,
+            pieces: 0,
+            newlines: 0,
+            seen: FastMap::default(),
+            failed: false,
+        }
+    }
+}
+
+impl<D> Joined<D> {
+    /// Records a block's key hashes; `true` (and failed) when one was seen in another block. A
+    /// shared hash is taken as a shared key: the one-thread reading sorts it out.
+    fn seen_before(&mut self, hashes: &[u64]) -> bool {
+        // A block's own hashes are distinct: they are its index's keys.
+        for &h in hashes {
+            if self.seen.insert(h, ()).is_some() {
+                self.failed = true;
+            }
+        }
+        self.failed
+    }
+
+    /// Appends the next block: its documents after the others, its lines moved down by the
+    /// lines before it (a later block's lines count from its header's line, the line after
+    /// the `\n` bytes before the block).
+    fn append(&mut self, piece: Piece<D>) {
+        self.pieces += 1;
+        match &mut self.grouped {
+            None => {
+                self.newlines = piece.newlines;
+                self.grouped = Some(piece.grouped);
+            }
+            Some(out) => {
+                let shift = self.newlines.max(1) - 1;
+                out.docs.extend(piece.grouped.docs);
+                out.lines
+                    .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
+                self.newlines += piece.newlines.max(1) - 1;
+            }
+        }
+    }
+}
+
+/// Reads up to `block` more bytes into `read`; `eof` once the input is exhausted.
+fn fill<R: Read>(
+    read: &mut Vec<u8>,
+    input: &mut R,
+    block: usize,
+    eof: &mut bool,
+) -> std::io::Result<()> {
+    let n = input
+        .by_ref()
+        .take(block as u64)
+        .read_to_end(read)
+        .inspect_err(|_| *eof = true)?;
+    if n < block {
+        *eof = true;
+    }
+    Ok(())
+}
+
+/// Decodes block `k` (the first one starts with the header; the others are read after it);
+/// `None` when it holds a quote char or an error.
+fn decode_block<D: Document>(k: usize, header: &[u8], bytes: &[u8]) -> Option<Piece<D>> {
+    if memchr::memchr(b'"', bytes).is_some() {
+        return None;
+    }
+    let mut errors = Errors::new(1);
+    let decoded = if k == 0 {
+        decode_rows::<D, _>(
+            Rows::open(D::TABLE, D::COLUMNS, bytes).ok()??,
+            &mut errors,
+            bytes.len(),
+        )
+    } else {
+        decode_rows::<D, _>(
+            Rows::open(D::TABLE, D::COLUMNS, header.chain(bytes)).ok()??,
+            &mut errors,
+            bytes.len(),
+        )
+    };
+    if !errors.list.is_empty() {
+        return None;
+    }
+    Some(Piece {
+        grouped: decoded.grouped,
+        hashes: decoded.index.into_keys().collect(),
+        newlines: decoded.newlines,
+    })
+}
+
+/// The offset of the last line start from `min` on whose line and the line before it belong
+/// to two documents, looking back over a bounded number of complete lines.
+fn last_cut(bytes: &[u8], keys: &[Option<usize>], min: usize) -> Option<usize> {
+    // Only complete lines: up to the last line end.
+    let mut end = memchr::memrchr(b'\n', bytes)?;
+    let mut after: Option<(usize, Vec<&[u8]>)> = None;
+    for _ in 0..10_000 {
+        let start = memchr::memrchr(b'\n', bytes.get(..end)?).map_or(0, |p| p + 1);
+        if start < min {
+            return None;
+        }
+        let key = line_key(bytes.get(start..end)?, keys);
+        match (key, after.take()) {
+            (Some(here), Some((next, there))) if here != there => return Some(next),
+            (Some(here), _) => after = Some((start, here)),
+            (None, _) => after = None,
+        }
+        end = start.checked_sub(1)?;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_between_documents() {
+        let keys = [Some(0), Some(1)];
+        let text = b"h,h\na,1\na,1\nb,1\nb,1\r\nb,1\n,\nc,1\nc,";
+        // The last complete line is `c,1`; the one before it is blank, so `b` | `c` is not seen
+        // as a boundary; `a` | `b` is.
+        assert_eq!(last_cut(text, &keys, 1), Some(12));
+        assert_eq!(last_cut(text, &keys, 13), None);
+        assert_eq!(last_cut(b"a,1\nb,1", &keys, 0), None);
+        assert_eq!(last_cut(b"a,1\nb,1\n", &keys, 0), Some(4));
+    }
+}
