@@ -116,9 +116,10 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T
 /// an error always carries the one-thread reading's JSON path. A supplier too large for one
 /// thread's share has its documents decoded on several threads too.
 ///
-/// Inputs under 64 KiB are read on the calling thread alone. On two cores the 1M-document
-/// download of the baselines (248 MB) reads in about 0.66 s instead of 1.0 s
-/// (`cargo bench --bench json_codec`).
+/// Inputs under 64 KiB are read on the calling thread alone. With two cores free, the
+/// 1M-document download of the baselines (248 MB) reads in about 0.65 s instead of 1.0 s
+/// (`cargo bench --bench json_codec`); the scan costs about a tenth more CPU time in all, so on a
+/// machine whose cores are already busy there is nothing to gain.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2a};
