@@ -592,22 +592,27 @@ fn diff_amount(
     });
 }
 
-fn diff_text(
+/// A coded field (place of supply, reverse charge, invoice type) that differs, as written.
+fn diff_text<T: PartialEq + std::fmt::Display>(
     out: &mut Vec<FieldDifference>,
     field: Field,
-    own: Option<String>,
-    cp: Option<String>,
+    own: Option<T>,
+    cp: Option<T>,
 ) {
-    if let (Some(o), Some(c)) = (&own, &cp) {
+    // Equal values write alike: only differing ones are written out and compared as text.
+    if let (Some(o), Some(c)) = (own, cp) {
         if o != c {
-            out.push(FieldDifference {
-                field,
-                rate: None,
-                own,
-                counterparty: cp,
-                difference: None,
-                within_tolerance: false,
-            });
+            let (o, c) = (o.to_string(), c.to_string());
+            if o != c {
+                out.push(FieldDifference {
+                    field,
+                    rate: None,
+                    own: Some(o),
+                    counterparty: Some(c),
+                    difference: None,
+                    within_tolerance: false,
+                });
+            }
         }
     }
 }
@@ -644,24 +649,14 @@ fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<FieldDifferenc
         Some(c.value),
         tol.value,
     );
-    diff_text(
-        &mut out,
-        Field::PlaceOfSupply,
-        o.pos.map(|p| p.to_string()),
-        c.pos.map(|p| p.to_string()),
-    );
+    diff_text(&mut out, Field::PlaceOfSupply, o.pos, c.pos);
     diff_text(
         &mut out,
         Field::ReverseCharge,
-        o.rchrg.as_ref().map(|p| p.to_string()),
-        c.rchrg.as_ref().map(|p| p.to_string()),
+        o.rchrg.as_ref(),
+        c.rchrg.as_ref(),
     );
-    diff_text(
-        &mut out,
-        Field::InvoiceType,
-        o.inv_typ.map(|p| p.to_string()),
-        c.inv_typ.map(|p| p.to_string()),
-    );
+    diff_text(&mut out, Field::InvoiceType, o.inv_typ, c.inv_typ);
     let (or, cr) = (o.by_rate(), c.by_rate());
     let (mut i, mut j) = (0, 0);
     while i < or.len() || j < cr.len() {
