@@ -1044,8 +1044,9 @@ impl RawDocs {
 /// Inputs shorter than this are decoded on one thread.
 const PARALLEL_MIN: usize = 4 << 20;
 
-/// Longer inputs are read in blocks of about this many bytes, each decoded on a thread.
-const BLOCK: usize = 8 << 20;
+/// Longer inputs are read in blocks of about this many bytes, each decoded on a thread: small
+/// enough that the threads share even a short input evenly.
+const BLOCK: usize = 1 << 20;
 
 /// Reads the rows of a table and groups them into documents by key, keeping the order in which
 /// documents first appear. The rows of a document need not be adjacent; every row of a document
@@ -1069,7 +1070,7 @@ pub(crate) fn read_docs_with<D: Document, R: Read>(
     pieces: usize,
     min_len: usize,
 ) -> Grouped<D> {
-    read_docs_in_blocks(input, errors, pieces, min_len, BLOCK.max(min_len))
+    read_docs_in_blocks(input, errors, pieces, min_len, BLOCK)
 }
 
 /// [`read_docs_with`] in blocks of about `block` bytes.

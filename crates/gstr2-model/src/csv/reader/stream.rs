@@ -97,12 +97,18 @@ pub(super) fn read_blocks<D: Document, R: Read>(
                     break;
                 }
             }
-            let cut = if eof {
-                read.len()
-            } else if let Some(cut) = last_cut(&read, &keys, min_cut) {
-                cut
+            // A block is cut at the last document boundary in its first `block` bytes (what was
+            // read at first may hold several blocks), else in all that was read.
+            let cut = if eof && read.len() <= block {
+                Some(read.len())
             } else {
-                // No cut in the block (one long document): read on.
+                let first = read.get(..block.min(read.len())).unwrap_or_default();
+                last_cut(first, &keys, min_cut)
+                    .or_else(|| last_cut(&read, &keys, min_cut))
+                    .or(eof.then_some(read.len()))
+            };
+            let Some(cut) = cut else {
+                // No document boundary yet (one long document): read on.
                 if let Err(e) = fill(&mut read, input, block, &mut eof) {
                     failure = Some(e);
                     break;
@@ -118,7 +124,7 @@ pub(super) fn read_blocks<D: Document, R: Read>(
                 blocks.push(piece);
                 min_cut = 1;
             }
-            if eof {
+            if eof && read.is_empty() {
                 break;
             }
         }
