@@ -2,8 +2,9 @@
 //!
 //! The calling thread reads blocks of about `block` bytes, cuts each at the last line end
 //! between two documents (the rest goes to the next block) and queues it; `threads` workers
-//! decode the blocks as they come, as [`super::read_pieces`] decodes its pieces. Reading the
-//! input thus overlaps decoding, instead of coming before it. When a block holds a quote char
+//! decode the blocks as they come (a later block after the header, read again), while the
+//! calling thread checks the finished ones for shared keys and appends them in order. Reading
+//! the input thus overlaps decoding, instead of coming before it. When a block holds a quote char
 //! or an error, or a document's key turns up in two blocks, the bytes read are handed back for
 //! the one-thread reading, which gives the documents and errors the one-thread reading gives.
 
