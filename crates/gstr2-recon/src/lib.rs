@@ -57,6 +57,13 @@
 //! Credit notes: GSTN writes amounts positive with the sign in `ntty`; a register that writes a
 //! credit note negative is normalised to that form (flagged [`DocSide::sign_normalised`]).
 //! Totals count credit notes and refund vouchers negative.
+//!
+//! ## After the report
+//! [`save_payloads`] builds the GSTR2 save payloads from the report and copies the documents it
+//! sends; [`into_save_payloads`] builds the same payloads from inputs the caller gives up, moving
+//! the documents instead (no memory beyond the inputs'). [`local_summary`] counts the payloads as
+//! GSTN's `RETSUM` would and [`compare_summaries`] lists how a downloaded one differs.
+//! [`write_results_json`] and [`write_results_csv`] write the report on every core.
 
 pub mod config;
 mod csv_out;
