@@ -44,8 +44,13 @@
 //!   scale is kept exactly. Dates are `DD-MM-YYYY`; GSTINs are checked in full (check
 //!   character included); codes are read in any case.
 //!
-//! Decoding works on [`ByteRecord`](::csv::ByteRecord)s with a header → column map and
-//! parses cells in place; only the strings the model keeps are allocated.
+//! Decoding maps the header to columns once and parses cells in place; only the strings the
+//! model keeps are allocated. An input with no quote char takes a fast lane that splits records
+//! and fields itself (counting lines on the way); one with quotes goes through the csv crate.
+//! Both give the same rows, lines and errors. With several cores a large input is read in
+//! blocks cut between documents and decoded on worker threads, falling back to the one-thread
+//! reading (same documents, same errors) on a quote, an error or a document split across
+//! blocks.
 //!
 //! # Writing
 //!
