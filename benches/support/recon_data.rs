@@ -607,17 +607,19 @@ fn items(lines: &[Line], with_itc: bool) -> Vec<Item> {
                 goods_or_services: None,
                 hsn_sac: None,
             },
-            itc: with_itc.then(|| Box::new(Itc {
-                eligibility: l.eligibility.clone(),
-                igst: l.igst,
-                cgst: l.cgst,
-                sgst: l.sgst,
-                cess: Some(l.cess),
-                igst_this_month: None,
-                cgst_this_month: None,
-                sgst_this_month: None,
-                cess_this_month: None,
-            })),
+            itc: with_itc.then(|| {
+                Box::new(Itc {
+                    eligibility: l.eligibility.clone(),
+                    igst: l.igst,
+                    cgst: l.cgst,
+                    sgst: l.sgst,
+                    cess: Some(l.cess),
+                    igst_this_month: None,
+                    cgst_this_month: None,
+                    sgst_this_month: None,
+                    cess_this_month: None,
+                })
+            }),
         })
         .collect()
 }
