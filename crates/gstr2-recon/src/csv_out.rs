@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use gstr2_model::date::Ddmmyyyy as Dmy;
+
 use crate::report::{DocSide, MatchResult, Reason, Report};
 
 /// Why results could not be written.
@@ -154,15 +156,6 @@ fn side_cols(s: Option<&DocSide>, row: &mut RowBuf) {
             row.show(s.reverse_charge.as_ref());
             row.show(s.invoice_type.as_ref());
         }
-    }
-}
-
-/// A date shown as `DD-MM-YYYY`.
-pub(crate) struct Dmy(pub(crate) chrono::NaiveDate);
-
-impl std::fmt::Display for Dmy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&gstr2_model::date::format(self.0))
     }
 }
 

@@ -42,12 +42,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use gstr2_model::codes::Flag;
+use gstr2_model::date::Ddmmyyyy as Dmy;
 use gstr2_model::summary::{CounterpartySummary, SectionSummary};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2Summary, Table, TaxAmounts};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::csv_out::Dmy;
 use crate::payload::SavePayloads;
 
 #[derive(Clone, Copy, Default)]
