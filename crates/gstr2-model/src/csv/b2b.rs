@@ -65,7 +65,8 @@ columns! {
     TcCs = "tc_cs" [Extension],
 }
 
-const ITEM: ItemCols = ItemCols {
+/// Where the item's cells are (shared with the reader's lane tests).
+pub(crate) const ITEM: ItemCols = ItemCols {
     num: Col::Num as usize,
     rate: Rate::Total(Col::Rt as usize),
     txval: Col::Txval as usize,

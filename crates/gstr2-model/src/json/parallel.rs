@@ -131,6 +131,23 @@ impl<'a> Scanner<'a> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
 
+    /// After a member or element and its whitespace: `Some(false)` past a comma (and the
+    /// whitespace after it), `Some(true)` past `close`, `None` on anything else.
+    fn separator(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                self.whitespace();
+                Some(false)
+            }
+            b if b == close => {
+                self.at += 1;
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
     /// A string starting at the cursor; returns the range of its contents (without the quotes).
     fn string(&mut self) -> Option<Range<usize>> {
         self.eat(b'"')?;
@@ -219,16 +236,8 @@ impl<'a> Scanner<'a> {
             element(self)?;
             count += 1;
             self.whitespace();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.whitespace();
-                }
-                b']' => {
-                    self.at += 1;
-                    return Some(count);
-                }
-                _ => return None,
+            if self.separator(b']')? {
+                return Some(count);
             }
         }
     }
@@ -282,16 +291,8 @@ impl<'a> Scanner<'a> {
                     self.value()?;
                 }
                 self.whitespace();
-                match self.peek()? {
-                    b',' => {
-                        self.at += 1;
-                        self.whitespace();
-                    }
-                    b'}' => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.separator(b'}')? {
+                    break;
                 }
             }
         }
@@ -358,16 +359,8 @@ fn scan(bytes: &[u8], sink: &mut impl FnMut(Found) -> bool) -> Option<Layout> {
                 _ => layout.unknown.push(s.value()?),
             }
             s.whitespace();
-            match s.peek()? {
-                b',' => {
-                    s.at += 1;
-                    s.whitespace();
-                }
-                b'}' => {
-                    s.at += 1;
-                    break;
-                }
-                _ => return None,
+            if s.separator(b'}')? {
+                break;
             }
         }
     }

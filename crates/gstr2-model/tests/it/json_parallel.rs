@@ -6,12 +6,10 @@ use chrono::NaiveDate;
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::sample::select;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use gstr2_model::codes::{CounterpartyFlag, InvoiceType, NoteType, UploadedBy, YesNo};
-use gstr2_model::gstin::check_character;
 use gstr2_model::gstr2a::{
     Gstr2aAmendedInvoice, Gstr2aAmendedNote, Gstr2aB2bSupplier, Gstr2aB2baSupplier,
     Gstr2aCdnSupplier, Gstr2aCdnaSupplier, Gstr2aImport, Gstr2aInvoice, Gstr2aIsdDocument,
@@ -19,6 +17,8 @@ use gstr2_model::gstr2a::{
 };
 use gstr2_model::item::{Item, ItemDetail};
 use gstr2_model::{json, Gstin, Gstr2a, ReturnPeriod, StateCode};
+
+use super::properties::{code, gstin};
 
 #[path = "../../../../benches/support/recon_data.rs"]
 #[allow(dead_code)]
@@ -140,14 +140,6 @@ fn what_serde_json_accepts_but_the_scanner_leaves_alone() {
 
 // ---- arbitrary downloads ------------------------------------------------------------------
 
-fn gstin() -> impl Strategy<Value = Gstin> {
-    (1u8..=37, "[A-Z]{5}[0-9]{4}[A-Z]", "[1-9A-Z]").prop_map(|(state, pan, entity)| {
-        let first14 = format!("{state:02}{pan}{entity}Z");
-        let check = check_character(first14.as_bytes()) as char;
-        Gstin::parse(&format!("{first14}{check}")).expect("generated GSTIN is valid")
-    })
-}
-
 fn date() -> impl Strategy<Value = NaiveDate> {
     (1990i32..=2040, 1u32..=12, 1u32..=28)
         .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("day 1-28 exists"))
@@ -163,12 +155,6 @@ fn text() -> impl Strategy<Value = String> {
         "[A-Za-z0-9/ -]{0,12}",
         "[\"\\\\/\u{1}\n\té€😀{}\\[\\],:a-z]{0,10}",
     ]
-}
-
-fn code<T: std::str::FromStr + std::fmt::Debug>(
-    codes: &'static [&'static str],
-) -> impl Strategy<Value = T> {
-    select(codes).prop_filter_map("listed code", |c| c.parse::<T>().ok())
 }
 
 fn item() -> impl Strategy<Value = Item> {

@@ -40,7 +40,8 @@ use gstr2_model::{
 
 // ---- building blocks ----------------------------------------------------------------------
 
-fn gstin() -> impl Strategy<Value = Gstin> {
+/// Valid GSTINs of regular taxpayers in states 01-37 (shared with `json_parallel`).
+pub(super) fn gstin() -> impl Strategy<Value = Gstin> {
     (
         1u8..=37,
         "[A-Z]{5}[0-9]{4}[A-Z]",
@@ -82,7 +83,8 @@ fn text() -> impl Strategy<Value = String> {
     "[A-Z0-9]([A-Za-z0-9/ ,\"-]{0,10}[A-Z0-9])?"
 }
 
-fn code<T: std::str::FromStr + std::fmt::Debug>(
+/// One of a code list's codes, parsed (shared with `json_parallel`).
+pub(super) fn code<T: std::str::FromStr + std::fmt::Debug>(
     codes: &'static [&'static str],
 ) -> impl Strategy<Value = T>
 where

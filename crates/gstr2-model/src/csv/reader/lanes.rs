@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::csv::b2b::{Col, COLUMNS};
-use crate::csv::items::{self, ItemCols, NumberedItem, Rate};
+use crate::csv::b2b::{Col, COLUMNS, ITEM};
+use crate::csv::items::{self, NumberedItem};
 
 /// A `b2b` invoice with a few typed fields, enough to meet every kind of cell error.
 #[derive(Debug, PartialEq)]
@@ -16,28 +16,6 @@ struct Invoice {
     pos: StateCode,
     items: Vec<NumberedItem>,
 }
-
-const ITEM: ItemCols = ItemCols {
-    num: Col::Num as usize,
-    rate: Rate::Total(Col::Rt as usize),
-    txval: Col::Txval as usize,
-    iamt: Col::Iamt as usize,
-    camt: Col::Camt as usize,
-    samt: Col::Samt as usize,
-    csamt: Col::Csamt as usize,
-    csrt: Col::Csrt as usize,
-    ty: Col::Ty as usize,
-    hsn_sc: Col::HsnSc as usize,
-    elg: Col::Elg as usize,
-    tx_i: Col::TxI as usize,
-    tx_c: Col::TxC as usize,
-    tx_s: Col::TxS as usize,
-    tx_cs: Col::TxCs as usize,
-    tc_i: Col::TcI as usize,
-    tc_c: Col::TcC as usize,
-    tc_s: Col::TcS as usize,
-    tc_cs: Col::TcCs as usize,
-};
 
 impl Document for Invoice {
     type Item = NumberedItem;
