@@ -1,7 +1,7 @@
 //! The matching passes. Internal: see [`crate::reconcile`] for the contract.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use chrono::NaiveDate;
@@ -30,8 +30,8 @@ pub(crate) struct Doc<'a> {
     date: NaiveDate,
     original: Option<(&'a str, NaiveDate)>,
     value: Decimal,
-    taxable: Decimal,
-    tax: TaxAmounts,
+    /// The items, whose taxable value and tax [`Doc::amounts`] sums when asked (kept out of
+    /// the document: a million of each side are held at once).
     items: &'a [Item],
     negated: bool,
     pos: Option<StateCode>,
@@ -61,36 +61,11 @@ struct Fields<'a> {
 
 impl<'a> Doc<'a> {
     fn new(f: Fields<'a>) -> Doc<'a> {
-        let mut taxable = Decimal::ZERO;
-        let mut tax = TaxAmounts::default();
-        let mut negative = f.value.is_sign_negative() && !f.value.is_zero();
-        for i in f.items {
-            taxable += i.detail.taxable_value;
-            let t = i.detail.tax();
-            negative |=
-                i.detail.taxable_value.is_sign_negative() && !i.detail.taxable_value.is_zero();
-            tax += t;
-        }
+        let negative = |v: Decimal| v.is_sign_negative() && !v.is_zero();
         // Notes: GSTN writes amounts positive and the sign in `ntty`; a register may write a
         // credit note negative. Normalise to GSTN's form.
-        let negated = f.kind.is_note() && negative;
-        let (value, taxable, tax) = if negated {
-            let mut tax = TaxAmounts::default();
-            let mut taxable = Decimal::ZERO;
-            for i in f.items {
-                taxable += i.detail.taxable_value.abs();
-                let t = i.detail.tax();
-                tax += TaxAmounts {
-                    igst: t.igst.abs(),
-                    cgst: t.cgst.abs(),
-                    sgst: t.sgst.abs(),
-                    cess: t.cess.abs(),
-                };
-            }
-            (f.value.abs(), taxable, tax)
-        } else {
-            (f.value, taxable, tax)
-        };
+        let negated = f.kind.is_note()
+            && (negative(f.value) || f.items.iter().any(|i| negative(i.detail.taxable_value)));
         Doc {
             section: f.section,
             kind: f.kind,
@@ -99,9 +74,7 @@ impl<'a> Doc<'a> {
             norm: normalise(f.number, f.date),
             date: f.date,
             original: f.original,
-            value,
-            taxable,
-            tax,
+            value: if negated { f.value.abs() } else { f.value },
             items: f.items,
             negated,
             pos: f.pos,
@@ -115,6 +88,28 @@ impl<'a> Doc<'a> {
                 doc: f.source.1,
             },
         }
+    }
+
+    /// Taxable value and tax of all items, positive for a note the register wrote negative.
+    fn amounts(&self) -> (Decimal, TaxAmounts) {
+        let mut taxable = Decimal::ZERO;
+        let mut tax = TaxAmounts::default();
+        for i in self.items {
+            let t = i.detail.tax();
+            if self.negated {
+                taxable += i.detail.taxable_value.abs();
+                tax += TaxAmounts {
+                    igst: t.igst.abs(),
+                    cgst: t.cgst.abs(),
+                    sgst: t.sgst.abs(),
+                    cess: t.cess.abs(),
+                };
+            } else {
+                taxable += i.detail.taxable_value;
+                tax += t;
+            }
+        }
+        (taxable, tax)
     }
 
     fn key(&self) -> DocKey {
@@ -181,6 +176,7 @@ impl<'a> Doc<'a> {
     }
 
     fn side(&self, replaces: Vec<DocKey>) -> DocSide {
+        let (taxable_value, tax) = self.amounts();
         DocSide {
             key: self.key(),
             section: self.section,
@@ -191,8 +187,8 @@ impl<'a> Doc<'a> {
             }),
             replaces,
             value: self.value,
-            taxable_value: self.taxable,
-            tax: self.tax,
+            taxable_value,
+            tax,
             place_of_supply: self.pos,
             reverse_charge: self.rchrg.clone(),
             invoice_type: self.inv_typ.cloned(),
@@ -209,10 +205,9 @@ fn canonical(a: &Doc<'_>, b: &Doc<'_>) -> Ordering {
     (a.supplier, a.kind, a.number, a.date, a.section)
         .cmp(&(b.supplier, b.kind, b.number, b.date, b.section))
         .then_with(|| a.value.cmp(&b.value))
-        .then_with(|| a.taxable.cmp(&b.taxable))
         .then_with(|| {
-            (a.tax.igst, a.tax.cgst, a.tax.sgst, a.tax.cess)
-                .cmp(&(b.tax.igst, b.tax.cgst, b.tax.sgst, b.tax.cess))
+            let ((ta, xa), (tb, xb)) = (a.amounts(), b.amounts());
+            (ta, xa.igst, xa.cgst, xa.sgst, xa.cess).cmp(&(tb, xb.igst, xb.cgst, xb.sgst, xb.cess))
         })
         .then_with(|| a.original.cmp(&b.original))
         .then_with(|| a.pos.cmp(&b.pos))
@@ -415,8 +410,8 @@ struct SideState<'a> {
     docs: Vec<Doc<'a>>,
     /// `replaced_by[i]`: the amendment that replaces document `i`.
     replaced_by: Vec<Option<usize>>,
-    /// `replaces[i]`: the documents amendment `i` replaces.
-    replaces: Vec<Vec<usize>>,
+    /// The documents each amendment replaces (amendments are few: no entry per document).
+    replaces: BTreeMap<usize, Vec<usize>>,
     /// Paired by a manual link.
     linked: Vec<bool>,
 }
@@ -446,7 +441,7 @@ impl<'a> SideState<'a> {
         let mut s = SideState {
             docs,
             replaced_by: vec![None; n],
-            replaces: vec![Vec::new(); n],
+            replaces: BTreeMap::new(),
             linked: vec![false; n],
         };
         s.resolve_amendments();
@@ -520,7 +515,7 @@ impl<'a> SideState<'a> {
             }
             if let Some(i) = found {
                 self.replaced_by[i] = Some(a);
-                self.replaces[a].push(i);
+                self.replaces.entry(a).or_default().push(i);
             }
         }
     }
@@ -546,8 +541,11 @@ impl<'a> SideState<'a> {
     }
 
     fn side(&self, i: usize) -> DocSide {
-        let replaces = self.replaces[i]
-            .iter()
+        let replaces = self
+            .replaces
+            .get(&i)
+            .into_iter()
+            .flatten()
             .map(|&j| self.docs[j].key())
             .collect();
         self.docs[i].side(replaces)
@@ -1063,7 +1061,7 @@ impl Group<'_, '_> {
                 {
                     let c = self.c(e.3);
                     if (c.value - d.value).abs() > tol.value
-                        || (c.taxable - d.taxable).abs() > tol.taxable_value
+                        || (c.amounts().0 - d.amounts().0).abs() > tol.taxable_value
                     {
                         continue;
                     }

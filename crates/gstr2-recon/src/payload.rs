@@ -27,7 +27,7 @@ use gstr2_model::tables::b2b_unregistered::B2bUnregistered;
 use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
 use gstr2_model::tables::cdn::{CdnSupplier, CreditDebitNote};
 use gstr2_model::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
-use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, StateCode};
 use serde::{Deserialize, Serialize};
 
 use crate::report::{Action, DocKey, DocSide, MatchResult, Report, Section, SourceRef};
@@ -176,14 +176,24 @@ impl<'a, D: Clone> Pool<'a, D> {
         found.ok_or_else(|| not_found(side, doc))
     }
 
-    /// Looks at a document not yet handed out.
-    fn peek(&self, supplier: usize, doc: usize) -> Option<&D> {
+    /// The items of a document not yet handed out: lent to be copied, or owned to be moved.
+    fn items(
+        &mut self,
+        supplier: usize,
+        doc: usize,
+        lent: impl FnOnce(&'a D) -> &'a Vec<Item>,
+        owned: impl FnOnce(&mut D) -> &mut Vec<Item>,
+    ) -> Option<OwnItems<'_>> {
         match self {
             Pool::Lent(blocks) => {
                 let (_, docs, taken) = blocks.get(supplier)?;
-                docs.get(doc).filter(|_| taken.get(doc) == Some(&false))
+                let d = docs.get(doc).filter(|_| taken.get(doc) == Some(&false))?;
+                Some(OwnItems::Lent(lent(d)))
             }
-            Pool::Owned(blocks) => blocks.get(supplier)?.1.get(doc)?.as_ref(),
+            Pool::Owned(blocks) => {
+                let d = blocks.get_mut(supplier)?.1.get_mut(doc)?.as_mut()?;
+                Some(OwnItems::Owned(owned(d)))
+            }
         }
     }
 }
@@ -245,13 +255,13 @@ impl OwnPools<'_> {
     }
 
     /// The items of a register document, for the ITC of its paired counterparty document.
-    fn items(&self, src: SourceRef) -> Option<&[Item]> {
+    fn items(&mut self, src: SourceRef) -> Option<OwnItems<'_>> {
         let (s, d) = (src.supplier, src.doc);
         match src.section {
-            Section::B2b => self.b2b.peek(s, d).map(|x| x.items.as_slice()),
-            Section::B2ba => self.b2ba.peek(s, d).map(|x| x.items.as_slice()),
-            Section::Cdn => self.cdn.peek(s, d).map(|x| x.items.as_slice()),
-            Section::Cdna => self.cdna.peek(s, d).map(|x| x.items.as_slice()),
+            Section::B2b => self.b2b.items(s, d, |x| &x.items, |x| &mut x.items),
+            Section::B2ba => self.b2ba.items(s, d, |x| &x.items, |x| &mut x.items),
+            Section::Cdn => self.cdn.items(s, d, |x| &x.items, |x| &mut x.items),
+            Section::Cdna => self.cdna.items(s, d, |x| &x.items, |x| &mut x.items),
         }
     }
 }
@@ -318,28 +328,59 @@ where
     Ok(())
 }
 
-/// Copies onto each counterparty item the ITC of the taxpayer's first unused item at the same
-/// rate.
-fn with_itc(mut items: Vec<Item>, own: Option<&[Item]>) -> Vec<Item> {
-    let Some(own) = own else { return items };
+/// The taxpayer's items whose ITC an accepted counterparty document takes: copied from a lent
+/// register, moved out of a given-up one (the taxpayer's document is not sent with Accept).
+enum OwnItems<'p> {
+    Lent(&'p [Item]),
+    Owned(&'p mut [Item]),
+}
+
+impl OwnItems<'_> {
+    fn items(&self) -> &[Item] {
+        match self {
+            OwnItems::Lent(items) => items,
+            OwnItems::Owned(items) => items,
+        }
+    }
+
+    /// The ITC of item `k`: a copy, or the item's own, taken.
+    fn itc(&mut self, k: usize) -> Option<Box<Itc>> {
+        match self {
+            OwnItems::Lent(items) => items.get(k)?.itc.clone(),
+            OwnItems::Owned(items) => items.get_mut(k)?.itc.take(),
+        }
+    }
+}
+
+/// Gives each counterparty item the ITC of the taxpayer's first unused item at the same rate.
+fn with_itc(mut items: Vec<Item>, own: Option<OwnItems<'_>>) -> Vec<Item> {
+    let Some(mut own) = own else { return items };
     // Which of the taxpayer's items are used: a bit each for the usual few, a list beyond.
     let mut few: u64 = 0;
-    let mut many = vec![false; if own.len() > 64 { own.len() } else { 0 }];
+    let mut many = vec![
+        false;
+        if own.items().len() > 64 {
+            own.items().len()
+        } else {
+            0
+        }
+    ];
     for i in &mut items {
         let free = |k: usize| match many.get(k) {
             Some(used) => !used,
             None => k < 64 && few & (1 << k) == 0,
         };
         let found = own
+            .items()
             .iter()
             .enumerate()
-            .find(|(k, o)| free(*k) && o.detail.rate == i.detail.rate && o.itc.is_some());
-        if let Some((k, o)) = found {
+            .position(|(k, o)| free(k) && o.detail.rate == i.detail.rate && o.itc.is_some());
+        if let Some(k) = found {
             match many.get_mut(k) {
                 Some(used) => *used = true,
                 None => few |= 1 << k,
             }
-            i.itc = o.itc.clone();
+            i.itc = own.itc(k);
         }
     }
     items
@@ -826,16 +867,25 @@ mod tests {
             let mut cp: Vec<Item> = (0..n).map(|_| item(18, None)).collect();
             cp.push(item(18, None));
             cp.push(item(5, None));
-            let out = with_itc(cp, Some(&own));
+            let out = with_itc(cp, Some(OwnItems::Lent(&own)));
             for (k, i) in out.iter().take(n as usize).enumerate() {
                 assert_eq!(i.itc, own[k].itc, "{n} items, item {k}");
             }
             assert_eq!(out[n as usize].itc, None, "no taxpayer item left at 18");
             assert_eq!(out[n as usize + 1].itc, None, "no taxpayer item at 5");
+            // Given-up items lend the same ITC by moving it out.
+            let mut given_up = own.clone();
+            let cp: Vec<Item> = (0..=n).map(|_| item(18, None)).collect();
+            let moved = with_itc(cp, Some(OwnItems::Owned(&mut given_up)));
+            assert_eq!(&moved[..n as usize], &out[..n as usize], "{n} items moved");
+            assert!(
+                given_up.iter().all(|i| i.itc.is_none()),
+                "{n} items moved out"
+            );
         }
         let out = with_itc(
             vec![item(5, None), item(18, None)],
-            Some(&[item(18, Some(7)), item(5, None)]),
+            Some(OwnItems::Lent(&[item(18, Some(7)), item(5, None)])),
         );
         assert_eq!(out[0].itc, None, "the item at 5 claims no ITC");
         assert_eq!(
