@@ -92,24 +92,29 @@ impl<'a> Doc<'a> {
 
     /// Taxable value and tax of all items, positive for a note the register wrote negative.
     fn amounts(&self) -> (Decimal, TaxAmounts) {
-        let mut taxable = Decimal::ZERO;
-        let mut tax = TaxAmounts::default();
-        for i in self.items {
-            let t = i.detail.tax();
-            if self.negated {
-                taxable += i.detail.taxable_value.abs();
-                tax += TaxAmounts {
+        self.items.iter().map(|i| self.item_amounts(i)).fold(
+            (Decimal::ZERO, TaxAmounts::default()),
+            |(v, t), (_, iv, it)| (v + iv, t + it),
+        )
+    }
+
+    /// An item's rate, taxable value and tax, positive for a note the register wrote negative.
+    fn item_amounts(&self, i: &Item) -> (Decimal, Decimal, TaxAmounts) {
+        let t = i.detail.tax();
+        if self.negated {
+            (
+                i.detail.rate.abs(),
+                i.detail.taxable_value.abs(),
+                TaxAmounts {
                     igst: t.igst.abs(),
                     cgst: t.cgst.abs(),
                     sgst: t.sgst.abs(),
                     cess: t.cess.abs(),
-                };
-            } else {
-                taxable += i.detail.taxable_value;
-                tax += t;
-            }
+                },
+            )
+        } else {
+            (i.detail.rate, i.detail.taxable_value, t)
         }
-        (taxable, tax)
     }
 
     fn key(&self) -> DocKey {
@@ -139,27 +144,8 @@ impl<'a> Doc<'a> {
 
     /// Taxable value and tax per rate, rates ascending, amounts positive for notes.
     fn by_rate(&self) -> Vec<(Decimal, Decimal, TaxAmounts)> {
-        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> = self
-            .items
-            .iter()
-            .map(|i| {
-                let t = i.detail.tax();
-                if self.negated {
-                    (
-                        i.detail.rate.abs(),
-                        i.detail.taxable_value.abs(),
-                        TaxAmounts {
-                            igst: t.igst.abs(),
-                            cgst: t.cgst.abs(),
-                            sgst: t.sgst.abs(),
-                            cess: t.cess.abs(),
-                        },
-                    )
-                } else {
-                    (i.detail.rate, i.detail.taxable_value, t)
-                }
-            })
-            .collect();
+        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> =
+            self.items.iter().map(|i| self.item_amounts(i)).collect();
         if v.len() > 1 {
             v.sort_by_key(|a| a.0);
             v.dedup_by(|later, kept| {
