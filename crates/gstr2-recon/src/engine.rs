@@ -1034,6 +1034,7 @@ impl Group<'_, '_> {
                 continue;
             }
             let d = self.o(oi);
+            let d_taxable = d.amounts().0;
             let b = bucket(d.value);
             let lo = d.date.checked_sub_signed(window).unwrap_or(NaiveDate::MIN);
             let hi = d.date.checked_add_signed(window).unwrap_or(NaiveDate::MAX);
@@ -1047,7 +1048,7 @@ impl Group<'_, '_> {
                 {
                     let c = self.c(e.3);
                     if (c.value - d.value).abs() > tol.value
-                        || (c.amounts().0 - d.amounts().0).abs() > tol.taxable_value
+                        || (c.amounts().0 - d_taxable).abs() > tol.taxable_value
                     {
                         continue;
                     }
