@@ -603,9 +603,7 @@ fn items(lines: &[Line], with_itc: bool) -> Vec<Item> {
                 cgst: l.cgst,
                 sgst: l.sgst,
                 cess: Some(l.cess),
-                cess_rate: None,
-                goods_or_services: None,
-                hsn_sac: None,
+                extra: None,
             },
             itc: with_itc.then(|| {
                 Box::new(Itc {
@@ -614,10 +612,7 @@ fn items(lines: &[Line], with_itc: bool) -> Vec<Item> {
                     cgst: l.cgst,
                     sgst: l.sgst,
                     cess: Some(l.cess),
-                    igst_this_month: None,
-                    cgst_this_month: None,
-                    sgst_this_month: None,
-                    cess_this_month: None,
+                    this_month: None,
                 })
             }),
         })

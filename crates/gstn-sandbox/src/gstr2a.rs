@@ -153,9 +153,7 @@ fn items(rng: &mut impl Rng, inter: bool) -> Vec<Item> {
                     cgst,
                     sgst,
                     cess: Some(Decimal::ZERO),
-                    cess_rate: None,
-                    goods_or_services: None,
-                    hsn_sac: None,
+                    extra: None,
                 },
                 itc: None,
             }

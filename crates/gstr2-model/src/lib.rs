@@ -53,7 +53,7 @@ pub use codes::CodeError;
 pub use document::Document;
 pub use gstin::{Gstin, GstinError, GstinKind};
 pub use gstr2a::Gstr2a;
-pub use item::{Itc, Item, ItemDetail, TaxAmounts};
+pub use item::{Itc, ItcThisMonth, Item, ItemDetail, ItemExtra, TaxAmounts};
 pub use payload::Gstr2Payload;
 pub use period::{ReturnPeriod, ReturnPeriodError};
 pub use state::{StateCode, StateCodeError};

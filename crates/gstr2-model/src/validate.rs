@@ -712,15 +712,16 @@ impl<'p> Checker<'_> {
         let d = &item.detail;
         self.negative(doc, at, "rt", Some(d.rate));
         self.negative(doc, at, "txval", Some(d.taxable_value));
-        self.negative(doc, at, "csrt", d.cess_rate);
+        self.negative(doc, at, "csrt", d.cess_rate());
         self.heads(doc, at, [d.igst, d.cgst, d.sgst, d.cess], supply);
         if let Some(itc) = &item.itc {
             let at = At::Itc(n);
+            let this_month = itc.this_month();
             for (key, amount) in [
-                ("tc_i", itc.igst_this_month),
-                ("tc_c", itc.cgst_this_month),
-                ("tc_s", itc.sgst_this_month),
-                ("tc_cs", itc.cess_this_month),
+                ("tc_i", this_month.igst),
+                ("tc_c", this_month.cgst),
+                ("tc_s", this_month.sgst),
+                ("tc_cs", this_month.cess),
             ] {
                 self.negative(doc, at, key, amount);
             }

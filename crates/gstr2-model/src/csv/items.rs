@@ -30,7 +30,7 @@ use super::error::{CellError, CsvError};
 use super::reader::Row;
 use super::writer::Cells;
 use crate::codes::{Eligibility, GoodsOrServices};
-use crate::item::{ImportItem, Itc, Item, ItemDetail};
+use crate::item::{ImportItem, Itc, ItcThisMonth, Item, ItemDetail, ItemExtra};
 
 /// A slot no table has: reads as empty, writes nowhere.
 pub(crate) const ABSENT: usize = usize::MAX;
@@ -128,9 +128,12 @@ pub(crate) fn read_item(row: &Row<'_>, cols: &ItemCols) -> Result<NumberedItem, 
         cgst: row.opt_decimal(cols.camt)?,
         sgst: row.opt_decimal(cols.samt)?,
         cess: row.opt_decimal(cols.csamt)?,
-        cess_rate: row.opt_decimal(cols.csrt)?,
-        goods_or_services: row.opt_code::<GoodsOrServices>(cols.ty)?,
-        hsn_sac: row.opt_string(cols.hsn_sc)?,
+        extra: ItemExtra {
+            cess_rate: row.opt_decimal(cols.csrt)?,
+            goods_or_services: row.opt_code::<GoodsOrServices>(cols.ty)?,
+            hsn_sac: row.opt_string(cols.hsn_sc)?,
+        }
+        .non_empty(),
     };
     let itc = read_itc(row, cols)?;
     Ok((
@@ -159,10 +162,13 @@ fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Box<Itc>>, CsvError
         cgst: row.opt_decimal(cols.tx_c)?,
         sgst: row.opt_decimal(cols.tx_s)?,
         cess: row.opt_decimal(cols.tx_cs)?,
-        igst_this_month: row.opt_decimal(cols.tc_i)?,
-        cgst_this_month: row.opt_decimal(cols.tc_c)?,
-        sgst_this_month: row.opt_decimal(cols.tc_s)?,
-        cess_this_month: row.opt_decimal(cols.tc_cs)?,
+        this_month: ItcThisMonth {
+            igst: row.opt_decimal(cols.tc_i)?,
+            cgst: row.opt_decimal(cols.tc_c)?,
+            sgst: row.opt_decimal(cols.tc_s)?,
+            cess: row.opt_decimal(cols.tc_cs)?,
+        }
+        .non_empty(),
     })))
 }
 
@@ -260,19 +266,20 @@ pub(crate) fn write_item(cells: &mut Cells, cols: &ItemCols, item: &Item, number
     cells.opt(cols.camt, d.cgst);
     cells.opt(cols.samt, d.sgst);
     cells.opt(cols.csamt, d.cess);
-    cells.opt(cols.csrt, d.cess_rate);
-    cells.opt(cols.ty, d.goods_or_services.as_ref());
-    cells.opt_text(cols.hsn_sc, d.hsn_sac.as_deref());
+    cells.opt(cols.csrt, d.cess_rate());
+    cells.opt(cols.ty, d.goods_or_services());
+    cells.opt_text(cols.hsn_sc, d.hsn_sac());
     if let Some(itc) = &item.itc {
         cells.show(cols.elg, &itc.eligibility);
         cells.opt(cols.tx_i, itc.igst);
         cells.opt(cols.tx_c, itc.cgst);
         cells.opt(cols.tx_s, itc.sgst);
         cells.opt(cols.tx_cs, itc.cess);
-        cells.opt(cols.tc_i, itc.igst_this_month);
-        cells.opt(cols.tc_c, itc.cgst_this_month);
-        cells.opt(cols.tc_s, itc.sgst_this_month);
-        cells.opt(cols.tc_cs, itc.cess_this_month);
+        let this_month = itc.this_month();
+        cells.opt(cols.tc_i, this_month.igst);
+        cells.opt(cols.tc_c, this_month.cgst);
+        cells.opt(cols.tc_s, this_month.sgst);
+        cells.opt(cols.tc_cs, this_month.cess);
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gstr2_model::csv::{self, TableData};
 use gstr2_model::validate::{validate, ValidationConfig};
-use gstr2_model::{json, Gstin, Gstr2Payload, ReturnPeriod, Table};
+use gstr2_model::{json, Gstin, Gstr2Payload, ItemExtra, ReturnPeriod, Table};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/data")
@@ -220,7 +220,11 @@ fn extension_columns_are_written_only_when_used() {
         "ctin,cfs,inum,idt,val,pos,rchrg,updby,flag,cflag,opd,inv_typ,num,rt,txval,iamt,camt,samt,csamt,elg,tx_i,tx_c,tx_s,tx_cs"
     );
     suppliers[0].invoices[0].checksum = Some("abc123".into());
-    suppliers[0].invoices[0].items[0].detail.hsn_sac = Some("8471".into());
+    suppliers[0].invoices[0].items[0].detail.extra = ItemExtra {
+        hsn_sac: Some("8471".into()),
+        ..ItemExtra::default()
+    }
+    .non_empty();
     assert!(header(&suppliers).ends_with(",tx_cs,chksum,hsn_sc"));
     let again = csv::read_b2b(write(&TableData::B2b(suppliers.clone())).as_bytes()).unwrap();
     assert_eq!(again, suppliers);

@@ -15,7 +15,7 @@ use gstr2_model::gstr2a::{
     Gstr2aCdnSupplier, Gstr2aCdnaSupplier, Gstr2aImport, Gstr2aInvoice, Gstr2aIsdDocument,
     Gstr2aIsdSupplier, Gstr2aNote,
 };
-use gstr2_model::item::{Item, ItemDetail};
+use gstr2_model::item::{Item, ItemDetail, ItemExtra};
 use gstr2_model::{json, Gstin, Gstr2a, ReturnPeriod, StateCode};
 
 use super::properties::{code, gstin};
@@ -180,9 +180,11 @@ fn item() -> impl Strategy<Value = Item> {
                     cgst,
                     sgst,
                     cess,
-                    cess_rate: None,
-                    goods_or_services: None,
-                    hsn_sac,
+                    extra: ItemExtra {
+                        hsn_sac,
+                        ..ItemExtra::default()
+                    }
+                    .non_empty(),
                 },
                 itc: None,
             },

@@ -17,7 +17,7 @@ use gstr2_model::codes::{
 };
 use gstr2_model::csv::{self, TableData};
 use gstr2_model::gstin::check_character;
-use gstr2_model::item::{AdvanceItem, ImportItem, Itc, Item, ItemDetail};
+use gstr2_model::item::{AdvanceItem, ImportItem, Itc, ItcThisMonth, Item, ItemDetail, ItemExtra};
 use gstr2_model::tables::{
     b2b::{B2bInvoice, B2bSupplier},
     b2b_unregistered::{B2bUnregistered, B2bUnregisteredInvoice},
@@ -119,10 +119,13 @@ fn itc() -> impl Strategy<Value = Itc> {
             cgst: c,
             sgst: s,
             cess: cs,
-            igst_this_month: ti,
-            cgst_this_month: tc,
-            sgst_this_month: ts,
-            cess_this_month: tcs,
+            this_month: ItcThisMonth {
+                igst: ti,
+                cgst: tc,
+                sgst: ts,
+                cess: tcs,
+            }
+            .non_empty(),
         })
 }
 
@@ -148,9 +151,12 @@ fn item() -> impl Strategy<Value = Item> {
                         cgst,
                         sgst,
                         cess,
-                        cess_rate,
-                        goods_or_services: ty,
-                        hsn_sac: hsn,
+                        extra: ItemExtra {
+                            cess_rate,
+                            goods_or_services: ty,
+                            hsn_sac: hsn,
+                        }
+                        .non_empty(),
                     },
                     itc,
                 }

@@ -55,9 +55,7 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
             cgst: None,
             sgst: None,
             cess: None,
-            cess_rate: None,
-            goods_or_services: None,
-            hsn_sac: None,
+            extra: None,
         },
         itc: itc.then(|| {
             Box::new(Itc {
@@ -66,10 +64,7 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
                 cgst: None,
                 sgst: None,
                 cess: None,
-                igst_this_month: None,
-                cgst_this_month: None,
-                sgst_this_month: None,
-                cess_this_month: None,
+                this_month: None,
             })
         }),
     }
