@@ -74,7 +74,7 @@ pub struct Item {
     #[serde(rename = "itm_det")]
     pub detail: ItemDetail,
     /// Input tax credit claimed (`itc`); absent in GSTR2A. Boxed: GSTR2A's items never carry
-    /// it, and an item without it is half the size.
+    /// it, and an item is 136 bytes with the box against 224 with the `Itc` inline.
     #[serde(rename = "itc", default, skip_serializing_if = "Option::is_none")]
     pub itc: Option<Box<Itc>>,
 }
