@@ -12,9 +12,11 @@
 //! that only the CSV benches match (`-- b2b_csv_decode`), the JSON payload is not even built,
 //! so that a profile of the run shows the CSV reading alone.
 //!
-//! The typed read builds about 375 MB of documents per 100 MB of CSV; each iteration's are freed
-//! after it, and glibc gives that memory back, so the next iteration pays the kernel again for
-//! fresh pages (a quarter to a third of the workers' time on a virtual machine). Run with
+//! The typed read builds about 240 MB of documents per 100 MB of CSV, by the types' sizes (257k
+//! invoices of 128 bytes and their numbers; 770k items of 136 bytes, each with a 96-byte ITC box;
+//! the items were 176 bytes with a 164-byte box before their rare fields were boxed); each iteration's are freed after it, and glibc gives that
+//! memory back, so the next iteration pays the kernel again for fresh pages (a quarter to a third
+//! of the workers' time on a virtual machine). Run with
 //! `GLIBC_TUNABLES=glibc.malloc.top_pad=268435456` to keep it between iterations and see the
 //! decoding without that cost (measured: about 200 -> 300 MiB/s on 2 threads); a program that reads
 //! once pays it either way.
