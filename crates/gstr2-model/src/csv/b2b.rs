@@ -24,7 +24,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Grouped, Row};
+use super::reader::{columns, read_docs, Document, Errors, Grouped, Input, Row};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::b2b::{B2bInvoice, B2bSupplier};
@@ -89,6 +89,7 @@ pub(crate) const ITEM: ItemCols = ItemCols {
 };
 
 /// An invoice with its supplier's fields, as read from rows.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct Doc {
     ctin: Gstin,
     cfs: Option<YesNo>,
@@ -225,7 +226,7 @@ impl Supplier for B2bSupplier {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2bSupplier> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<B2bSupplier> {
     suppliers(read_docs::<Doc, R>(input, errors), errors)
 }
 
@@ -280,13 +281,19 @@ mod tests {
     use super::super::reader::{read_docs_with, read_pieces};
     use super::*;
 
-    /// Decodes in `pieces` pieces (1: on one thread), with every error.
+    /// Decodes in `pieces` pieces (1: on one thread), with every error, from a reader and from
+    /// bytes in memory, which must agree.
     fn decode_in(text: &str, pieces: usize) -> (Vec<B2bSupplier>, Vec<String>) {
-        let mut errors = Errors::new(50);
-        let grouped = read_docs_with::<Doc, _>(text.as_bytes(), &mut errors, pieces, 0);
-        let suppliers = suppliers(grouped, &mut errors);
-        let errors = errors.list.iter().map(ToString::to_string).collect();
-        (suppliers, errors)
+        let decode = |input: Input<'_, &[u8]>| {
+            let mut errors = Errors::new(50);
+            let grouped = read_docs_with::<Doc, _>(input, &mut errors, pieces, 0);
+            let suppliers = suppliers(grouped, &mut errors);
+            let errors: Vec<String> = errors.list.iter().map(ToString::to_string).collect();
+            (suppliers, errors)
+        };
+        let read = decode(Input::Reader(text.as_bytes()));
+        assert_eq!(read, decode(Input::Bytes(text.as_bytes())));
+        read
     }
 
     const HEADER: &str = "ctin,cfs,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i";

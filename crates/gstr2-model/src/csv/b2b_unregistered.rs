@@ -24,7 +24,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::b2b_unregistered::{B2bUnregistered, B2bUnregisteredInvoice};
 use crate::Table;
@@ -122,7 +122,7 @@ impl Document for B2bUnregisteredInvoice {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<B2bUnregistered> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<B2bUnregistered> {
     let invoices = read_docs::<B2bUnregisteredInvoice, R>(input, errors).docs;
     if invoices.is_empty() {
         Vec::new()

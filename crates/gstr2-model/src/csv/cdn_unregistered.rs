@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::cdn_unregistered::UnregisteredNote;
 use crate::Table;
@@ -133,7 +133,7 @@ impl Document for UnregisteredNote {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<UnregisteredNote> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<UnregisteredNote> {
     read_docs::<UnregisteredNote, R>(input, errors).docs
 }
 

@@ -25,7 +25,7 @@ use std::io::{Read, Write};
 use super::b2b::{by_supplier, Supplier};
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
@@ -174,7 +174,7 @@ impl Supplier for CdnaSupplier {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<CdnaSupplier> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<CdnaSupplier> {
     let grouped = read_docs::<Doc, R>(input, errors);
     by_supplier(
         Table::Cdna,

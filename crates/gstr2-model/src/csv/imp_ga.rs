@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::imp_ga::ImportOfGoodsAmendment;
 use crate::Table;
@@ -112,7 +112,10 @@ impl Document for ImportOfGoodsAmendment {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<ImportOfGoodsAmendment> {
+pub(crate) fn decode<R: Read>(
+    input: Input<'_, R>,
+    errors: &mut Errors,
+) -> Vec<ImportOfGoodsAmendment> {
     read_docs::<ImportOfGoodsAmendment, R>(input, errors).docs
 }
 

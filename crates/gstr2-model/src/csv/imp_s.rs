@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::imp_s::ImportOfServices;
 use crate::Table;
@@ -100,7 +100,7 @@ impl Document for ImportOfServices {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<ImportOfServices> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<ImportOfServices> {
     read_docs::<ImportOfServices, R>(input, errors).docs
 }
 

@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::imp_sa::ImportOfServicesAmendment;
 use crate::Table;
@@ -106,7 +106,10 @@ impl Document for ImportOfServicesAmendment {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<ImportOfServicesAmendment> {
+pub(crate) fn decode<R: Read>(
+    input: Input<'_, R>,
+    errors: &mut Errors,
+) -> Vec<ImportOfServicesAmendment> {
     read_docs::<ImportOfServicesAmendment, R>(input, errors).docs
 }
 

@@ -115,7 +115,7 @@ use crate::tables::{
     itc::ItcReversal, nil_supplies::NilSupplies, txi::Advance, txia::AdvanceAmendment,
 };
 use crate::{Gstin, Gstr2Payload, ReturnPeriod, Table};
-use reader::Errors;
+use reader::{Errors, Input};
 
 /// The contents of one table, as the model holds it.
 ///
@@ -248,7 +248,7 @@ impl TableData {
     }
 }
 
-fn decode(table: Table, input: impl Read, errors: &mut Errors) -> TableData {
+fn decode(table: Table, input: Input<'_, impl Read>, errors: &mut Errors) -> TableData {
     match table {
         Table::B2b => TableData::B2b(b2b::decode(input, errors)),
         Table::B2ba => TableData::B2ba(b2ba::decode(input, errors)),
@@ -296,7 +296,15 @@ fn first_error<T>(run: impl FnOnce(&mut Errors) -> T) -> Result<T, CsvError> {
 /// # Ok::<(), gstr2_model::csv::CsvError>(())
 /// ```
 pub fn read_table(table: Table, reader: impl Read) -> Result<TableData, CsvError> {
-    first_error(|errors| decode(table, reader, errors))
+    first_error(|errors| decode(table, Input::Reader(reader), errors))
+}
+
+/// Reads one table's CSV from bytes already in memory. Stops at the first error.
+///
+/// The same as [`read_table`] on the bytes, but a large input is decoded on every core in place:
+/// its blocks are parts of `bytes`, not copies.
+pub fn read_table_from_slice(table: Table, bytes: &[u8]) -> Result<TableData, CsvError> {
+    first_error(|errors| decode(table, Input::<std::io::Empty>::Bytes(bytes), errors))
 }
 
 /// Writes one table's CSV: the header, then one row per item.
@@ -343,22 +351,28 @@ fn write_section(payload: &Gstr2Payload, table: Table, w: impl Write) -> Result<
 
 /// Reads `b2b` rows straight into suppliers. Stops at the first error.
 pub fn read_b2b(reader: impl Read) -> Result<Vec<B2bSupplier>, CsvError> {
-    first_error(|errors| b2b::decode(reader, errors))
+    first_error(|errors| b2b::decode(Input::Reader(reader), errors))
+}
+
+/// Reads `b2b` rows from bytes already in memory straight into suppliers, as
+/// [`read_table_from_slice`] does. Stops at the first error.
+pub fn read_b2b_from_slice(bytes: &[u8]) -> Result<Vec<B2bSupplier>, CsvError> {
+    first_error(|errors| b2b::decode(Input::<std::io::Empty>::Bytes(bytes), errors))
 }
 
 /// Reads `b2ba` rows straight into suppliers. Stops at the first error.
 pub fn read_b2ba(reader: impl Read) -> Result<Vec<B2baSupplier>, CsvError> {
-    first_error(|errors| b2ba::decode(reader, errors))
+    first_error(|errors| b2ba::decode(Input::Reader(reader), errors))
 }
 
 /// Reads `cdn` rows straight into suppliers. Stops at the first error.
 pub fn read_cdn(reader: impl Read) -> Result<Vec<CdnSupplier>, CsvError> {
-    first_error(|errors| cdn::decode(reader, errors))
+    first_error(|errors| cdn::decode(Input::Reader(reader), errors))
 }
 
 /// Reads `cdna` rows straight into suppliers. Stops at the first error.
 pub fn read_cdna(reader: impl Read) -> Result<Vec<CdnaSupplier>, CsvError> {
-    first_error(|errors| cdna::decode(reader, errors))
+    first_error(|errors| cdna::decode(Input::Reader(reader), errors))
 }
 
 /// Reads a folder of `<table code>.csv` files (`b2b.csv`, `b2b_unregistered.csv`, …) into one
@@ -407,7 +421,7 @@ pub fn read_dir(dir: &Path, gstin: Gstin, fp: ReturnPeriod) -> Result<Gstr2Paylo
                 continue;
             }
         };
-        decode(table, BufReader::new(file), &mut errors).put_into(&mut payload);
+        decode(table, Input::Reader(BufReader::new(file)), &mut errors).put_into(&mut payload);
     }
     if errors.list.is_empty() {
         Ok(payload)

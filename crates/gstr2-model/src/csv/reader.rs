@@ -1058,19 +1058,47 @@ const BLOCK: usize = 1 << 20;
 /// ([`stream`]); when a block has a quote char or an error, or a document's key turns up in two
 /// blocks, what was read is decoded again on one thread (then the rest of the input), so that
 /// the documents and the errors are always those of the one-thread reading.
-pub(crate) fn read_docs<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
+pub(crate) fn read_docs<D: Document, R: Read>(
+    input: Input<'_, R>,
+    errors: &mut Errors,
+) -> Grouped<D> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     read_docs_with(input, errors, threads.min(8), PARALLEL_MIN)
 }
 
+/// What a table is read from: a reader, or bytes already in memory, which are read in place
+/// (the blocks are parts of them, not copies).
+pub(crate) enum Input<'s, R> {
+    /// A reader, read in blocks.
+    Reader(R),
+    /// Bytes in memory.
+    Bytes(&'s [u8]),
+}
+
+impl<R: Read> Read for Input<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Input::Reader(reader) => reader.read(buf),
+            Input::Bytes(bytes) => bytes.read(buf),
+        }
+    }
+}
+
 /// [`read_docs`] with the number of threads and the shortest input read in blocks.
 pub(crate) fn read_docs_with<D: Document, R: Read>(
-    input: R,
+    input: Input<'_, R>,
     errors: &mut Errors,
     pieces: usize,
     min_len: usize,
 ) -> Grouped<D> {
-    read_docs_in_blocks(input, errors, pieces, min_len, BLOCK)
+    match input {
+        Input::Reader(reader) => read_docs_in_blocks(reader, errors, pieces, min_len, BLOCK),
+        Input::Bytes(bytes) if pieces < 2 || bytes.len() < min_len => {
+            read_one::<D, _>(bytes, errors)
+        }
+        Input::Bytes(bytes) => stream::read_slice::<D>(bytes, pieces, BLOCK)
+            .unwrap_or_else(|| read_one::<D, _>(bytes, errors)),
+    }
 }
 
 /// [`read_docs_with`] in blocks of about `block` bytes.
@@ -1151,14 +1179,25 @@ impl<D> Default for Decoded<D> {
 }
 
 /// Decodes the input in pieces on as many threads; `None` when it cannot be, or when the pieces
-/// are not simply one after the other (an error, a document in two pieces).
+/// are not simply one after the other (an error, a document in two pieces). Checks that the
+/// same bytes decoded in place, as bytes in memory are, give the same.
 #[cfg(test)]
-pub(crate) fn read_pieces<D: Document>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>> {
+pub(crate) fn read_pieces<D>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>>
+where
+    D: Document + PartialEq + std::fmt::Debug,
+{
     let block = bytes.len().div_ceil(pieces.max(1));
-    match stream::read_blocks::<D, _>(Vec::new(), &mut &bytes[..], pieces, block) {
+    let read = match stream::read_blocks::<D, _>(Vec::new(), &mut &bytes[..], pieces, block) {
         Streamed::Read(grouped) => Some(grouped),
         Streamed::Again(..) => None,
-    }
+    };
+    // Bytes in memory are cut and decoded as a reader's are.
+    let in_place = stream::read_slice::<D>(bytes, pieces, block);
+    assert_eq!(
+        read.as_ref().map(|g| (&g.docs, &g.lines)),
+        in_place.as_ref().map(|g| (&g.docs, &g.lines))
+    );
+    read
 }
 
 /// The field index of each key column in the header, `None` for a key column it lacks.

@@ -18,7 +18,7 @@
 use std::io::{Read, Write};
 
 use super::error::CsvError;
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::item::AdvanceItem;
 use crate::tables::txi::Advance;
@@ -100,7 +100,7 @@ impl<const TXPD: bool> Document for Doc<TXPD> {
 
 /// Reads `txi` or `txpd` rows.
 pub(crate) fn decode_advances<const TXPD: bool, R: Read>(
-    input: R,
+    input: Input<'_, R>,
     errors: &mut Errors,
 ) -> Vec<Advance> {
     read_docs::<Doc<TXPD>, R>(input, errors)
@@ -141,7 +141,7 @@ pub(crate) fn encode_advances<W: Write>(
     })
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<Advance> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<Advance> {
     decode_advances::<false, R>(input, errors)
 }
 

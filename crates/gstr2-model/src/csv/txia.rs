@@ -26,7 +26,7 @@
 use std::io::{Read, Write};
 
 use super::error::CsvError;
-use super::reader::{columns, read_docs, Document, Errors, Row};
+use super::reader::{columns, read_docs, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::tables::txia::{AdvanceAmendment, AdvanceAmendmentItem};
 use crate::Table;
@@ -145,7 +145,7 @@ impl Document for AdvanceAmendment {
     }
 }
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<AdvanceAmendment> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<AdvanceAmendment> {
     read_docs::<AdvanceAmendment, R>(input, errors).docs
 }
 

@@ -11,11 +11,12 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::reader::Errors;
+use super::reader::Input;
 use super::txi::{decode_advances, encode_advances};
 use crate::tables::txi::Advance;
 use crate::Table;
 
-pub(crate) fn decode<R: Read>(input: R, errors: &mut Errors) -> Vec<Advance> {
+pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<Advance> {
     decode_advances::<true, R>(input, errors)
 }
 

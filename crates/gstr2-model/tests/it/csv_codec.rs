@@ -328,3 +328,46 @@ fn read_dir_treats_missing_files_as_empty_sections() {
     assert_eq!(payload.document_count(Table::ImpS), 2);
     assert!(payload.nil_supplies.is_none() && payload.itc_rvsl.is_none());
 }
+
+#[test]
+fn bytes_in_memory_read_as_a_reader_reads_them() {
+    for table in Table::ALL {
+        let bytes = std::fs::read(sample_dir().join(table.file_name())).unwrap();
+        assert_eq!(
+            csv::read_table_from_slice(table, &bytes).unwrap(),
+            csv::read_table(table, &bytes[..]).unwrap(),
+            "{table}"
+        );
+    }
+    // Large enough to be read in blocks on every core: the blocks are then parts of the bytes.
+    let mut text =
+        String::from("ctin,cfs,inum,idt,val,pos,rchrg,num,rt,txval,iamt,camt,samt,elg,tx_i\n");
+    let suppliers = ["27AAPFU0939F1ZV", "33GSPTN4811G1ZC", "01AABCE2207R1ZV"];
+    for i in 0..30_000 {
+        let ctin = suppliers[i % 3];
+        for num in 1..=2 {
+            text.push_str(&format!(
+                "{ctin},Y,INV/{i},01-07-2017,236.00,27,N,{num},18,100.00,18.00,,,ip,18.00\n"
+            ));
+        }
+    }
+    assert!(text.len() > 4 << 20, "{}", text.len());
+    let from_slice = csv::read_b2b_from_slice(text.as_bytes()).unwrap();
+    assert_eq!(from_slice, csv::read_b2b(text.as_bytes()).unwrap());
+    assert_eq!(
+        from_slice.iter().map(|s| s.invoices.len()).sum::<usize>(),
+        30_000
+    );
+    // A bad cell far into the input is reported where it is, as the one-thread reading does.
+    let at = text.len() * 3 / 4;
+    let line_start = at + text[at..].find('\n').unwrap() + 1;
+    let amount = line_start + text[line_start..].find(",100.00,").unwrap() + 1;
+    text.replace_range(amount..amount + 6, "1O0.00");
+    let line = text[..line_start].matches('\n').count() + 1;
+    let (a, b) = (
+        csv::read_b2b_from_slice(text.as_bytes()).unwrap_err(),
+        csv::read_b2b(text.as_bytes()).unwrap_err(),
+    );
+    assert_eq!(a.to_string(), b.to_string());
+    assert!(a.to_string().contains(&format!("line {line}")), "{a}");
+}

@@ -361,7 +361,8 @@ fn a_quote_in_any_piece_falls_back_to_one_thread() {
             "{at}"
         );
         let mut errors = Errors::new(10);
-        let grouped = read_docs_with::<Invoice, _>(quoted.as_bytes(), &mut errors, 2, 0);
+        let grouped =
+            read_docs_with::<Invoice, _>(Input::Reader(quoted.as_bytes()), &mut errors, 2, 0);
         let (docs, lines, _, csv_errors) = read(quoted.as_bytes(), Split::Csv, 10);
         assert_eq!((grouped.docs, grouped.lines), (docs, lines), "{at}");
         assert!(

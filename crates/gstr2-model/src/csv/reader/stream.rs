@@ -46,48 +46,12 @@ pub(super) fn read_blocks<D: Document, R: Read>(
         }
     };
     let header = read.get(..header_len).unwrap_or_default().to_vec();
-    // The header line must be one record (a lone `\r` ends a record too), with no quote char,
-    // to be read again before each block.
-    let line = header.strip_suffix(b"\n").unwrap_or(&header);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let keys = match key_fields::<D>(&header) {
-        Some(keys) if !line.contains(&b'"') && !line.contains(&b'\r') => keys,
-        _ => return Streamed::Again(Replay::new(vec![read]), None),
+    let Some(keys) = header_keys::<D>(&header) else {
+        return Streamed::Again(Replay::new(vec![read]), None);
     };
     let mut blocks: Vec<Arc<Vec<u8>>> = Vec::new();
     let mut failure = None;
-    let (jobs, queue) = mpsc::channel::<(usize, Arc<Vec<u8>>)>();
-    let queue = Mutex::new(queue);
-    let (done, finished) = mpsc::channel::<(usize, Option<Piece<D>>)>();
-    let failed = AtomicBool::new(false);
-    let joined: Joined<D> = std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            let done = done.clone();
-            let (queue, failed, header) = (&queue, &failed, &header);
-            // A worker that cannot be started leaves the others to do its share.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, move || loop {
-                let job = match queue.lock() {
-                    Ok(queue) => queue.recv(),
-                    Err(_) => return,
-                };
-                let Ok((k, bytes)) = job else {
-                    return;
-                };
-                // Once a block has failed, the rest are not worth decoding.
-                let piece = if failed.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    decode_block::<D>(k, header, &bytes)
-                };
-                if piece.is_none() {
-                    failed.store(true, Ordering::Relaxed);
-                }
-                if done.send((k, piece)).is_err() {
-                    return;
-                }
-            });
-        }
-        drop(done);
+    let (joined, sent) = decode_blocks::<D>(&header, threads, |send| {
         // The first block starts with the header: it is cut after it at the earliest.
         let mut min_cut = header_len + 1;
         loop {
@@ -119,9 +83,7 @@ pub(super) fn read_blocks<D: Document, R: Read>(
             if cut > 0 || blocks.is_empty() {
                 let rest = read.split_off(cut.min(read.len()));
                 let piece = Arc::new(std::mem::replace(&mut read, rest));
-                if jobs.send((blocks.len(), Arc::clone(&piece))).is_err() {
-                    failed.store(true, Ordering::Relaxed);
-                }
+                send(Block::Read(Arc::clone(&piece)));
                 blocks.push(piece);
                 min_cut = 1;
             }
@@ -129,7 +91,138 @@ pub(super) fn read_blocks<D: Document, R: Read>(
                 break;
             }
         }
-        if failure.is_some() {
+        failure.is_none()
+    });
+    let complete = !joined.failed && failure.is_none() && read.is_empty();
+    match joined.grouped {
+        Some(grouped) if complete && joined.pieces == sent => Streamed::Read(grouped),
+        _ => {
+            // The workers are gone: each block has one owner left.
+            let mut read_so_far: Vec<Vec<u8>> = blocks
+                .into_iter()
+                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|b| b.to_vec()))
+                .collect();
+            read_so_far.push(read);
+            Streamed::Again(Replay::new(read_so_far), failure)
+        }
+    }
+}
+
+/// Reads input already in memory in blocks of about `block` bytes, decoded on `threads`
+/// threads in place (no block is copied); `None` when it must be read on one thread (a quote
+/// char, an error, a document's key in two blocks).
+pub(super) fn read_slice<D: Document>(
+    bytes: &[u8],
+    threads: usize,
+    block: usize,
+) -> Option<Grouped<D>> {
+    let block = block.max(1);
+    let header_len = memchr::memchr(b'\n', bytes)? + 1;
+    let header = bytes.get(..header_len)?;
+    let keys = header_keys::<D>(header)?;
+    let (joined, sent) = decode_blocks::<D>(header, threads, |send| {
+        // The first block starts with the header: it is cut after it at the earliest.
+        let (mut at, mut min_cut) = (0, header_len + 1);
+        while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+            let cut = if rest.len() <= block {
+                rest.len()
+            } else {
+                let first = rest.get(..block).unwrap_or_default();
+                last_cut(first, &keys, min_cut)
+                    .or_else(|| last_cut(rest, &keys, min_cut))
+                    .unwrap_or(rest.len())
+            };
+            // A cut is past the header and never empty: the loop always moves on.
+            let cut = cut.max(1);
+            send(Block::Borrowed(rest.get(..cut).unwrap_or_default()));
+            at += cut;
+            min_cut = 1;
+        }
+        true
+    });
+    let complete = !joined.failed && joined.pieces == sent;
+    joined.grouped.filter(|_| complete)
+}
+
+/// The key fields of a header line that blocks can be read after; `None` for one with a quote
+/// char or a lone carriage return (the header must be one record, read again before each
+/// block), or without the table's key columns.
+fn header_keys<D: Document>(header: &[u8]) -> Option<Vec<Option<usize>>> {
+    let line = header.strip_suffix(b"\n").unwrap_or(header);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.contains(&b'"') || line.contains(&b'\r') {
+        return None;
+    }
+    key_fields::<D>(header)
+}
+
+/// A block for a worker: read from a reader (and kept, to be read again on one thread if need
+/// be), or a part of input already in memory.
+enum Block<'s> {
+    Read(Arc<Vec<u8>>),
+    Borrowed(&'s [u8]),
+}
+
+impl Block<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Block::Read(bytes) => bytes,
+            Block::Borrowed(bytes) => bytes,
+        }
+    }
+}
+
+/// Decodes the blocks that `produce` hands to its `send`, in order, on `threads` workers, and
+/// joins them while they are decoded. `produce` runs on the calling thread and returns `false`
+/// when it failed (the blocks not yet decoded are then skipped). Gives the joined blocks and
+/// how many were sent.
+fn decode_blocks<'s, D: Document>(
+    header: &[u8],
+    threads: usize,
+    produce: impl FnOnce(&mut dyn FnMut(Block<'s>)) -> bool,
+) -> (Joined<D>, usize) {
+    let (jobs, queue) = mpsc::channel::<(usize, Block<'s>)>();
+    let queue = Mutex::new(queue);
+    let (done, finished) = mpsc::channel::<(usize, Option<Piece<D>>)>();
+    let failed = AtomicBool::new(false);
+    let mut sent = 0;
+    let mut len = 0;
+    let joined = std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let done = done.clone();
+            let (queue, failed) = (&queue, &failed);
+            // A worker that cannot be started leaves the others to do its share.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || loop {
+                let job = match queue.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                let Ok((k, block)) = job else {
+                    return;
+                };
+                // Once a block has failed, the rest are not worth decoding.
+                let piece = if failed.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    decode_block::<D>(k, header, block.bytes())
+                };
+                if piece.is_none() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                if done.send((k, piece)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done);
+        let produced = produce(&mut |block: Block<'s>| {
+            len += block.bytes().len();
+            if jobs.send((sent, block)).is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            sent += 1;
+        });
+        if !produced {
             failed.store(true, Ordering::Relaxed);
         }
         drop(jobs);
@@ -137,10 +230,9 @@ pub(super) fn read_blocks<D: Document, R: Read>(
         // earlier blocks and appended in order, so that little is left once the last is done.
         let mut joined = Joined::default();
         // About as many documents as `decode_rows` reserves for.
-        let len: usize = blocks.iter().map(|b| b.len()).sum();
         let _ = joined.seen.try_reserve(len / 128);
         let mut waiting: Vec<Option<Piece<D>>> = Vec::new();
-        waiting.resize_with(blocks.len(), || None);
+        waiting.resize_with(sent, || None);
         for (k, piece) in finished {
             match piece {
                 Some(piece) if !joined.failed => {
@@ -162,19 +254,7 @@ pub(super) fn read_blocks<D: Document, R: Read>(
         }
         joined
     });
-    let complete = !joined.failed && failure.is_none() && read.is_empty();
-    match joined.grouped {
-        Some(grouped) if complete && joined.pieces == blocks.len() => Streamed::Read(grouped),
-        _ => {
-            // The workers are gone: each block has one owner left.
-            let mut read_so_far: Vec<Vec<u8>> = blocks
-                .into_iter()
-                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|b| b.to_vec()))
-                .collect();
-            read_so_far.push(read);
-            Streamed::Again(Replay::new(read_so_far), failure)
-        }
-    }
+    (joined, sent)
 }
 
 /// Bytes read in blocks, read again in order.
