@@ -82,7 +82,7 @@
 //! ```
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 pub mod error;
@@ -413,15 +413,19 @@ pub fn read_dir(dir: &Path, gstin: Gstin, fp: ReturnPeriod) -> Result<Gstr2Paylo
             break;
         }
         let path = dir.join(table.file_name());
-        let file = match File::open(&path) {
-            Ok(f) => f,
+        // Read whole, then decoded in place: a large table's blocks are parts of the file's
+        // bytes (a block read from a reader is kept until the end anyway, in case the table
+        // must be read again on one thread).
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
                 errors.push(io(&path, e));
                 continue;
             }
         };
-        decode(table, Input::Reader(BufReader::new(file)), &mut errors).put_into(&mut payload);
+        decode(table, Input::<std::io::Empty>::Bytes(&bytes), &mut errors)
+            .put_into(&mut payload);
     }
     if errors.list.is_empty() {
         Ok(payload)
