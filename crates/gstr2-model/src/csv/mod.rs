@@ -50,7 +50,9 @@
 //! Both give the same rows, lines and errors. With several cores a large input is read in
 //! blocks cut between documents and decoded on worker threads, falling back to the one-thread
 //! reading (same documents, same errors) on a quote, an error or a document split across
-//! blocks.
+//! blocks. Bytes already in memory ([`read_table_from_slice`], [`read_b2b_from_slice`], and
+//! [`read_dir`], which reads each file whole) are decoded in place: the blocks are parts of
+//! them; a reader's blocks are copied out of it.
 //!
 //! # Writing
 //!
