@@ -426,8 +426,7 @@ pub fn read_dir(dir: &Path, gstin: Gstin, fp: ReturnPeriod) -> Result<Gstr2Paylo
                 continue;
             }
         };
-        decode(table, Input::<std::io::Empty>::Bytes(&bytes), &mut errors)
-            .put_into(&mut payload);
+        decode(table, Input::<std::io::Empty>::Bytes(&bytes), &mut errors).put_into(&mut payload);
     }
     if errors.list.is_empty() {
         Ok(payload)

@@ -62,17 +62,7 @@ pub(super) fn read_blocks<D: Document, R: Read>(
                     break;
                 }
             }
-            // A block is cut at the last document boundary in its first `block` bytes (what was
-            // read at first may hold several blocks), else in all that was read.
-            let cut = if eof && read.len() <= block {
-                Some(read.len())
-            } else {
-                let first = read.get(..block.min(read.len())).unwrap_or_default();
-                last_cut(first, &keys, min_cut)
-                    .or_else(|| last_cut(&read, &keys, min_cut))
-                    .or(eof.then_some(read.len()))
-            };
-            let Some(cut) = cut else {
+            let Some(cut) = next_cut(&read, block, &keys, min_cut, eof) else {
                 // No document boundary yet (one long document): read on.
                 if let Err(e) = fill(&mut read, input, block, &mut eof) {
                     failure = Some(e);
@@ -124,16 +114,11 @@ pub(super) fn read_slice<D: Document>(
         // The first block starts with the header: it is cut after it at the earliest.
         let (mut at, mut min_cut) = (0, header_len + 1);
         while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
-            let cut = if rest.len() <= block {
-                rest.len()
-            } else {
-                let first = rest.get(..block).unwrap_or_default();
-                last_cut(first, &keys, min_cut)
-                    .or_else(|| last_cut(rest, &keys, min_cut))
-                    .unwrap_or(rest.len())
-            };
-            // A cut is past the header and never empty: the loop always moves on.
-            let cut = cut.max(1);
+            // At the end of the input there is always a cut; it is never empty, so the loop
+            // always moves on.
+            let cut = next_cut(rest, block, &keys, min_cut, true)
+                .unwrap_or(rest.len())
+                .max(1);
             send(Block::Borrowed(rest.get(..cut).unwrap_or_default()));
             at += cut;
             min_cut = 1;
@@ -409,6 +394,26 @@ fn decode_block<D: Document>(k: usize, header: &[u8], bytes: &[u8]) -> Option<Pi
         hashes: decoded.index.into_keys().collect(),
         newlines: decoded.newlines,
     })
+}
+
+/// Where to cut the next block off `read` (what is read and not yet sent; `eof` when nothing
+/// more will come): at the last document boundary in its first `block` bytes (what was read
+/// at first may hold several blocks), else in all of it; all of it at the end of the input;
+/// `None` when no boundary is in sight yet (one long document: read on).
+fn next_cut(
+    read: &[u8],
+    block: usize,
+    keys: &[Option<usize>],
+    min_cut: usize,
+    eof: bool,
+) -> Option<usize> {
+    if eof && read.len() <= block {
+        return Some(read.len());
+    }
+    let first = read.get(..block.min(read.len())).unwrap_or_default();
+    last_cut(first, keys, min_cut)
+        .or_else(|| last_cut(read, keys, min_cut))
+        .or(eof.then_some(read.len()))
 }
 
 /// The offset of the last line start from `min` on whose line and the line before it belong
