@@ -4,7 +4,10 @@
 //! encode and decode of the resulting payload.
 //!
 //! The generated CSV has no quote char, so the typed read takes the reader's quote-free fast
-//! lane (records and fields split by hand, no csv_core); the raw read is the csv crate's.
+//! lane (records and fields split by hand, no csv_core); the raw read is the csv crate's. The
+//! bytes are in memory, as they are for the raw read: the typed read decodes them in place
+//! (`csv::read_b2b_from_slice`), and once more through `Read` (`csv::read_b2b`, each block
+//! copied out of the input, as from a file) for comparison.
 //!
 //! `cargo bench --bench model_codec`; `B2B_CSV_MB=20` makes the input smaller. The typed read
 //! decodes a large input on every core it may use (the raw read stays on one):
