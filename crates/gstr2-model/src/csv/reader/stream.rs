@@ -7,6 +7,9 @@
 //! the input thus overlaps decoding, instead of coming before it. When a block holds a quote char
 //! or an error, or a document's key turns up in two blocks, the bytes read are handed back for
 //! the one-thread reading, which gives the documents and errors the one-thread reading gives.
+//!
+//! Input already in memory ([`read_slice`]) is cut the same way ([`next_cut`]), but its blocks
+//! are parts of it rather than copies, and nothing needs to be kept for a second reading.
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
