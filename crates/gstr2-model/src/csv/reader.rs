@@ -599,7 +599,7 @@ impl<R: Read> Rows<R> {
     }
 }
 
-/// What [`locate_fields`] saw of a record.
+/// What [`Rows::locate`] saw of a record.
 #[derive(Default)]
 struct Shape {
     /// Some field has a value.
