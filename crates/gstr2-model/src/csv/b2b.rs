@@ -23,8 +23,9 @@
 use std::io::{Read, Write};
 
 use super::error::CsvError;
+use super::error::CsvErrors;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Grouped, Input, Row};
+use super::reader::{columns, read_docs_into, Assemble, Document, Errors, Grouped, Input, Row};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::b2b::{B2bInvoice, B2bSupplier};
@@ -152,63 +153,98 @@ impl Document for Doc {
     }
 }
 
-/// Gathers documents into suppliers by GSTIN in first-seen order; a supplier's `cfs` must agree
-/// on all its documents. Each supplier's list is allocated once, at its final size.
-pub(crate) fn by_supplier<D, S>(
-    table: Table,
-    grouped: Grouped<D>,
-    errors: &mut Errors,
-    head: impl Fn(&D) -> (Gstin, Option<YesNo>),
-    body: impl Fn(D) -> S::Doc,
-    new: impl Fn(Gstin, Option<YesNo>, usize) -> S,
-) -> Vec<S>
-where
-    S: Supplier,
-{
-    // First pass: which supplier each document goes to, and how many each gets.
-    let mut heads: Vec<(Gstin, Option<YesNo>, u64, usize)> = Vec::new();
-    let mut owner: Vec<usize> = Vec::with_capacity(grouped.docs.len());
-    let mut index: super::reader::FastMap<Gstin, usize> = Default::default();
-    for (doc, &line) in grouped.docs.iter().zip(&grouped.lines) {
-        let (ctin, cfs) = head(doc);
-        let i = *index.entry(ctin).or_insert_with(|| {
-            heads.push((ctin, cfs.clone(), line, 0));
-            heads.len() - 1
-        });
-        let Some((_, first_cfs, first_line, count)) = heads.get_mut(i) else {
-            owner.push(usize::MAX);
-            continue;
-        };
-        if *first_cfs != cfs {
-            owner.push(usize::MAX);
-            let show = |v: Option<&YesNo>| v.map(|v| v.to_string()).unwrap_or_default();
-            let e = CsvError::Conflict {
-                table,
-                line,
-                first_line: *first_line,
-                column: "cfs",
-                first: show(first_cfs.as_ref()),
-                found: show(cfs.as_ref()),
-                document: format!("ctin {ctin}"),
-            };
+/// A document of a `ctin`-nested table as read from rows: its supplier's fields and itself.
+pub(crate) trait SupplierDoc: Document {
+    /// The table's supplier.
+    type Supplier: Supplier;
+    /// The supplier's GSTIN and `cfs`.
+    fn head(&self) -> (Gstin, Option<YesNo>);
+    /// The document without its supplier's fields.
+    fn into_doc(self) -> <Self::Supplier as Supplier>::Doc;
+    /// A supplier with no documents yet.
+    fn supplier(ctin: Gstin, cfs: Option<YesNo>) -> Self::Supplier;
+}
+
+/// Documents gathered into suppliers by GSTIN as they are read, in first-seen order; a
+/// supplier's `cfs` must agree on all its documents. A large input's blocks are gathered while
+/// later blocks are still being decoded, so nothing is left to do once the last one is.
+pub(crate) struct Suppliers<D: SupplierDoc> {
+    suppliers: Vec<D::Supplier>,
+    /// Each supplier's first `cfs` and the line of its first document.
+    firsts: Vec<(Option<YesNo>, u64)>,
+    index: super::reader::FastMap<Gstin, usize>,
+    /// `cfs` conflicts in the file's order, as many as can be reported.
+    conflicts: Vec<CsvError>,
+}
+
+impl<D: SupplierDoc> Default for Suppliers<D> {
+    fn default() -> Self {
+        Suppliers {
+            suppliers: Vec::new(),
+            firsts: Vec::new(),
+            index: Default::default(),
+            conflicts: Vec::new(),
+        }
+    }
+}
+
+impl<D: SupplierDoc> Assemble<D> for Suppliers<D> {
+    fn append(&mut self, part: Grouped<D>, shift: u64) {
+        for (doc, line) in part.docs.into_iter().zip(part.lines) {
+            let line = line + shift;
+            let (ctin, cfs) = doc.head();
+            let i = *self.index.entry(ctin).or_insert_with(|| {
+                self.suppliers.push(D::supplier(ctin, cfs.clone()));
+                self.firsts.push((cfs.clone(), line));
+                self.suppliers.len() - 1
+            });
+            match self.firsts.get(i) {
+                Some((first, first_line)) if *first != cfs => {
+                    if self.conflicts.len() < CsvErrors::CAP {
+                        let show = |v: Option<&YesNo>| v.map(|v| v.to_string()).unwrap_or_default();
+                        self.conflicts.push(CsvError::Conflict {
+                            table: D::TABLE,
+                            line,
+                            first_line: *first_line,
+                            column: "cfs",
+                            first: show(first.as_ref()),
+                            found: show(cfs.as_ref()),
+                            document: format!("ctin {ctin}"),
+                        });
+                    }
+                }
+                _ => {
+                    if let Some(s) = self.suppliers.get_mut(i) {
+                        s.push(doc.into_doc());
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<D: SupplierDoc> Suppliers<D> {
+    /// The suppliers, each list trimmed to its length; the `cfs` conflicts go to `errors`.
+    pub(crate) fn finish(self, errors: &mut Errors) -> Vec<D::Supplier> {
+        for e in self.conflicts {
             if errors.push(e) {
                 break;
             }
-            continue;
         }
-        *count += 1;
-        owner.push(i);
-    }
-    let mut suppliers: Vec<S> = heads
-        .into_iter()
-        .map(|(ctin, cfs, _, count)| new(ctin, cfs, count))
-        .collect();
-    for (doc, i) in grouped.docs.into_iter().zip(owner) {
-        if let Some(s) = suppliers.get_mut(i) {
-            s.push(body(doc));
+        let mut suppliers = self.suppliers;
+        for s in &mut suppliers {
+            s.trim();
         }
+        suppliers
     }
-    suppliers
+}
+
+/// Reads a `ctin`-nested table into its suppliers.
+pub(crate) fn decode_suppliers<D: SupplierDoc, R: Read>(
+    input: Input<'_, R>,
+    errors: &mut Errors,
+) -> Vec<D::Supplier> {
+    read_docs_into::<D, R, Suppliers<D>>(input, errors).finish(errors)
 }
 
 /// A supplier of a `ctin`-nested table (`b2b`, `b2ba`, `cdn`, `cdna`).
@@ -217,32 +253,48 @@ pub(crate) trait Supplier {
     type Doc;
     /// Adds a document.
     fn push(&mut self, doc: Self::Doc);
+    /// Gives back the room its list has beyond its documents.
+    fn trim(&mut self);
 }
 
-impl Supplier for B2bSupplier {
-    type Doc = B2bInvoice;
-    fn push(&mut self, doc: B2bInvoice) {
-        self.invoices.push(doc);
-    }
+/// Implements [`Supplier`] and [`SupplierDoc`] for a `ctin`-nested table: its supplier, the
+/// supplier's list and its documents' type, and the row document with its document's field.
+macro_rules! by_supplier {
+    ($supplier:ident . $list:ident : $doc:ty, $row:ty, $field:ident) => {
+        impl $crate::csv::b2b::Supplier for $supplier {
+            type Doc = $doc;
+            fn push(&mut self, doc: $doc) {
+                self.$list.push(doc);
+            }
+            fn trim(&mut self) {
+                self.$list.shrink_to_fit();
+            }
+        }
+
+        impl $crate::csv::b2b::SupplierDoc for $row {
+            type Supplier = $supplier;
+            fn head(&self) -> ($crate::Gstin, Option<$crate::codes::YesNo>) {
+                (self.ctin, self.cfs.clone())
+            }
+            fn into_doc(self) -> $doc {
+                self.$field
+            }
+            fn supplier(ctin: $crate::Gstin, cfs: Option<$crate::codes::YesNo>) -> $supplier {
+                $supplier {
+                    supplier_gstin: ctin,
+                    filing_status: cfs,
+                    $list: Vec::new(),
+                }
+            }
+        }
+    };
 }
+pub(crate) use by_supplier;
+
+by_supplier!(B2bSupplier.invoices: B2bInvoice, Doc, invoice);
 
 pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<B2bSupplier> {
-    suppliers(read_docs::<Doc, R>(input, errors), errors)
-}
-
-fn suppliers(grouped: Grouped<Doc>, errors: &mut Errors) -> Vec<B2bSupplier> {
-    by_supplier(
-        Table::B2b,
-        grouped,
-        errors,
-        |d| (d.ctin, d.cfs.clone()),
-        |d| d.invoice,
-        |ctin, cfs, n| B2bSupplier {
-            supplier_gstin: ctin,
-            filing_status: cfs,
-            invoices: Vec::with_capacity(n),
-        },
-    )
+    decode_suppliers::<Doc, R>(input, errors)
 }
 
 pub(crate) fn encode<W: Write>(suppliers: &[B2bSupplier], output: W) -> Result<(), CsvError> {
@@ -278,21 +330,29 @@ pub(crate) fn encode<W: Write>(suppliers: &[B2bSupplier], output: W) -> Result<(
 
 #[cfg(test)]
 mod tests {
-    use super::super::reader::{read_docs_with, read_pieces};
+    use super::super::reader::{assemble_docs, read_pieces};
     use super::*;
 
     /// Decodes in `pieces` pieces (1: on one thread), with every error, from a reader and from
-    /// bytes in memory, which must agree.
+    /// bytes in memory, gathering suppliers as the pieces come and after all of them: all four
+    /// must agree.
     fn decode_in(text: &str, pieces: usize) -> (Vec<B2bSupplier>, Vec<String>) {
-        let decode = |input: Input<'_, &[u8]>| {
+        let decode = |input: Input<'_, &[u8]>, after: bool| {
             let mut errors = Errors::new(50);
-            let grouped = read_docs_with::<Doc, _>(input, &mut errors, pieces, 0);
-            let suppliers = suppliers(grouped, &mut errors);
+            let suppliers = if after {
+                let grouped: Grouped<Doc> = assemble_docs(input, &mut errors, pieces, 0);
+                Suppliers::<Doc>::of(grouped)
+            } else {
+                assemble_docs::<Doc, _, Suppliers<Doc>>(input, &mut errors, pieces, 0)
+            }
+            .finish(&mut errors);
             let errors: Vec<String> = errors.list.iter().map(ToString::to_string).collect();
             (suppliers, errors)
         };
-        let read = decode(Input::Reader(text.as_bytes()));
-        assert_eq!(read, decode(Input::Bytes(text.as_bytes())));
+        let read = decode(Input::Reader(text.as_bytes()), false);
+        assert_eq!(read, decode(Input::Reader(text.as_bytes()), true));
+        assert_eq!(read, decode(Input::Bytes(text.as_bytes()), false));
+        assert_eq!(read, decode(Input::Bytes(text.as_bytes()), true));
         read
     }
 

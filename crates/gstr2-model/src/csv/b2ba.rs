@@ -24,10 +24,10 @@
 
 use std::io::{Read, Write};
 
-use super::b2b::{by_supplier, Supplier};
+use super::b2b::{by_supplier, decode_suppliers};
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::b2ba::{B2baInvoice, B2baSupplier};
@@ -159,27 +159,10 @@ impl Document for Doc {
     }
 }
 
-impl Supplier for B2baSupplier {
-    type Doc = B2baInvoice;
-    fn push(&mut self, doc: B2baInvoice) {
-        self.invoices.push(doc);
-    }
-}
+by_supplier!(B2baSupplier.invoices: B2baInvoice, Doc, invoice);
 
 pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<B2baSupplier> {
-    let grouped = read_docs::<Doc, R>(input, errors);
-    by_supplier(
-        Table::B2ba,
-        grouped,
-        errors,
-        |d| (d.ctin, d.cfs.clone()),
-        |d| d.invoice,
-        |ctin, cfs, n| B2baSupplier {
-            supplier_gstin: ctin,
-            filing_status: cfs,
-            invoices: Vec::with_capacity(n),
-        },
-    )
+    decode_suppliers::<Doc, R>(input, errors)
 }
 
 pub(crate) fn encode<W: Write>(suppliers: &[B2baSupplier], output: W) -> Result<(), CsvError> {

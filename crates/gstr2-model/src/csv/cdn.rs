@@ -22,10 +22,10 @@
 
 use std::io::{Read, Write};
 
-use super::b2b::{by_supplier, Supplier};
+use super::b2b::{by_supplier, decode_suppliers};
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, Document, Errors, Input, Row};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::cdn::{CdnSupplier, CreditDebitNote};
@@ -158,27 +158,10 @@ impl Document for Doc {
     }
 }
 
-impl Supplier for CdnSupplier {
-    type Doc = CreditDebitNote;
-    fn push(&mut self, doc: CreditDebitNote) {
-        self.notes.push(doc);
-    }
-}
+by_supplier!(CdnSupplier.notes: CreditDebitNote, Doc, note);
 
 pub(crate) fn decode<R: Read>(input: Input<'_, R>, errors: &mut Errors) -> Vec<CdnSupplier> {
-    let grouped = read_docs::<Doc, R>(input, errors);
-    by_supplier(
-        Table::Cdn,
-        grouped,
-        errors,
-        |d| (d.ctin, d.cfs.clone()),
-        |d| d.note,
-        |ctin, cfs, n| CdnSupplier {
-            supplier_gstin: ctin,
-            filing_status: cfs,
-            notes: Vec::with_capacity(n),
-        },
-    )
+    decode_suppliers::<Doc, R>(input, errors)
 }
 
 pub(crate) fn encode<W: Write>(suppliers: &[CdnSupplier], output: W) -> Result<(), CsvError> {

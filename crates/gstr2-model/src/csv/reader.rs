@@ -998,6 +998,42 @@ pub(crate) struct Grouped<D> {
     pub lines: Vec<u64>,
 }
 
+impl<D> Default for Grouped<D> {
+    fn default() -> Self {
+        Grouped {
+            docs: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// Where documents go as they are read, part after part in the file's order: a flat list
+/// ([`Grouped`]), or their suppliers. A large input's parts are added while later parts are
+/// still being decoded.
+pub(crate) trait Assemble<D>: Default {
+    /// Adds the documents of the next part of the file, their lines moved down by `shift`.
+    fn append(&mut self, part: Grouped<D>, shift: u64);
+
+    /// The documents of a file read in one part.
+    fn of(whole: Grouped<D>) -> Self {
+        let mut all = Self::default();
+        all.append(whole, 0);
+        all
+    }
+}
+
+impl<D> Assemble<D> for Grouped<D> {
+    fn append(&mut self, part: Grouped<D>, shift: u64) {
+        if self.docs.is_empty() && self.lines.is_empty() && shift == 0 {
+            // The first part is taken whole.
+            *self = part;
+            return;
+        }
+        self.docs.extend(part.docs);
+        self.lines.extend(part.lines.into_iter().map(|l| l + shift));
+    }
+}
+
 /// The raw document cells of every document, to tell a repeated row from a conflicting one.
 struct RawDocs {
     bytes: Vec<u8>,
@@ -1062,8 +1098,16 @@ pub(crate) fn read_docs<D: Document, R: Read>(
     input: Input<'_, R>,
     errors: &mut Errors,
 ) -> Grouped<D> {
+    read_docs_into(input, errors)
+}
+
+/// [`read_docs`], the documents going to `A` as they are read.
+pub(crate) fn read_docs_into<D: Document, R: Read, A: Assemble<D>>(
+    input: Input<'_, R>,
+    errors: &mut Errors,
+) -> A {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    read_docs_with(input, errors, threads.min(8), PARALLEL_MIN)
+    assemble_docs(input, errors, threads.min(8), PARALLEL_MIN)
 }
 
 /// What a table is read from: a reader, or bytes already in memory, which are read in place
@@ -1084,46 +1128,51 @@ impl<R: Read> Read for Input<'_, R> {
     }
 }
 
-/// [`read_docs`] with the number of threads and the shortest input read in blocks.
-pub(crate) fn read_docs_with<D: Document, R: Read>(
+/// [`read_docs_into`] with the number of threads and the shortest input read in blocks.
+pub(crate) fn assemble_docs<D: Document, R: Read, A: Assemble<D>>(
     input: Input<'_, R>,
     errors: &mut Errors,
     pieces: usize,
     min_len: usize,
-) -> Grouped<D> {
+) -> A {
     match input {
         Input::Reader(reader) => read_docs_in_blocks(reader, errors, pieces, min_len, BLOCK),
         Input::Bytes(bytes) if pieces < 2 || bytes.len() < min_len => {
-            read_one::<D, _>(bytes, errors)
+            A::of(read_one::<D, _>(bytes, errors))
         }
-        Input::Bytes(bytes) => stream::read_slice::<D>(bytes, pieces, BLOCK)
-            .unwrap_or_else(|| read_one::<D, _>(bytes, errors)),
+        Input::Bytes(bytes) => stream::read_slice::<D, A>(bytes, pieces, BLOCK)
+            .unwrap_or_else(|| A::of(read_one::<D, _>(bytes, errors))),
     }
 }
 
-/// [`read_docs_with`] in blocks of about `block` bytes.
-fn read_docs_in_blocks<D: Document, R: Read>(
+/// [`assemble_docs`] from a reader, in blocks of about `block` bytes.
+fn read_docs_in_blocks<D: Document, R: Read, A: Assemble<D>>(
     mut input: R,
     errors: &mut Errors,
     pieces: usize,
     min_len: usize,
     block: usize,
-) -> Grouped<D> {
+) -> A {
     if pieces < 2 {
-        return read_one::<D, _>(input, errors);
+        return A::of(read_one::<D, _>(input, errors));
     }
     let mut first = Vec::new();
     if let Err(e) = input.by_ref().take(min_len as u64).read_to_end(&mut first) {
         // Replays what was read, then the error, so that it surfaces where it did.
-        return read_one::<D, _>(first.as_slice().chain(Failing(Some(e))), errors);
+        return A::of(read_one::<D, _>(
+            first.as_slice().chain(Failing(Some(e))),
+            errors,
+        ));
     }
     if first.len() < min_len {
-        return read_one::<D, _>(first.as_slice(), errors);
+        return A::of(read_one::<D, _>(first.as_slice(), errors));
     }
-    match stream::read_blocks::<D, R>(first, &mut input, pieces, block) {
-        Streamed::Read(grouped) => grouped,
-        Streamed::Again(read, Some(e)) => read_one::<D, _>(read.chain(Failing(Some(e))), errors),
-        Streamed::Again(read, None) => read_one::<D, _>(read.chain(input), errors),
+    match stream::read_blocks::<D, R, A>(first, &mut input, pieces, block) {
+        Streamed::Read(all) => all,
+        Streamed::Again(read, Some(e)) => {
+            A::of(read_one::<D, _>(read.chain(Failing(Some(e))), errors))
+        }
+        Streamed::Again(read, None) => A::of(read_one::<D, _>(read.chain(input), errors)),
     }
 }
 
@@ -1187,12 +1236,13 @@ where
     D: Document + PartialEq + std::fmt::Debug,
 {
     let block = bytes.len().div_ceil(pieces.max(1));
-    let read = match stream::read_blocks::<D, _>(Vec::new(), &mut &bytes[..], pieces, block) {
-        Streamed::Read(grouped) => Some(grouped),
-        Streamed::Again(..) => None,
-    };
+    let read =
+        match stream::read_blocks::<D, _, Grouped<D>>(Vec::new(), &mut &bytes[..], pieces, block) {
+            Streamed::Read(grouped) => Some(grouped),
+            Streamed::Again(..) => None,
+        };
     // Bytes in memory are cut and decoded as a reader's are.
-    let in_place = stream::read_slice::<D>(bytes, pieces, block);
+    let in_place = stream::read_slice::<D, Grouped<D>>(bytes, pieces, block);
     assert_eq!(
         read.as_ref().map(|g| (&g.docs, &g.lines)),
         in_place.as_ref().map(|g| (&g.docs, &g.lines))

@@ -231,7 +231,7 @@ proptest! {
     ) {
         let csv = read(&text[..], Split::Csv, 1000);
         let mut errors = Errors::new(1000);
-        let grouped = read_docs_in_blocks::<Invoice, _>(&text[..], &mut errors, threads, 0, block);
+        let grouped = read_docs_in_blocks::<Invoice, _, Grouped<Invoice>>(&text[..], &mut errors, threads, 0, block);
         let errors: Vec<String> = errors.list.iter().map(|e| format!("{e} {e:?}")).collect();
         prop_assert_eq!((&grouped.docs, &grouped.lines, &errors), (&csv.0, &csv.1, &csv.3));
     }
@@ -361,8 +361,8 @@ fn a_quote_in_any_piece_falls_back_to_one_thread() {
             "{at}"
         );
         let mut errors = Errors::new(10);
-        let grouped =
-            read_docs_with::<Invoice, _>(Input::Reader(quoted.as_bytes()), &mut errors, 2, 0);
+        let grouped: Grouped<Invoice> =
+            assemble_docs(Input::Reader(quoted.as_bytes()), &mut errors, 2, 0);
         let (docs, lines, _, csv_errors) = read(quoted.as_bytes(), Split::Csv, 10);
         assert_eq!((grouped.docs, grouped.lines), (docs, lines), "{at}");
         assert!(
@@ -399,7 +399,7 @@ fn registers_are_read_in_blocks() {
         assert!(errors.is_empty() && docs.len() == 300, "{errors:?}");
         for block in [1, 50, 137, 1000, 4096, 1 << 20] {
             for threads in [1, 2, 3] {
-                let streamed = stream::read_blocks::<Invoice, _>(
+                let streamed = stream::read_blocks::<Invoice, _, Grouped<Invoice>>(
                     Vec::new(),
                     &mut text.as_bytes(),
                     threads,
@@ -422,10 +422,21 @@ fn a_header_line_with_a_row_falls_back() {
     let text = register(300, "\n").replacen('\n', "\r", 1);
     let (docs, lines, _, errors) = read(text.as_bytes(), Split::Csv, 10);
     assert!(errors.is_empty() && docs.len() == 300, "{errors:?}");
-    let streamed = stream::read_blocks::<Invoice, _>(Vec::new(), &mut text.as_bytes(), 2, 500);
+    let streamed = stream::read_blocks::<Invoice, _, Grouped<Invoice>>(
+        Vec::new(),
+        &mut text.as_bytes(),
+        2,
+        500,
+    );
     assert!(matches!(streamed, Streamed::Again(..)));
     let mut errors = Errors::new(10);
-    let grouped = read_docs_in_blocks::<Invoice, _>(text.as_bytes(), &mut errors, 2, 0, 500);
+    let grouped = read_docs_in_blocks::<Invoice, _, Grouped<Invoice>>(
+        text.as_bytes(),
+        &mut errors,
+        2,
+        0,
+        500,
+    );
     assert!(errors.list.is_empty());
     assert_eq!((grouped.docs, grouped.lines), (docs, lines));
 }
@@ -443,7 +454,8 @@ fn io_errors_in_blocks_are_those_of_one_thread() {
         };
         let csv = read(failing(), Split::Csv, 1000);
         let mut errors = Errors::new(1000);
-        let grouped = read_docs_in_blocks::<Invoice, _>(failing(), &mut errors, 2, 0, 300);
+        let grouped =
+            read_docs_in_blocks::<Invoice, _, Grouped<Invoice>>(failing(), &mut errors, 2, 0, 300);
         let errors: Vec<String> = errors.list.iter().map(|e| format!("{e} {e:?}")).collect();
         assert_eq!(
             (&grouped.docs, &grouped.lines, &errors),

@@ -15,12 +15,14 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
-use super::{decode_rows, key_fields, line_key, Document, Errors, FastMap, Grouped, Rows};
+use super::{
+    decode_rows, key_fields, line_key, Assemble, Document, Errors, FastMap, Grouped, Rows,
+};
 
 /// What [`read_blocks`] gives.
-pub(super) enum Streamed<D> {
+pub(super) enum Streamed<A> {
     /// The documents, read in blocks.
-    Read(Grouped<D>),
+    Read(A),
     /// The bytes read so far, for the one-thread reading; with the error that stopped reading,
     /// if one did (else the rest of the input is still to be read).
     Again(Replay, Option<std::io::Error>),
@@ -28,12 +30,12 @@ pub(super) enum Streamed<D> {
 
 /// Reads `input` (of which `read` was read already) in blocks of about `block` bytes, decoded
 /// on `threads` threads.
-pub(super) fn read_blocks<D: Document, R: Read>(
+pub(super) fn read_blocks<D: Document, R: Read, A: Assemble<D>>(
     mut read: Vec<u8>,
     input: &mut R,
     threads: usize,
     block: usize,
-) -> Streamed<D> {
+) -> Streamed<A> {
     let block = block.max(1);
     let mut eof = false;
     // The header, read whole.
@@ -54,7 +56,7 @@ pub(super) fn read_blocks<D: Document, R: Read>(
     };
     let mut blocks: Vec<Arc<Vec<u8>>> = Vec::new();
     let mut failure = None;
-    let (joined, sent) = decode_blocks::<D>(&header, threads, |send| {
+    let (joined, sent) = decode_blocks::<D, A>(&header, threads, |send| {
         // The first block starts with the header: it is cut after it at the earliest.
         let mut min_cut = header_len + 1;
         loop {
@@ -87,8 +89,8 @@ pub(super) fn read_blocks<D: Document, R: Read>(
         failure.is_none()
     });
     let complete = !joined.failed && failure.is_none() && read.is_empty();
-    match joined.grouped {
-        Some(grouped) if complete && joined.pieces == sent => Streamed::Read(grouped),
+    match joined.assembled {
+        all if complete && joined.pieces == sent => Streamed::Read(all),
         _ => {
             // The workers are gone: each block has one owner left.
             let mut read_so_far: Vec<Vec<u8>> = blocks
@@ -104,16 +106,16 @@ pub(super) fn read_blocks<D: Document, R: Read>(
 /// Reads input already in memory in blocks of about `block` bytes, decoded on `threads`
 /// threads in place (no block is copied); `None` when it must be read on one thread (a quote
 /// char, an error, a document's key in two blocks).
-pub(super) fn read_slice<D: Document>(
+pub(super) fn read_slice<D: Document, A: Assemble<D>>(
     bytes: &[u8],
     threads: usize,
     block: usize,
-) -> Option<Grouped<D>> {
+) -> Option<A> {
     let block = block.max(1);
     let header_len = memchr::memchr(b'\n', bytes)? + 1;
     let header = bytes.get(..header_len)?;
     let keys = header_keys::<D>(header)?;
-    let (joined, sent) = decode_blocks::<D>(header, threads, |send| {
+    let (joined, sent) = decode_blocks::<D, A>(header, threads, |send| {
         // The first block starts with the header: it is cut after it at the earliest.
         let (mut at, mut min_cut) = (0, header_len + 1);
         while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
@@ -129,7 +131,7 @@ pub(super) fn read_slice<D: Document>(
         true
     });
     let complete = !joined.failed && joined.pieces == sent;
-    joined.grouped.filter(|_| complete)
+    complete.then_some(joined.assembled)
 }
 
 /// The key fields of a header line that blocks can be read after; `None` for one with a quote
@@ -164,11 +166,11 @@ impl Block<'_> {
 /// joins them while they are decoded. `produce` runs on the calling thread and returns `false`
 /// when it failed (the blocks not yet decoded are then skipped). Gives the joined blocks and
 /// how many were sent.
-fn decode_blocks<'s, D: Document>(
+fn decode_blocks<'s, D: Document, A: Assemble<D>>(
     header: &[u8],
     threads: usize,
     produce: impl FnOnce(&mut dyn FnMut(Block<'s>)) -> bool,
-) -> (Joined<D>, usize) {
+) -> (Joined<D, A>, usize) {
     let (jobs, queue) = mpsc::channel::<(usize, Block<'s>)>();
     let queue = Mutex::new(queue);
     let (done, finished) = mpsc::channel::<(usize, Option<Piece<D>>)>();
@@ -216,7 +218,7 @@ fn decode_blocks<'s, D: Document>(
         drop(jobs);
         // While the workers decode, the blocks decoded so far are checked for keys seen in
         // earlier blocks and appended in order, so that little is left once the last is done.
-        let mut joined = Joined::default();
+        let mut joined = Joined::<D, A>::default();
         // About as many documents as `decode_rows` reserves for.
         let _ = joined.seen.try_reserve(len / 128);
         let mut waiting: Vec<Option<Piece<D>>> = Vec::new();
@@ -292,9 +294,9 @@ struct Piece<D> {
 }
 
 /// Blocks joined so far.
-struct Joined<D> {
-    /// Their documents, one after the other, and the lines of the documents in the file.
-    grouped: Option<Grouped<D>>,
+struct Joined<D, A> {
+    /// Their documents, as `A` assembles them.
+    assembled: A,
     /// How many blocks are in.
     pieces: usize,
     /// `\n` bytes of the file in them.
@@ -303,21 +305,23 @@ struct Joined<D> {
     seen: FastMap<u64, ()>,
     /// A block failed, or two share a key hash.
     failed: bool,
+    documents: std::marker::PhantomData<D>,
 }
 
-impl<D> Default for Joined<D> {
+impl<D, A: Default> Default for Joined<D, A> {
     fn default() -> Self {
         Joined {
-            grouped: None,
+            assembled: A::default(),
             pieces: 0,
             newlines: 0,
             seen: FastMap::default(),
             failed: false,
+            documents: std::marker::PhantomData,
         }
     }
 }
 
-impl<D> Joined<D> {
+impl<D, A: Assemble<D>> Joined<D, A> {
     /// Records a block's key hashes; `true` (and failed) when one was seen in another block. A
     /// shared hash is taken as a shared key: the one-thread reading sorts it out.
     fn seen_before(&mut self, hashes: &[u64]) -> bool {
@@ -334,20 +338,15 @@ impl<D> Joined<D> {
     /// lines before it (a later block's lines count from its header's line, the line after
     /// the `\n` bytes before the block).
     fn append(&mut self, piece: Piece<D>) {
-        self.pieces += 1;
-        match &mut self.grouped {
-            None => {
-                self.newlines = piece.newlines;
-                self.grouped = Some(piece.grouped);
-            }
-            Some(out) => {
-                let shift = self.newlines.max(1) - 1;
-                out.docs.extend(piece.grouped.docs);
-                out.lines
-                    .extend(piece.grouped.lines.into_iter().map(|l| l + shift));
-                self.newlines += piece.newlines.max(1) - 1;
-            }
+        if self.pieces == 0 {
+            self.newlines = piece.newlines;
+            self.assembled.append(piece.grouped, 0);
+        } else {
+            let shift = self.newlines.max(1) - 1;
+            self.assembled.append(piece.grouped, shift);
+            self.newlines += piece.newlines.max(1) - 1;
         }
+        self.pieces += 1;
     }
 }
 
