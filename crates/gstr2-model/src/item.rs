@@ -119,7 +119,9 @@ pub struct ItemExtra {
 impl ItemExtra {
     /// Boxed, or `None` when every field is absent: what [`ItemDetail::extra`] holds.
     pub fn non_empty(self) -> Option<Box<ItemExtra>> {
-        (self != ItemExtra::default()).then(|| Box::new(self))
+        let empty =
+            self.cess_rate.is_none() && self.goods_or_services.is_none() && self.hsn_sac.is_none();
+        (!empty).then(|| Box::new(self))
     }
 }
 
