@@ -588,7 +588,6 @@ impl<R: Read> Rows<R> {
         }
         Ok(Row {
             bytes,
-            text: std::str::from_utf8(bytes).ok(),
             spans: &self.spans,
             gstins: &self.gstins,
             columns: self.columns,
@@ -656,9 +655,6 @@ impl<'a> Locator<'a> {
 /// an empty cell.
 pub(crate) struct Row<'a> {
     bytes: &'a [u8],
-    /// `bytes` when they are UTF-8; a cell of it is UTF-8 when it is cut at char boundaries
-    /// (`str::get` checks), else it is checked on its own.
-    text: Option<&'a str>,
     spans: &'a [(usize, usize)],
     gstins: &'a Gstins,
     columns: &'static [Column],
@@ -705,9 +701,7 @@ impl<'a> Row<'a> {
         if span.0 >= span.1 {
             return Ok(None);
         }
-        if let Some(cell) = self.text.and_then(|t| t.get(span.0..span.1)) {
-            return Ok(Some(cell));
-        }
+        // Only the cells read as text are checked: most of a row is amounts, parsed from bytes.
         let raw = self.raw(c);
         std::str::from_utf8(raw).map(Some).map_err(|_| {
             self.error(
