@@ -22,8 +22,7 @@
 
 use std::io::{Read, Write};
 
-use super::error::CsvError;
-use super::error::CsvErrors;
+use super::error::{CsvError, CsvErrors};
 use super::items::{self, ItemCols, NumberedItem, Rate};
 use super::reader::{columns, read_docs_into, Assemble, Document, Errors, Grouped, Input, Row};
 use super::writer::write_table;
