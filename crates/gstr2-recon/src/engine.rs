@@ -383,23 +383,16 @@ fn byte_order(text: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-/// Reorders `items` in place so that position `k` holds what was at `order[k]` (`order` is a
-/// permutation of the positions; it is used up).
-fn permute<T>(items: &mut [T], order: &mut [usize]) {
-    for start in 0..order.len() {
-        // Each cycle of the permutation is walked once; a walked position points to itself.
-        let mut k = start;
-        while let Some(&from) = order.get(k) {
-            if let Some(slot) = order.get_mut(k) {
-                *slot = k;
-            }
-            if from == start || from == k {
-                break;
-            }
-            items.swap(k, from);
-            k = from;
-        }
-    }
+/// `items` reordered so that position `k` holds what was at `order[k]` (`order` is a
+/// permutation of the positions). Each item is read from its old place once and written to its
+/// new place in order: the reads are independent of each other, so the memory system can serve
+/// several at once, which walking the permutation's cycles in place does not allow.
+fn permuted<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&from| slots.get_mut(from).and_then(Option::take))
+        .collect()
 }
 
 /// One side, sorted canonically, with amendment replacement resolved.
@@ -444,10 +437,9 @@ impl<'a> SideState<'a> {
                     _ => Ordering::Equal,
                 })
         });
-        let mut order: Vec<usize> = keys.iter().map(|k| k.6).collect();
+        let order: Vec<usize> = keys.iter().map(|k| k.6).collect();
         drop(keys);
-        let mut docs = docs;
-        permute(&mut docs, &mut order);
+        let docs = permuted(docs, &order);
         let n = docs.len();
         let mut s = SideState {
             docs,
@@ -1126,33 +1118,89 @@ impl Group<'_, '_> {
         (os_s, cs_out)
     }
 
-    fn results(mut self, config: &MatchConfig) -> Vec<MatchResult> {
+    /// What the group gives, one outcome per result, in the report's order.
+    fn outcomes(mut self, config: &MatchConfig) -> Vec<Outcome> {
         self.exact();
         self.normalised();
         self.amendments();
         let (os_s, cs_s) = self.suggestions(config);
-        let mut out = Vec::with_capacity(self.os.len().max(self.cs.len()));
+        let mut out = Vec::with_capacity(self.os.len() + self.cs.len());
         for (oi, suggestions) in os_s.into_iter().enumerate() {
-            match self.o_pair[oi] {
-                Some((ci, rule)) => out.push(pair_result(
-                    self.own,
-                    self.os[oi],
-                    self.cp,
-                    self.cs[ci],
+            out.push(match self.o_pair[oi] {
+                Some((ci, rule)) => Outcome::Pair {
+                    o: self.os[oi],
+                    c: self.cs[ci],
                     rule,
-                    config,
-                )),
-                None => out.push(own_only(self.own, self.os[oi], suggestions, config)),
-            }
+                },
+                None => Outcome::Own {
+                    o: self.os[oi],
+                    suggestions,
+                },
+            });
         }
         for (ci, suggestions) in cs_s.into_iter().enumerate() {
             if !self.c_taken[ci] {
-                out.push(counterparty_only(self.cp, self.cs[ci], suggestions, config));
+                out.push(Outcome::Counterparty {
+                    c: self.cs[ci],
+                    suggestions,
+                });
             }
         }
         // Sorted here, where the group is small and in cache; groups come in supplier order.
-        out.sort_by(result_order);
+        // The outcomes are sorted, not the results they become (several hundred bytes each).
+        let (own, cp) = (self.own, self.cp);
+        out.sort_by(|a, b| a.order_key(own, cp).cmp(&b.order_key(own, cp)));
         out
+    }
+}
+
+/// One result of a group, as indices into the sides: built into its [`MatchResult`] only once
+/// its place in the report is known, so that each result is written once, in place.
+enum Outcome {
+    /// The two documents, paired by `rule`.
+    Pair { o: usize, c: usize, rule: Rule },
+    /// A taxpayer document without a counterparty.
+    Own {
+        o: usize,
+        suggestions: Vec<Suggestion>,
+    },
+    /// A counterparty document without a taxpayer document.
+    Counterparty {
+        c: usize,
+        suggestions: Vec<Suggestion>,
+    },
+}
+
+/// A document's key, borrowed: it orders as [`DocKey`] does.
+type KeyRef<'d> = (Gstin, DocKind, &'d str, NaiveDate);
+
+impl Outcome {
+    /// What [`result_order`] compares of the result this outcome becomes: the supplier, the
+    /// kind, the counted side's number and date, then both sides' keys.
+    fn order_key<'d>(
+        &self,
+        own: &'d SideState<'_>,
+        cp: &'d SideState<'_>,
+    ) -> (KeyRef<'d>, Option<KeyRef<'d>>, Option<KeyRef<'d>>) {
+        let key = |d: &'d Doc<'_>| (d.supplier, d.kind, d.number, d.date);
+        match *self {
+            Outcome::Pair { o, c, .. } => {
+                let (o, c) = (key(&own.docs[o]), key(&cp.docs[c]));
+                (c, Some(o), Some(c))
+            }
+            Outcome::Own { o, .. } => (key(&own.docs[o]), Some(key(&own.docs[o])), None),
+            Outcome::Counterparty { c, .. } => (key(&cp.docs[c]), None, Some(key(&cp.docs[c]))),
+        }
+    }
+
+    fn result(self, own: &SideState<'_>, cp: &SideState<'_>, config: &MatchConfig) -> MatchResult {
+        match self {
+            Outcome::Pair { o, c, rule } => pair_result(own, o, cp, c, rule, config),
+            Outcome::Own { o, suggestions } => own_only(own, o, suggestions, config),
+            Outcome::Counterparty { c, suggestions } => {
+                counterparty_only(cp, c, suggestions, config)
+            }
+        }
     }
 }
 
@@ -1284,7 +1332,7 @@ pub(crate) fn run(
         if batch.is_empty() {
             break;
         }
-        let parts: Vec<Vec<MatchResult>> = batch
+        let parts: Vec<Vec<Outcome>> = batch
             .into_par_iter()
             .map(|(os, cs)| {
                 let n = os.len() + cs.len();
@@ -1297,15 +1345,19 @@ pub(crate) fn run(
                     cs,
                     forbidden,
                 };
-                let r = g.results(config);
+                let r = g.outcomes(config);
                 let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
                 progress(Progress { matched: m, total });
                 r
             })
             .collect();
-        for part in parts {
-            results.extend(part);
-        }
+        // Each result is built straight into its place in `results`, on every core.
+        let outcomes: Vec<Outcome> = parts.into_iter().flatten().collect();
+        results.par_extend(
+            outcomes
+                .into_par_iter()
+                .map(|outcome| outcome.result(own, cp, config)),
+        );
     }
     for (o, c) in manual {
         results.push(pair_result(own, o, cp, c, Rule::Manual, config));
@@ -1468,7 +1520,7 @@ fn same_pan_suggestions(results: &mut [MatchResult], config: &MatchConfig) {
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_order, permute};
+    use super::{byte_order, permuted};
     use proptest::prelude::*;
 
     proptest! {
@@ -1484,14 +1536,18 @@ mod tests {
         }
 
         #[test]
-        fn permute_gathers_in_place(keys in proptest::collection::vec(any::<u32>(), 0..200)) {
+        fn permuted_moves_every_item_to_its_place(keys in proptest::collection::vec(any::<u32>(), 0..200)) {
             // The order that sorts `keys`, as SideState::new makes one.
             let mut order: Vec<usize> = (0..keys.len()).collect();
             order.sort_by_key(|&i| (keys[i], i));
             let expected: Vec<(u32, usize)> = order.iter().map(|&i| (keys[i], i)).collect();
-            let mut items: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
-            permute(&mut items, &mut order);
-            prop_assert_eq!(items, expected);
+            // Owned items (not Copy), as the documents are.
+            let items: Vec<(u32, String)> = keys.iter().copied().zip((0..).map(|i: usize| i.to_string())).collect();
+            let got: Vec<(u32, usize)> = permuted(items, &order)
+                .into_iter()
+                .map(|(k, i)| (k, i.parse().unwrap_or(usize::MAX)))
+                .collect();
+            prop_assert_eq!(got, expected);
         }
     }
 }
