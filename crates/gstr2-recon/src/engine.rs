@@ -408,8 +408,8 @@ struct SideState<'a> {
 
 impl<'a> SideState<'a> {
     fn new(docs: Vec<Doc<'a>>) -> Self {
-        // Sort compact keys rather than the documents themselves (a few hundred bytes each),
-        // then move every document into its place within the same vector. The supplier and
+        // Sort compact keys rather than the documents themselves (176 bytes each), then move
+        // every document into its place ([`permuted`]). The supplier and
         // the number's first 16 bytes are compared as integers: most comparisons then neither
         // call memcmp nor read the number from the input.
         let mut keys: Vec<(u128, DocKind, u128, &'a str, NaiveDate, Section, usize)> = docs
