@@ -1317,8 +1317,8 @@ pub(crate) fn run(
     let (own, cp) = (&own, &cp);
     let forbidden = &forbidden;
     // A group gives at most one result per document: reserve that once (the pages never written
-    // are never resident) and move the groups' results in batch by batch, so a million results
-    // are not held twice while they are gathered.
+    // are never resident). Groups are paired a batch at a time, and the batch's outcomes (a few
+    // dozen bytes each) are built into results at the end of `results`.
     let bound = groups
         .iter()
         .map(|(os, cs)| os.len() + cs.len())
