@@ -1175,22 +1175,20 @@ enum Outcome {
 type KeyRef<'d> = (Gstin, DocKind, &'d str, NaiveDate);
 
 impl Outcome {
-    /// What [`result_order`] compares of the result this outcome becomes: the supplier, the
-    /// kind, the counted side's number and date, then both sides' keys.
-    fn order_key<'d>(
-        &self,
-        own: &'d SideState<'_>,
-        cp: &'d SideState<'_>,
-    ) -> (KeyRef<'d>, Option<KeyRef<'d>>, Option<KeyRef<'d>>) {
+    /// What [`result_order`] compares of the result this outcome becomes, read from the
+    /// documents.
+    fn order_key<'d>(&self, own: &'d SideState<'_>, cp: &'d SideState<'_>) -> OrderKey<'d> {
         let key = |d: &'d Doc<'_>| (d.supplier, d.kind, d.number, d.date);
-        match *self {
+        // The counted side first: the counterparty's when there is one.
+        let (counted, o, c) = match *self {
             Outcome::Pair { o, c, .. } => {
                 let (o, c) = (key(&own.docs[o]), key(&cp.docs[c]));
                 (c, Some(o), Some(c))
             }
             Outcome::Own { o, .. } => (key(&own.docs[o]), Some(key(&own.docs[o])), None),
             Outcome::Counterparty { c, .. } => (key(&cp.docs[c]), None, Some(key(&cp.docs[c]))),
-        }
+        };
+        ((counted.0, counted.1), Some((counted.2, counted.3)), o, c)
     }
 
     fn result(self, own: &SideState<'_>, cp: &SideState<'_>, config: &MatchConfig) -> MatchResult {
@@ -1204,35 +1202,33 @@ impl Outcome {
     }
 }
 
+/// What the report is ordered by, borrowed: supplier and kind, the counted side's number and
+/// date, then both sides' keys. [`Outcome::order_key`] gives the same from the documents.
+type OrderKey<'d> = (
+    (Gstin, DocKind),
+    Option<(&'d str, NaiveDate)>,
+    Option<KeyRef<'d>>,
+    Option<KeyRef<'d>>,
+);
+
+/// The report's order (see [`OrderKey`]).
 fn result_order(a: &MatchResult, b: &MatchResult) -> Ordering {
-    let k = |r: &MatchResult| {
-        let s = r.counterparty.as_ref().or(r.own.as_ref());
-        (
-            r.supplier,
-            r.kind,
-            s.map(|s| s.key.number.clone()),
-            s.map(|s| s.key.date),
-            r.own.as_ref().map(|s| s.key.clone()),
-            r.counterparty.as_ref().map(|s| s.key.clone()),
-        )
-    };
-    let (sa, sb) = (
-        a.counterparty.as_ref().or(a.own.as_ref()),
-        b.counterparty.as_ref().or(b.own.as_ref()),
-    );
+    result_key(a).cmp(&result_key(b))
+}
+
+fn result_key(r: &MatchResult) -> OrderKey<'_> {
+    let counted = r.counterparty.as_ref().or(r.own.as_ref());
     (
-        a.supplier,
-        a.kind,
-        sa.map(|s| s.key.number.as_str()),
-        sa.map(|s| s.key.date),
+        (r.supplier, r.kind),
+        counted.map(|s| (s.key.number.as_str(), s.key.date)),
+        r.own.as_ref().map(|s| key_ref(&s.key)),
+        r.counterparty.as_ref().map(|s| key_ref(&s.key)),
     )
-        .cmp(&(
-            b.supplier,
-            b.kind,
-            sb.map(|s| s.key.number.as_str()),
-            sb.map(|s| s.key.date),
-        ))
-        .then_with(|| k(a).cmp(&k(b)))
+}
+
+/// `k` as a [`KeyRef`].
+fn key_ref(k: &DocKey) -> KeyRef<'_> {
+    (k.supplier, k.kind, k.number.as_str(), k.date)
 }
 
 pub(crate) fn run(
