@@ -5,7 +5,10 @@ use std::io::Write;
 
 use gstr2_model::date::Ddmmyyyy as Dmy;
 
-use crate::report::{DocSide, MatchResult, Reason, Report};
+use gstr2_model::{Gstin, ReturnPeriod};
+
+use crate::decisions::StaleDecision;
+use crate::report::{DocSide, MatchResult, Reason, Report, Summary};
 
 /// Why results could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -247,10 +250,12 @@ fn row(r: &MatchResult, row: &mut RowBuf) {
 /// Results formatted on both cores, this many at a time on each, and written in order.
 const BATCH: usize = 16_384;
 
-/// Formats `items` in batches on two threads with `format` (given each batch and its first
-/// index) and writes the batches to `out` in order. At most four batches are held at once.
+/// Formats `items` in batches on two threads with `format` (given each batch and the index of
+/// its first item, counting from `first`) and writes the batches to `out` in order. At most four
+/// batches are held at once.
 fn write_batched<T: Sync, E: Send>(
     items: &[T],
+    first: usize,
     out: &mut impl Write,
     format: impl Fn(&[T], usize, &mut Vec<u8>) -> Result<(), E> + Sync,
     io: impl Fn(std::io::Error, usize) -> E,
@@ -261,7 +266,7 @@ fn write_batched<T: Sync, E: Send>(
         Ok(buf)
     };
     for (k, pair) in items.chunks(2 * BATCH).enumerate() {
-        let start = k * 2 * BATCH;
+        let start = first + k * 2 * BATCH;
         let (a, b) = pair.split_at(pair.len().min(BATCH));
         let (x, y) = rayon::join(|| batch(start, a), || batch(start + a.len(), b));
         out.write_all(&x?).map_err(|e| io(e, start))?;
@@ -287,31 +292,85 @@ fn write_batched<T: Sync, E: Send>(
 /// write_results_csv(&report, &mut out).unwrap();
 /// assert!(String::from_utf8(out).unwrap().starts_with("ctin,kind,code,action"));
 /// ```
-pub fn write_results_csv(report: &Report, mut out: impl Write) -> Result<(), ResultsCsvError> {
-    let write = |index: usize| move |source: csv::Error| ResultsCsvError::Write { index, source };
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(RESULT_COLUMNS).map_err(write(0))?;
-    let header = header
-        .into_inner()
-        .map_err(|e| write(0)(e.into_error().into()))?;
-    out.write_all(&header).map_err(|e| write(0)(e.into()))?;
-    write_batched(
-        &report.results,
-        &mut out,
-        |part, start, buf| {
-            let mut w = csv::Writer::from_writer(buf);
-            let mut buf_row = RowBuf::new();
-            for (i, r) in part.iter().enumerate() {
-                row(r, &mut buf_row);
-                w.write_byte_record(&buf_row.record)
-                    .map_err(write(start + i))?;
-            }
-            w.flush().map_err(|e| write(start + part.len())(e.into()))
-        },
-        |e, index| write(index)(e.into()),
-    )?;
-    out.flush()
-        .map_err(|e| write(report.results.len())(e.into()))
+pub fn write_results_csv(report: &Report, out: impl Write) -> Result<(), ResultsCsvError> {
+    let mut w = ResultsCsvWriter::new(out)?;
+    w.write(&report.results)?;
+    w.finish().map(drop)
+}
+
+/// [`write_results_csv`] a batch of results at a time, for results that are never all held at
+/// once (see [`crate::reconcile_streamed`]).
+///
+/// ```
+/// use gstr2_recon::ResultsCsvWriter;
+///
+/// let mut w = ResultsCsvWriter::new(Vec::new())?;
+/// w.write(&[])?; // each batch in the report's order
+/// let out = w.finish()?;
+/// assert!(String::from_utf8(out).unwrap().starts_with("ctin,kind,code,action"));
+/// # Ok::<(), gstr2_recon::ResultsCsvError>(())
+/// ```
+#[derive(Debug)]
+pub struct ResultsCsvWriter<W: Write> {
+    out: W,
+    /// Results written so far: the index of the next, for errors.
+    written: usize,
+}
+
+impl<W: Write> ResultsCsvWriter<W> {
+    /// Writes the header to `out`.
+    pub fn new(mut out: W) -> Result<Self, ResultsCsvError> {
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header.write_record(RESULT_COLUMNS).map_err(csv_error(0))?;
+        let header = header
+            .into_inner()
+            .map_err(|e| csv_error(0)(e.into_error().into()))?;
+        out.write_all(&header).map_err(|e| csv_error(0)(e.into()))?;
+        Ok(ResultsCsvWriter { out, written: 0 })
+    }
+
+    /// Writes one row per result, formatted on both cores.
+    pub fn write(&mut self, results: &[MatchResult]) -> Result<(), ResultsCsvError> {
+        write_batched(
+            results,
+            self.written,
+            &mut self.out,
+            |part, start, buf| {
+                let mut w = csv::Writer::from_writer(buf);
+                let mut buf_row = RowBuf::new();
+                for (i, r) in part.iter().enumerate() {
+                    row(r, &mut buf_row);
+                    w.write_byte_record(&buf_row.record)
+                        .map_err(csv_error(start + i))?;
+                }
+                w.flush()
+                    .map_err(|e| csv_error(start + part.len())(e.into()))
+            },
+            |e, index| csv_error(index)(e.into()),
+        )?;
+        self.written += results.len();
+        Ok(())
+    }
+
+    /// Flushes and gives back the writer.
+    pub fn finish(mut self) -> Result<W, ResultsCsvError> {
+        self.out
+            .flush()
+            .map_err(|e| csv_error(self.written)(e.into()))?;
+        Ok(self.out)
+    }
+}
+
+fn csv_error(index: usize) -> impl Fn(csv::Error) -> ResultsCsvError {
+    move |source| ResultsCsvError::Write { index, source }
+}
+
+fn json_error(index: usize) -> impl Fn(serde_json::Error) -> ResultsJsonError {
+    move |source| ResultsJsonError::Write { index, source }
+}
+
+fn json_io(index: usize) -> impl Fn(std::io::Error) -> ResultsJsonError {
+    move |e| json_error(index)(serde_json::Error::io(e))
 }
 
 /// Writes the report as JSON: the same bytes as `serde_json::to_writer(out, report)`, with the
@@ -331,39 +390,84 @@ pub fn write_results_csv(report: &Report, mut out: impl Write) -> Result<(), Res
 /// write_results_json(&report, &mut out).unwrap();
 /// assert_eq!(out, serde_json::to_vec(&report).unwrap());
 /// ```
-pub fn write_results_json(report: &Report, mut out: impl Write) -> Result<(), ResultsJsonError> {
-    let n = report.results.len();
-    let write =
-        |index: usize| move |source: serde_json::Error| ResultsJsonError::Write { index, source };
-    let io = |index: usize| move |e: std::io::Error| write(index)(serde_json::Error::io(e));
-    // The fields in the order and with the skips of `Report`'s derived Serialize.
-    out.write_all(b"{\"gstin\":").map_err(io(0))?;
-    serde_json::to_writer(&mut out, &report.gstin).map_err(write(0))?;
-    out.write_all(b",\"fp\":").map_err(io(0))?;
-    serde_json::to_writer(&mut out, &report.fp).map_err(write(0))?;
-    out.write_all(b",\"results\":[").map_err(io(0))?;
-    write_batched(
-        &report.results,
-        &mut out,
-        |part, start, buf| {
-            for (i, r) in part.iter().enumerate() {
-                if start + i > 0 {
-                    buf.push(b',');
-                }
-                serde_json::to_writer(&mut *buf, r).map_err(write(start + i))?;
-            }
-            Ok(())
-        },
-        |e, index| io(index)(e),
-    )?;
-    out.write_all(b"],\"summary\":").map_err(io(n))?;
-    serde_json::to_writer(&mut out, &report.summary).map_err(write(n))?;
-    if !report.stale_decisions.is_empty() {
-        out.write_all(b",\"stale_decisions\":").map_err(io(n))?;
-        serde_json::to_writer(&mut out, &report.stale_decisions).map_err(write(n))?;
+pub fn write_results_json(report: &Report, out: impl Write) -> Result<(), ResultsJsonError> {
+    let mut w = ResultsJsonWriter::new(out, &report.gstin, &report.fp)?;
+    w.write(&report.results)?;
+    w.finish(&report.summary, &report.stale_decisions).map(drop)
+}
+
+/// [`write_results_json`] a batch of results at a time, for results that are never all held
+/// at once (see [`crate::reconcile_streamed`]): the same bytes as serializing the [`Report`]
+/// they would make.
+///
+/// ```
+/// use gstr2_recon::{ResultsJsonWriter, Summary};
+///
+/// let (gstin, fp) = ("27AAPFU0939F1ZV".parse()?, "072017".parse()?);
+/// let mut w = ResultsJsonWriter::new(Vec::new(), &gstin, &fp)?;
+/// w.write(&[])?; // each batch in the report's order
+/// let out = w.finish(&Summary::default(), &[])?;
+/// assert!(out.starts_with(br#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","results":[]"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ResultsJsonWriter<W: Write> {
+    out: W,
+    /// Results written so far: the index of the next, for errors.
+    written: usize,
+}
+
+impl<W: Write> ResultsJsonWriter<W> {
+    /// Writes what comes before the results: the report's GSTIN and period.
+    pub fn new(mut out: W, gstin: &Gstin, fp: &ReturnPeriod) -> Result<Self, ResultsJsonError> {
+        // The fields in the order and with the skips of `Report`'s derived Serialize.
+        out.write_all(b"{\"gstin\":").map_err(json_io(0))?;
+        serde_json::to_writer(&mut out, gstin).map_err(json_error(0))?;
+        out.write_all(b",\"fp\":").map_err(json_io(0))?;
+        serde_json::to_writer(&mut out, fp).map_err(json_error(0))?;
+        out.write_all(b",\"results\":[").map_err(json_io(0))?;
+        Ok(ResultsJsonWriter { out, written: 0 })
     }
-    out.write_all(b"}").map_err(io(n))?;
-    out.flush().map_err(io(n))
+
+    /// Writes the next results, serialized on both cores.
+    pub fn write(&mut self, results: &[MatchResult]) -> Result<(), ResultsJsonError> {
+        write_batched(
+            results,
+            self.written,
+            &mut self.out,
+            |part, start, buf| {
+                for (i, r) in part.iter().enumerate() {
+                    if start + i > 0 {
+                        buf.push(b',');
+                    }
+                    serde_json::to_writer(&mut *buf, r).map_err(json_error(start + i))?;
+                }
+                Ok(())
+            },
+            |e, index| json_io(index)(e),
+        )?;
+        self.written += results.len();
+        Ok(())
+    }
+
+    /// Writes what follows the results, flushes, and gives back the writer.
+    pub fn finish(
+        mut self,
+        summary: &Summary,
+        stale_decisions: &[StaleDecision],
+    ) -> Result<W, ResultsJsonError> {
+        let (n, out) = (self.written, &mut self.out);
+        out.write_all(b"],\"summary\":").map_err(json_io(n))?;
+        serde_json::to_writer(&mut *out, summary).map_err(json_error(n))?;
+        if !stale_decisions.is_empty() {
+            out.write_all(b",\"stale_decisions\":")
+                .map_err(json_io(n))?;
+            serde_json::to_writer(&mut *out, stale_decisions).map_err(json_error(n))?;
+        }
+        out.write_all(b"}").map_err(json_io(n))?;
+        out.flush().map_err(json_io(n))?;
+        Ok(self.out)
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +560,74 @@ mod tests {
                 line.ends_with(&format!("INV-{i} 24-07-2017 score 0.9")),
                 "{line}"
             );
+        }
+    }
+
+    #[test]
+    fn writers_fed_in_pieces_write_what_the_whole_report_writes() {
+        let r = report(2 * BATCH + 3);
+        let (mut json, mut csv) = (Vec::new(), Vec::new());
+        write_results_json(&r, &mut json).expect("written");
+        write_results_csv(&r, &mut csv).expect("written");
+        for cut in [
+            [0, 0],
+            [1, 7],
+            [BATCH - 1, BATCH + 1],
+            [BATCH + 2, 2 * BATCH + 3],
+        ] {
+            let pieces = [
+                &r.results[..cut[0]],
+                &r.results[cut[0]..cut[1]],
+                &r.results[cut[1]..],
+            ];
+            let mut j = ResultsJsonWriter::new(Vec::new(), &r.gstin, &r.fp).expect("started");
+            let mut c = ResultsCsvWriter::new(Vec::new()).expect("started");
+            for p in pieces {
+                j.write(p).expect("written");
+                c.write(p).expect("written");
+            }
+            let j = j.finish(&r.summary, &r.stale_decisions).expect("finished");
+            let c = c.finish().expect("finished");
+            assert!(j == json, "json cut at {cut:?}");
+            assert!(c == csv, "csv cut at {cut:?}");
+        }
+    }
+
+    /// A writer that fails after `left` bytes.
+    struct FailAfter {
+        left: usize,
+    }
+
+    impl Write for FailAfter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.left {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.left -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_names_the_result_counted_across_pieces() {
+        let r = report(2 * BATCH + 3);
+        let mut c = ResultsCsvWriter::new(FailAfter { left: 1 << 40 }).expect("started");
+        c.write(&r.results[..2 * BATCH]).expect("written");
+        c.out.left = 0;
+        match c.write(&r.results[2 * BATCH..]) {
+            Err(ResultsCsvError::Write { index, .. }) => assert_eq!(index, 2 * BATCH),
+            other => panic!("expected a write error, got {other:?}"),
+        }
+        let mut j =
+            ResultsJsonWriter::new(FailAfter { left: 1 << 40 }, &r.gstin, &r.fp).expect("started");
+        j.write(&r.results[..BATCH + 1]).expect("written");
+        j.out.left = 0;
+        match j.write(&r.results[BATCH + 1..]) {
+            Err(ResultsJsonError::Write { index, .. }) => assert_eq!(index, BATCH + 1),
+            other => panic!("expected a write error, got {other:?}"),
         }
     }
 }

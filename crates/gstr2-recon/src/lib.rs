@@ -76,10 +76,11 @@ pub mod retsum;
 
 pub use config::{MatchConfig, Policy, Tolerance};
 pub use csv_out::{
-    write_results_csv, write_results_json, ResultsCsvError, ResultsJsonError, RESULT_COLUMNS,
+    write_results_csv, write_results_json, ResultsCsvError, ResultsCsvWriter, ResultsJsonError,
+    ResultsJsonWriter, RESULT_COLUMNS,
 };
 pub use decisions::{Decision, Decisions, Link, StaleDecision, StaleReason};
-pub use payload::{into_save_payloads, save_payloads, PayloadError, SavePayloads};
+pub use payload::{into_save_payloads, save_payloads, PayloadError, PayloadPlan, SavePayloads};
 pub use report::{
     Action, DocKey, DocKind, DocSide, Field, FieldDifference, MatchCode, MatchResult, OriginalRef,
     Reason, Report, Rule, Section, Suggestion, Summary, Tally, Totals,

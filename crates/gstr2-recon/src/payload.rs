@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use gstr2_model::codes::{Flag, YesNo};
 use gstr2_model::gstr2a::{
     Gstr2aAmendedInvoice, Gstr2aAmendedNote, Gstr2aB2bSupplier, Gstr2aB2baSupplier,
@@ -30,7 +30,7 @@ use gstr2_model::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, StateCode};
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Action, DocKey, DocSide, MatchResult, Report, Section, SourceRef};
+use crate::report::{Action, DocKey, DocKind, DocSide, MatchResult, Report, Section};
 use crate::Inputs;
 
 /// What to send to GSTN: `RETSAVE` of new and modified documents, and of deleted ones.
@@ -57,6 +57,16 @@ pub enum PayloadError {
         /// Its section.
         section: &'static str,
     },
+    /// A [`PayloadPlan`] was not made from these inputs.
+    #[error("result {result} of the plan: its {side} document in section {section} is not in the inputs given")]
+    PlanNotFromTheseInputs {
+        /// `own` or `counterparty`.
+        side: &'static str,
+        /// The result's index in the reconciliation's order.
+        result: usize,
+        /// The document's section.
+        section: &'static str,
+    },
     /// A counterparty document has no place of supply anywhere.
     #[error("counterparty document {key}: no place of supply (pos) in GSTR2A, in the register or in the supplier's GSTIN")]
     NoPlaceOfSupply {
@@ -65,11 +75,223 @@ pub enum PayloadError {
     },
 }
 
-fn not_found(side: &'static str, s: &DocSide) -> PayloadError {
-    PayloadError::NotFromTheseInputs {
-        side,
-        key: s.key.clone(),
-        section: s.section.as_str(),
+/// Why [`build`] stopped: a result's document is not where the plan says, or a payload error.
+enum Failure {
+    /// Result `result`'s document of `side` is missing.
+    Missing {
+        result: usize,
+        side: &'static str,
+        section: Section,
+    },
+    Payload(PayloadError),
+}
+
+impl Failure {
+    /// The error of a report's payloads: the report names the document.
+    fn for_report(self, report: &Report) -> PayloadError {
+        match self {
+            Failure::Missing {
+                result,
+                side,
+                section,
+            } => {
+                let r = report.results.get(result);
+                let doc = match side {
+                    "own" => r.and_then(|r| r.own.as_ref()),
+                    _ => r.and_then(|r| r.counterparty.as_ref()),
+                };
+                match doc {
+                    Some(d) => PayloadError::NotFromTheseInputs {
+                        side,
+                        key: d.key.clone(),
+                        section: section.as_str(),
+                    },
+                    None => Failure::Missing {
+                        result,
+                        side,
+                        section,
+                    }
+                    .for_plan(),
+                }
+            }
+            Failure::Payload(e) => e,
+        }
+    }
+
+    /// The error of a plan's payloads.
+    fn for_plan(self) -> PayloadError {
+        match self {
+            Failure::Missing {
+                result,
+                side,
+                section,
+            } => PayloadError::PlanNotFromTheseInputs {
+                side,
+                result,
+                section: section.as_str(),
+            },
+            Failure::Payload(e) => e,
+        }
+    }
+}
+
+/// What the payloads need of a reconciliation, without its results: per result that sends a
+/// document, the action and where its documents sit in the inputs. A few dozen bytes per
+/// result: [`crate::reconcile_streamed`] returns one so that payloads can be built after its
+/// results are gone.
+///
+/// ```
+/// use gstr2_model::{json, Gstr2Payload, Gstr2a};
+/// use gstr2_recon::{reconcile, save_payloads, Decisions, Inputs, MatchConfig, PayloadPlan};
+///
+/// let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
+///   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","idt":"24-07-2017","val":118,
+///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+/// let (gstr2a, decisions) = (Gstr2a::default(), Decisions::default());
+/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
+/// let report = reconcile(&inputs, &MatchConfig::default());
+/// let plan = PayloadPlan::of(&report);
+/// assert_eq!(plan.len(), 1); // the upload
+/// assert_eq!(plan.payloads(&inputs)?, save_payloads(&inputs, &report)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PayloadPlan {
+    entries: Vec<Planned>,
+}
+
+/// One result that sends a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Planned {
+    /// The result's index in the reconciliation's order.
+    result: usize,
+    action: Action,
+    own: Option<PlannedDoc>,
+    counterparty: Option<PlannedDoc>,
+}
+
+/// A side of a planned result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PlannedDoc {
+    section: Section,
+    /// Where it sits in the inputs (absent: the result was not made from inputs, e.g. read
+    /// back from JSON).
+    at: Option<(u32, u32)>,
+    /// [`fingerprint`] of its number and date, to check that the inputs are the same.
+    fingerprint: u64,
+    place_of_supply: Option<StateCode>,
+    sign_normalised: bool,
+}
+
+impl PlannedDoc {
+    fn of(s: &DocSide) -> PlannedDoc {
+        PlannedDoc {
+            section: s.section,
+            at: s.source.and_then(|src| {
+                Some((
+                    u32::try_from(src.supplier).ok()?,
+                    u32::try_from(src.doc).ok()?,
+                ))
+            }),
+            fingerprint: fingerprint(&s.key.number, s.key.date),
+            place_of_supply: s.place_of_supply,
+            sign_normalised: s.sign_normalised,
+        }
+    }
+}
+
+/// A document's number and date as 64 bits (FNV-1a): enough to tell that a plan's document
+/// is the one at its place in the inputs.
+fn fingerprint(number: &str, date: NaiveDate) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let days = date.num_days_from_ce().to_le_bytes();
+    for b in number.bytes().chain([0xff]).chain(days) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl PayloadPlan {
+    /// The plan of a report.
+    pub fn of(report: &Report) -> PayloadPlan {
+        let mut plan = PayloadPlan::default();
+        plan.add(0, &report.results);
+        plan
+    }
+
+    /// Adds the results numbered from `first`.
+    pub(crate) fn add(&mut self, first: usize, results: &[MatchResult]) {
+        self.entries.extend(
+            results
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| match (&r.counterparty, &r.own) {
+                    (Some(_), _) => {
+                        matches!(r.action, Action::Accept | Action::Reject | Action::Pending)
+                    }
+                    (None, Some(_)) => r.action == Action::Upload,
+                    (None, None) => false,
+                })
+                .map(|(i, r)| Planned {
+                    result: first + i,
+                    action: r.action,
+                    own: r.own.as_ref().map(PlannedDoc::of),
+                    counterparty: r.counterparty.as_ref().map(PlannedDoc::of),
+                }),
+        );
+    }
+
+    /// The number of results that send a document.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no result sends a document.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// [`save_payloads`] from the plan: the same payloads as from the report it stands for.
+    pub fn payloads(&self, inputs: &Inputs<'_>) -> Result<SavePayloads, PayloadError> {
+        self.build_lent(inputs).map_err(Failure::for_plan)
+    }
+
+    /// [`into_save_payloads`] from the plan: the inputs' documents are moved, not copied.
+    pub fn into_payloads(
+        &self,
+        register: Gstr2Payload,
+        gstr2a: Gstr2a,
+        previously_saved: Option<&Gstr2Payload>,
+    ) -> Result<SavePayloads, PayloadError> {
+        self.build_owned(register, gstr2a, previously_saved)
+            .map_err(Failure::for_plan)
+    }
+
+    fn build_lent(&self, inputs: &Inputs<'_>) -> Result<SavePayloads, Failure> {
+        let (upsert, delete) = lent_parts(inputs);
+        build(
+            OwnPools::lent(inputs.register),
+            CounterpartyPools::lent(inputs.gstr2a),
+            &self.entries,
+            upsert,
+            delete,
+        )
+    }
+
+    fn build_owned(
+        &self,
+        register: Gstr2Payload,
+        gstr2a: Gstr2a,
+        previously_saved: Option<&Gstr2Payload>,
+    ) -> Result<SavePayloads, Failure> {
+        let (own, upsert, delete) = owned_parts(register, previously_saved);
+        build(
+            own,
+            CounterpartyPools::owned(gstr2a),
+            &self.entries,
+            upsert,
+            delete,
+        )
     }
 }
 
@@ -150,30 +372,25 @@ impl<'a, D: Clone> Pool<'a, D> {
 
     /// Takes the document a result's side was made from, checked to be that document (same
     /// number and date), with its supplier.
-    fn take<B: Block<Doc = D>>(
-        &mut self,
-        side: &'static str,
-        doc: &DocSide,
-    ) -> Result<(Gstin, D), PayloadError> {
-        let src = doc.source.ok_or_else(|| not_found(side, doc))?;
-        let is_it = |d: &D| B::key_of(d) == (doc.key.number.as_str(), doc.key.date);
-        let found = match self {
-            Pool::Lent(blocks) => blocks
-                .get_mut(src.supplier)
-                .and_then(|(gstin, docs, taken)| {
-                    let d = docs.get(src.doc).filter(|d| is_it(d))?;
-                    let taken = taken.get_mut(src.doc).filter(|t| !**t)?;
-                    *taken = true;
-                    Some((*gstin, d.clone()))
-                }),
-            Pool::Owned(blocks) => blocks.get_mut(src.supplier).and_then(|(gstin, docs)| {
-                let slot = docs
-                    .get_mut(src.doc)
-                    .filter(|d| d.as_ref().is_some_and(is_it))?;
+    fn take<B: Block<Doc = D>>(&mut self, doc: &PlannedDoc) -> Option<(Gstin, D)> {
+        let (supplier, at) = doc.at?;
+        let (supplier, at) = (supplier as usize, at as usize);
+        let is_it = |d: &D| {
+            let (number, date) = B::key_of(d);
+            fingerprint(number, date) == doc.fingerprint
+        };
+        match self {
+            Pool::Lent(blocks) => blocks.get_mut(supplier).and_then(|(gstin, docs, taken)| {
+                let d = docs.get(at).filter(|d| is_it(d))?;
+                let taken = taken.get_mut(at).filter(|t| !**t)?;
+                *taken = true;
+                Some((*gstin, d.clone()))
+            }),
+            Pool::Owned(blocks) => blocks.get_mut(supplier).and_then(|(gstin, docs)| {
+                let slot = docs.get_mut(at).filter(|d| d.as_ref().is_some_and(is_it))?;
                 Some((*gstin, slot.take()?))
             }),
-        };
-        found.ok_or_else(|| not_found(side, doc))
+        }
     }
 
     /// The items of a document not yet handed out: lent to be copied, or owned to be moved.
@@ -255,9 +472,10 @@ impl OwnPools<'_> {
     }
 
     /// The items of a register document, for the ITC of its paired counterparty document.
-    fn items(&mut self, src: SourceRef) -> Option<OwnItems<'_>> {
-        let (s, d) = (src.supplier, src.doc);
-        match src.section {
+    fn items(&mut self, doc: &PlannedDoc) -> Option<OwnItems<'_>> {
+        let (s, d) = doc.at?;
+        let (s, d) = (s as usize, d as usize);
+        match doc.section {
             Section::B2b => self.b2b.items(s, d, |x| &x.items, |x| &mut x.items),
             Section::B2ba => self.b2ba.items(s, d, |x| &x.items, |x| &mut x.items),
             Section::Cdn => self.cdn.items(s, d, |x| &x.items, |x| &mut x.items),
@@ -316,16 +534,16 @@ as_upload!(note: CreditDebitNote, CreditDebitNoteAmendment);
 /// Adds a taxpayer-only document to the upsert payload as an upload.
 fn push_upload<B: Block>(
     pool: &mut Pool<'_, B::Doc>,
-    own: &DocSide,
+    own: &PlannedDoc,
     section: &mut BTreeMap<Gstin, (Option<YesNo>, Vec<B::Doc>)>,
-) -> Result<(), PayloadError>
+) -> Option<()>
 where
     B::Doc: AsUpload,
 {
-    let (ctin, mut doc) = pool.take::<B>("own", own)?;
+    let (ctin, mut doc) = pool.take::<B>(own)?;
     doc.as_upload(own.sign_normalised);
     push(section, ctin, doc);
-    Ok(())
+    Some(())
 }
 
 /// The taxpayer's items whose ITC an accepted counterparty document takes: copied from a lent
@@ -459,14 +677,57 @@ impl Sections {
     }
 }
 
+/// A counterparty document's place of supply: its own, else the taxpayer's side's, else the
+/// supplier's state.
 fn place_of_supply(
     pos: Option<StateCode>,
-    r: &MatchResult,
-    key: &DocKey,
-) -> Result<StateCode, PayloadError> {
-    pos.or_else(|| r.own.as_ref().and_then(|o| o.place_of_supply))
-        .or_else(|| key.supplier.state_code())
-        .ok_or_else(|| PayloadError::NoPlaceOfSupply { key: key.clone() })
+    own: Option<&PlannedDoc>,
+    ctin: Gstin,
+    key: impl FnOnce() -> DocKey,
+) -> Result<StateCode, Failure> {
+    pos.or_else(|| own.and_then(|o| o.place_of_supply))
+        .or_else(|| ctin.state_code())
+        .ok_or_else(|| Failure::Payload(PayloadError::NoPlaceOfSupply { key: key() }))
+}
+
+/// The upsert payload's sections that pass through from a lent register, and the delete
+/// payload.
+fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
+    let reg = inputs.register;
+    // The sections with no counterparty side pass through from the register unchanged.
+    let mut upsert = Gstr2Payload::new(reg.gstin, reg.fp);
+    upsert.b2bur = reg.b2bur.clone();
+    upsert.imp_g = reg.imp_g.clone();
+    upsert.imp_ga = reg.imp_ga.clone();
+    upsert.imp_s = reg.imp_s.clone();
+    upsert.imp_sa = reg.imp_sa.clone();
+    upsert.cdnur = reg.cdnur.clone();
+    upsert.nil_supplies = reg.nil_supplies.clone();
+    upsert.itc_rvsl = reg.itc_rvsl.clone();
+    upsert.txi = reg.txi.clone();
+    upsert.atxi = reg.atxi.clone();
+    upsert.txpd = reg.txpd.clone();
+    upsert.hsnsum = reg.hsnsum.clone();
+    let delete = match inputs.previously_saved {
+        Some(prev) => deletions(reg, prev),
+        None => Gstr2Payload::new(reg.gstin, reg.fp),
+    };
+    (upsert, delete)
+}
+
+/// A given-up register as pools of its supplier sections, the rest of it (which passes
+/// through to the upsert payload), and the delete payload.
+fn owned_parts(
+    mut register: Gstr2Payload,
+    previously_saved: Option<&Gstr2Payload>,
+) -> (OwnPools<'static>, Gstr2Payload, Gstr2Payload) {
+    let delete = match previously_saved {
+        Some(prev) => deletions(&register, prev),
+        None => Gstr2Payload::new(register.gstin, register.fp),
+    };
+    // What stays in the register once its supplier sections are out passes through unchanged.
+    let own = OwnPools::owned(&mut register);
+    (own, register, delete)
 }
 
 /// Builds the save payloads from a report and the inputs it was made from.
@@ -496,32 +757,9 @@ fn place_of_supply(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayloads, PayloadError> {
-    let reg = inputs.register;
-    // The sections with no counterparty side pass through from the register unchanged.
-    let mut upsert = Gstr2Payload::new(reg.gstin, reg.fp);
-    upsert.b2bur = reg.b2bur.clone();
-    upsert.imp_g = reg.imp_g.clone();
-    upsert.imp_ga = reg.imp_ga.clone();
-    upsert.imp_s = reg.imp_s.clone();
-    upsert.imp_sa = reg.imp_sa.clone();
-    upsert.cdnur = reg.cdnur.clone();
-    upsert.nil_supplies = reg.nil_supplies.clone();
-    upsert.itc_rvsl = reg.itc_rvsl.clone();
-    upsert.txi = reg.txi.clone();
-    upsert.atxi = reg.atxi.clone();
-    upsert.txpd = reg.txpd.clone();
-    upsert.hsnsum = reg.hsnsum.clone();
-    let delete = match inputs.previously_saved {
-        Some(prev) => deletions(reg, prev),
-        None => Gstr2Payload::new(reg.gstin, reg.fp),
-    };
-    build(
-        OwnPools::lent(reg),
-        CounterpartyPools::lent(inputs.gstr2a),
-        report,
-        upsert,
-        delete,
-    )
+    PayloadPlan::of(report)
+        .build_lent(inputs)
+        .map_err(|f| f.for_report(report))
 }
 
 /// [`save_payloads`] for a caller done with its inputs: the documents are moved into the
@@ -530,53 +768,51 @@ pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayload
 /// Arguments: the register and GSTR2A the report was made from, given up; the previously saved
 /// payload, if any. The payloads are those [`save_payloads`] builds from the same inputs.
 pub fn into_save_payloads(
-    mut register: Gstr2Payload,
+    register: Gstr2Payload,
     gstr2a: Gstr2a,
     previously_saved: Option<&Gstr2Payload>,
     report: &Report,
 ) -> Result<SavePayloads, PayloadError> {
-    let delete = match previously_saved {
-        Some(prev) => deletions(&register, prev),
-        None => Gstr2Payload::new(register.gstin, register.fp),
-    };
-    // What stays in the register once its supplier sections are out passes through unchanged.
-    let own = OwnPools::owned(&mut register);
-    build(
-        own,
-        CounterpartyPools::owned(gstr2a),
-        report,
-        register,
-        delete,
-    )
+    PayloadPlan::of(report)
+        .build_owned(register, gstr2a, previously_saved)
+        .map_err(|f| f.for_report(report))
 }
 
-/// Puts into `upsert` (which holds the sections that pass through) the documents the report
+/// Puts into `upsert` (which holds the sections that pass through) the documents the plan
 /// sends, taken from the pools.
 fn build(
     mut own_pool: OwnPools<'_>,
     mut cp_pool: CounterpartyPools<'_>,
-    report: &Report,
+    plan: &[Planned],
     mut upsert: Gstr2Payload,
     delete: Gstr2Payload,
-) -> Result<SavePayloads, PayloadError> {
+) -> Result<SavePayloads, Failure> {
     let mut up = Sections::default();
-    for r in &report.results {
+    for r in plan {
+        let missing = |side, doc: &PlannedDoc| Failure::Missing {
+            result: r.result,
+            side,
+            section: doc.section,
+        };
         match (&r.counterparty, &r.own) {
             (Some(c), own)
                 if matches!(r.action, Action::Accept | Action::Reject | Action::Pending) =>
             {
                 let flag = Some(r.action.flag());
-                let src = c.source.ok_or_else(|| not_found("counterparty", c))?;
-                let own_items = match (r.action, own.as_ref().and_then(|o| o.source)) {
-                    (Action::Accept, Some(s)) => own_pool.items(s),
+                let own_items = match (r.action, own) {
+                    (Action::Accept, Some(o)) => own_pool.items(o),
                     _ => None,
                 };
-                match src.section {
+                let own = own.as_ref();
+                let lost = || missing("counterparty", c);
+                match c.section {
                     Section::B2b => {
-                        let (ctin, d) = cp_pool.b2b.take::<Gstr2aB2bSupplier>("counterparty", c)?;
+                        let (ctin, d) =
+                            cp_pool.b2b.take::<Gstr2aB2bSupplier>(c).ok_or_else(lost)?;
+                        let key = || invoice_key(ctin, &d.number, d.date);
                         let inv = B2bInvoice {
                             flag,
-                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            place_of_supply: place_of_supply(d.place_of_supply, own, ctin, key)?,
                             checksum: d.checksum,
                             number: d.number,
                             date: d.date,
@@ -591,11 +827,14 @@ fn build(
                         push(&mut up.b2b, ctin, inv);
                     }
                     Section::B2ba => {
-                        let (ctin, d) =
-                            cp_pool.b2ba.take::<Gstr2aB2baSupplier>("counterparty", c)?;
+                        let (ctin, d) = cp_pool
+                            .b2ba
+                            .take::<Gstr2aB2baSupplier>(c)
+                            .ok_or_else(lost)?;
+                        let key = || invoice_key(ctin, &d.number, d.date);
                         let inv = B2baInvoice {
                             flag,
-                            place_of_supply: place_of_supply(d.place_of_supply, r, &c.key)?,
+                            place_of_supply: place_of_supply(d.place_of_supply, own, ctin, key)?,
                             checksum: d.checksum,
                             original_number: d.original_number,
                             original_date: d.original_date,
@@ -610,7 +849,8 @@ fn build(
                         push(&mut up.b2ba, ctin, inv);
                     }
                     Section::Cdn => {
-                        let (ctin, d) = cp_pool.cdn.take::<Gstr2aCdnSupplier>("counterparty", c)?;
+                        let (ctin, d) =
+                            cp_pool.cdn.take::<Gstr2aCdnSupplier>(c).ok_or_else(lost)?;
                         let nt = CreditDebitNote {
                             flag,
                             checksum: d.checksum,
@@ -630,8 +870,10 @@ fn build(
                         push(&mut up.cdn, ctin, nt);
                     }
                     Section::Cdna => {
-                        let (ctin, d) =
-                            cp_pool.cdna.take::<Gstr2aCdnaSupplier>("counterparty", c)?;
+                        let (ctin, d) = cp_pool
+                            .cdna
+                            .take::<Gstr2aCdnaSupplier>(c)
+                            .ok_or_else(lost)?;
                         let nt = CreditDebitNoteAmendment {
                             flag,
                             checksum: d.checksum,
@@ -654,23 +896,33 @@ fn build(
                 }
             }
             (None, Some(o)) if r.action == Action::Upload => {
-                let src = o.source.ok_or_else(|| not_found("own", o))?;
-                match src.section {
-                    Section::B2b => push_upload::<B2bSupplier>(&mut own_pool.b2b, o, &mut up.b2b)?,
+                let pushed = match o.section {
+                    Section::B2b => push_upload::<B2bSupplier>(&mut own_pool.b2b, o, &mut up.b2b),
                     Section::B2ba => {
-                        push_upload::<B2baSupplier>(&mut own_pool.b2ba, o, &mut up.b2ba)?
+                        push_upload::<B2baSupplier>(&mut own_pool.b2ba, o, &mut up.b2ba)
                     }
-                    Section::Cdn => push_upload::<CdnSupplier>(&mut own_pool.cdn, o, &mut up.cdn)?,
+                    Section::Cdn => push_upload::<CdnSupplier>(&mut own_pool.cdn, o, &mut up.cdn),
                     Section::Cdna => {
-                        push_upload::<CdnaSupplier>(&mut own_pool.cdna, o, &mut up.cdna)?
+                        push_upload::<CdnaSupplier>(&mut own_pool.cdna, o, &mut up.cdna)
                     }
-                }
+                };
+                pushed.ok_or_else(|| missing("own", o))?;
             }
             _ => {}
         }
     }
     up.into_payload(&mut upsert);
     Ok(SavePayloads { upsert, delete })
+}
+
+/// The key of a counterparty invoice, for errors.
+fn invoice_key(supplier: Gstin, number: &str, date: NaiveDate) -> DocKey {
+    DocKey {
+        supplier,
+        kind: DocKind::Invoice,
+        number: number.to_owned(),
+        date,
+    }
 }
 
 /// GSTN's form of a note the register wrote negative: every amount positive.
@@ -921,5 +1173,86 @@ mod tests {
             size_of::<Option<Gstr2aAmendedNote>>(),
             size_of::<Gstr2aAmendedNote>()
         );
+    }
+
+    fn inputs_of(register: &str, gstr2a: &str) -> (Gstr2Payload, Gstr2a) {
+        (
+            gstr2_model::json::from_str(register).expect("valid register"),
+            gstr2_model::json::from_str(gstr2a).expect("valid GSTR2A"),
+        )
+    }
+
+    const REGISTER: &str = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","b2b":[{"ctin":"33GSPTN4811G1ZC",
+        "inv":[{"inum":"S1","idt":"24-07-2017","val":118,"pos":"27","rchrg":"N",
+        "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#;
+    const GSTR2A: &str = r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"Y","inv":[{"chksum":"c",
+        "inum":"S2","idt":"24-07-2017","val":118,"rchrg":"N",
+        "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#;
+
+    #[test]
+    fn a_report_or_plan_from_other_inputs_is_refused_naming_the_document() {
+        let (reg, a) = inputs_of(REGISTER, GSTR2A);
+        let decisions = crate::Decisions::default();
+        let inputs = Inputs {
+            register: &reg,
+            gstr2a: &a,
+            decisions: &decisions,
+            previously_saved: None,
+        };
+        let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
+        // Read back from JSON, the report no longer knows where its documents sit.
+        let text = serde_json::to_string(&report).expect("serialized");
+        let read_back: Report = serde_json::from_str(&text).expect("read back");
+        let e = save_payloads(&inputs, &read_back).expect_err("not from these inputs");
+        assert!(
+            matches!(&e, PayloadError::NotFromTheseInputs { side: "own", key, .. } if key.number == "S1"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("S1"), "{e}");
+        // Another register with another document at the same place.
+        let other = REGISTER.replace("\"S1\"", "\"S9\"");
+        let (reg2, a2) = inputs_of(&other, GSTR2A);
+        let e = into_save_payloads(reg2.clone(), a2.clone(), None, &report)
+            .expect_err("not from these inputs");
+        assert!(
+            matches!(&e, PayloadError::NotFromTheseInputs { side: "own", key, .. } if key.number == "S1"),
+            "{e}"
+        );
+        let plan = PayloadPlan::of(&report);
+        assert_eq!(plan.len(), 2);
+        let e = plan
+            .into_payloads(reg2, a2, None)
+            .expect_err("not from these inputs");
+        assert!(
+            matches!(
+                &e,
+                PayloadError::PlanNotFromTheseInputs {
+                    side: "own",
+                    result: 0,
+                    section: "b2b"
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_counterparty_invoice_without_any_place_of_supply_is_refused() {
+        // A GSTR2A invoice with no pos, no register side, and a supplier GSTIN whose state
+        // code is not a state (a UN body's "99").
+        let gstr2a = GSTR2A.replace("33GSPTN4811G1ZC", "9917UNO00001OSQ");
+        let (reg, a) = inputs_of(REGISTER, &gstr2a);
+        let decisions = crate::Decisions::default();
+        let inputs = Inputs {
+            register: &reg,
+            gstr2a: &a,
+            decisions: &decisions,
+            previously_saved: None,
+        };
+        let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
+        match save_payloads(&inputs, &report) {
+            Err(PayloadError::NoPlaceOfSupply { key }) => assert_eq!(key.number, "S2"),
+            other => panic!("expected NoPlaceOfSupply, got {other:?}"),
+        }
     }
 }

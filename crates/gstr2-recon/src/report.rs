@@ -519,53 +519,72 @@ pub struct Summary {
 impl Summary {
     /// The summary of a list of results.
     pub fn of(results: &[MatchResult]) -> Summary {
-        const CODES: [MatchCode; 4] = [
-            MatchCode::Ok,
-            MatchCode::TaxpayerOnly,
-            MatchCode::CounterpartyOnly,
-            MatchCode::Mismatch,
-        ];
-        const ACTIONS: [Action; 5] = [
-            Action::Accept,
-            Action::Upload,
-            Action::Reject,
-            Action::Pending,
-            Action::NoAction,
-        ];
+        let mut t = Tallies::default();
+        t.add(results);
+        t.finish()
+    }
+}
+
+const CODES: [MatchCode; 4] = [
+    MatchCode::Ok,
+    MatchCode::TaxpayerOnly,
+    MatchCode::CounterpartyOnly,
+    MatchCode::Mismatch,
+];
+const ACTIONS: [Action; 5] = [
+    Action::Accept,
+    Action::Upload,
+    Action::Reject,
+    Action::Pending,
+    Action::NoAction,
+];
+
+/// A [`Summary`] counted a batch of results at a time: one add per result, into a
+/// (code, action) cell of its supplier; the tallies are derived from the cells at the end.
+#[derive(Default)]
+pub(crate) struct Tallies {
+    cells: BTreeMap<Gstin, [Option<Totals>; 20]>,
+    /// The supplier being counted (results come grouped by supplier) and its cells.
+    current: Option<(Gstin, [Option<Totals>; 20])>,
+}
+
+impl Tallies {
+    /// Counts `results`.
+    pub(crate) fn add(&mut self, results: &[MatchResult]) {
         let slot = |r: &MatchResult| {
             let c = CODES.iter().position(|&c| c == r.code).unwrap_or(0);
             let a = ACTIONS.iter().position(|&a| a == r.action).unwrap_or(0);
             c * ACTIONS.len() + a
         };
-        // One add per result, into a (code, action) cell of its supplier; the rest is derived.
-        let mut cells: BTreeMap<Gstin, [Option<Totals>; 20]> = BTreeMap::new();
-        let mut current: Option<(Gstin, [Option<Totals>; 20])> = None;
         for r in results {
-            match &mut current {
-                Some((g, _)) if *g == r.supplier => {}
-                _ => {
-                    if let Some((g, c)) = current.take() {
-                        merge_cells(cells.entry(g).or_insert([None; 20]), &c);
-                    }
-                    current = Some((r.supplier, [None; 20]));
-                }
+            if self.current.as_ref().map(|(g, _)| g) != Some(&r.supplier) {
+                self.flush();
+                self.current = Some((r.supplier, [None; 20]));
             }
-            if let Some((_, c)) = &mut current {
+            if let Some((_, c)) = &mut self.current {
                 if let Some(cell) = c.get_mut(slot(r)) {
                     *cell.get_or_insert_with(Totals::default) += r.totals();
                 }
             }
         }
-        if let Some((g, c)) = current.take() {
-            merge_cells(cells.entry(g).or_insert([None; 20]), &c);
+    }
+
+    fn flush(&mut self) {
+        if let Some((g, c)) = self.current.take() {
+            merge_cells(self.cells.entry(g).or_insert([None; 20]), &c);
         }
+    }
+
+    /// The summary of every result added.
+    pub(crate) fn finish(mut self) -> Summary {
+        self.flush();
         let mut s = Summary::default();
         let mut overall = [None; 20];
-        for (g, c) in &cells {
-            s.suppliers.insert(*g, tally_of(c, &CODES, &ACTIONS));
+        for (g, c) in &self.cells {
+            s.suppliers.insert(*g, tally_of(c));
             merge_cells(&mut overall, c);
         }
-        s.overall = tally_of(&overall, &CODES, &ACTIONS);
+        s.overall = tally_of(&overall);
         s
     }
 }
@@ -578,7 +597,8 @@ fn merge_cells(into: &mut [Option<Totals>; 20], from: &[Option<Totals>; 20]) {
     }
 }
 
-fn tally_of(cells: &[Option<Totals>; 20], codes: &[MatchCode; 4], actions: &[Action; 5]) -> Tally {
+fn tally_of(cells: &[Option<Totals>; 20]) -> Tally {
+    let (codes, actions) = (&CODES, &ACTIONS);
     let mut t = Tally::default();
     for (i, cell) in cells.iter().enumerate() {
         let Some(v) = cell else { continue };
