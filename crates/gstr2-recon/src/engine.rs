@@ -16,7 +16,7 @@ use crate::decisions::{Decision, Decisions, StaleDecision, StaleReason};
 use crate::number::{fiscal_year, normalise};
 use crate::report::{
     Action, DocKey, DocKind, DocSide, Field, FieldDifference, MatchCode, MatchResult, OriginalRef,
-    Reason, Report, Rule, Section, SourceRef, Suggestion, Summary,
+    Reason, Rule, Section, SourceRef, Suggestion, Summary, Tallies,
 };
 use crate::Progress;
 
@@ -527,6 +527,19 @@ impl<'a> SideState<'a> {
         self.replaced_by[i].is_none() && !self.linked[i]
     }
 
+    /// Every document with this key (a range: the documents are sorted by key first).
+    fn all_with(&self, key: &DocKey) -> std::ops::Range<usize> {
+        let start = self
+            .docs
+            .partition_point(|d| d.key_cmp(key) == Ordering::Less);
+        let end = start
+            + self.docs[start..]
+                .iter()
+                .take_while(|d| d.matches_key(key))
+                .count();
+        start..end
+    }
+
     /// The first document with this key, as (index, replaced?).
     fn find(&self, key: &DocKey) -> Option<usize> {
         let start = self
@@ -725,6 +738,15 @@ fn fields_of(diffs: &[FieldDifference], within: bool) -> Vec<Field> {
     v
 }
 
+/// A pair's code: Mismatch when a field differs beyond tolerance.
+fn pair_code(differences: &[FieldDifference]) -> MatchCode {
+    if differences.iter().all(|d| d.within_tolerance) {
+        MatchCode::Ok
+    } else {
+        MatchCode::Mismatch
+    }
+}
+
 fn pair_result(
     own: &SideState<'_>,
     o: usize,
@@ -737,11 +759,7 @@ fn pair_result(
     let differences = compare(od, cd, config);
     let beyond = fields_of(&differences, false);
     let within = fields_of(&differences, true);
-    let code = if beyond.is_empty() {
-        MatchCode::Ok
-    } else {
-        MatchCode::Mismatch
-    };
+    let code = pair_code(&differences);
     let mut reasons = Vec::new();
     match rule {
         Rule::Manual => reasons.push(Reason::LinkedByUser),
@@ -1191,6 +1209,27 @@ impl Outcome {
         ((counted.0, counted.1), Some((counted.2, counted.3)), o, c)
     }
 
+    /// The action the policy gives the result this outcome becomes, before any pending mark.
+    fn computed_action(
+        &self,
+        own: &SideState<'_>,
+        cp: &SideState<'_>,
+        config: &MatchConfig,
+    ) -> Action {
+        let (code, counterparty) = match *self {
+            Outcome::Pair { o, c, .. } => {
+                let cd = &cp.docs[c];
+                (pair_code(&compare(&own.docs[o], cd, config)), Some(cd))
+            }
+            Outcome::Own { .. } => (MatchCode::TaxpayerOnly, None),
+            Outcome::Counterparty { c, .. } => (MatchCode::CounterpartyOnly, Some(&cp.docs[c])),
+        };
+        match counterparty.map(|d| is_filed(d, config)) {
+            Some(Err(_)) => Action::NoAction,
+            _ => config.policy.action(code),
+        }
+    }
+
     fn result(self, own: &SideState<'_>, cp: &SideState<'_>, config: &MatchConfig) -> MatchResult {
         match self {
             Outcome::Pair { o, c, rule } => pair_result(own, o, cp, c, rule, config),
@@ -1231,13 +1270,25 @@ fn key_ref(k: &DocKey) -> KeyRef<'_> {
     (k.supplier, k.kind, k.number.as_str(), k.date)
 }
 
-pub(crate) fn run(
+/// Where [`run`] hands its results: each batch with the index of its first result.
+pub(crate) type Sink<'s, E> = dyn FnMut(usize, &[MatchResult]) -> Result<(), E> + 's;
+
+/// Results built and handed over at a time by [`run`].
+pub(crate) const BATCH: usize = 1 << 15;
+
+/// Reconciles, handing the results to `sink` `batch_len` at a time in the report's order (with
+/// the index of the batch's first result), and keeps them or not (`keep`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run<E>(
     register: &Gstr2Payload,
     gstr2a: &Gstr2a,
     decisions: &Decisions,
     config: &MatchConfig,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Report {
+    keep: Keep,
+    batch_len: usize,
+    sink: &mut Sink<'_, E>,
+) -> Result<Run, E> {
     let (own, cp) = rayon::join(
         || SideState::new(own_docs(register)),
         || SideState::new(counterparty_docs(gstr2a)),
@@ -1312,202 +1363,258 @@ pub(crate) fn run(
     let done = AtomicUsize::new(0);
     let (own, cp) = (&own, &cp);
     let forbidden = &forbidden;
-    // A group gives at most one result per document: reserve that once (the pages never written
-    // are never resident). Groups are paired a batch at a time, and the batch's outcomes (a few
-    // dozen bytes each) are built into results at the end of `results`.
-    let bound = groups
-        .iter()
-        .map(|(os, cs)| os.len() + cs.len())
-        .sum::<usize>()
-        + manual.len();
-    let mut results: Vec<MatchResult> = Vec::with_capacity(bound);
-    const BATCH: usize = 64;
-    let mut groups = groups.into_iter();
+    // Every supplier's group on every core, each giving its outcomes in the report's order
+    // (a few dozen bytes each: indices, the rule, suggestions); groups come in supplier order.
+    let mut outcomes: Vec<Outcome> = groups
+        .into_par_iter()
+        .flat_map_iter(|(os, cs)| {
+            let n = os.len() + cs.len();
+            let g = Group {
+                own,
+                cp,
+                o_pair: vec![None; os.len()],
+                c_taken: vec![false; cs.len()],
+                os,
+                cs,
+                forbidden,
+            };
+            let r = g.outcomes(config);
+            let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
+            progress(Progress { matched: m, total });
+            r
+        })
+        .collect();
+    outcomes.extend(manual.into_iter().map(|(o, c)| Outcome::Pair {
+        o,
+        c,
+        rule: Rule::Manual,
+    }));
+    // Groups are sorted and in supplier order: only manual pairs can be out of place.
+    let in_order = |a: &Outcome, b: &Outcome| a.order_key(own, cp).cmp(&b.order_key(own, cp));
+    if !outcomes.is_sorted_by(|a, b| in_order(a, b) != Ordering::Greater) {
+        outcomes.par_sort_by(in_order);
+    }
+
+    same_pan_suggestions(&mut outcomes, own, cp, config);
+    let pending = pending_marks(&outcomes, own, cp, decisions, config, &mut stale);
+    progress(Progress {
+        matched: total,
+        total,
+    });
+
+    // Each batch of results is built straight into its place on every core, counted, and
+    // handed over.
+    let batch_len = batch_len.max(1);
+    let mut results: Vec<MatchResult> = Vec::with_capacity(match keep {
+        Keep::All => outcomes.len(),
+        Keep::Batches => outcomes.len().min(batch_len),
+    });
+    let mut tallies = Tallies::default();
+    let (mut outcomes, mut first) = (outcomes.into_iter().enumerate(), 0);
     loop {
-        let batch: Vec<(Vec<usize>, Vec<usize>)> = groups.by_ref().take(BATCH).collect();
+        let batch: Vec<(usize, Outcome)> = outcomes.by_ref().take(batch_len).collect();
         if batch.is_empty() {
             break;
         }
-        let parts: Vec<Vec<Outcome>> = batch
-            .into_par_iter()
-            .map(|(os, cs)| {
-                let n = os.len() + cs.len();
-                let g = Group {
-                    own,
-                    cp,
-                    o_pair: vec![None; os.len()],
-                    c_taken: vec![false; cs.len()],
-                    os,
-                    cs,
-                    forbidden,
-                };
-                let r = g.outcomes(config);
-                let m = done.fetch_add(n, AtomicOrdering::Relaxed) + n;
-                progress(Progress { matched: m, total });
-                r
-            })
-            .collect();
-        // Each result is built straight into its place in `results`, on every core.
-        let outcomes: Vec<Outcome> = parts.into_iter().flatten().collect();
-        results.par_extend(
-            outcomes
-                .into_par_iter()
-                .map(|outcome| outcome.result(own, cp, config)),
-        );
-    }
-    for (o, c) in manual {
-        results.push(pair_result(own, o, cp, c, Rule::Manual, config));
-    }
-    // Groups are sorted and in supplier order: only manual pairs can be out of place.
-    if !results.is_sorted_by(|a, b| result_order(a, b) != Ordering::Greater) {
-        results.par_sort_by(result_order);
-    }
-
-    same_pan_suggestions(&mut results, config);
-
-    // Pending marks.
-    for key in &decisions.pending {
-        let mut hit = false;
-        let mut applied = false;
-        let mut replaced = false;
-        // Results are sorted by supplier first: search within the supplier's range.
-        let start = results.partition_point(|r| r.supplier < key.supplier);
-        let mut reason = StaleReason::DocumentGone;
-        for r in results[start..].iter_mut() {
-            if r.supplier != key.supplier {
-                break;
+        let start = results.len();
+        results.par_extend(batch.into_par_iter().map(|(k, outcome)| {
+            let mut r = outcome.result(own, cp, config);
+            if pending.contains(&k) {
+                r.action = Action::Pending;
+                r.reasons.push(Reason::MarkedPending);
             }
-            let own_hit = r.own.as_ref().is_some_and(|s| &s.key == key);
-            let cp_hit = r.counterparty.as_ref().is_some_and(|s| &s.key == key);
-            if own_hit || cp_hit {
-                hit = true;
-                if matches!(r.computed_action, Action::Accept | Action::Reject) {
-                    r.action = Action::Pending;
-                    r.reasons.push(Reason::MarkedPending);
-                    applied = true;
-                } else {
-                    reason = StaleReason::NotAcceptOrReject;
-                }
-            } else if r.document_keys().any(|k| k == key) {
-                replaced = true;
-            }
+            r
+        }));
+        let batch = results.get(start..).unwrap_or_default();
+        // The outcomes' order is the results' (both read `OrderKey`).
+        debug_assert!(batch.is_sorted_by(|a, b| result_order(a, b) != Ordering::Greater));
+        tallies.add(batch);
+        sink(first, batch)?;
+        first += batch.len();
+        if keep == Keep::Batches {
+            results.clear();
         }
-        // Own documents of another supplier's counterparty (manual cross-supplier links).
-        if !hit {
-            for r in results.iter_mut() {
-                if r.own.as_ref().is_some_and(|s| &s.key == key) {
-                    hit = true;
-                    if matches!(r.computed_action, Action::Accept | Action::Reject) {
-                        r.action = Action::Pending;
-                        r.reasons.push(Reason::MarkedPending);
-                        applied = true;
-                    } else {
-                        reason = StaleReason::NotAcceptOrReject;
-                    }
-                }
+    }
+    Ok(Run {
+        results,
+        summary: tallies.finish(),
+        stale_decisions: stale,
+    })
+}
+
+/// What [`run`] keeps of the results it hands over.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// All of them: the report.
+    All,
+    /// None: each batch is dropped once handed over.
+    Batches,
+}
+
+/// What [`run`] gives back besides the batches.
+pub(crate) struct Run {
+    /// The results kept (see [`Keep`]).
+    pub(crate) results: Vec<MatchResult>,
+    pub(crate) summary: Summary,
+    pub(crate) stale_decisions: Vec<StaleDecision>,
+}
+
+/// The supplier of the result an outcome becomes.
+fn outcome_supplier(o: &Outcome, own: &SideState<'_>, cp: &SideState<'_>) -> Gstin {
+    match *o {
+        Outcome::Pair { c, .. } | Outcome::Counterparty { c, .. } => cp.docs[c].supplier,
+        Outcome::Own { o, .. } => own.docs[o].supplier,
+    }
+}
+
+/// The pending marks that apply: the outcomes they mark (whose computed action is Accept or
+/// Reject). Those that do not apply go to `stale`, in the decisions' order.
+///
+/// A key marks the results of its supplier that have a side with that key; failing those, the
+/// results of another supplier with a taxpayer side with that key (a manual link across
+/// suppliers).
+fn pending_marks(
+    outcomes: &[Outcome],
+    own: &SideState<'_>,
+    cp: &SideState<'_>,
+    decisions: &Decisions,
+    config: &MatchConfig,
+    stale: &mut Vec<StaleDecision>,
+) -> BTreeSet<usize> {
+    let mut marked = BTreeSet::new();
+    if decisions.pending.is_empty() {
+        return marked;
+    }
+    // Which outcome each document is a side of.
+    let (mut own_at, mut cp_at) = (vec![None; own.docs.len()], vec![None; cp.docs.len()]);
+    for (k, o) in outcomes.iter().enumerate() {
+        match *o {
+            Outcome::Pair { o, c, .. } => {
+                own_at[o] = Some(k);
+                cp_at[c] = Some(k);
+            }
+            Outcome::Own { o, .. } => own_at[o] = Some(k),
+            Outcome::Counterparty { c, .. } => cp_at[c] = Some(k),
+        }
+    }
+    let supplier = |k: usize| outcomes.get(k).map(|o| outcome_supplier(o, own, cp));
+    for key in &decisions.pending {
+        let (mine, theirs) = (own.all_with(key), cp.all_with(key));
+        let sides = [(own, &own_at, mine), (cp, &cp_at, theirs)];
+        let mut hits: Vec<usize> = sides
+            .iter()
+            .flat_map(|(_, at, range)| range.clone().filter_map(|i| at[i]))
+            .filter(|&k| supplier(k) == Some(key.supplier))
+            .collect();
+        if hits.is_empty() {
+            hits = own.all_with(key).filter_map(|i| own_at[i]).collect();
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let replaced = sides.iter().any(|(side, at, range)| {
+            range.clone().any(|i| {
+                side.replaced_by[i]
+                    .and_then(|a| at[a])
+                    .is_some_and(|k| supplier(k) == Some(key.supplier))
+            })
+        });
+        let mut reason = if hits.is_empty() && replaced {
+            StaleReason::ReplacedByAmendment
+        } else {
+            StaleReason::DocumentGone
+        };
+        let mut applied = false;
+        for k in hits {
+            let computed = outcomes.get(k).map(|o| o.computed_action(own, cp, config));
+            if matches!(computed, Some(Action::Accept | Action::Reject)) {
+                marked.insert(k);
+                applied = true;
+            } else {
+                reason = StaleReason::NotAcceptOrReject;
             }
         }
         if !applied {
-            if !hit && replaced {
-                reason = StaleReason::ReplacedByAmendment;
-            }
             stale.push(StaleDecision {
                 decision: Decision::Pending { key: key.clone() },
                 reason,
             });
         }
     }
-    progress(Progress {
-        matched: total,
-        total,
-    });
-    let summary = Summary::of(&results);
-    Report {
-        gstin: register.gstin,
-        fp: register.fp,
-        results,
-        summary,
-        stale_decisions: stale,
-    }
+    marked
 }
 
 /// The last pass: a TO and a CO of suppliers with the same PAN (GSTIN places 3 to 12) but
 /// different GSTINs, same kind, the same normalised number, values within tolerance and dates
 /// within the window, suggest each other (score 1). Suggestions only, never matches.
-fn same_pan_suggestions(results: &mut [MatchResult], config: &MatchConfig) {
+fn same_pan_suggestions(
+    outcomes: &mut [Outcome],
+    own: &SideState<'_>,
+    cp: &SideState<'_>,
+    config: &MatchConfig,
+) {
     if config.max_suggestions == 0 {
         return;
     }
-    // (pan, kind, normalised number, result index) of counterparty-only results.
-    let mut idx: Vec<(String, DocKind, String, usize)> = results
+    // (pan, kind, normalised number, outcome index) of counterparty-only outcomes.
+    let mut idx: Vec<(&str, DocKind, &str, usize)> = outcomes
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.code == MatchCode::CounterpartyOnly)
-        .filter_map(|(i, r)| {
-            let c = r.counterparty.as_ref()?;
-            let pan = c.key.supplier.pan()?;
-            (!c.normalised_number.is_empty())
-                .then(|| (pan.to_owned(), c.key.kind, c.normalised_number.clone(), i))
+        .filter_map(|(k, o)| match *o {
+            Outcome::Counterparty { c, .. } => {
+                let d = &cp.docs[c];
+                let pan = d.supplier.pan()?;
+                (!d.norm.is_empty()).then_some((pan, d.kind, d.norm.as_str(), k))
+            }
+            _ => None,
         })
         .collect();
     if idx.is_empty() {
         return;
     }
-    idx.sort();
+    idx.sort_unstable();
     let window = i64::from(config.date_window_days);
     let mut found: Vec<(usize, usize, Suggestion, Suggestion)> = Vec::new();
-    for (i, r) in results.iter().enumerate() {
-        if r.code != MatchCode::TaxpayerOnly {
-            continue;
-        }
-        let Some(o) = r.own.as_ref() else { continue };
-        let Some(pan) = o.key.supplier.pan() else {
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let Outcome::Own { o, .. } = *outcome else {
             continue;
         };
-        let start = idx.partition_point(|e| {
-            (e.0.as_str(), e.1, e.2.as_str()) < (pan, o.key.kind, o.normalised_number.as_str())
-        });
-        for e in idx[start..].iter().take_while(|e| {
-            (e.0.as_str(), e.1, e.2.as_str()) == (pan, o.key.kind, o.normalised_number.as_str())
-        }) {
-            let Some(c) = results.get(e.3).and_then(|x| x.counterparty.as_ref()) else {
+        let o = &own.docs[o];
+        let Some(pan) = o.supplier.pan() else {
+            continue;
+        };
+        let start = idx.partition_point(|e| (e.0, e.1, e.2) < (pan, o.kind, o.norm.as_str()));
+        for e in idx[start..]
+            .iter()
+            .take_while(|e| (e.0, e.1, e.2) == (pan, o.kind, o.norm.as_str()))
+        {
+            let Some(Outcome::Counterparty { c, .. }) = outcomes.get(e.3) else {
                 continue;
             };
-            let days = (c.key.date - o.key.date).num_days();
+            let c = &cp.docs[*c];
+            let days = (c.date - o.date).num_days();
             let dv = c.value - o.value;
-            if c.key.supplier == o.key.supplier
-                || days.abs() > window
-                || dv.abs() > config.tolerance.value
+            if c.supplier == o.supplier || days.abs() > window || dv.abs() > config.tolerance.value
             {
                 continue;
             }
             let score = Decimal::new(1000, 3);
-            found.push((
-                i,
-                e.3,
-                Suggestion {
-                    key: c.key.clone(),
-                    score,
-                    value_difference: dv,
-                    days_apart: days,
-                },
-                Suggestion {
-                    key: o.key.clone(),
-                    score,
-                    value_difference: dv,
-                    days_apart: days,
-                },
-            ));
+            let suggestion = |key: DocKey| Suggestion {
+                key,
+                score,
+                value_difference: dv,
+                days_apart: days,
+            };
+            found.push((i, e.3, suggestion(c.key()), suggestion(o.key())));
         }
     }
     for (i, j, to_own, to_cp) in found {
         for (k, s) in [(i, to_own), (j, to_cp)] {
-            if let Some(r) = results.get_mut(k) {
-                if r.suggestions.len() < config.max_suggestions {
-                    r.suggestions.push(s);
-                    if !r.reasons.contains(&Reason::ProbablePairs) {
-                        r.reasons.push(Reason::ProbablePairs);
-                    }
+            if let Some(
+                Outcome::Own { suggestions, .. } | Outcome::Counterparty { suggestions, .. },
+            ) = outcomes.get_mut(k)
+            {
+                if suggestions.len() < config.max_suggestions {
+                    suggestions.push(s);
                 }
             }
         }
@@ -1516,7 +1623,7 @@ fn same_pan_suggestions(results: &mut [MatchResult], config: &MatchConfig) {
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_order, permuted};
+    use super::*;
     use proptest::prelude::*;
 
     proptest! {
@@ -1545,5 +1652,156 @@ mod tests {
                 .collect();
             prop_assert_eq!(got, expected);
         }
+    }
+
+    /// A register and a GSTR2A of three suppliers (one of another state with the same PAN) with
+    /// exact, renumbered, differing and one-sided documents, and decisions of every kind.
+    fn sample() -> (Gstr2Payload, Gstr2a, Decisions) {
+        let suppliers = ["33GSPTN4811G1ZC", "27AAPFU0939F1ZV", "29AAPFU0939F1ZR"];
+        let inv = |n: &str, val: u32, cs: bool| {
+            let tax = val * 18 / 118;
+            format!(
+                r#"{{{}"inum":"{n}","idt":"15-09-2023","val":{val},"pos":"27","rchrg":"N",
+                "itms":[{{"num":1,"itm_det":{{"rt":18,"txval":{},"iamt":{tax}}}}}]}}"#,
+                if cs { r#""chksum":"c","# } else { "" },
+                val - tax
+            )
+        };
+        let (mut own, mut cp) = (Vec::new(), Vec::new());
+        for (k, g) in suppliers.iter().enumerate() {
+            let mut o = Vec::new();
+            let mut c = Vec::new();
+            for n in 0..9u32 {
+                let val = 1000 + 10 * n;
+                match (n + k as u32) % 5 {
+                    0 => {
+                        o.push(inv(&format!("A{n}"), val, false));
+                        c.push(inv(&format!("A{n}"), val, true));
+                    }
+                    1 => {
+                        o.push(inv(&format!("inv-{n}"), val, false));
+                        c.push(inv(&format!("INV/2023-24/{n:04}"), val + 40, true));
+                    }
+                    2 => o.push(inv(&format!("T{n}"), val, false)),
+                    3 => c.push(inv(&format!("T{n}"), val, true)),
+                    _ => {
+                        o.push(inv(&format!("M{n}"), val, false));
+                        c.push(inv(&format!("M{n}"), val + 300, true));
+                    }
+                }
+            }
+            own.push(format!(r#"{{"ctin":"{g}","inv":[{}]}}"#, o.join(",")));
+            let cfs = if k == 1 { "N" } else { "Y" };
+            cp.push(format!(
+                r#"{{"ctin":"{g}","cfs":"{cfs}","inv":[{}]}}"#,
+                c.join(",")
+            ));
+        }
+        let register: Gstr2Payload = gstr2_model::json::from_str(&format!(
+            r#"{{"gstin":"27AAPFU0939F1ZV","fp":"092023","b2b":[{}]}}"#,
+            own.join(",")
+        ))
+        .expect("valid register");
+        let gstr2a: Gstr2a =
+            gstr2_model::json::from_str(&format!(r#"{{"b2b":[{}]}}"#, cp.join(",")))
+                .expect("valid GSTR2A");
+        let key = |g: usize, n: &str| DocKey {
+            supplier: suppliers[g].parse().expect("valid GSTIN"),
+            kind: DocKind::Invoice,
+            number: n.into(),
+            date: NaiveDate::from_ymd_opt(2023, 9, 15).expect("valid date"),
+        };
+        let mut d = Decisions::default();
+        d.mark_pending(key(0, "A0")); // accepted: marked
+        d.mark_pending(key(0, "T2")); // an upload: stale
+        d.mark_pending(key(2, "gone")); // stale
+        d.link(key(0, "T7"), key(0, "T8"));
+        d.unlink(key(2, "A3"), key(2, "A3"));
+        (register, gstr2a, d)
+    }
+
+    #[test]
+    fn batches_handed_over_make_the_report() {
+        let (register, gstr2a, decisions) = sample();
+        let config = MatchConfig::default();
+        let never = |_: usize, _: &[MatchResult]| Ok::<(), ()>(());
+        let whole = run(
+            &register,
+            &gstr2a,
+            &decisions,
+            &config,
+            &|_| {},
+            Keep::All,
+            BATCH,
+            &mut { never },
+        )
+        .expect("run");
+        assert!(whole.results.len() > 20, "{}", whole.results.len());
+        assert!(whole.results.iter().any(|r| r.action == Action::Pending));
+        assert!(whole.results.iter().any(|r| r.rule == Some(Rule::Manual)));
+        assert!(whole.results.iter().any(|r| !r.suggestions.is_empty()));
+        assert_eq!(
+            whole.stale_decisions.len(),
+            2,
+            "{:?}",
+            whole.stale_decisions
+        );
+        assert_eq!(whole.summary, Summary::of(&whole.results));
+        for batch_len in [1, 2, 7, whole.results.len()] {
+            for keep in [Keep::All, Keep::Batches] {
+                let mut seen: Vec<MatchResult> = Vec::new();
+                let mut firsts = Vec::new();
+                let run = run(
+                    &register,
+                    &gstr2a,
+                    &decisions,
+                    &config,
+                    &|_| {},
+                    keep,
+                    batch_len,
+                    &mut |first, batch| {
+                        assert!(batch.len() <= batch_len);
+                        firsts.push(first);
+                        seen.extend_from_slice(batch);
+                        Ok::<(), ()>(())
+                    },
+                )
+                .expect("run");
+                assert_eq!(seen, whole.results, "batches of {batch_len}");
+                assert_eq!(
+                    firsts,
+                    (0..whole.results.len())
+                        .step_by(batch_len)
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(run.summary, whole.summary, "batches of {batch_len}");
+                assert_eq!(run.stale_decisions, whole.stale_decisions);
+                match keep {
+                    Keep::All => assert_eq!(run.results, whole.results),
+                    Keep::Batches => assert!(run.results.is_empty()),
+                }
+            }
+        }
+        // A sink's error stops the run and comes back.
+        let mut calls = 0;
+        let stopped = run(
+            &register,
+            &gstr2a,
+            &decisions,
+            &config,
+            &|_| {},
+            Keep::Batches,
+            2,
+            &mut |_, _| {
+                calls += 1;
+                if calls == 2 {
+                    Err("disk full")
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(matches!(stopped, Err("disk full")));
+        assert_eq!(calls, 2);
     }
 }

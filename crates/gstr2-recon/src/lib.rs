@@ -87,7 +87,7 @@ pub use report::{
 };
 pub use retsum::{compare_summaries, local_summary, SummaryDifference};
 
-use gstr2_model::{Gstr2Payload, Gstr2a};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 
 /// What the engine reads.
 #[derive(Clone, Copy, Debug)]
@@ -129,7 +129,7 @@ pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Report {
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
-/// use gstr2_model::{Gstr2Payload, Gstr2a};
+/// use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 /// use gstr2_recon::{reconcile_with_progress, Decisions, Inputs, MatchConfig};
 ///
 /// let register = Gstr2Payload::new("27AAPFU0939F1ZV".parse().unwrap(), "072017".parse().unwrap());
@@ -148,11 +148,99 @@ pub fn reconcile_with_progress(
     config: &MatchConfig,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Report {
-    engine::run(
+    let run = engine::run(
         inputs.register,
         inputs.gstr2a,
         inputs.decisions,
         config,
         progress,
-    )
+        engine::Keep::All,
+        engine::BATCH,
+        &mut |_, _| Ok::<(), std::convert::Infallible>(()),
+    );
+    let run = match run {
+        Ok(run) => run,
+        Err(never) => match never {},
+    };
+    Report {
+        gstin: inputs.register.gstin,
+        fp: inputs.register.fp,
+        results: run.results,
+        summary: run.summary,
+        stale_decisions: run.stale_decisions,
+    }
+}
+
+/// What [`reconcile_streamed`] gives back: everything of a [`Report`] but its results, and the
+/// [`PayloadPlan`] to build the payloads from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconciled {
+    /// The receiver's GSTIN (`gstin`).
+    pub gstin: Gstin,
+    /// The return period (`fp`).
+    pub fp: ReturnPeriod,
+    /// Counts and amounts of every result handed over.
+    pub summary: Summary,
+    /// Decisions that no longer apply, and why.
+    pub stale_decisions: Vec<StaleDecision>,
+    /// What the payloads need of the results.
+    pub plan: PayloadPlan,
+}
+
+/// [`reconcile_with_progress`] for results too many to hold: they are handed to `sink` a
+/// batch at a time, in the report's order, and dropped after, so that the memory is that of
+/// one batch (some 32,000 results) instead of all. The results, the summary and the stale
+/// decisions are those of [`reconcile`]; the payloads come from [`Reconciled::plan`].
+///
+/// `sink` is called with each batch; an error from it stops the reconciliation and is
+/// returned. Write the batches with [`ResultsJsonWriter`] and [`ResultsCsvWriter`].
+///
+/// ```
+/// use gstr2_model::{json, Gstr2Payload, Gstr2a};
+/// use gstr2_recon::{reconcile, reconcile_streamed, Decisions, Inputs, MatchConfig, ResultsJsonWriter};
+///
+/// let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
+///   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","idt":"24-07-2017","val":118,
+///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
+/// let (gstr2a, decisions) = (Gstr2a::default(), Decisions::default());
+/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
+/// let config = MatchConfig::default();
+///
+/// let mut out = ResultsJsonWriter::new(Vec::new(), &register.gstin, &register.fp)?;
+/// let done = reconcile_streamed(&inputs, &config, &|_| {}, &mut |batch| out.write(batch))?;
+/// let json = out.finish(&done.summary, &done.stale_decisions)?;
+///
+/// // The same bytes as the whole report, and the same payloads.
+/// let report = reconcile(&inputs, &config);
+/// assert_eq!(json, serde_json::to_vec(&report)?);
+/// assert_eq!(done.plan.payloads(&inputs)?, gstr2_recon::save_payloads(&inputs, &report)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reconcile_streamed<E>(
+    inputs: &Inputs<'_>,
+    config: &MatchConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+    sink: &mut dyn FnMut(&[MatchResult]) -> Result<(), E>,
+) -> Result<Reconciled, E> {
+    let mut plan = PayloadPlan::default();
+    let run = engine::run(
+        inputs.register,
+        inputs.gstr2a,
+        inputs.decisions,
+        config,
+        progress,
+        engine::Keep::Batches,
+        engine::BATCH,
+        &mut |first, batch| {
+            plan.add(first, batch);
+            sink(batch)
+        },
+    )?;
+    Ok(Reconciled {
+        gstin: inputs.register.gstin,
+        fp: inputs.register.fp,
+        summary: run.summary,
+        stale_decisions: run.stale_decisions,
+        plan,
+    })
 }

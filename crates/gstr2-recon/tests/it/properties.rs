@@ -4,7 +4,8 @@ use gstr2_model::codes::YesNo;
 use gstr2_model::tables::b2b::B2bSupplier;
 use gstr2_model::{Gstr2Payload, Gstr2a};
 use gstr2_recon::{
-    into_save_payloads, save_payloads, Decisions, DocKey, Inputs, MatchCode, Rule, Totals,
+    into_save_payloads, reconcile, reconcile_streamed, save_payloads, Decisions, DocKey, Inputs,
+    MatchCode, MatchConfig, ResultsCsvWriter, ResultsJsonWriter, Rule, Totals,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -242,5 +243,40 @@ proptest! {
         let copied = save_payloads(&inputs, &report).expect("payloads");
         let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report).expect("payloads");
         prop_assert_eq!(moved, copied);
+    }
+
+    #[test]
+    fn streamed_results_and_payloads_are_the_reports(specs in specs(), pick in 0usize..5) {
+        let (reg, a) = build(&specs);
+        // Decisions from the documents: pending marks, a link and an unlink.
+        let (own, cp) = (own_keys(&reg), cp_keys(&a));
+        let mut decisions = Decisions::default();
+        for k in own.iter().chain(&cp).skip(pick).step_by(3) { decisions.mark_pending(k.clone()); }
+        if let (Some(o), Some(c)) = (own.get(pick), cp.last()) { decisions.link(o.clone(), c.clone()); }
+        if let (Some(o), Some(c)) = (own.last(), cp.get(pick)) { decisions.unlink(o.clone(), c.clone()); }
+        let inputs = Inputs { register: &reg, gstr2a: &a, decisions: &decisions, previously_saved: None };
+        let config = MatchConfig::default();
+        let report = reconcile(&inputs, &config);
+
+        let mut json = ResultsJsonWriter::new(Vec::new(), &reg.gstin, &reg.fp).expect("started");
+        let mut csv = ResultsCsvWriter::new(Vec::new()).expect("started");
+        let mut count = 0;
+        let done = reconcile_streamed(&inputs, &config, &|_| {}, &mut |batch| {
+            count += batch.len();
+            json.write(batch).map_err(|e| e.to_string())?;
+            csv.write(batch).map_err(|e| e.to_string())
+        }).expect("streamed");
+        prop_assert_eq!(count, report.results.len());
+        prop_assert_eq!(&done.summary, &report.summary);
+        prop_assert_eq!(&done.stale_decisions, &report.stale_decisions);
+        let json = json.finish(&done.summary, &done.stale_decisions).expect("finished");
+        prop_assert_eq!(json, serde_json::to_vec(&report).expect("json"));
+        let mut whole_csv = Vec::new();
+        gstr2_recon::write_results_csv(&report, &mut whole_csv).expect("csv");
+        prop_assert_eq!(csv.finish().expect("finished"), whole_csv);
+
+        let copied = save_payloads(&inputs, &report).expect("payloads");
+        prop_assert_eq!(&done.plan.payloads(&inputs).expect("payloads"), &copied);
+        prop_assert_eq!(done.plan.into_payloads(reg.clone(), a.clone(), None).expect("payloads"), copied);
     }
 }
