@@ -13,7 +13,10 @@
 //!
 //! Every core is used: the GSTR2A JSON is decoded typed, its suppliers in runs on scoped
 //! threads, then the CSV folder, a large table in pieces; the engine runs across suppliers in
-//! parallel, and the outputs are written in parallel. `RECON_RSS=1` prints the resident memory after each phase on stderr.
+//! parallel and hands its results over a batch at a time (`reconcile_streamed`), each batch
+//! written to both results files on both cores and dropped, so that the results are never all
+//! in memory; the payloads are then built from the engine's plan by moving the inputs'
+//! documents. `RECON_RSS=1` prints the resident memory after each phase on stderr.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -23,9 +26,8 @@ use std::time::Instant;
 
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 use gstr2::recon::{
-    into_save_payloads, local_summary, reconcile_with_progress, write_results_csv,
-    write_results_json, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress, SavePayloads,
-    Tally,
+    local_summary, reconcile_streamed, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress,
+    ResultsCsvWriter, ResultsJsonWriter, Tally,
 };
 
 const USAGE: &str = "usage: reconcile --purchases DIR --gstr2a GSTR2A.json --out OUTDIR \
@@ -196,8 +198,6 @@ fn run(args: Args) -> Result<(), String> {
         decisions: &decisions,
         previously_saved: previously_saved.as_ref(),
     };
-    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_p: Progress| {});
-    let t_engine = t0.elapsed();
     let headline = format!(
         "reconciled {} register documents against {} GSTR2A documents for {} {}",
         register.document_count(gstr2::model::Table::B2b)
@@ -208,65 +208,78 @@ fn run(args: Args) -> Result<(), String> {
         register.gstin,
         register.fp
     );
+    // The results go to their two files a batch at a time as the engine builds them; none is
+    // kept. What the payloads need of them is kept in the plan.
+    let create = |name: &str| {
+        let path = args.out.join(name);
+        File::create(&path)
+            .map(|f| (BufWriter::with_capacity(1 << 20, f), path.clone()))
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let ((json_file, json_path), (csv_file, csv_path)) =
+        (create("results.json")?, create("results.csv")?);
+    let in_file = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: String| format!("{path}: {e}")
+    };
+    let mut json = ResultsJsonWriter::new(json_file, &register.gstin, &register.fp)
+        .map_err(|e| in_file(&json_path)(e.to_string()))?;
+    let mut csv = ResultsCsvWriter::new(csv_file).map_err(|e| in_file(&csv_path)(e.to_string()))?;
+    let done = reconcile_streamed(
+        &inputs,
+        &MatchConfig::default(),
+        &|_p: Progress| {},
+        &mut |batch| {
+            let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
+            j.map_err(|e| in_file(&json_path)(e.to_string()))?;
+            c.map_err(|e| in_file(&csv_path)(e.to_string()))
+        },
+    )?;
+    json.finish(&done.summary, &done.stale_decisions)
+        .map_err(|e| in_file(&json_path)(e.to_string()))?;
+    csv.finish()
+        .map_err(|e| in_file(&csv_path)(e.to_string()))?;
+    let t_engine = t0.elapsed();
     if std::env::var_os("RECON_RSS").is_some() {
-        eprintln!("rss after engine {} kB", rss());
+        eprintln!("rss after engine and results {} kB", rss());
     }
-    // Payloads, summary and their files on one thread; the results files on the other. The
-    // inputs are not needed after this: their documents move into the payloads.
-    let out = &args.out;
-    let report_ref = &report;
+
+    // The inputs are not needed after this: their documents move into the payloads.
     let previously_saved = previously_saved.as_ref();
-    let (payloads, results) = std::thread::scope(|s| {
-        let side = s.spawn(move || -> Result<SavePayloads, String> {
-            let payloads = into_save_payloads(register, gstr2a, previously_saved, report_ref)
-                .map_err(|e| e.to_string())?;
-            // The upsert payload is written while the summary is counted from it.
-            let (retsum, written) = std::thread::scope(|s| {
-                let upsert =
-                    s.spawn(|| write_json(&out.join("payload-upsert.json"), &payloads.upsert));
-                let retsum = local_summary(&payloads, previously_saved);
-                let written = upsert
-                    .join()
-                    .unwrap_or_else(|_| Err("the payload writer panicked".into()));
-                (retsum, written)
-            });
-            written?;
-            write_json(&out.join("payload-delete.json"), &payloads.delete)?;
-            write_json(
-                &out.join("summary.json"),
-                &serde_json::json!({ "reconciliation": &report_ref.summary, "retsum": &retsum }),
-            )?;
-            if std::env::var_os("RECON_RSS").is_some() {
-                eprintln!("rss after payloads {} kB", rss());
-            }
-            Ok(payloads)
-        });
-        let results = write_file(&out.join("results.json"), |w| {
-            write_results_json(&report, w).map_err(|e| e.to_string())
-        })
-        .and_then(|()| {
-            write_file(&out.join("results.csv"), |w| {
-                write_results_csv(&report, w).map_err(|e| e.to_string())
-            })
-        });
-        let payloads = side
+    let payloads = done
+        .plan
+        .into_payloads(register, gstr2a, previously_saved)
+        .map_err(|e| e.to_string())?;
+    // The upsert payload is written while the summary is counted from it.
+    let out = &args.out;
+    let (retsum, written) = std::thread::scope(|s| {
+        let upsert = s.spawn(|| write_json(&out.join("payload-upsert.json"), &payloads.upsert));
+        let retsum = local_summary(&payloads, previously_saved);
+        let written = upsert
             .join()
             .unwrap_or_else(|_| Err("the payload writer panicked".into()));
-        (payloads, results)
+        (retsum, written)
     });
-    let payloads = payloads?;
-    results?;
+    written?;
+    write_json(&out.join("payload-delete.json"), &payloads.delete)?;
+    write_json(
+        &out.join("summary.json"),
+        &serde_json::json!({ "reconciliation": &done.summary, "retsum": &retsum }),
+    )?;
+    if std::env::var_os("RECON_RSS").is_some() {
+        eprintln!("rss after payloads {} kB", rss());
+    }
     let t_write = t0.elapsed();
 
     println!("{headline}");
-    print_tally("overall", &report.summary.overall);
-    let ok = report
+    print_tally("overall", &done.summary.overall);
+    let ok = done
         .summary
         .overall
         .by_code
         .get(&MatchCode::Ok)
         .map_or(0, |t| t.count);
-    let pending = report
+    let pending = done
         .summary
         .overall
         .by_action
@@ -274,20 +287,20 @@ fn run(args: Args) -> Result<(), String> {
         .map_or(0, |t| t.count);
     println!(
         "{} suppliers, {ok} OK, {pending} pending, {} stale decisions; upsert {} documents, delete {}",
-        report.summary.suppliers.len(),
-        report.stale_decisions.len(),
+        done.summary.suppliers.len(),
+        done.stale_decisions.len(),
         payloads.upsert.total_documents(),
         payloads.delete.total_documents()
     );
     println!(
-        "read {:.2}s, reconcile {:.2}s, payloads, summary and writing {:.2}s, total {:.2}s",
+        "read {:.2}s, reconcile and write results {:.2}s, payloads and summary {:.2}s, total {:.2}s",
         t_read.as_secs_f64(),
         (t_engine - t_read).as_secs_f64(),
         (t_write - t_engine).as_secs_f64(),
         t_write.as_secs_f64()
     );
     // The operating system frees a million documents faster than their destructors would.
-    std::mem::forget((report, payloads));
+    std::mem::forget(payloads);
     Ok(())
 }
 

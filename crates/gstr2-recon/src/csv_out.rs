@@ -251,26 +251,30 @@ fn row(r: &MatchResult, row: &mut RowBuf) {
 const BATCH: usize = 16_384;
 
 /// Formats `items` in batches on two threads with `format` (given each batch and the index of
-/// its first item, counting from `first`) and writes the batches to `out` in order. At most four
-/// batches are held at once.
+/// its first item, counting from `first`) into `bufs`, and writes the batches to `out` in order.
+/// The two buffers are reused from batch to batch, and from call to call: their pages are
+/// faulted in once, not for every batch.
 fn write_batched<T: Sync, E: Send>(
     items: &[T],
     first: usize,
     out: &mut impl Write,
+    bufs: &mut [Vec<u8>; 2],
     format: impl Fn(&[T], usize, &mut Vec<u8>) -> Result<(), E> + Sync,
     io: impl Fn(std::io::Error, usize) -> E,
 ) -> Result<(), E> {
-    let batch = |start: usize, part: &[T]| -> Result<Vec<u8>, E> {
-        let mut buf = Vec::with_capacity(part.len() * 256);
-        format(part, start, &mut buf)?;
-        Ok(buf)
+    let batch = |start: usize, part: &[T], buf: &mut Vec<u8>| -> Result<(), E> {
+        buf.clear();
+        format(part, start, buf)
     };
+    let [x, y] = bufs;
     for (k, pair) in items.chunks(2 * BATCH).enumerate() {
         let start = first + k * 2 * BATCH;
         let (a, b) = pair.split_at(pair.len().min(BATCH));
-        let (x, y) = rayon::join(|| batch(start, a), || batch(start + a.len(), b));
-        out.write_all(&x?).map_err(|e| io(e, start))?;
-        out.write_all(&y?).map_err(|e| io(e, start + a.len()))?;
+        let (rx, ry) = rayon::join(|| batch(start, a, x), || batch(start + a.len(), b, y));
+        rx?;
+        ry?;
+        out.write_all(x).map_err(|e| io(e, start))?;
+        out.write_all(y).map_err(|e| io(e, start + a.len()))?;
     }
     Ok(())
 }
@@ -315,6 +319,8 @@ pub struct ResultsCsvWriter<W: Write> {
     out: W,
     /// Results written so far: the index of the next, for errors.
     written: usize,
+    /// Where batches are formatted, one per core.
+    bufs: [Vec<u8>; 2],
 }
 
 impl<W: Write> ResultsCsvWriter<W> {
@@ -326,7 +332,11 @@ impl<W: Write> ResultsCsvWriter<W> {
             .into_inner()
             .map_err(|e| csv_error(0)(e.into_error().into()))?;
         out.write_all(&header).map_err(|e| csv_error(0)(e.into()))?;
-        Ok(ResultsCsvWriter { out, written: 0 })
+        Ok(ResultsCsvWriter {
+            out,
+            written: 0,
+            bufs: Default::default(),
+        })
     }
 
     /// Writes one row per result, formatted on both cores.
@@ -335,6 +345,7 @@ impl<W: Write> ResultsCsvWriter<W> {
             results,
             self.written,
             &mut self.out,
+            &mut self.bufs,
             |part, start, buf| {
                 let mut w = csv::Writer::from_writer(buf);
                 let mut buf_row = RowBuf::new();
@@ -415,6 +426,8 @@ pub struct ResultsJsonWriter<W: Write> {
     out: W,
     /// Results written so far: the index of the next, for errors.
     written: usize,
+    /// Where batches are formatted, one per core.
+    bufs: [Vec<u8>; 2],
 }
 
 impl<W: Write> ResultsJsonWriter<W> {
@@ -426,7 +439,11 @@ impl<W: Write> ResultsJsonWriter<W> {
         out.write_all(b",\"fp\":").map_err(json_io(0))?;
         serde_json::to_writer(&mut out, fp).map_err(json_error(0))?;
         out.write_all(b",\"results\":[").map_err(json_io(0))?;
-        Ok(ResultsJsonWriter { out, written: 0 })
+        Ok(ResultsJsonWriter {
+            out,
+            written: 0,
+            bufs: Default::default(),
+        })
     }
 
     /// Writes the next results, serialized on both cores.
@@ -435,6 +452,7 @@ impl<W: Write> ResultsJsonWriter<W> {
             results,
             self.written,
             &mut self.out,
+            &mut self.bufs,
             |part, start, buf| {
                 for (i, r) in part.iter().enumerate() {
                     if start + i > 0 {
