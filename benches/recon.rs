@@ -7,8 +7,10 @@
 //! supplier, type, number and date and walk them), the least any reconciliation must do. The
 //! figures of merit, printed at the end: the engine's time over the baseline's, the growth from
 //! 100k to 1M (must stay within 12x for 10x the documents) beside the join's own growth in the
-//! same run (how the machine takes 10x the data), and one supplier over many. The report is
-//! dropped after the clock stops: the figure is reconciling, not freeing a million results.
+//! same run (how the machine takes 10x the data), and one supplier over many. The engine is
+//! timed two ways: `reconcile`, which keeps the report (dropped after the clock stops: the
+//! figure is reconciling, not freeing a million results), and `reconcile_streamed`, which hands
+//! the results over a batch at a time as the `reconcile` example does (here they are counted).
 //!
 //! `cargo bench --bench recon`; `RECON_BENCH_MAX=100000` skips the 1M size; `RECON_BENCH_QUICK=1`
 //! skips the criterion groups and prints only the figures (wall and CPU time: CPU time is the
@@ -19,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use gstr2_model::{Gstr2Payload, Gstr2a};
-use gstr2_recon::{reconcile, Decisions, Inputs, MatchConfig, Report};
+use gstr2_recon::{
+    reconcile, reconcile_streamed, Decisions, Inputs, MatchConfig, Reconciled, Report,
+};
 
 #[path = "support/recon_data.rs"]
 mod recon_data;
@@ -35,6 +39,27 @@ fn engine(register: &Gstr2Payload, gstr2a: &Gstr2a) -> Report {
         previously_saved: None,
     };
     reconcile(&inputs, &MatchConfig::default())
+}
+
+/// The engine as the `reconcile` example runs it: results handed over a batch at a time
+/// (here, counted) and never all held.
+fn engine_streamed(register: &Gstr2Payload, gstr2a: &Gstr2a) -> (Reconciled, usize) {
+    let decisions = Decisions::default();
+    let inputs = Inputs {
+        register,
+        gstr2a,
+        decisions: &decisions,
+        previously_saved: None,
+    };
+    let mut n = 0;
+    let done = reconcile_streamed(&inputs, &MatchConfig::default(), &|_| {}, &mut |batch| {
+        n += black_box(batch).len();
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match done {
+        Ok(done) => (done, n),
+        Err(never) => match never {},
+    }
 }
 
 /// The baseline: the exact-key join only.
@@ -127,6 +152,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     let mut figures = Vec::new();
     let mut engine_times = std::collections::BTreeMap::new();
+    let mut streamed_times = std::collections::BTreeMap::new();
     let mut join_times = std::collections::BTreeMap::new();
     let mut cases: Vec<(String, usize, bool)> = [10_000usize, 100_000, 1_000_000]
         .into_iter()
@@ -157,6 +183,9 @@ fn main() {
             group.bench_with_input(BenchmarkId::new("engine", &name), &(), |b, _| {
                 b.iter_with_large_drop(|| engine(&register, &gstr2a))
             });
+            group.bench_with_input(BenchmarkId::new("engine_streamed", &name), &(), |b, _| {
+                b.iter_with_large_drop(|| engine_streamed(&register, &gstr2a))
+            });
             group.bench_with_input(
                 BenchmarkId::new("baseline_exact_join", &name),
                 &(),
@@ -166,18 +195,22 @@ fn main() {
         group.finish();
         let runs = if n >= 1_000_000 { 3 } else { 5 };
         let e = time(runs, || engine(&register, &gstr2a));
+        let st = time(runs, || engine_streamed(&register, &gstr2a));
         let b = time(runs, || exact_join(&register, &gstr2a));
         engine_times.insert(name.clone(), e);
+        streamed_times.insert(name.clone(), st);
         join_times.insert(name.clone(), b);
-        figures.push(format!(
-            "{name:>18}: engine {:>8.3}s wall {:>8.3}s cpu   baseline {:>7.3}s wall {:>7.3}s cpu   engine/baseline {:>5.1}x wall {:>5.1}x cpu",
-            e.0.as_secs_f64(),
-            e.1.as_secs_f64(),
-            b.0.as_secs_f64(),
-            b.1.as_secs_f64(),
-            e.0.as_secs_f64() / b.0.as_secs_f64(),
-            e.1.as_secs_f64() / b.1.as_secs_f64().max(0.001)
-        ));
+        for (what, t) in [("engine", e), ("streamed", st)] {
+            figures.push(format!(
+                "{name:>18}: {what:>8} {:>8.3}s wall {:>8.3}s cpu   baseline {:>7.3}s wall {:>7.3}s cpu   {what}/baseline {:>5.1}x wall {:>5.1}x cpu",
+                t.0.as_secs_f64(),
+                t.1.as_secs_f64(),
+                b.0.as_secs_f64(),
+                b.1.as_secs_f64(),
+                t.0.as_secs_f64() / b.0.as_secs_f64(),
+                t.1.as_secs_f64() / b.1.as_secs_f64().max(0.001)
+            ));
+        }
     }
     println!(
         "\nreconcile, median wall time per run ({} cores):",
@@ -192,12 +225,17 @@ fn main() {
             .map(|(w, c)| (w.as_secs_f64(), c.as_secs_f64()))
     };
     let get = |k: &str| of(&engine_times, k);
-    if let (Some(a), Some(b)) = (get("100k"), get("1000k")) {
-        println!(
-            "growth 100k -> 1M: {:.1}x wall, {:.1}x cpu, for 10x the documents (limit 12x)",
-            b.0 / a.0,
-            b.1 / a.1.max(0.001)
-        );
+    for (what, times) in [
+        ("engine (report kept)", &engine_times),
+        ("engine streamed (results handed over)", &streamed_times),
+    ] {
+        if let (Some(a), Some(b)) = (of(times, "100k"), of(times, "1000k")) {
+            println!(
+                "growth 100k -> 1M, {what}: {:.1}x wall, {:.1}x cpu, for 10x the documents (limit 12x)",
+                b.0 / a.0,
+                b.1 / a.1.max(0.001)
+            );
+        }
     }
     if let (Some(a), Some(b)) = (of(&join_times, "100k"), of(&join_times, "1000k")) {
         // What the machine makes of 10x the data: a sort-and-walk join grows by this much too.

@@ -64,6 +64,13 @@
 //! the documents instead (no memory beyond the inputs'). [`local_summary`] counts the payloads as
 //! GSTN's `RETSUM` would and [`compare_summaries`] lists how a downloaded one differs.
 //! [`write_results_json`] and [`write_results_csv`] write the report on every core.
+//!
+//! ## Without the report
+//! A million results take about a gigabyte. [`reconcile_streamed`] hands them to a sink a batch
+//! at a time instead (write them with [`ResultsJsonWriter`] and [`ResultsCsvWriter`]: the same
+//! bytes as the report's) and keeps none; it returns the summary, the stale decisions and a
+//! [`PayloadPlan`] (a few dozen bytes per result) from which [`PayloadPlan::into_payloads`]
+//! builds the same payloads. The `reconcile` example works this way.
 
 pub mod config;
 mod csv_out;

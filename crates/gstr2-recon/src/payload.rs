@@ -28,6 +28,7 @@ use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
 use gstr2_model::tables::cdn::{CdnSupplier, CreditDebitNote};
 use gstr2_model::tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, StateCode};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::report::{Action, DocKey, DocKind, DocSide, MatchResult, Report, Section};
@@ -219,11 +220,11 @@ impl PayloadPlan {
         plan
     }
 
-    /// Adds the results numbered from `first`.
+    /// Adds the results numbered from `first`, on every core.
     pub(crate) fn add(&mut self, first: usize, results: &[MatchResult]) {
-        self.entries.extend(
+        self.entries.par_extend(
             results
-                .iter()
+                .par_iter()
                 .enumerate()
                 .filter(|(_, r)| match (&r.counterparty, &r.own) {
                     (Some(_), _) => {
