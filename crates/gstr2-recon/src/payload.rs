@@ -1183,6 +1183,19 @@ mod tests {
         )
     }
 
+    fn inputs<'a>(
+        register: &'a Gstr2Payload,
+        gstr2a: &'a Gstr2a,
+        decisions: &'a crate::Decisions,
+    ) -> Inputs<'a> {
+        Inputs {
+            register,
+            gstr2a,
+            decisions,
+            previously_saved: None,
+        }
+    }
+
     const REGISTER: &str = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","b2b":[{"ctin":"33GSPTN4811G1ZC",
         "inv":[{"inum":"S1","idt":"24-07-2017","val":118,"pos":"27","rchrg":"N",
         "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#;
@@ -1194,12 +1207,7 @@ mod tests {
     fn a_report_or_plan_from_other_inputs_is_refused_naming_the_document() {
         let (reg, a) = inputs_of(REGISTER, GSTR2A);
         let decisions = crate::Decisions::default();
-        let inputs = Inputs {
-            register: &reg,
-            gstr2a: &a,
-            decisions: &decisions,
-            previously_saved: None,
-        };
+        let inputs = inputs(&reg, &a, &decisions);
         let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
         // Read back from JSON, the report no longer knows where its documents sit.
         let text = serde_json::to_string(&report).expect("serialized");
@@ -1244,12 +1252,7 @@ mod tests {
         let gstr2a = GSTR2A.replace("33GSPTN4811G1ZC", "9917UNO00001OSQ");
         let (reg, a) = inputs_of(REGISTER, &gstr2a);
         let decisions = crate::Decisions::default();
-        let inputs = Inputs {
-            register: &reg,
-            gstr2a: &a,
-            decisions: &decisions,
-            previously_saved: None,
-        };
+        let inputs = inputs(&reg, &a, &decisions);
         let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
         match save_payloads(&inputs, &report) {
             Err(PayloadError::NoPlaceOfSupply { key }) => assert_eq!(key.number, "S2"),
