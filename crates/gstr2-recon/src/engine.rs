@@ -1499,15 +1499,15 @@ fn pending_marks(
     }
     let supplier = |k: usize| outcomes.get(k).map(|o| outcome_supplier(o, own, cp));
     for key in &decisions.pending {
-        let (mine, theirs) = (own.all_with(key), cp.all_with(key));
-        let sides = [(own, &own_at, mine), (cp, &cp_at, theirs)];
+        let mine = own.all_with(key);
+        let sides = [(own, &own_at, mine.clone()), (cp, &cp_at, cp.all_with(key))];
         let mut hits: Vec<usize> = sides
             .iter()
             .flat_map(|(_, at, range)| range.clone().filter_map(|i| at[i]))
             .filter(|&k| supplier(k) == Some(key.supplier))
             .collect();
         if hits.is_empty() {
-            hits = own.all_with(key).filter_map(|i| own_at[i]).collect();
+            hits = mine.filter_map(|i| own_at[i]).collect();
         }
         hits.sort_unstable();
         hits.dedup();
