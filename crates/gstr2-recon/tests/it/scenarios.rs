@@ -558,3 +558,113 @@ fn sample_register_all_sections() {
     }
     insta::assert_snapshot!(out.join("\n"));
 }
+
+#[test]
+fn pending_marks_that_do_not_apply_are_reported_and_follow_manual_links() {
+    let (s, t) = (gstin(1), gstin(2));
+    let key = |supplier, number: &str| DocKey {
+        supplier,
+        kind: DocKind::Invoice,
+        number: number.into(),
+        date: date(D),
+    };
+    // R1 is replaced by its amendment; T1 is the taxpayer's only (an upload); X1, of supplier
+    // s, is linked by the user to Y1 of supplier t; G1 is in neither input.
+    let mut reg = register(
+        s,
+        vec![
+            inv("R1", D, "118", "100", "18"),
+            inv("T1", D, "118", "100", "18"),
+            inv("X1", D, "118", "100", "18"),
+        ],
+    );
+    own_b2ba(
+        &mut reg,
+        s,
+        vec![own_amend("R1", D, inv("R1-A", D, "118", "100", "18"))],
+    );
+    let a = gstr2a(
+        t,
+        Some(YesNo::Yes),
+        vec![cp_inv("Y1", D, "118", "100", "18")],
+    );
+    let mut decisions = Decisions::default();
+    decisions.link(key(s, "X1"), key(t, "Y1"));
+    for n in ["R1", "T1", "X1", "G1"] {
+        decisions.mark_pending(key(s, n));
+    }
+    let r = run(&reg, &a, &decisions);
+    let stale: Vec<(&str, StaleReason)> = r
+        .stale_decisions
+        .iter()
+        .map(|d| match &d.decision {
+            gstr2_recon::Decision::Pending { key } => (key.number.as_str(), d.reason.clone()),
+            other => panic!("only pending marks are stale here, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            ("G1", StaleReason::DocumentGone),
+            ("R1", StaleReason::ReplacedByAmendment),
+            ("T1", StaleReason::NotAcceptOrReject),
+        ]
+    );
+    // X1's result is the manual pair, filed under the counterparty's supplier: marked there.
+    let linked = r
+        .results
+        .iter()
+        .find(|x| x.rule == Some(Rule::Manual))
+        .expect("the manual pair");
+    assert_eq!(linked.supplier, t);
+    assert_eq!(
+        (linked.action, linked.computed_action),
+        (Action::Pending, Action::Accept)
+    );
+    assert_eq!(
+        linked
+            .reasons
+            .iter()
+            .filter(|x| **x == Reason::MarkedPending)
+            .count(),
+        1
+    );
+    let upload = r
+        .results
+        .iter()
+        .find(|x| x.own.as_ref().is_some_and(|o| o.key.number == "T1"))
+        .expect("T1's result");
+    assert_eq!(upload.action, Action::Upload);
+}
+
+#[test]
+fn a_result_marked_through_both_its_sides_is_marked_once() {
+    let s = gstin(1);
+    let reg = register(s, vec![inv("inv-7", D, "118", "100", "18")]);
+    let a = gstr2a(
+        s,
+        Some(YesNo::Yes),
+        vec![cp_inv("INV/2023-24/0007", D, "118", "100", "18")],
+    );
+    let mut decisions = Decisions::default();
+    for n in ["inv-7", "INV/2023-24/0007"] {
+        decisions.mark_pending(DocKey {
+            supplier: s,
+            kind: DocKind::Invoice,
+            number: n.into(),
+            date: date(D),
+        });
+    }
+    let r = run(&reg, &a, &decisions);
+    assert_eq!(r.results.len(), 1);
+    assert_eq!(r.results[0].action, Action::Pending);
+    assert_eq!(
+        r.results[0]
+            .reasons
+            .iter()
+            .filter(|x| **x == Reason::MarkedPending)
+            .count(),
+        1
+    );
+    assert!(r.stale_decisions.is_empty());
+}
