@@ -257,9 +257,10 @@ impl PayloadPlan {
         self.build_lent(inputs).map_err(Failure::for_plan)
     }
 
-    /// [`into_save_payloads`] from the plan: the inputs' documents are moved, not copied.
+    /// [`into_save_payloads`] from the plan, which is used up with the inputs: their documents
+    /// are moved into the payloads, not copied.
     pub fn into_payloads(
-        &self,
+        self,
         register: Gstr2Payload,
         gstr2a: Gstr2a,
         previously_saved: Option<&Gstr2Payload>,
