@@ -136,7 +136,7 @@ pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Report {
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
-/// use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
+/// use gstr2_model::{Gstr2Payload, Gstr2a};
 /// use gstr2_recon::{reconcile_with_progress, Decisions, Inputs, MatchConfig};
 ///
 /// let register = Gstr2Payload::new("27AAPFU0939F1ZV".parse().unwrap(), "072017".parse().unwrap());
