@@ -47,6 +47,9 @@ measure() {
     shift 2
     local best_wall="" best_rss="" wall rss
     for _ in $(seq "$RUNS"); do
+        # The previous run's output (1.4 GB for reconcile) is still being written back from
+        # the page cache: let that finish first, so that no run pays for another's.
+        sync
         if [ -x /usr/bin/time ]; then
             /usr/bin/time -f '%e %M' -o "$OUT/.time" "$@" >"$log" 2>&1 || {
                 say "$name failed, see $log"; tail -n 20 "$log" >&2; return 1; }
