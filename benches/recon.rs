@@ -28,38 +28,39 @@ use gstr2_recon::{
 #[path = "support/recon_data.rs"]
 mod recon_data;
 
-/// The engine's report; it is dropped outside the timing (the figure is reconciling, not
-/// freeing a million results).
-fn engine(register: &Gstr2Payload, gstr2a: &Gstr2a) -> Report {
+/// `f` on the inputs of a reconciliation without decisions.
+fn with_inputs<T>(register: &Gstr2Payload, gstr2a: &Gstr2a, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
     let decisions = Decisions::default();
-    let inputs = Inputs {
+    f(&Inputs {
         register,
         gstr2a,
         decisions: &decisions,
         previously_saved: None,
-    };
-    reconcile(&inputs, &MatchConfig::default())
+    })
+}
+
+/// The engine's report; it is dropped outside the timing (the figure is reconciling, not
+/// freeing a million results).
+fn engine(register: &Gstr2Payload, gstr2a: &Gstr2a) -> Report {
+    with_inputs(register, gstr2a, |inputs| {
+        reconcile(inputs, &MatchConfig::default())
+    })
 }
 
 /// The engine as the `reconcile` example runs it: results handed over a batch at a time
 /// (here, counted) and never all held.
 fn engine_streamed(register: &Gstr2Payload, gstr2a: &Gstr2a) -> (Reconciled, usize) {
-    let decisions = Decisions::default();
-    let inputs = Inputs {
-        register,
-        gstr2a,
-        decisions: &decisions,
-        previously_saved: None,
-    };
-    let mut n = 0;
-    let done = reconcile_streamed(&inputs, &MatchConfig::default(), &|_| {}, &mut |batch| {
-        n += black_box(batch).len();
-        Ok::<(), std::convert::Infallible>(())
-    });
-    match done {
-        Ok(done) => (done, n),
-        Err(never) => match never {},
-    }
+    with_inputs(register, gstr2a, |inputs| {
+        let mut n = 0;
+        let done = reconcile_streamed(inputs, &MatchConfig::default(), &|_| {}, &mut |batch| {
+            n += black_box(batch).len();
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match done {
+            Ok(done) => (done, n),
+            Err(never) => match never {},
+        }
+    })
 }
 
 /// The baseline: the exact-key join only.
