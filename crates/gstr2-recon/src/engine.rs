@@ -1397,10 +1397,6 @@ pub(crate) fn run<E>(
 
     same_pan_suggestions(&mut outcomes, own, cp, config);
     let pending = pending_marks(&outcomes, own, cp, decisions, config, &mut stale);
-    progress(Progress {
-        matched: total,
-        total,
-    });
 
     // Each batch of results is built straight into its place on every core, counted, and
     // handed over.
@@ -1435,6 +1431,11 @@ pub(crate) fn run<E>(
             results.clear();
         }
     }
+    // The last call comes once every result is handed over.
+    progress(Progress {
+        matched: total,
+        total,
+    });
     Ok(Run {
         results,
         summary: tallies.finish(),
@@ -1782,6 +1783,33 @@ mod tests {
                 }
             }
         }
+        // Progress ends at the total, once the last batch is handed over.
+        let events = std::sync::Mutex::new(Vec::new());
+        let log = |e: (bool, usize)| events.lock().map(|mut v| v.push(e)).unwrap_or(());
+        run(
+            &register,
+            &gstr2a,
+            &decisions,
+            &config,
+            &|p| log((false, p.matched)),
+            Keep::Batches,
+            5,
+            &mut |first, batch| {
+                log((true, first + batch.len()));
+                Ok::<(), ()>(())
+            },
+        )
+        .expect("run");
+        let events = events.into_inner().unwrap_or_default();
+        let total = register.document_count(gstr2_model::Table::B2b) + gstr2a.document_count();
+        assert_eq!(events.first(), Some(&(false, 0)));
+        assert_eq!(events.last(), Some(&(false, total)));
+        assert_eq!(
+            events.iter().rev().nth(1),
+            Some(&(true, whole.results.len())),
+            "the last batch just before"
+        );
+
         // A sink's error stops the run and comes back.
         let mut calls = 0;
         let stopped = run(

@@ -200,7 +200,8 @@ pub struct Reconciled {
 /// decisions are those of [`reconcile`]; the payloads come from [`Reconciled::plan`].
 ///
 /// `sink` is called with each batch; an error from it stops the reconciliation and is
-/// returned. Write the batches with [`ResultsJsonWriter`] and [`ResultsCsvWriter`].
+/// returned. Write the batches with [`ResultsJsonWriter`] and [`ResultsCsvWriter`]. `progress`
+/// is called as by [`reconcile_with_progress`], its last call (the total) after the last batch.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2Payload, Gstr2a};
