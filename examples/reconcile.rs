@@ -12,7 +12,7 @@
 //! save payloads); prints the summary table. GSTIN and period default to the GSTR2A file's.
 //!
 //! Every core is used: the GSTR2A JSON is decoded typed, its suppliers in runs on scoped
-//! threads, then the CSV folder, a large table in pieces; the engine runs across suppliers in
+//! threads, while the CSV folder is decoded, a large table in pieces; the engine runs across suppliers in
 //! parallel and hands its results over a batch at a time (`reconcile_streamed`), each batch
 //! written to both results files on both cores and dropped, so that the results are never all
 //! in memory; the payloads are then built from the engine's plan by moving the inputs'
@@ -251,21 +251,30 @@ fn run(args: Args) -> Result<(), String> {
     // Placeholders until the GSTR2A file says; replaced below.
     let placeholder_gstin: Gstin = "27AAPFU0939F1ZV".parse().map_err(|e| format!("{e}"))?;
     let placeholder_fp: ReturnPeriod = "072017".parse().map_err(|e| format!("{e}"))?;
-    // One file after the other, each on every core: the JSON's suppliers are decoded in runs
-    // on scoped threads, a large CSV table in pieces.
+    // Both files at once, each on every core (the JSON's suppliers decoded in runs on scoped
+    // threads, a large CSV table in pieces): where one waits on its serial parts, the other
+    // runs.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let gstr2a = std::fs::read(&args.gstr2a)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            json::gstr2a_from_slice_parallel(&bytes, threads).map_err(|e| e.to_string())
-        })
-        .map_err(|e| format!("{}: {e}", args.gstr2a.display()));
-    let register = gstr2::model::csv::read_dir(
-        &args.purchases,
-        args.gstin.unwrap_or(placeholder_gstin),
-        args.period.unwrap_or(placeholder_fp),
-    )
-    .map_err(|e| format!("{}: {e}", args.purchases.display()));
+    let (gstr2a, register) = std::thread::scope(|s| {
+        let csv = s.spawn(|| {
+            gstr2::model::csv::read_dir(
+                &args.purchases,
+                args.gstin.unwrap_or(placeholder_gstin),
+                args.period.unwrap_or(placeholder_fp),
+            )
+            .map_err(|e| format!("{}: {e}", args.purchases.display()))
+        });
+        let gstr2a = std::fs::read(&args.gstr2a)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                json::gstr2a_from_slice_parallel(&bytes, threads).map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("{}: {e}", args.gstr2a.display()));
+        let register = csv
+            .join()
+            .unwrap_or_else(|_| Err("the CSV reader panicked".to_owned()));
+        (gstr2a, register)
+    });
     let (gstr2a, mut register): (Gstr2a, Gstr2Payload) = (gstr2a?, register?);
     register.gstin = args
         .gstin
