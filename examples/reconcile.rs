@@ -84,6 +84,25 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
+/// A CSV folder's errors, one a line, each under the folder's name but those that name their
+/// file already.
+fn csv_errors(dir: &Path, errors: &gstr2::model::csv::CsvErrors) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .map(|e| match e {
+            gstr2::model::csv::CsvError::Io { .. } => e.to_string(),
+            _ => format!("{}: {e}", dir.display()),
+        })
+        .collect();
+    if errors.is_truncated() {
+        lines.push(format!(
+            "stopped after {} errors; there may be more",
+            errors.len()
+        ));
+    }
+    lines.join("\n")
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
@@ -262,7 +281,7 @@ fn run(args: Args) -> Result<(), String> {
                 args.gstin.unwrap_or(placeholder_gstin),
                 args.period.unwrap_or(placeholder_fp),
             )
-            .map_err(|e| format!("{}: {e}", args.purchases.display()))
+            .map_err(|errors| csv_errors(&args.purchases, &errors))
         });
         let gstr2a = std::fs::read(&args.gstr2a)
             .map_err(|e| e.to_string())
