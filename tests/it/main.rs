@@ -6,8 +6,13 @@
 #[path = "../../examples/support/flow.rs"]
 mod flow;
 
+// The `reconcile` example's job; the tests run it as the example does.
+#[path = "../../examples/support/reconcile_job.rs"]
+mod reconcile_job;
+
 mod common;
 mod drop_chunk;
 mod filing;
 mod fixture;
 mod real_endpoint;
+mod reconcile_example;

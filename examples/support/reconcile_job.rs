@@ -1,0 +1,386 @@
+//! The `reconcile` example's job, shared with the root package's tests: read the CSV folder
+//! and the GSTR2A JSON, reconcile with the results streamed to their files, build the payloads
+//! from the plan, write every output, print the summary table.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
+use gstr2::recon::{
+    local_summary, reconcile_streamed, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress,
+    ResultsCsvWriter, ResultsJsonWriter, Summary, Tally,
+};
+
+/// What the job reads and where it writes.
+#[derive(Default)]
+pub struct Args {
+    /// The CSV folder of the register.
+    pub purchases: PathBuf,
+    /// The GSTR2A download.
+    pub gstr2a: PathBuf,
+    /// Where the outputs go.
+    pub out: PathBuf,
+    /// The receiver's GSTIN (default: the GSTR2A file's).
+    pub gstin: Option<Gstin>,
+    /// The return period (default: the GSTR2A file's).
+    pub period: Option<ReturnPeriod>,
+    /// Earlier decisions (JSON).
+    pub decisions: Option<PathBuf>,
+    /// What GSTN holds from earlier saves (a GSTR2 payload, JSON).
+    pub previously_saved: Option<PathBuf>,
+}
+
+/// A CSV folder's errors, one a line, each under the folder's name but those that name their
+/// file already.
+fn csv_errors(dir: &Path, errors: &gstr2::model::csv::CsvErrors) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .map(|e| match e {
+            gstr2::model::csv::CsvError::Io { .. } => e.to_string(),
+            _ => format!("{}: {e}", dir.display()),
+        })
+        .collect();
+    if errors.is_truncated() {
+        lines.push(format!(
+            "stopped after {} errors; there may be more",
+            errors.len()
+        ));
+    }
+    lines.join("\n")
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A file written on a thread of its own: what is written is copied into chunks of 8 MiB, and
+/// each full chunk goes to the thread, which hands it to the kernel. The kernel's copy into the
+/// page cache (a second or more for the job's 1.4 GB of output) then runs beside the engine
+/// instead of between its batches. At most four chunks exist; they are reused.
+struct WriteBehind {
+    path: PathBuf,
+    chunk: Vec<u8>,
+    full: Option<SyncSender<Vec<u8>>>,
+    empty: Receiver<Vec<u8>>,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+const CHUNK: usize = 8 << 20;
+
+impl WriteBehind {
+    fn create(path: &Path) -> Result<WriteBehind, String> {
+        let mut file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (full, todo) = sync_channel::<Vec<u8>>(2);
+        let (done, empty) = channel();
+        let thread = std::thread::spawn(move || {
+            for mut chunk in todo {
+                file.write_all(&chunk)?;
+                chunk.clear();
+                // The writer may be gone already (an error on its side): nothing to hand back.
+                let _ = done.send(chunk);
+            }
+            file.flush()
+        });
+        Ok(WriteBehind {
+            path: path.to_owned(),
+            chunk: Vec::with_capacity(CHUNK),
+            full: Some(full),
+            empty,
+            thread: Some(thread),
+        })
+    }
+
+    /// Hands the current chunk to the thread and takes an empty one.
+    fn send(&mut self) -> std::io::Result<()> {
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let chunk = std::mem::replace(&mut self.chunk, next);
+        match &self.full {
+            Some(full) if full.send(chunk).is_ok() => Ok(()),
+            // The thread has stopped on an error, which `finish` reports.
+            _ => Err(std::io::Error::other("the file's writer thread stopped")),
+        }
+    }
+
+    /// Writes what is left, waits for the thread, and reports its error naming the file.
+    fn finish(mut self) -> Result<(), String> {
+        let sent = if self.chunk.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        };
+        self.full = None;
+        let written = match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result.map_err(|e| e.to_string()),
+            _ => Err("the file's writer thread panicked".to_owned()),
+        };
+        written
+            .and(sent.map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+impl Write for WriteBehind {
+    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len();
+        while !buf.is_empty() {
+            let room = CHUNK.saturating_sub(self.chunk.len()).max(1);
+            let (now, later) = buf.split_at(room.min(buf.len()));
+            self.chunk.extend_from_slice(now);
+            buf = later;
+            if self.chunk.len() >= CHUNK {
+                self.send()?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Everything goes to the thread on [`WriteBehind::finish`]; nothing to do before.
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Creates `path` and writes it with `write` through a buffer and a [`WriteBehind`] (the
+/// buffer gathers serde_json's many small writes); errors name the file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<WriteBehind>) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut w = BufWriter::with_capacity(1 << 16, WriteBehind::create(path)?);
+    let written = write(&mut w).and_then(|()| w.flush().map_err(|e| e.to_string()));
+    let behind = w
+        .into_inner()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    // The thread's own error, if any, says more than the "stopped" the writer saw.
+    behind.finish()?;
+    written.map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    write_file(path, |w| {
+        json::to_writer(w, value).map_err(|e| e.to_string())
+    })
+}
+
+fn print_tally(name: &str, t: &Tally) {
+    println!("{name}");
+    println!(
+        "  {:<10} {:>10} {:>20} {:>18}",
+        "", "documents", "value", "tax"
+    );
+    for (code, v) in &t.by_code {
+        println!(
+            "  {:<10} {:>10} {:>20} {:>18}",
+            code.as_str(),
+            v.count,
+            v.value.round_dp(2),
+            v.tax.total().round_dp(2)
+        );
+    }
+    for (action, v) in &t.by_action {
+        println!(
+            "  {:<10} {:>10} {:>20} {:>18}",
+            format!("flag {}", action.as_str()),
+            v.count,
+            v.value.round_dp(2),
+            v.tax.total().round_dp(2)
+        );
+    }
+    println!(
+        "  {:<10} {:>10} {:>20} {:>18}",
+        "all",
+        t.all.count,
+        t.all.value.round_dp(2),
+        t.all.tax.total().round_dp(2)
+    );
+}
+
+fn rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_owned())
+        })
+        .unwrap_or_default()
+}
+
+/// Runs the whole job; errors name the file they come from.
+pub fn run(args: Args) -> Result<(), String> {
+    let t0 = Instant::now();
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    // Placeholders until the GSTR2A file says; replaced below.
+    let placeholder_gstin: Gstin = "27AAPFU0939F1ZV".parse().map_err(|e| format!("{e}"))?;
+    let placeholder_fp: ReturnPeriod = "072017".parse().map_err(|e| format!("{e}"))?;
+    // Both files at once, each on every core (the JSON's suppliers decoded in runs on scoped
+    // threads, a large CSV table in pieces): where one waits on its serial parts, the other
+    // runs.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (gstr2a, register) = std::thread::scope(|s| {
+        let csv = s.spawn(|| {
+            gstr2::model::csv::read_dir(
+                &args.purchases,
+                args.gstin.unwrap_or(placeholder_gstin),
+                args.period.unwrap_or(placeholder_fp),
+            )
+            .map_err(|errors| csv_errors(&args.purchases, &errors))
+        });
+        let gstr2a = std::fs::read(&args.gstr2a)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                json::gstr2a_from_slice_parallel(&bytes, threads).map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("{}: {e}", args.gstr2a.display()));
+        let register = csv
+            .join()
+            .unwrap_or_else(|_| Err("the CSV reader panicked".to_owned()));
+        (gstr2a, register)
+    });
+    let (gstr2a, mut register): (Gstr2a, Gstr2Payload) = (gstr2a?, register?);
+    register.gstin = args
+        .gstin
+        .or(gstr2a.gstin)
+        .ok_or("no --gstin and none in the GSTR2A file")?;
+    register.fp = args
+        .period
+        .or(gstr2a.fp)
+        .ok_or("no --period and none in the GSTR2A file")?;
+    let decisions: Decisions = match &args.decisions {
+        Some(p) => read_json(p)?,
+        None => Decisions::default(),
+    };
+    let previously_saved: Option<Gstr2Payload> = match &args.previously_saved {
+        Some(p) => Some(read_json(p)?),
+        None => None,
+    };
+    let t_read = t0.elapsed();
+    if std::env::var_os("RECON_RSS").is_some() {
+        eprintln!("rss after read {} kB", rss());
+    }
+
+    let inputs = Inputs {
+        register: &register,
+        gstr2a: &gstr2a,
+        decisions: &decisions,
+        previously_saved: previously_saved.as_ref(),
+    };
+    let headline = format!(
+        "reconciled {} register documents against {} GSTR2A documents for {} {}",
+        register.document_count(gstr2::model::Table::B2b)
+            + register.document_count(gstr2::model::Table::B2ba)
+            + register.document_count(gstr2::model::Table::Cdn)
+            + register.document_count(gstr2::model::Table::Cdna),
+        gstr2a.document_count(),
+        register.gstin,
+        register.fp
+    );
+    // The results go to their two files a batch at a time as the engine builds them; none is
+    // kept. What the payloads need of them is kept in the plan.
+    let (json_path, csv_path) = (args.out.join("results.json"), args.out.join("results.csv"));
+    let mut json = ResultsJsonWriter::new(
+        WriteBehind::create(&json_path)?,
+        &register.gstin,
+        &register.fp,
+    )
+    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
+        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    let streamed = reconcile_streamed(
+        &inputs,
+        &MatchConfig::default(),
+        &|_p: Progress| {},
+        &mut |batch| {
+            let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
+            j.map_err(|e| format!("{}: {e}", json_path.display()))?;
+            c.map_err(|e| format!("{}: {e}", csv_path.display()))
+        },
+    );
+    // Both files are finished even when something failed: a writer thread's own error (a full
+    // disk, say) is what to report, not the "stopped" the engine's sink saw.
+    let nothing = (Summary::default(), Vec::new());
+    let (summary, stale) = match &streamed {
+        Ok(done) => (&done.summary, &done.stale_decisions),
+        Err(_) => (&nothing.0, &nothing.1),
+    };
+    let json = json
+        .finish(summary, stale)
+        .map_err(|e| format!("{}: {e}", json_path.display()))
+        .and_then(WriteBehind::finish);
+    let csv = csv
+        .finish()
+        .map_err(|e| format!("{}: {e}", csv_path.display()))
+        .and_then(WriteBehind::finish);
+    let done = json.and(csv).and(streamed)?;
+    let t_engine = t0.elapsed();
+    if std::env::var_os("RECON_RSS").is_some() {
+        eprintln!("rss after engine and results {} kB", rss());
+    }
+
+    // The inputs are not needed after this: their documents move into the payloads.
+    let previously_saved = previously_saved.as_ref();
+    let payloads = done
+        .plan
+        .into_payloads(register, gstr2a, previously_saved)
+        .map_err(|e| e.to_string())?;
+    // The upsert payload is written while the summary is counted from it.
+    let out = &args.out;
+    let (retsum, written) = std::thread::scope(|s| {
+        let upsert = s.spawn(|| write_json(&out.join("payload-upsert.json"), &payloads.upsert));
+        let retsum = local_summary(&payloads, previously_saved);
+        let written = upsert
+            .join()
+            .unwrap_or_else(|_| Err("the payload writer panicked".into()));
+        (retsum, written)
+    });
+    written?;
+    write_json(&out.join("payload-delete.json"), &payloads.delete)?;
+    write_json(
+        &out.join("summary.json"),
+        &serde_json::json!({ "reconciliation": &done.summary, "retsum": &retsum }),
+    )?;
+    if std::env::var_os("RECON_RSS").is_some() {
+        eprintln!("rss after payloads {} kB", rss());
+    }
+    let t_write = t0.elapsed();
+
+    println!("{headline}");
+    print_tally("overall", &done.summary.overall);
+    let ok = done
+        .summary
+        .overall
+        .by_code
+        .get(&MatchCode::Ok)
+        .map_or(0, |t| t.count);
+    let pending = done
+        .summary
+        .overall
+        .by_action
+        .get(&Action::Pending)
+        .map_or(0, |t| t.count);
+    println!(
+        "{} suppliers, {ok} OK, {pending} pending, {} stale decisions; upsert {} documents, delete {}",
+        done.summary.suppliers.len(),
+        done.stale_decisions.len(),
+        payloads.upsert.total_documents(),
+        payloads.delete.total_documents()
+    );
+    println!(
+        "read {:.2}s, reconcile and write results {:.2}s, payloads and summary {:.2}s, total {:.2}s",
+        t_read.as_secs_f64(),
+        (t_engine - t_read).as_secs_f64(),
+        (t_write - t_engine).as_secs_f64(),
+        t_write.as_secs_f64()
+    );
+    // The operating system frees a million documents faster than their destructors would.
+    std::mem::forget(payloads);
+    Ok(())
+}
