@@ -27,7 +27,7 @@
 use rust_decimal::Decimal;
 
 use super::error::{CellError, CsvError};
-use super::reader::Row;
+use super::reader::{slot_mask, Row};
 use super::writer::Cells;
 use crate::codes::{Eligibility, GoodsOrServices};
 use crate::item::{ImportItem, Itc, ItcThisMonth, Item, ItemDetail, ItemExtra};
@@ -128,12 +128,17 @@ pub(crate) fn read_item(row: &Row<'_>, cols: &ItemCols) -> Result<NumberedItem, 
         cgst: row.opt_decimal(cols.camt)?,
         sgst: row.opt_decimal(cols.samt)?,
         cess: row.opt_decimal(cols.csamt)?,
-        extra: ItemExtra {
-            cess_rate: row.opt_decimal(cols.csrt)?,
-            goods_or_services: row.opt_code::<GoodsOrServices>(cols.ty)?,
-            hsn_sac: row.opt_string(cols.hsn_sc)?,
-        }
-        .non_empty(),
+        // Most rows have none of these: they are then not looked at one by one.
+        extra: if row.any_filled(slot_mask(&[cols.csrt, cols.ty, cols.hsn_sc])) {
+            ItemExtra {
+                cess_rate: row.opt_decimal(cols.csrt)?,
+                goods_or_services: row.opt_code::<GoodsOrServices>(cols.ty)?,
+                hsn_sac: row.opt_string(cols.hsn_sc)?,
+            }
+            .non_empty()
+        } else {
+            None
+        },
     };
     let itc = read_itc(row, cols)?;
     Ok((
@@ -162,13 +167,17 @@ fn read_itc(row: &Row<'_>, cols: &ItemCols) -> Result<Option<Box<Itc>>, CsvError
         cgst: row.opt_decimal(cols.tx_c)?,
         sgst: row.opt_decimal(cols.tx_s)?,
         cess: row.opt_decimal(cols.tx_cs)?,
-        this_month: ItcThisMonth {
-            igst: row.opt_decimal(cols.tc_i)?,
-            cgst: row.opt_decimal(cols.tc_c)?,
-            sgst: row.opt_decimal(cols.tc_s)?,
-            cess: row.opt_decimal(cols.tc_cs)?,
-        }
-        .non_empty(),
+        this_month: if row.any_filled(slot_mask(&[cols.tc_i, cols.tc_c, cols.tc_s, cols.tc_cs])) {
+            ItcThisMonth {
+                igst: row.opt_decimal(cols.tc_i)?,
+                cgst: row.opt_decimal(cols.tc_c)?,
+                sgst: row.opt_decimal(cols.tc_s)?,
+                cess: row.opt_decimal(cols.tc_cs)?,
+            }
+            .non_empty()
+        } else {
+            None
+        },
     })))
 }
 

@@ -81,6 +81,9 @@ macro_rules! columns {
             $( $crate::csv::reader::Column::new(
                 $code, &[$($label)?], $crate::csv::reader::Kind::$kind) ),+
         ];
+
+        // A row's filled cells are a bit per column (see `slot_mask`).
+        const _: () = assert!(COLUMNS.len() <= 64);
     };
 }
 pub(crate) use columns;
@@ -393,6 +396,8 @@ pub(crate) struct Rows<R> {
     spans: Vec<(usize, usize)>,
     /// Whether the current row is shorter than the header, or has a value under no column.
     misshapen: bool,
+    /// The current row's slots with a value, a bit each (see [`slot_mask`]).
+    filled: u64,
     /// Fields in the current record.
     fields: usize,
     count: u64,
@@ -460,6 +465,7 @@ impl<R: Read> Rows<R> {
             spans: vec![(0, 0); columns.len()],
             gstins: Gstins::default(),
             misshapen: false,
+            filled: 0,
             fields: 0,
             count: 0,
         };
@@ -546,10 +552,11 @@ impl<R: Read> Rows<R> {
 
     /// Finds each slot's cell in the current record, in one pass over its fields; `false` for
     /// a blank row.
+    ///
+    /// The spans are not cleared first: every slot the header names is written by every record
+    /// at least as wide as the header, a narrower record is misshapen (which [`Rows::row`]
+    /// refuses), and the slots of columns the header lacks are never written.
     fn locate(&mut self) -> bool {
-        for span in &mut self.spans {
-            *span = (0, 0);
-        }
         let shape = match &self.lane {
             Lane::Fast(fast) => {
                 let bytes = fast.record();
@@ -570,6 +577,7 @@ impl<R: Read> Rows<R> {
             Lane::Switching => Shape::default(),
         };
         self.misshapen = shape.misshapen;
+        self.filled = shape.filled;
         self.fields = shape.fields;
         shape.any
     }
@@ -589,6 +597,7 @@ impl<R: Read> Rows<R> {
         Ok(Row {
             bytes,
             spans: &self.spans,
+            filled: self.filled,
             gstins: &self.gstins,
             columns: self.columns,
             table: self.table,
@@ -607,6 +616,8 @@ struct Shape {
     misshapen: bool,
     /// Fields in the record.
     fields: usize,
+    /// The slots with a value, a bit each.
+    filled: u64,
 }
 
 /// Puts each field's cell in its slot's span, one field after the other.
@@ -641,6 +652,7 @@ impl<'a> Locator<'a> {
                 if let Some(span) = self.spans.get_mut(slot) {
                     *span = (start + a, start + b);
                 }
+                self.shape.filled |= u64::from(filled) << (slot & 63);
             }
         }
     }
@@ -656,6 +668,8 @@ impl<'a> Locator<'a> {
 pub(crate) struct Row<'a> {
     bytes: &'a [u8],
     spans: &'a [(usize, usize)],
+    /// The slots with a value, a bit each.
+    filled: u64,
     gstins: &'a Gstins,
     columns: &'static [Column],
     table: Table,
@@ -856,8 +870,29 @@ impl<'a> Row<'a> {
 
     /// Whether every listed column is empty in this row.
     pub(crate) fn all_empty(&self, slots: &[usize]) -> bool {
-        slots.iter().all(|&s| self.raw(s).is_empty())
+        !self.any_filled(slot_mask(slots))
     }
+
+    /// Whether any column of a [`slot_mask`] has a value in this row.
+    #[inline]
+    pub(crate) fn any_filled(&self, mask: u64) -> bool {
+        self.filled & mask != 0
+    }
+}
+
+/// The slots as a bit each, for [`Row::any_filled`]: a table has at most 64 columns (checked
+/// where its columns are declared); slots no table has ([`crate::csv::items::ABSENT`]) are left
+/// out, as they are always empty.
+pub(crate) const fn slot_mask(slots: &[usize]) -> u64 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < slots.len() {
+        if slots[i] < 64 {
+            mask |= 1 << slots[i];
+        }
+        i += 1;
+    }
+    mask
 }
 
 /// Parses a plain decimal as [`crate::amount::parse`] does, from bytes, with a fast path for
@@ -976,6 +1011,8 @@ pub(crate) trait Document: Sized + Send {
     const KEY: usize;
     /// The item's columns: a row with all of them empty adds no item.
     const ITEM: &'static [usize];
+    /// [`Document::ITEM`] as a [`slot_mask`].
+    const ITEM_MASK: u64 = slot_mask(Self::ITEM);
     /// Reads the document's fields from its first row, with no items.
     fn parse(row: &Row<'_>) -> Result<Self, CsvError>;
     /// Reads the item of a row.
@@ -1317,10 +1354,10 @@ fn decode_rows<D: Document, R: Read>(
             }
         }
         let result = rows.row().and_then(|row| {
-            let item = if row.all_empty(D::ITEM) {
-                None
-            } else {
+            let item = if row.any_filled(D::ITEM_MASK) {
                 Some(D::parse_item(&row)?)
+            } else {
+                None
             };
             let doc = match last.filter(|&i| raws.difference(i, &row, D::DOC).is_none()) {
                 Some(i) => i,
@@ -1526,6 +1563,32 @@ mod tests {
         }
         let spaced = format!("{header}\n  \"27\" ,INTRA,1,1\n");
         assert_eq!(lines_of(&spaced), expected(&[(2, "27")]));
+    }
+
+    /// The spans are not cleared between rows: a cell emptied in the next row reads empty,
+    /// and a shorter row is refused rather than read with the last row's cells.
+    #[test]
+    fn cells_are_those_of_the_current_row() {
+        let text = "pos,sply_ty,rt,adamt\n27,INTRA,5,100\n29,,,7\n07,INTER\n,,,\n33,INTER,1,\n";
+        let mut rows = Rows::open(Table::Txi, crate::csv::txi::COLUMNS, text.as_bytes())
+            .unwrap()
+            .unwrap();
+        let mut seen = Vec::new();
+        while rows.advance().unwrap() {
+            let cells = rows.row().map(|row| {
+                let cells: Vec<String> = (0..4usize)
+                    .map(|c| String::from_utf8_lossy(row.raw(c)).into_owned())
+                    .collect();
+                (cells.join("|"), row.any_filled(slot_mask(&[1, 2])))
+            });
+            seen.push(cells.map_err(|e| e.to_string()));
+        }
+        assert_eq!(seen.len(), 4);
+        assert_eq!(seen[0], Ok(("27|INTRA|5|100".to_owned(), true)));
+        assert_eq!(seen[1], Ok(("29|||7".to_owned(), false)));
+        let short = seen[2].as_ref().unwrap_err();
+        assert!(short.contains("line 4"), "{short}");
+        assert_eq!(seen[3], Ok(("33|INTER|1|".to_owned(), true)));
     }
 
     #[test]
