@@ -46,6 +46,14 @@ where
     d.deserialize_str(V(what, std::marker::PhantomData))
 }
 
+/// A code list whose codes can be told from bytes: what the CSV reader tries first, as a cell
+/// is bytes and most are one of the list's codes.
+pub(crate) trait KnownCode: FromStr<Err = CodeError> {
+    /// The list's code the bytes spell (in any case), `None` for anything else, which is then
+    /// read as text.
+    fn known(bytes: &[u8]) -> Option<Self>;
+}
+
 macro_rules! code_list {
     (
         $(#[$meta:meta])*
@@ -72,6 +80,13 @@ macro_rules! code_list {
                     $( $name::$variant => $code, )+
                     $( $name::$other(s) => s.as_str(), )?
                 }
+            }
+        }
+
+        impl KnownCode for $name {
+            fn known(bytes: &[u8]) -> Option<Self> {
+                $( if bytes.eq_ignore_ascii_case($code.as_bytes()) { return Some($name::$variant); } )+
+                None
             }
         }
 
@@ -307,6 +322,16 @@ impl FromStr for OriginalPeriod {
     }
 }
 
+impl KnownCode for OriginalPeriod {
+    fn known(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            b"S" | b"s" => Some(OriginalPeriod::Supplier),
+            b"R" | b"r" => Some(OriginalPeriod::Receiver),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for OriginalPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -358,5 +383,40 @@ mod tests {
         );
         let f: Flag = serde_json::from_str("\"M\"").unwrap();
         assert_eq!(serde_json::to_string(&f).unwrap(), "\"M\"");
+    }
+
+    /// What a code is told from bytes is what parsing its text gives; anything else is left to
+    /// parsing.
+    #[test]
+    fn known_codes_are_the_parsed_ones() {
+        fn check<T: KnownCode + fmt::Debug + PartialEq>(codes: &[&str]) {
+            let mut inputs: Vec<String> = Vec::new();
+            for code in codes.iter().chain(&["", "x", "072017", "S ", "é", "ZZZZ"]) {
+                inputs.push(code.to_string());
+                inputs.push(code.to_ascii_lowercase());
+                inputs.push(code.to_ascii_uppercase());
+                inputs.push(format!("{code}x"));
+            }
+            for input in &inputs {
+                if let Some(known) = T::known(input.as_bytes()) {
+                    assert_eq!(input.parse::<T>().ok(), Some(known), "{input:?}");
+                }
+            }
+            for code in codes {
+                assert!(T::known(code.as_bytes()).is_some(), "{code}");
+            }
+        }
+        check::<YesNo>(YesNo::CODES);
+        check::<UploadedBy>(UploadedBy::CODES);
+        check::<Flag>(Flag::CODES);
+        check::<CounterpartyFlag>(CounterpartyFlag::CODES);
+        check::<InvoiceType>(InvoiceType::CODES);
+        check::<UnregisteredNoteType>(UnregisteredNoteType::CODES);
+        check::<Eligibility>(Eligibility::CODES);
+        check::<SupplyType>(SupplyType::CODES);
+        check::<NoteType>(NoteType::CODES);
+        check::<GoodsOrServices>(GoodsOrServices::CODES);
+        check::<OriginalPeriod>(&["S", "R"]);
+        assert_eq!(OriginalPeriod::known(b"072017"), None);
     }
 }

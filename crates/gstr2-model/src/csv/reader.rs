@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{CellError, CsvError};
-use crate::codes::CodeError;
+use crate::codes::KnownCode;
 use crate::{Gstin, StateCode, Table};
 use fast::{Fast, Step};
 use stream::Streamed;
@@ -825,19 +825,26 @@ impl<'a> Row<'a> {
     }
 
     /// A code of a list.
-    pub(crate) fn code<T: FromStr<Err = CodeError>>(
-        &self,
-        c: impl Into<usize> + Copy,
-    ) -> Result<T, CsvError> {
-        self.require_with(c, T::from_str)
+    pub(crate) fn code<T: KnownCode>(&self, c: impl Into<usize> + Copy) -> Result<T, CsvError> {
+        match T::known(self.raw(c)) {
+            Some(code) => Ok(code),
+            None => self.require_with(c, T::from_str),
+        }
     }
 
     /// An optional code of a list.
-    pub(crate) fn opt_code<T: FromStr<Err = CodeError>>(
+    pub(crate) fn opt_code<T: KnownCode>(
         &self,
         c: impl Into<usize> + Copy,
     ) -> Result<Option<T>, CsvError> {
-        self.parse_with(c, T::from_str)
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        match T::known(raw) {
+            Some(code) => Ok(Some(code)),
+            None => self.parse_with(c, T::from_str),
+        }
     }
 
     /// An item number: a whole number from 1.
@@ -936,10 +943,9 @@ pub(crate) fn parse_decimal(b: &[u8]) -> Result<Decimal, CellError> {
     if digits.len() == usize::from(point != usize::MAX) || (negative && mantissa == 0) {
         return general();
     }
-    Ok(Decimal::new(
-        if negative { -mantissa } else { mantissa },
-        scale as u32,
-    ))
+    // At most 18 digits after the point: always a valid scale.
+    Decimal::try_new(if negative { -mantissa } else { mantissa }, scale as u32)
+        .or_else(|_| general())
 }
 
 /// A fast, non-cryptographic hasher (the rotate-multiply scheme of rustc's `FxHasher`) for the
