@@ -561,7 +561,11 @@ impl<R: Read> Rows<R> {
             Lane::Fast(fast) => {
                 let bytes = fast.record();
                 let mut locator = Locator::new(&self.header, &mut self.spans, bytes);
-                fast::split_commas(bytes, |start, end| locator.field(start, end));
+                if fast.spaced() {
+                    fast::split_commas(bytes, |start, end| locator.field(start, end));
+                } else {
+                    fast::split_commas(bytes, |start, end| locator.bare_field(start, end));
+                }
                 locator.finish()
             }
             Lane::Csv(csv) => {
@@ -641,16 +645,28 @@ impl<'a> Locator<'a> {
     /// The next field: `bytes[start..end]`.
     #[inline]
     fn field(&mut self, start: usize, end: usize) {
+        let (a, b) = cell_span(self.bytes.get(start..end).unwrap_or_default());
+        self.cell(start + a, start + b);
+    }
+
+    /// The next field, `bytes[start..end]`, of a record with nothing to trim: its cell.
+    #[inline]
+    fn bare_field(&mut self, start: usize, end: usize) {
+        self.cell(start, end);
+    }
+
+    /// The next field's cell: `bytes[start..end]`.
+    #[inline]
+    fn cell(&mut self, start: usize, end: usize) {
         let i = self.shape.fields;
         self.shape.fields += 1;
-        let (a, b) = cell_span(self.bytes.get(start..end).unwrap_or_default());
-        let filled = a < b;
+        let filled = start < end;
         self.shape.any |= filled;
         match self.header.slots.get(i) {
             Some(&UNNAMED) | None => self.shape.misshapen |= filled,
             Some(&slot) => {
                 if let Some(span) = self.spans.get_mut(slot) {
-                    *span = (start + a, start + b);
+                    *span = (start, end);
                 }
                 self.shape.filled |= u64::from(filled) << (slot & 63);
             }

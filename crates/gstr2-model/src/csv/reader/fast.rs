@@ -34,6 +34,12 @@ pub(super) struct Fast<R> {
     start: usize,
     /// The current record, a range of `buf`.
     record: (usize, usize),
+    /// Whether the current record has a space, tab or form feed: a byte a cell may need
+    /// trimmed of.
+    spaced: bool,
+    /// The first space, tab or form feed in `buf` at or after the last record looked at, or
+    /// `filled` when there is none: found again only once a record starts after it.
+    space: usize,
     /// `\n` bytes before `start`.
     newlines: u64,
     /// 1-based line of the current record.
@@ -52,6 +58,8 @@ impl<R: Read> Fast<R> {
             filled: 0,
             start: 0,
             record: (0, 0),
+            spaced: false,
+            space: 0,
             newlines: 0,
             line: 1,
             eof: false,
@@ -86,6 +94,12 @@ impl<R: Read> Fast<R> {
                     None => None,
                 };
                 if let Some(end) = end {
+                    if self.space < self.start {
+                        let rest = self.buf.get(self.start..self.filled).unwrap_or_default();
+                        self.space = memchr::memchr3(b' ', b'\t', b'\x0c', rest)
+                            .map_or(self.filled, |p| self.start + p);
+                    }
+                    self.spaced = self.space < end;
                     self.record = (self.start, end);
                     self.line = 1 + self.newlines;
                     self.start = end;
@@ -104,6 +118,8 @@ impl<R: Read> Fast<R> {
         self.filled -= self.start;
         self.start = 0;
         self.record = (0, 0);
+        // Looked for again in what is read now.
+        self.space = 0;
         if self.filled == self.buf.len() {
             self.buf.resize(self.buf.len() * 2, 0);
         }
@@ -128,6 +144,12 @@ impl<R: Read> Fast<R> {
         self.buf
             .get(self.record.0..self.record.1)
             .unwrap_or_default()
+    }
+
+    /// Whether the current record has a byte a cell may need trimmed of (a space, tab or form
+    /// feed); when not, every cell is its field as it is.
+    pub(super) fn spaced(&self) -> bool {
+        self.spaced
     }
 
     /// The 1-based line of the current record.

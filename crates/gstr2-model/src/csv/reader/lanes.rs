@@ -119,7 +119,16 @@ fn cell(
     prop_oneof![12 => prop::sample::select(good), 1 => prop::sample::select(bad)].boxed()
 }
 
-const JUNK: [&[u8]; 6] = [b" ", b"x", b"\t", "\u{20b9}".as_bytes(), b"\xff", b""];
+const JUNK: [&[u8]; 8] = [
+    b" ",
+    b"x",
+    b"\t",
+    b"\x0c27\x0c",
+    b" N",
+    "\u{20b9}".as_bytes(),
+    b"\xff",
+    b"",
+];
 const QUOTED: [&[u8]; 6] = [
     b"\"A1\"",
     b" \"27\" ",
