@@ -16,13 +16,13 @@
 //! so that a profile of the run shows the CSV reading alone.
 //!
 //! The typed read builds about 240 MB of documents per 100 MB of CSV, by the types' sizes (257k
-//! invoices of 128 bytes and their numbers; 770k items of 136 bytes, each with a 96-byte ITC box;
-//! the items were 176 bytes with a 164-byte box before their rare fields were boxed); each iteration's are freed after it, and glibc gives that
-//! memory back, so the next iteration pays the kernel again for fresh pages (a quarter to a third
-//! of the workers' time on a virtual machine). Run with
-//! `GLIBC_TUNABLES=glibc.malloc.top_pad=268435456` to keep it between iterations and see the
-//! decoding without that cost (measured: about 200 -> 300 MiB/s on 2 threads); a program that reads
-//! once pays it either way.
+//! invoices of 128 bytes and their numbers; 770k items of 136 bytes, each with a 96-byte ITC box);
+//! each iteration's are freed after it, and glibc gives that memory back, so the next iteration
+//! pays the kernel again for fresh pages: on the 2-core virtual machine of 2026-12-05, about 28k
+//! page faults a read in place and 50k through `Read`, which also keeps the 100 MB it read until
+//! the end, in case it must read them again on one thread. Run with
+//! `GLIBC_TUNABLES=glibc.malloc.top_pad=268435456` to keep the memory between iterations and see
+//! the decoding without that cost; a program that reads once pays it either way.
 
 use std::hint::black_box;
 use std::time::Duration;
