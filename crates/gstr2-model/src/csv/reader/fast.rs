@@ -37,8 +37,8 @@ pub(super) struct Fast<R> {
     /// Whether the current record has a space, tab or form feed: a byte a cell may need
     /// trimmed of.
     spaced: bool,
-    /// The first space, tab or form feed in `buf` at or after the last record looked at, or
-    /// `filled` when there is none: found again only once a record starts after it.
+    /// The first space, tab or form feed in `buf` from the start of the last record that
+    /// looked for one, or `filled` when there is none.
     space: usize,
     /// `\n` bytes before `start`.
     newlines: u64,
@@ -94,7 +94,9 @@ impl<R: Read> Fast<R> {
                     None => None,
                 };
                 if let Some(end) = end {
-                    if self.space < self.start {
+                    // Found again when it is not known to lie beyond this record's start
+                    // (after a refill it is 0: unknown).
+                    if self.space <= self.start {
                         let rest = self.buf.get(self.start..self.filled).unwrap_or_default();
                         self.space = memchr::memchr3(b' ', b'\t', b'\x0c', rest)
                             .map_or(self.filled, |p| self.start + p);
@@ -239,6 +241,20 @@ mod tests {
             let expected: Vec<(u64, String)> =
                 expected.iter().map(|(l, s)| (*l, s.to_string())).collect();
             assert_eq!((recs, step, newlines), (expected, Step::End, 6), "{chunk}");
+        }
+    }
+
+    #[test]
+    fn records_know_whether_they_have_a_space() {
+        let text = "a,b\n c\nd\t,x\r\ne\n\x0cf\ng,h,i\n\nj k\nl";
+        let expected = [false, true, true, false, true, false, true, false];
+        for chunk in [1, 2, 3, 4, 7, 64 << 10] {
+            let mut fast = Fast::new(text.as_bytes(), chunk);
+            let mut spaced = Vec::new();
+            while fast.next().unwrap() == Step::Record {
+                spaced.push(fast.spaced());
+            }
+            assert_eq!(spaced, expected, "{chunk}");
         }
     }
 
