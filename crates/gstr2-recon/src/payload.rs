@@ -696,20 +696,49 @@ fn place_of_supply(
 /// payload.
 fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
     let reg = inputs.register;
-    // The sections with no counterparty side pass through from the register unchanged.
-    let mut upsert = Gstr2Payload::new(reg.gstin, reg.fp);
-    upsert.b2bur = reg.b2bur.clone();
-    upsert.imp_g = reg.imp_g.clone();
-    upsert.imp_ga = reg.imp_ga.clone();
-    upsert.imp_s = reg.imp_s.clone();
-    upsert.imp_sa = reg.imp_sa.clone();
-    upsert.cdnur = reg.cdnur.clone();
-    upsert.nil_supplies = reg.nil_supplies.clone();
-    upsert.itc_rvsl = reg.itc_rvsl.clone();
-    upsert.txi = reg.txi.clone();
-    upsert.atxi = reg.atxi.clone();
-    upsert.txpd = reg.txpd.clone();
-    upsert.hsnsum = reg.hsnsum.clone();
+    // The sections with no counterparty side pass through from the register unchanged, as
+    // `owned_parts` passes them; named one by one, so that a section added to the payload
+    // must be placed here too.
+    let Gstr2Payload {
+        gstin,
+        fp,
+        b2b: _,
+        b2ba: _,
+        cdn: _,
+        cdna: _,
+        b2bur,
+        imp_g,
+        imp_ga,
+        imp_s,
+        imp_sa,
+        cdnur,
+        nil_supplies,
+        itc_rvsl,
+        txi,
+        atxi,
+        txpd,
+        hsnsum,
+    } = reg;
+    let upsert = Gstr2Payload {
+        gstin: *gstin,
+        fp: *fp,
+        b2b: Vec::new(),
+        b2ba: Vec::new(),
+        cdn: Vec::new(),
+        cdna: Vec::new(),
+        b2bur: b2bur.clone(),
+        imp_g: imp_g.clone(),
+        imp_ga: imp_ga.clone(),
+        imp_s: imp_s.clone(),
+        imp_sa: imp_sa.clone(),
+        cdnur: cdnur.clone(),
+        nil_supplies: nil_supplies.clone(),
+        itc_rvsl: itc_rvsl.clone(),
+        txi: txi.clone(),
+        atxi: atxi.clone(),
+        txpd: txpd.clone(),
+        hsnsum: hsnsum.clone(),
+    };
     let delete = match inputs.previously_saved {
         Some(prev) => deletions(reg, prev),
         None => Gstr2Payload::new(reg.gstin, reg.fp),
