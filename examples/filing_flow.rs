@@ -13,17 +13,39 @@
 //! `target/gstr2-demo/sandbox/` (not its returns), so a second run prints "Existing token"
 //! from the token file, without an OTP; delete that folder or the token file to log in again.
 //!
+//! The demo marks the first accepted invoice Pending (and marks and unmarks a rejected one) to
+//! show the flags changing; that happens only with the embedded sandbox.
+//!
 //! Against a real endpoint, set `GSTN_BASE_URL`, `GSTN_CLIENT_ID`, `GSTN_CLIENT_SECRET`,
 //! `GSTN_USERNAME`, `GSTN_GSTIN`, `GSTN_PAN`, `GSTN_PERIOD` (MMYYYY), `GSTN_CERT` (GSTN's public
-//! certificate, PEM or DER), optionally `GSTR2_DATA` (the CSV folder, default `examples/data/`)
-//! and `GSTN_IP_USR` (the user's IP address, default 127.0.0.1); the login OTP and then the EVC
-//! OTP are read from standard input, one line each:
+//! certificate, PEM or DER), optionally `GSTR2_DATA` (the CSV folder, default `examples/data/`),
+//! `GSTN_IP_USR` (the user's IP address, default 127.0.0.1), `GSTR2_DECISIONS` and
+//! `GSTR2_CONFIRM`. Nothing is marked for the user:
+//!
+//! - `GSTR2_DECISIONS` names a JSON file of the user's decisions, in the shape the demo writes to
+//!   `decisions.json` (`{"pending": [...], "links": [...], "unlinks": [...]}`, the serde form of
+//!   `gstr2::recon::Decisions`). Without it every result keeps its computed flag. A file that
+//!   does not read stops the flow before Step-1, naming the file and the JSON path; decisions
+//!   that no longer apply are listed at Step-4 ("Not applied: ...") and not applied.
+//! - Before Step-5 (save), Step-7 (submit) and Step-8 (file) the flow shows what it will send
+//!   (before the save: documents by section and flag, and those to delete) and asks
+//!   `Save these to GSTN? [y/N]`, `Submit the return to GSTN? [y/N]`,
+//!   `File the return with GSTN? [y/N]`. `y` or `yes` goes on; anything else, or the end of the
+//!   input, stops with an error saying how far the return got, and nothing more is sent.
+//!   `GSTR2_CONFIRM=yes` asks nothing (`no`, or unset, asks).
+//!
+//! Standard input carries, one line each, in this order: the login OTP (not asked when the token
+//! file holds a token GSTN accepts), the answer to the save question, the answer to the submit
+//! question, the answer to the file question, the EVC OTP (GSTN sends it after the file
+//! question). With `GSTR2_CONFIRM=yes` only the two OTPs:
 //!
 //! ```text
-//! printf '%s\n%s\n' "$LOGIN_OTP" "$EVC_OTP" | GSTN_BASE_URL=https://... cargo run --example filing_flow
+//! printf '%s\ny\ny\ny\n%s\n' "$LOGIN_OTP" "$EVC_OTP" | GSTN_BASE_URL=https://... cargo run --example filing_flow
+//! printf '%s\n%s\n' "$LOGIN_OTP" "$EVC_OTP" | GSTR2_CONFIRM=yes GSTN_BASE_URL=https://... cargo run --example filing_flow
 //! ```
 //!
-//! The exit status is non-zero when a step fails, with the error on standard error.
+//! Interactively, type each line when it is asked for. The exit status is non-zero when a step
+//! fails or is not confirmed, with the error on standard error.
 
 // The flow is shared with the end-to-end tests, which read what it answers.
 #[allow(dead_code)]

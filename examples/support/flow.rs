@@ -4,6 +4,15 @@
 //! Each step is a function of a few calls; what the user would see is written to `out`, and
 //! progress from the libraries (chunked save, GSTR2A download, reconciliation) is drawn as
 //! indicatif bars on standard error when [`FlowConfig::show_progress`] is set.
+//!
+//! Two settings keep a real filing to what the user decided: [`FlowConfig::decisions`] says
+//! where Step-4's pending marks, links and unlinks come from (the demo's own demonstration marks
+//! only with the embedded sandbox; against a real endpoint the user's file or none), and
+//! [`FlowConfig::confirm`] whether Step-5 (save), Step-7 (submit) and Step-8 (file) show what
+//! they will do and ask first. Questions are answered on the same lines as the OTPs
+//! ([`Otps::Lines`]), in the order the steps ask: the login OTP (only when no stored token is
+//! accepted), `Save these to GSTN? [y/N]`, `Submit the return to GSTN? [y/N]`, `File the return
+//! with GSTN? [y/N]`, then the EVC OTP.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,8 +27,9 @@ use gstr2::model::summary::SectionSummary;
 use gstr2::model::{csv, json, Gstin, Gstr2Payload, Gstr2Summary, Gstr2a, ReturnPeriod, Table};
 use gstr2::proto::Otp;
 use gstr2::recon::{
-    compare_summaries, local_summary, reconcile_with_progress, save_payloads, Action, Decisions,
-    DocKey, Inputs, MatchConfig, MatchResult, Report, SavePayloads, SummaryDifference,
+    compare_summaries, local_summary, reconcile_with_progress, save_payloads, Action, Decision,
+    Decisions, DocKey, Inputs, MatchConfig, MatchResult, Report, SavePayloads, StaleDecision,
+    SummaryDifference,
 };
 use gstr2::sandbox::{SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -86,6 +96,47 @@ pub struct FlowConfig {
     pub poll: PollPolicy,
     /// Whether to draw progress bars on standard error.
     pub show_progress: bool,
+    /// Where Step-4's decisions come from: [`DecisionSource::Demonstration`] for the demo,
+    /// `GSTR2_DECISIONS` ([`DecisionSource::File`]) or none ([`DecisionSource::Computed`])
+    /// against a real endpoint.
+    pub decisions: DecisionSource,
+    /// Whether Step-5, Step-7 and Step-8 ask before they send: [`Confirm::Assume`] for the demo
+    /// and with `GSTR2_CONFIRM=yes`, [`Confirm::Ask`] against a real endpoint otherwise.
+    pub confirm: Confirm,
+}
+
+/// Where Step-4's decisions (pending marks, links, unlinks) come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecisionSource {
+    /// The demo's own, to show the flags changing: the first accepted result marked pending,
+    /// the first rejected one marked and unmarked again. Only for the embedded sandbox: against
+    /// a real GSTN it would file a return the user never decided.
+    Demonstration,
+    /// The user's, from a JSON file (`GSTR2_DECISIONS`) in the shape the demo writes to
+    /// `decisions.json`: serde of [`Decisions`], `{"pending": [...], "links": [...],
+    /// "unlinks": [...]}`, each key optional. Read before Step-1, so a bad file stops the flow
+    /// before anything is sent; decisions that no longer apply are listed at Step-4 and not
+    /// applied.
+    File(PathBuf),
+    /// No decision: every result keeps the action the engine computed (a real endpoint without
+    /// `GSTR2_DECISIONS`).
+    Computed,
+}
+
+/// Whether the steps that change the return at GSTN (Step-5 save, Step-7 submit, Step-8 file)
+/// ask before they send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Show what the step will send and ask (`Save these to GSTN? [y/N]`,
+    /// `Submit the return to GSTN? [y/N]`, `File the return with GSTN? [y/N]`). The answer is
+    /// the next line of [`Otps::Lines`], the reader of the OTPs: `y` or `yes`, in any case, goes
+    /// on; anything else, or the end of the input, stops the flow with
+    /// [`FlowError::NotConfirmed`] before the step sends anything. Step-8 asks before GSTN sends
+    /// the EVC OTP. The default against a real endpoint.
+    Ask,
+    /// Go on without asking: the demo, and a real endpoint with `GSTR2_CONFIRM=yes` (the input
+    /// then carries only the OTPs).
+    Assume,
 }
 
 /// Where the OTPs come from.
@@ -97,7 +148,9 @@ pub enum Otps {
         /// The EVC OTP.
         evc: String,
     },
-    /// Read one line each from a reader (standard input), login first, then EVC.
+    /// Read one line each from a reader (standard input), login first, then EVC; with
+    /// [`Confirm::Ask`] the answers to the questions come from the same reader, in the order
+    /// the steps ask (see the module's documentation).
     Lines(Box<dyn BufRead + Send>),
 }
 
@@ -132,6 +185,25 @@ impl Otps {
         };
         Otp::new(text).map_err(|e| FlowError::Input(format!("the {which} OTP: {e}")))
     }
+
+    /// Asks `question` and answers whether the next line says `y` or `yes` (in any case). The
+    /// end of the input is a no. The answer is not echoed.
+    fn confirm(&mut self, question: &str, out: &mut dyn Write) -> Result<bool, FlowError> {
+        let Otps::Lines(reader) = self else {
+            return Err(FlowError::Config(
+                "the flow asks for confirmations, but no input lines were given to answer them"
+                    .into(),
+            ));
+        };
+        say!(out, "  {question} [y/N]")?;
+        let mut line = String::new();
+        reader.read_line(&mut line).map_err(|e| FlowError::Io {
+            what: "reading an answer from standard input".into(),
+            source: e,
+        })?;
+        let answer = line.trim().to_ascii_lowercase();
+        Ok(answer == "y" || answer == "yes")
+    }
 }
 
 /// Why the flow stopped.
@@ -164,6 +236,20 @@ pub enum FlowError {
     SaveFailures(Vec<DocumentFailure>),
     /// The downloaded summary differs from the local one (Step-6).
     SummaryDiffers(Vec<SummaryDifference>),
+    /// The decisions file (`GSTR2_DECISIONS`) is not the JSON of [`Decisions`].
+    Decisions {
+        /// The file.
+        path: PathBuf,
+        /// Where in it (the JSON path) and what is wrong.
+        message: String,
+    },
+    /// The user did not confirm a step ([`Confirm::Ask`]); the step sent nothing.
+    NotConfirmed {
+        /// The seed's step.
+        step: &'static str,
+        /// Where that leaves the return.
+        consequence: &'static str,
+    },
 }
 
 impl fmt::Display for FlowError {
@@ -210,6 +296,12 @@ impl fmt::Display for FlowError {
                 }
                 Ok(())
             }
+            FlowError::Decisions { path, message } => {
+                write!(f, "decisions file {}: {message}", path.display())
+            }
+            FlowError::NotConfirmed { step, consequence } => {
+                write!(f, "{step}: not confirmed; {consequence}")
+            }
         }
     }
 }
@@ -251,6 +343,11 @@ pub async fn run(
     otps: &mut Otps,
     out: &mut dyn Write,
 ) -> Result<Filed, FlowError> {
+    // The user's decisions are read first: a bad file stops the flow before anything is sent.
+    let given = match &config.decisions {
+        DecisionSource::File(path) => Some(read_decisions(path)?),
+        DecisionSource::Demonstration | DecisionSource::Computed => None,
+    };
     std::fs::create_dir_all(&config.out_dir).map_err(|source| FlowError::Io {
         what: format!("creating {}", config.out_dir.display()),
         source,
@@ -271,14 +368,14 @@ pub async fn run(
     let step2 = step2_generate_payload(config, &client, out).await?;
     let gstr2a = step3_download_counterparty(config, &client, &bars, out).await?;
     let (report, decisions, recon_progress_calls) =
-        step4_accept_reject(config, &step2.register, &gstr2a, &bars, out)?;
+        step4_accept_reject(config, &step2.register, &gstr2a, given, &bars, out)?;
     let (payloads, save) = step5_save(
-        config, &client, &step2, &gstr2a, &report, &decisions, &bars, out,
+        config, &client, &step2, &gstr2a, &report, &decisions, &bars, otps, out,
     )
     .await?;
     let summary =
         step6_download_summary(config, &client, &payloads, step2.saved.as_ref(), out).await?;
-    step7_submit(config, &client, out).await?;
+    step7_submit(config, &client, otps, out).await?;
     let ack_num = step8_file(config, &client, &summary, otps, out).await?;
 
     let progress_events = bars.events.lock().map(|e| e.clone()).unwrap_or_default();
@@ -314,6 +411,178 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FlowErr
         what: format!("writing {}", path.display()),
         source,
     })
+}
+
+/// The user's decisions from `path` (`GSTR2_DECISIONS`): the JSON of [`Decisions`] that the demo
+/// writes to `decisions.json`. A key other than `pending`, `links` and `unlinks` is refused
+/// rather than ignored, so that a misspelt key cannot drop the user's marks; the error names the
+/// file and the JSON path.
+pub fn read_decisions(path: &Path) -> Result<Decisions, FlowError> {
+    let bytes = std::fs::read(path).map_err(|source| FlowError::Io {
+        what: format!("reading the decisions file {}", path.display()),
+        source,
+    })?;
+    let refused = |message: String| FlowError::Decisions {
+        path: path.to_owned(),
+        message,
+    };
+    let value: serde_json::Value = json::from_slice(&bytes).map_err(|e| refused(e.to_string()))?;
+    if let Some(object) = value.as_object() {
+        if let Some(key) = object
+            .keys()
+            .find(|k| !["pending", "links", "unlinks"].contains(&k.as_str()))
+        {
+            return Err(refused(format!(
+                "json at {key}: unknown key (expected pending, links, unlinks)"
+            )));
+        }
+    }
+    json::from_slice(&bytes).map_err(|e| refused(e.to_string()))
+}
+
+/// With [`Confirm::Ask`], shows `what` the step will do and asks `question`; a no stops the flow
+/// with [`FlowError::NotConfirmed`]. With [`Confirm::Assume`] it shows and asks nothing.
+fn confirm_step(
+    config: &FlowConfig,
+    otps: &mut Otps,
+    out: &mut dyn Write,
+    what: &[String],
+    question: &str,
+    step: &'static str,
+    consequence: &'static str,
+) -> Result<(), FlowError> {
+    if config.confirm == Confirm::Assume {
+        return Ok(());
+    }
+    for line in what {
+        say!(out, "{line}")?;
+    }
+    if otps.confirm(question, out)? {
+        Ok(())
+    } else {
+        Err(FlowError::NotConfirmed { step, consequence })
+    }
+}
+
+/// One document of a save payload, as named before the save is confirmed.
+struct Outgoing {
+    /// The section (`B2B`, `CDN`, ...).
+    section: &'static str,
+    /// The supplier (`ctin`), in the sections grouped by supplier.
+    supplier: Option<String>,
+    /// The document's number (`inum`, `nt_num`, `boe_num`, `dnum`; `pos`/`sply_ty` for advances).
+    number: String,
+    /// The action flag (`flag`); none for the taxpayer's own uploads.
+    flag: Option<String>,
+}
+
+/// The documents of a payload, section by section in table order. Read from the wire form, where
+/// every section names its documents and flags with the same few keys (the sections grouped by
+/// supplier under `inv` or `nt`).
+fn outgoing(payload: &Gstr2Payload) -> Result<Vec<Outgoing>, FlowError> {
+    let value = serde_json::to_value(payload).map_err(|e| FlowError::Payload(e.to_string()))?;
+    fn text<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+        v.get(key).and_then(|v| v.as_str())
+    }
+    let number = |doc: &serde_json::Value| {
+        ["nt_num", "inum", "boe_num", "dnum"]
+            .into_iter()
+            .find_map(|k| text(doc, k))
+            .map(str::to_owned)
+            .or_else(|| {
+                let (pos, supply) = (text(doc, "pos")?, text(doc, "sply_ty")?);
+                Some(format!("{pos} {supply}"))
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut docs = Vec::new();
+    for table in Table::ALL {
+        let mut push = |supplier: Option<&str>, doc: &serde_json::Value| {
+            docs.push(Outgoing {
+                section: table.section_name(),
+                supplier: supplier.map(str::to_owned),
+                number: number(doc),
+                flag: text(doc, "flag").map(str::to_owned),
+            })
+        };
+        match value.get(table.wire_key()) {
+            Some(serde_json::Value::Array(entries)) => {
+                for entry in entries {
+                    let supplier = text(entry, "ctin");
+                    match ["inv", "nt"]
+                        .into_iter()
+                        .find_map(|k| entry.get(k).and_then(|v| v.as_array()))
+                    {
+                        Some(grouped) => grouped.iter().for_each(|doc| push(supplier, doc)),
+                        None => push(supplier, entry),
+                    }
+                }
+            }
+            Some(whole @ serde_json::Value::Object(_)) => push(None, whole),
+            _ => {}
+        }
+    }
+    Ok(docs)
+}
+
+/// A flag in words, for the lines before the save.
+fn flag_word(flag: Option<&str>) -> &str {
+    match flag {
+        None | Some("U") => "upload",
+        Some("A") => "accept",
+        Some("R") => "reject",
+        Some("P") => "pending",
+        Some("M") => "modify",
+        Some("N") => "no action",
+        Some("D") => "delete",
+        Some("E") => "edit",
+        Some(other) => other,
+    }
+}
+
+/// What Step-5 will send, for the question before it: per section the documents by flag, and
+/// the documents to delete by name (the first 20; the rest are in `payload-delete.json`).
+fn save_plan(config: &FlowConfig, payloads: &SavePayloads) -> Result<Vec<String>, FlowError> {
+    let mut lines = vec![format!(
+        "  To be saved at GSTN for {} / {} (RETSAVE):",
+        config.gstin, config.period
+    )];
+    let upsert = outgoing(&payloads.upsert)?;
+    lines.push(format!("    New/Modify: {}", docs(upsert.len())));
+    let mut by_section: Vec<(&str, BTreeMap<&str, usize>)> = Vec::new();
+    for d in &upsert {
+        if by_section.last().is_none_or(|(s, _)| *s != d.section) {
+            by_section.push((d.section, BTreeMap::new()));
+        }
+        if let Some((_, flags)) = by_section.last_mut() {
+            *flags.entry(flag_word(d.flag.as_deref())).or_default() += 1;
+        }
+    }
+    for (section, flags) in by_section {
+        let counts: Vec<String> = flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        lines.push(format!("      {section:<9} {}", counts.join(", ")));
+    }
+    if payloads.upsert.hsnsum.is_some() {
+        lines.push("      HSN summary (hsnsum)".into());
+    }
+    let delete = outgoing(&payloads.delete)?;
+    lines.push(format!("    Delete: {}", docs(delete.len())));
+    const SHOWN: usize = 20;
+    for d in delete.iter().take(SHOWN) {
+        lines.push(format!(
+            "      {:<9} {} {}",
+            d.section,
+            d.supplier.as_deref().unwrap_or("-"),
+            d.number
+        ));
+    }
+    if delete.len() > SHOWN {
+        lines.push(format!(
+            "      and {} more (payload-delete.json)",
+            delete.len() - SHOWN
+        ));
+    }
+    Ok(lines)
 }
 
 /// The progress bar the client's callback draws on, and counts of its events.
@@ -852,18 +1121,20 @@ fn action_of(report: &Report, key: &DocKey) -> Option<Action> {
         .map(|r| r.action)
 }
 
-/// Step-4: match codes and action flags; one result marked pending (and another marked and
-/// unmarked, to show the flag coming back).
+/// Step-4: match codes and action flags, then the decisions of [`FlowConfig::decisions`]: the
+/// demonstration's (one result marked pending, another marked and unmarked to show the flag
+/// coming back), the user's file (`given`, read by [`run`]), or none.
 fn step4_accept_reject(
     config: &FlowConfig,
     register: &Gstr2Payload,
     gstr2a: &Gstr2a,
+    given: Option<Decisions>,
     bars: &Bars,
     out: &mut dyn Write,
 ) -> Result<(Report, Decisions, usize), FlowError> {
     say!(out, "\nStep-4: Accept/Reject")?;
     let calls = std::sync::atomic::AtomicUsize::new(0);
-    let mut decisions = Decisions::default();
+    let decisions = Decisions::default();
     let report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
     say!(
         out,
@@ -897,50 +1168,26 @@ fn step4_accept_reject(
         flags.join(", ")
     )?;
 
-    // Mark Pending on the first accepted document, and on the first rejected one, which is then
-    // unmarked again.
-    let accepted = report
-        .results
-        .iter()
-        .find(|r| r.action == Action::Accept)
-        .and_then(key_of);
-    let rejected = report
-        .results
-        .iter()
-        .find(|r| r.action == Action::Reject)
-        .and_then(key_of);
-    let mut report = report;
-    for key in [&accepted, &rejected].into_iter().flatten() {
-        decisions.mark_pending(key.clone());
-    }
-    if !decisions.is_empty() {
-        let before = report;
-        report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
-        for key in decisions.pending.iter() {
-            let (a, b) = (action_of(&before, key), action_of(&report, key));
+    let (report, decisions) = match (&config.decisions, given) {
+        (DecisionSource::Demonstration, _) => {
+            demonstration_marks(register, gstr2a, report, bars, &calls, out)?
+        }
+        (DecisionSource::File(path), Some(given)) => {
+            users_decisions(register, gstr2a, report, given, path, bars, &calls, out)?
+        }
+        (DecisionSource::File(path), None) => {
+            // `run` reads the file before Step-1; this is the same reading, for a direct call.
+            let given = read_decisions(path)?;
+            users_decisions(register, gstr2a, report, given, path, bars, &calls, out)?
+        }
+        (DecisionSource::Computed, _) => {
             say!(
                 out,
-                "  Mark Pending {} {}: {} -> {}",
-                key.supplier,
-                key.number,
-                flag(a),
-                flag(b)
+                "  No decisions given (GSTR2_DECISIONS not set): every result keeps its computed flag."
             )?;
+            (report, decisions)
         }
-    }
-    if let Some(key) = &rejected {
-        decisions.unmark_pending(key);
-        let before = report;
-        report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
-        say!(
-            out,
-            "  Unmark Pending {} {}: {} -> {}",
-            key.supplier,
-            key.number,
-            flag(action_of(&before, key)),
-            flag(action_of(&report, key))
-        )?;
-    }
+    };
     let path = config.out_dir.join("decisions.json");
     let text = serde_json::to_string_pretty(&decisions).map_err(|e| FlowError::Io {
         what: format!("encoding {}", path.display()),
@@ -968,6 +1215,150 @@ fn step4_accept_reject(
     Ok((report, decisions, calls.into_inner()))
 }
 
+/// The demo's marks: Pending on the first accepted document, and on the first rejected one,
+/// which is then unmarked again.
+fn demonstration_marks(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    report: Report,
+    bars: &Bars,
+    calls: &std::sync::atomic::AtomicUsize,
+    out: &mut dyn Write,
+) -> Result<(Report, Decisions), FlowError> {
+    let mut decisions = Decisions::default();
+    let accepted = report
+        .results
+        .iter()
+        .find(|r| r.action == Action::Accept)
+        .and_then(key_of);
+    let rejected = report
+        .results
+        .iter()
+        .find(|r| r.action == Action::Reject)
+        .and_then(key_of);
+    let mut report = report;
+    for key in [&accepted, &rejected].into_iter().flatten() {
+        decisions.mark_pending(key.clone());
+    }
+    if !decisions.is_empty() {
+        let before = report;
+        report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+        for key in decisions.pending.iter() {
+            let (a, b) = (action_of(&before, key), action_of(&report, key));
+            say!(
+                out,
+                "  Mark Pending {} {}: {} -> {}",
+                key.supplier,
+                key.number,
+                flag(a),
+                flag(b)
+            )?;
+        }
+    }
+    if let Some(key) = &rejected {
+        decisions.unmark_pending(key);
+        let before = report;
+        report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+        say!(
+            out,
+            "  Unmark Pending {} {}: {} -> {}",
+            key.supplier,
+            key.number,
+            flag(action_of(&before, key)),
+            flag(action_of(&report, key))
+        )?;
+    }
+    Ok((report, decisions))
+}
+
+/// The user's decisions from their file: each pending mark with the flag it changes, each link
+/// and unlink, and those that no longer apply (the engine's stale decisions), which are not
+/// applied.
+#[allow(clippy::too_many_arguments)]
+fn users_decisions(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    computed: Report,
+    decisions: Decisions,
+    path: &Path,
+    bars: &Bars,
+    calls: &std::sync::atomic::AtomicUsize,
+    out: &mut dyn Write,
+) -> Result<(Report, Decisions), FlowError> {
+    say!(
+        out,
+        "  Decisions from {}: {} pending, {} linked, {} unlinked",
+        path.display(),
+        decisions.pending.len(),
+        decisions.links.len(),
+        decisions.unlinks.len()
+    )?;
+    if decisions.is_empty() {
+        return Ok((computed, decisions));
+    }
+    let report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+    let stale = |d: &Decision| report.stale_decisions.iter().any(|s| s.decision == *d);
+    for link in &decisions.links {
+        if !stale(&Decision::Link { link: link.clone() }) {
+            say!(
+                out,
+                "  Link {} {} with {}: {}",
+                link.own.supplier,
+                link.own.number,
+                link.counterparty.number,
+                flag(action_of(&report, &link.own))
+            )?;
+        }
+    }
+    for link in &decisions.unlinks {
+        if !stale(&Decision::Unlink { link: link.clone() }) {
+            say!(
+                out,
+                "  Unlink {} {} from {}",
+                link.own.supplier,
+                link.own.number,
+                link.counterparty.number
+            )?;
+        }
+    }
+    for key in &decisions.pending {
+        if !stale(&Decision::Pending { key: key.clone() }) {
+            say!(
+                out,
+                "  Mark Pending {} {}: {} -> {}",
+                key.supplier,
+                key.number,
+                flag(action_of(&computed, key)),
+                flag(action_of(&report, key))
+            )?;
+        }
+    }
+    for s in &report.stale_decisions {
+        say!(out, "  Not applied: {}", describe_stale(s))?;
+    }
+    Ok((report, decisions))
+}
+
+/// A decision that no longer applies, in words: what it was and the engine's reason.
+fn describe_stale(s: &StaleDecision) -> String {
+    let what = match &s.decision {
+        Decision::Pending { key } => format!("pending {} {}", key.supplier, key.number),
+        Decision::Link { link } => format!(
+            "link {} {} with {}",
+            link.own.supplier, link.own.number, link.counterparty.number
+        ),
+        Decision::Unlink { link } => format!(
+            "unlink {} {} from {}",
+            link.own.supplier, link.own.number, link.counterparty.number
+        ),
+    };
+    let why = serde_json::to_value(&s.reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{:?}", s.reason));
+    format!("{what} ({why})")
+}
+
 fn flag(a: Option<Action>) -> &'static str {
     a.map_or("?", Action::as_str)
 }
@@ -982,6 +1373,7 @@ async fn step5_save(
     report: &Report,
     decisions: &Decisions,
     bars: &Bars,
+    otps: &mut Otps,
     out: &mut dyn Write,
 ) -> Result<(SavePayloads, SaveReport), FlowError> {
     say!(out, "\nStep-5: Save To GSTN")?;
@@ -994,6 +1386,17 @@ async fn step5_save(
     let payloads = save_payloads(&inputs, report).map_err(|e| FlowError::Payload(e.to_string()))?;
     say!(out, "  Payloads generated again with the flags of Step-4:")?;
     write_payloads(config, &payloads, out)?;
+    if config.confirm == Confirm::Ask {
+        confirm_step(
+            config,
+            otps,
+            out,
+            &save_plan(config, &payloads)?,
+            "Save these to GSTN?",
+            "Step-5 save to GSTN",
+            "nothing was saved to GSTN",
+        )?;
+    }
     let mut saves = Vec::new();
     for (name, payload) in [
         ("New/Modify", &payloads.upsert),
@@ -1065,9 +1468,22 @@ async fn step6_download_summary(
 async fn step7_submit(
     config: &FlowConfig,
     client: &GstnClient,
+    otps: &mut Otps,
     out: &mut dyn Write,
 ) -> Result<(), FlowError> {
     say!(out, "\nStep-7: Submit")?;
+    confirm_step(
+        config,
+        otps,
+        out,
+        &[format!(
+            "  Submitting freezes the return of {} for {}: GSTN takes no more saves for it.",
+            config.gstin, config.period
+        )],
+        "Submit the return to GSTN?",
+        "Step-7 submit",
+        "the return is saved at GSTN but not submitted",
+    )?;
     match client
         .submit(config.period)
         .await
@@ -1090,6 +1506,22 @@ async fn step8_file(
     out: &mut dyn Write,
 ) -> Result<String, FlowError> {
     say!(out, "\nStep-8: File")?;
+    confirm_step(
+        config,
+        otps,
+        out,
+        &[format!(
+            "  Filing the return of {} for {} with EVC (PAN {}), on the summary of Step-6 \
+             ({} sections), is final.",
+            config.gstin,
+            config.period,
+            config.pan,
+            summary.sections.len()
+        )],
+        "File the return with GSTN?",
+        "Step-8 file",
+        "the return is submitted at GSTN but not filed",
+    )?;
     client
         .request_evc_otp(&config.pan)
         .await
@@ -1110,6 +1542,12 @@ async fn step8_file(
 
 /// The settings for a real endpoint, from `GSTN_*` variables (looked up with `var`), or `None`
 /// when `GSTN_BASE_URL` is not set.
+///
+/// A real endpoint never gets the demo's demonstration marks: the decisions are the file
+/// `GSTR2_DECISIONS` names ([`DecisionSource::File`]), or none ([`DecisionSource::Computed`]).
+/// Save, submit and file ask first ([`Confirm::Ask`]) unless `GSTR2_CONFIRM` is `yes`
+/// ([`Confirm::Assume`]); `GSTR2_CONFIRM` set to anything but `yes` or `no` is refused, so that
+/// a misspelt value does not decide.
 pub fn config_from_env(
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<FlowConfig>, FlowError> {
@@ -1140,6 +1578,20 @@ pub fn config_from_env(
     let out_dir = var("GSTR2_OUT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(default_out_dir);
+    let decisions = match var("GSTR2_DECISIONS").filter(|v| !v.is_empty()) {
+        Some(path) => DecisionSource::File(path.into()),
+        None => DecisionSource::Computed,
+    };
+    let confirm = match var("GSTR2_CONFIRM").as_deref() {
+        None | Some("") | Some("no") => Confirm::Ask,
+        Some("yes") => Confirm::Assume,
+        Some(other) => {
+            return Err(FlowError::Config(format!(
+                "GSTR2_CONFIRM: {other:?} is neither yes (do not ask) nor no (ask before save, \
+                 submit and file)"
+            )))
+        }
+    };
     Ok(Some(FlowConfig {
         base_url,
         client_id: need("GSTN_CLIENT_ID")?,
@@ -1160,6 +1612,8 @@ pub fn config_from_env(
         chunk_limit: None,
         poll: PollPolicy::default(),
         show_progress: false,
+        decisions,
+        confirm,
     }))
 }
 
@@ -1277,6 +1731,8 @@ pub fn demo_config(
         chunk_limit: Some(DEMO_CHUNK_LIMIT),
         poll: PollPolicy::fast(),
         show_progress: false,
+        decisions: DecisionSource::Demonstration,
+        confirm: Confirm::Assume,
     })
 }
 

@@ -14,5 +14,6 @@ mod common;
 mod drop_chunk;
 mod filing;
 mod fixture;
+mod real_binaries;
 mod real_endpoint;
 mod reconcile_example;
