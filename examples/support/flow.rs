@@ -232,6 +232,9 @@ pub enum FlowError {
     },
     /// Payloads could not be built from the reconciliation.
     Payload(String),
+    /// Amounts of the register, GSTR2A or the payloads add up beyond what a decimal holds (the
+    /// reconciliation, the local summary): the message names the document.
+    Amounts(String),
     /// GSTN did not store every document saved.
     SaveFailures(Vec<DocumentFailure>),
     /// The downloaded summary differs from the local one (Step-6).
@@ -261,6 +264,7 @@ impl fmt::Display for FlowError {
             FlowError::Register(m) => write!(f, "purchase register: {m}"),
             FlowError::Gstn { step, source } => write!(f, "{step}: {source}"),
             FlowError::Payload(m) => write!(f, "payload: {m}"),
+            FlowError::Amounts(m) => write!(f, "amounts: {m}"),
             FlowError::SaveFailures(failures) => {
                 write!(f, "gstn did not store {} document(s):", failures.len())?;
                 for x in failures {
@@ -832,7 +836,7 @@ async fn step2_generate_payload(
     print_summary(
         out,
         "Summary (local)",
-        &local_summary(&payloads, saved.as_ref()),
+        &local_summary(&payloads, saved.as_ref()).map_err(|e| FlowError::Amounts(e.to_string()))?,
     )?;
     Ok(Step2 { register, saved })
 }
@@ -866,7 +870,8 @@ fn payloads_for(
         decisions,
         previously_saved: saved,
     };
-    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_| {});
+    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_| {})
+        .map_err(|e| FlowError::Amounts(e.to_string()))?;
     save_payloads(&inputs, &report).map_err(|e| FlowError::Payload(e.to_string()))
 }
 
@@ -899,14 +904,14 @@ fn section_line(s: &SectionSummary) -> String {
         v.map(|v| v.round_dp(2).to_string())
             .unwrap_or_else(|| "-".into())
     };
-    let tax: rust_decimal::Decimal = [s.tax_igst, s.tax_cgst, s.tax_sgst, s.tax_cess]
-        .into_iter()
-        .flatten()
-        .sum();
-    let itc: rust_decimal::Decimal = [s.itc_igst, s.itc_cgst, s.itc_sgst, s.itc_cess]
-        .into_iter()
-        .flatten()
-        .sum();
+    // The heads come from GSTN's summary: added with checked arithmetic, shown as such if
+    // their sum is beyond what a decimal holds.
+    let heads = |v: [Option<rust_decimal::Decimal>; 4]| {
+        gstr2::model::amount::checked_sum(v.into_iter().flatten())
+            .map_or_else(|| "beyond 7.9e28".to_owned(), |t| t.round_dp(2).to_string())
+    };
+    let tax = heads([s.tax_igst, s.tax_cgst, s.tax_sgst, s.tax_cess]);
+    let itc = heads([s.itc_igst, s.itc_cgst, s.itc_sgst, s.itc_cess]);
     format!(
         "{:<9} {:>4} {:>14} {:>12} {:>12}",
         s.section,
@@ -914,8 +919,8 @@ fn section_line(s: &SectionSummary) -> String {
             .map(|c| c.to_string())
             .unwrap_or_else(|| "-".into()),
         amount(s.value),
-        tax.round_dp(2),
-        itc.round_dp(2)
+        tax,
+        itc
     )
 }
 
@@ -1096,7 +1101,7 @@ fn reconcile_now(
     decisions: &Decisions,
     bars: &Bars,
     calls: &std::sync::atomic::AtomicUsize,
-) -> Report {
+) -> Result<Report, FlowError> {
     let inputs = Inputs {
         register,
         gstr2a,
@@ -1110,7 +1115,7 @@ fn reconcile_now(
         bar.set_position(p.matched as u64);
     });
     bars.finish();
-    report
+    report.map_err(|e| FlowError::Amounts(e.to_string()))
 }
 
 fn action_of(report: &Report, key: &DocKey) -> Option<Action> {
@@ -1135,7 +1140,7 @@ fn step4_accept_reject(
     say!(out, "\nStep-4: Accept/Reject")?;
     let calls = std::sync::atomic::AtomicUsize::new(0);
     let decisions = Decisions::default();
-    let report = reconcile_now(register, gstr2a, &decisions, bars, &calls);
+    let report = reconcile_now(register, gstr2a, &decisions, bars, &calls)?;
     say!(
         out,
         "    {:<8} {:<4} {:<15} {:<16} {:<16} {:>12}  {}",
@@ -1242,7 +1247,7 @@ fn demonstration_marks(
     }
     if !decisions.is_empty() {
         let before = report;
-        report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+        report = reconcile_now(register, gstr2a, &decisions, bars, calls)?;
         for key in decisions.pending.iter() {
             let (a, b) = (action_of(&before, key), action_of(&report, key));
             say!(
@@ -1258,7 +1263,7 @@ fn demonstration_marks(
     if let Some(key) = &rejected {
         decisions.unmark_pending(key);
         let before = report;
-        report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+        report = reconcile_now(register, gstr2a, &decisions, bars, calls)?;
         say!(
             out,
             "  Unmark Pending {} {}: {} -> {}",
@@ -1296,7 +1301,7 @@ fn users_decisions(
     if decisions.is_empty() {
         return Ok((computed, decisions));
     }
-    let report = reconcile_now(register, gstr2a, &decisions, bars, calls);
+    let report = reconcile_now(register, gstr2a, &decisions, bars, calls)?;
     let stale = |d: &Decision| report.stale_decisions.iter().any(|s| s.decision == *d);
     for link in &decisions.links {
         if !stale(&Decision::Link { link: link.clone() }) {
@@ -1447,7 +1452,7 @@ async fn step6_download_summary(
         .summary(config.period)
         .await
         .map_err(gstn("Step-6 download summary"))?;
-    let local = local_summary(payloads, saved);
+    let local = local_summary(payloads, saved).map_err(|e| FlowError::Amounts(e.to_string()))?;
     write_json(&config.out_dir.join("summary-gstn.json"), &downloaded)?;
     write_json(&config.out_dir.join("summary-local.json"), &local)?;
     print_summary(out, "Summary (downloaded)", &downloaded)?;

@@ -9,7 +9,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
+use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
 use gstr2::recon::{
     local_summary, reconcile_streamed, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress,
     ResultsCsvWriter, ResultsJsonWriter, Summary, Tally,
@@ -170,6 +170,15 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String>
     })
 }
 
+/// The four tax heads added up, to two places; a total beyond what a decimal holds (each head
+/// fits, their sum need not) is shown as such rather than a panic.
+fn tax_total(tax: &TaxAmounts) -> String {
+    match tax.checked_total() {
+        Some(total) => total.round_dp(2).to_string(),
+        None => "beyond 7.9e28".to_owned(),
+    }
+}
+
 fn print_tally(name: &str, t: &Tally) {
     println!("{name}");
     println!(
@@ -182,7 +191,7 @@ fn print_tally(name: &str, t: &Tally) {
             code.as_str(),
             v.count,
             v.value.round_dp(2),
-            v.tax.total().round_dp(2)
+            tax_total(&v.tax)
         );
     }
     for (action, v) in &t.by_action {
@@ -191,7 +200,7 @@ fn print_tally(name: &str, t: &Tally) {
             format!("flag {}", action.as_str()),
             v.count,
             v.value.round_dp(2),
-            v.tax.total().round_dp(2)
+            tax_total(&v.tax)
         );
     }
     println!(
@@ -199,7 +208,7 @@ fn print_tally(name: &str, t: &Tally) {
         "all",
         t.all.count,
         t.all.value.round_dp(2),
-        t.all.tax.total().round_dp(2)
+        tax_total(&t.all.tax)
     );
 }
 
@@ -319,7 +328,7 @@ pub fn run(args: Args) -> Result<(), String> {
         .finish()
         .map_err(|e| format!("{}: {e}", csv_path.display()))
         .and_then(WriteBehind::finish);
-    let done = json.and(csv).and(streamed)?;
+    let done = json.and(csv).and(streamed.map_err(|e| e.to_string()))?;
     let t_engine = t0.elapsed();
     if std::env::var_os("RECON_RSS").is_some() {
         eprintln!("rss after engine and results {} kB", rss());
@@ -342,6 +351,7 @@ pub fn run(args: Args) -> Result<(), String> {
         (retsum, written)
     });
     written?;
+    let retsum = retsum.map_err(|e| format!("the local summary: {e}"))?;
     write_json(&out.join("payload-delete.json"), &payloads.delete)?;
     write_json(
         &out.join("summary.json"),

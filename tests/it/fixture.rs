@@ -70,7 +70,7 @@ fn against_the_sample_register_it_gives_every_match_code() {
         decisions: &decisions,
         previously_saved: None,
     };
-    let report = reconcile(&inputs, &MatchConfig::default());
+    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
     let by = |code: MatchCode| report.results.iter().filter(move |r| r.code == code);
     assert!(by(MatchCode::Ok).any(|r| r.rule == Some(Rule::Exact) && r.action == Action::Accept));
     assert!(

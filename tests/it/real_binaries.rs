@@ -279,7 +279,7 @@ fn computed_flags(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decision
         decisions,
         previously_saved: None,
     };
-    let report = reconcile(&inputs, &MatchConfig::default());
+    let report = reconcile(&inputs, &MatchConfig::default()).unwrap();
     flags(&save_payloads(&inputs, &report).unwrap().upsert)
 }
 
@@ -308,7 +308,8 @@ async fn the_example_against_the_sandbox_binary_saves_the_computed_flags_with_th
             previously_saved: None,
         },
         &MatchConfig::default(),
-    );
+    )
+    .unwrap();
     let with = |a: Action| report.results.iter().filter(move |r| r.action == a);
     let first_accepted = key(with(Action::Accept).next().unwrap());
     let last_accepted = key(with(Action::Accept).next_back().unwrap());

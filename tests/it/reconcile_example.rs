@@ -41,7 +41,7 @@ fn the_reconcile_example_writes_what_the_library_gives() {
         decisions: &decisions,
         previously_saved: None,
     };
-    let report = reconcile(&inputs, &MatchConfig::default());
+    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
     assert!(report.results.len() > 5, "{} results", report.results.len());
     assert_eq!(
         read(out.path(), "results.json"),
@@ -67,7 +67,7 @@ fn the_reconcile_example_writes_what_the_library_gives() {
     );
     assert_eq!(
         summary["retsum"],
-        serde_json::to_value(local_summary(&payloads, None)).expect("json")
+        serde_json::to_value(local_summary(&payloads, None).expect("a summary")).expect("json")
     );
 }
 

@@ -215,6 +215,7 @@ mod tests {
             APP_KEY_INVALID,
             PAYLOAD_CORRUPTED,
             ALREADY_FILED,
+            SUMMARY_OVERFLOW,
         ] {
             assert!(!code.is_retryable() && !code.is_session_error(), "{code}");
         }
@@ -252,6 +253,7 @@ mod tests {
             PAN_NOT_SIGNATORY,
             AUTH_SYSTEM_FAILURE,
             RETURNS_SYSTEM_FAILURE,
+            SUMMARY_OVERFLOW,
         ] {
             assert!(
                 docs.contains(&format!("`{}`", code.code())),
@@ -341,6 +343,9 @@ pub mod chosen {
     pub const ALREADY_SUBMITTED: ErrorCode = ErrorCode::Ret12521;
     /// RETFILE after the return was filed.
     pub const ALREADY_FILED: ErrorCode = ErrorCode::Auth117;
+    /// RETSUM or RETFILE on a return whose saved amounts add up beyond what a decimal holds
+    /// (about 7.9 × 10²⁸): no summary can be computed; the message names the document.
+    pub const SUMMARY_OVERFLOW: ErrorCode = ErrorCode::Ret11403;
     /// EVCOTP or RETFILE with a PAN that is not the GSTIN's signatory.
     pub const PAN_NOT_SIGNATORY: ErrorCode = ErrorCode::Otp0006;
     /// An injected or real server fault on `/authenticate`.

@@ -73,6 +73,7 @@
 //! | `ref_id` or `token` missing or unknown | | `RET11405` |
 //! | large file still queued (FILEDET) | | `RTN_24` |
 //! | RETSAVE or RETSUBMIT after submit / second RETFILE | | `RET12521` / `AUTH117` |
+//! | RETSUM or RETFILE when the saved amounts add up beyond a decimal | | `RET11403` |
 //! | PAN not the GSTIN's signatory (EVCOTP, RETFILE) | `OTP0006` | `OTP0006` |
 //! | server fault (real or injected) | `TEC4001` | `RET12501` |
 //!

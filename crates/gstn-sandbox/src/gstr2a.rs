@@ -161,10 +161,16 @@ fn items(rng: &mut impl Rng, inter: bool) -> Vec<Item> {
         .collect()
 }
 
+/// The value of generated items: taxable value plus tax. These are the generator's own amounts
+/// (at most three items of a few lakh rupees, see [`items`]), far from a decimal's limit, so
+/// they are added with plain `+`; nothing read from input passes here.
 fn total(items: &[Item]) -> Decimal {
     items
         .iter()
-        .map(|i| i.detail.taxable_value + i.detail.tax().total())
+        .map(|i| {
+            let t = i.detail.tax();
+            i.detail.taxable_value + t.igst + t.cgst + t.sgst + t.cess
+        })
         .sum()
 }
 

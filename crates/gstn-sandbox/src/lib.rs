@@ -18,7 +18,7 @@
 //! let gstin = "27AAPFU0939F1ZV".parse()?;
 //! let period = "072017".parse()?;
 //! // Nothing saved yet: the summary has no sections.
-//! assert!(sandbox.state().summary(gstin, period).sections.is_empty());
+//! assert!(sandbox.state().summary(gstin, period)?.sections.is_empty());
 //! sandbox.shutdown().await;
 //! # Ok(())
 //! # }
@@ -38,6 +38,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use gstr2_model::amount::AmountOverflow;
 use gstr2_model::gstr2a::Gstr2a;
 use gstr2_model::summary::Gstr2Summary;
 use gstr2_model::{Gstin, Gstr2Payload, ReturnPeriod};
@@ -141,8 +142,13 @@ impl SandboxHandle {
         self.state.stored_payload(gstin, period)
     }
 
-    /// The summary RETSUM would answer now ([`SandboxState::summary`]).
-    pub fn summary(&self, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
+    /// The summary RETSUM would answer now ([`SandboxState::summary`]); an error where the
+    /// saved amounts add up beyond what a decimal holds.
+    pub fn summary(
+        &self,
+        gstin: Gstin,
+        period: ReturnPeriod,
+    ) -> Result<Gstr2Summary, AmountOverflow> {
         self.state.summary(gstin, period)
     }
 

@@ -26,6 +26,7 @@ use gstn_proto::error::CryptoError;
 use gstn_proto::error_code::{chosen, ErrorCode};
 use gstn_proto::headers::TxnId;
 use gstn_proto::secret::{AuthToken, FileKey, Otp, SessionKey};
+use gstr2_model::amount::AmountOverflow;
 use gstr2_model::summary::Gstr2Summary;
 use gstr2_model::{Gstin, ReturnPeriod, StateCode};
 use rand::Rng;
@@ -820,6 +821,17 @@ async fn gstr2_get(State(s): State<SandboxState>, h: HeaderMap, Query(q): Params
     gstr2_get_inner(&s, &h, &q).unwrap_or_else(IntoResponse::into_response)
 }
 
+/// RETSUM or RETFILE on a return whose saved amounts add up beyond what a decimal holds: no
+/// summary can be computed, so the return's state forbids the action (as RETFILE before
+/// RETSUBMIT does), and the message names the document.
+fn summary_overflow(e: AmountOverflow) -> Reject {
+    Reject::msg(
+        CONFLICT,
+        chosen::SUMMARY_OVERFLOW,
+        format!("invalid api request: the return's summary (RETSUM) cannot be computed: {e}"),
+    )
+}
+
 fn filter_ctin(section: Value, ctin: Option<&String>) -> Value {
     match (section, ctin) {
         (Value::Array(list), Some(ctin)) => Value::Array(
@@ -842,7 +854,8 @@ fn gstr2_get_inner(s: &SandboxState, h: &HeaderMap, q: &BTreeMap<String, String>
             let mut ret = lock(&ret);
             s.inner.settle(&mut ret, ctx.gstin, ctx.period, false);
             crate::summary::compute(&ret.sections, ctx.gstin, ctx.period)
-        };
+        }
+        .map_err(summary_overflow)?;
         return sealed(&ctx.caller.key, &summary);
     }
     let key = action.section_key().ok_or_else(|| {
@@ -1112,7 +1125,8 @@ fn file(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
                     "invalid api request: the return must be submitted (RETSUBMIT) before filing",
                 ));
             }
-            let current = crate::summary::compute(&ret.sections, ctx.gstin, ctx.period);
+            let current = crate::summary::compute(&ret.sections, ctx.gstin, ctx.period)
+                .map_err(summary_overflow)?;
             if filed != current {
                 return Err(Reject::msg(
                     BAD,

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use gstn_proto::keys::{GstnPrivateKey, GstnPublicKey};
 use gstn_proto::secret::{AppKey, FileKey, SessionKey};
+use gstr2_model::amount::AmountOverflow;
 use gstr2_model::gstr2a::Gstr2a;
 use gstr2_model::summary::Gstr2Summary;
 use gstr2_model::{Gstin, Gstr2Payload, ReturnPeriod};
@@ -297,8 +298,13 @@ impl SandboxState {
         Some(ret.sections.to_payload(gstin, period))
     }
 
-    /// The summary RETSUM answers once every acknowledged save is processed.
-    pub fn summary(&self, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
+    /// The summary RETSUM answers once every acknowledged save is processed. Errors: the saved
+    /// amounts add up beyond what a decimal holds (RETSUM then answers `RET11403`).
+    pub fn summary(
+        &self,
+        gstin: Gstin,
+        period: ReturnPeriod,
+    ) -> Result<Gstr2Summary, AmountOverflow> {
         let ret = self.inner.return_state(gstin, period);
         let mut ret = lock(&ret);
         self.inner.settle(&mut ret, gstin, period, true);

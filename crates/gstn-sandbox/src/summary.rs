@@ -26,17 +26,22 @@
 //!
 //! ± : a debit note (`ntty` `D`) adds, a credit note (`C`) or refund voucher (`R`) subtracts,
 //! for value, tax and ITC alike. Absent amounts count as zero; sums are exact decimals, not
-//! rescaled. A field marked — is absent; every other field of a section is present, zero when
-//! nothing adds to it. `B2B`, `B2BA`, `CDN` and `CDNA` also carry `cpty_sum`: the same fields per supplier
-//! GSTIN (`ctin`) with at least one counted document, in GSTIN order.
+//! rescaled, and checked: where one overflows a decimal (about 7.9 × 10²⁸; each document fits,
+//! their sum does not), there is no summary, and `RETSUM` and `RETFILE` answer `RET11403` with a
+//! message naming the document instead. A field marked — is absent; every other field of a
+//! section is present, zero when nothing adds to it. `B2B`, `B2BA`, `CDN` and `CDNA` also
+//! carry `cpty_sum`: the same fields per supplier GSTIN (`ctin`) with at least one counted
+//! document, in GSTIN order.
 //!
 //! **Checksums.** Each `cpty_sum` and `section_summary` entry, and the whole summary, carry
 //! `chksum` = hex SHA-256 of the compact JSON of that object written without its `chksum`
 //! (the whole summary's after its sections got theirs). `summ_typ` is `L`.
 
+use gstr2_model::amount::{checked_sum, signed, AmountOverflow};
 use gstr2_model::codes::{Flag, NoteType};
-use gstr2_model::item::{Item, TaxAmounts};
+use gstr2_model::item::{AdvanceItem, ImportItem, Item, TaxAmounts};
 use gstr2_model::summary::{CounterpartySummary, Gstr2Summary, SectionSummary};
+use gstr2_model::tables::nil_supplies::NilSupplyAmounts;
 use gstr2_model::{Gstin, ReturnPeriod, Table};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -61,18 +66,15 @@ struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, value: Decimal, tax: TaxAmounts, itc: TaxAmounts) {
-        self.count += 1;
-        self.value += value;
-        self.tax += tax;
-        self.itc += itc;
-    }
-
-    fn merge(&mut self, o: &Totals) {
-        self.count += o.count;
-        self.value += o.value;
-        self.tax += o.tax;
-        self.itc += o.itc;
+    /// Adds one document; `None` (and the totals unchanged) where a sum overflows a decimal.
+    fn add(&mut self, value: Decimal, tax: &TaxAmounts, itc: &TaxAmounts) -> Option<()> {
+        *self = Totals {
+            count: self.count.checked_add(1)?,
+            value: self.value.checked_add(value)?,
+            tax: self.tax.checked_add(tax)?,
+            itc: self.itc.checked_add(itc)?,
+        };
+        Some(())
     }
 
     fn section(&self, name: &str) -> SectionSummary {
@@ -131,21 +133,45 @@ fn checksum<T: serde::Serialize>(value: &T) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn items_tax(items: &[Item]) -> TaxAmounts {
-    items.iter().map(|i| i.detail.tax()).sum()
+/// What the totals overflow with.
+const TOTALS: &str = "the summary's totals";
+
+/// A counted document's signed value, tax and ITC; `Err` names its own sum that overflows a
+/// decimal (`its tax`).
+type Measured = Result<(Decimal, TaxAmounts, TaxAmounts), &'static str>;
+
+fn items_tax(items: &[Item]) -> Result<TaxAmounts, &'static str> {
+    TaxAmounts::checked_sum(items.iter().map(|i| i.detail.tax())).ok_or("its tax")
 }
 
-fn items_itc(items: &[Item]) -> TaxAmounts {
-    items
-        .iter()
-        .filter_map(|i| i.itc.as_ref())
-        .map(|c| TaxAmounts {
-            igst: c.igst.unwrap_or_default(),
-            cgst: c.cgst.unwrap_or_default(),
-            sgst: c.sgst.unwrap_or_default(),
-            cess: c.cess.unwrap_or_default(),
-        })
-        .sum()
+fn items_itc(items: &[Item]) -> Result<TaxAmounts, &'static str> {
+    TaxAmounts::checked_sum(
+        items
+            .iter()
+            .filter_map(|i| i.itc.as_ref())
+            .map(|c| TaxAmounts {
+                igst: c.igst.unwrap_or_default(),
+                cgst: c.cgst.unwrap_or_default(),
+                sgst: c.sgst.unwrap_or_default(),
+                cess: c.cess.unwrap_or_default(),
+            }),
+    )
+    .ok_or("its ITC")
+}
+
+fn import_tax_itc(items: &[ImportItem]) -> Result<(TaxAmounts, TaxAmounts), &'static str> {
+    Ok((
+        TaxAmounts::checked_sum(items.iter().map(ImportItem::tax)).ok_or("its tax")?,
+        TaxAmounts::checked_sum(items.iter().map(ImportItem::itc)).ok_or("its ITC")?,
+    ))
+}
+
+fn advance_sums(items: &[AdvanceItem]) -> Measured {
+    Ok((
+        checked_sum(items.iter().map(|i| i.advance)).ok_or("its advance")?,
+        TaxAmounts::checked_sum(items.iter().map(AdvanceItem::tax)).ok_or("its tax")?,
+        TaxAmounts::default(),
+    ))
 }
 
 fn note_sign(t: &NoteType) -> Decimal {
@@ -155,45 +181,65 @@ fn note_sign(t: &NoteType) -> Decimal {
     }
 }
 
-/// A grouped section: per-counterparty totals, then the section's.
+/// A note's amounts with its sign: a debit note adds, a credit note or refund voucher
+/// subtracts ([`signed`], which never overflows).
+fn note(t: &NoteType, value: Decimal, items: &[Item]) -> Measured {
+    let s = note_sign(t);
+    Ok((
+        signed(value, s),
+        items_tax(items)?.signed(s),
+        items_itc(items)?.signed(s),
+    ))
+}
+
+/// A grouped section: per-counterparty totals, then the section's, each document added to
+/// both (so that an overflow is named by the document at which it happened).
 fn grouped<D>(
-    name: &str,
+    table: Table,
     section: &Grouped<D>,
-    measure: impl Fn(&D) -> Option<(Decimal, TaxAmounts, TaxAmounts)>,
-) -> Option<SectionSummary> {
+    measure: impl Fn(&D) -> Option<Measured>,
+) -> Result<Option<SectionSummary>, AmountOverflow> {
     let mut all = Totals::default();
     let mut cpty = Vec::new();
     for (ctin, supplier) in section {
         let mut t = Totals::default();
-        for doc in supplier.docs.values() {
-            if let Some((v, tax, itc)) = measure(doc) {
-                t.add(v, tax, itc);
-            }
+        for (number, doc) in &supplier.docs {
+            let Some(measured) = measure(doc) else {
+                continue;
+            };
+            let overflow =
+                |sum| AmountOverflow::new(sum, table.wire_key(), Some(number)).with_supplier(*ctin);
+            let (v, tax, itc) = measured.map_err(overflow)?;
+            t.add(v, &tax, &itc).ok_or_else(|| overflow(TOTALS))?;
+            all.add(v, &tax, &itc).ok_or_else(|| overflow(TOTALS))?;
         }
         if t.count > 0 {
-            all.merge(&t);
             cpty.push(t.counterparty(*ctin));
         }
     }
-    (all.count > 0).then(|| {
-        let mut s = all.section(name);
+    Ok((all.count > 0).then(|| {
+        let mut s = all.section(table.section_name());
         s.counterparties = cpty;
         s
-    })
+    }))
 }
 
+/// A section of documents keyed by number (or by place of supply and supply type).
 fn flat<'a, D: 'a>(
-    name: &str,
-    docs: impl IntoIterator<Item = &'a D>,
-    measure: impl Fn(&D) -> Option<(Decimal, TaxAmounts, TaxAmounts)>,
-) -> Option<SectionSummary> {
+    table: Table,
+    docs: impl IntoIterator<Item = (&'a String, &'a D)>,
+    measure: impl Fn(&D) -> Option<Measured>,
+) -> Result<Option<SectionSummary>, AmountOverflow> {
     let mut t = Totals::default();
-    for doc in docs {
-        if let Some((v, tax, itc)) = measure(doc) {
-            t.add(v, tax, itc);
-        }
+    for (number, doc) in docs {
+        let Some(measured) = measure(doc) else {
+            continue;
+        };
+        let overflow = |sum| AmountOverflow::new(sum, table.wire_key(), Some(number));
+        let (v, tax, itc) = measured.map_err(overflow)?;
+        t.add(v, &tax, &itc).ok_or_else(|| overflow(TOTALS))?;
     }
-    (t.count > 0).then(|| t.section(name))
+    Ok((t.count > 0).then(|| t.section(table.section_name())))
 }
 
 /// A section whose documents carry no ITC: the `ttl_itcavld_*` fields are absent.
@@ -207,167 +253,128 @@ fn without_itc(s: Option<SectionSummary>) -> Option<SectionSummary> {
     })
 }
 
-fn scaled(t: TaxAmounts, s: Decimal) -> TaxAmounts {
-    TaxAmounts {
-        igst: t.igst * s,
-        cgst: t.cgst * s,
-        sgst: t.sgst * s,
-        cess: t.cess * s,
-    }
-}
-
-/// Computes the `RETSUM` of a stored return.
-pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -> Gstr2Summary {
+/// Computes the `RETSUM` of a stored return. Errors: a counted document's amounts, or the
+/// totals of its section or supplier, add up beyond what a decimal holds (about 7.9 × 10²⁸),
+/// named by the document at which they did, in the order of the sections and of their keys.
+pub(crate) fn compute(
+    sections: &Sections,
+    gstin: Gstin,
+    period: ReturnPeriod,
+) -> Result<Gstr2Summary, AmountOverflow> {
     let zero = TaxAmounts::default();
     let mut out = Vec::new();
     for table in Table::ALL {
         let name = table.section_name();
         let s = match table {
-            Table::B2b => grouped(name, &sections.b2b, |d| {
-                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
-            }),
-            Table::B2ba => grouped(name, &sections.b2ba, |d| {
-                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
-            }),
-            Table::Cdn => grouped(name, &sections.cdn, |d| {
-                let s = note_sign(&d.note_type);
+            Table::B2b => grouped(table, &sections.b2b, |d| {
+                counts(d.flag.as_ref())
+                    .then(|| Ok((d.value, items_tax(&d.items)?, items_itc(&d.items)?)))
+            })?,
+            Table::B2ba => grouped(table, &sections.b2ba, |d| {
+                counts(d.flag.as_ref())
+                    .then(|| Ok((d.value, items_tax(&d.items)?, items_itc(&d.items)?)))
+            })?,
+            Table::Cdn => grouped(table, &sections.cdn, |d| {
+                counts(d.flag.as_ref()).then(|| note(&d.note_type, d.value, &d.items))
+            })?,
+            Table::Cdna => grouped(table, &sections.cdna, |d| {
+                counts(d.flag.as_ref()).then(|| note(&d.note_type, d.value, &d.items))
+            })?,
+            Table::B2bUnregistered => flat(table, &sections.b2bur, |d| {
+                counts(d.flag.as_ref())
+                    .then(|| Ok((d.value, items_tax(&d.items)?, items_itc(&d.items)?)))
+            })?,
+            Table::CdnUnregistered => flat(table, &sections.cdnur, |d| {
+                counts(d.flag.as_ref()).then(|| note(&d.note_type, d.value, &d.items))
+            })?,
+            Table::ImpG => flat(table, &sections.imp_g, |d| {
                 counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.value * s,
-                        scaled(items_tax(&d.items), s),
-                        scaled(items_itc(&d.items), s),
-                    )
+                    let (tax, itc) = import_tax_itc(&d.items)?;
+                    Ok((d.bill_value, tax, itc))
                 })
-            }),
-            Table::Cdna => grouped(name, &sections.cdna, |d| {
-                let s = note_sign(&d.note_type);
+            })?,
+            Table::ImpGa => flat(table, &sections.imp_ga, |d| {
                 counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.value * s,
-                        scaled(items_tax(&d.items), s),
-                        scaled(items_itc(&d.items), s),
-                    )
+                    let (tax, itc) = import_tax_itc(&d.items)?;
+                    Ok((d.bill_value, tax, itc))
                 })
-            }),
-            Table::B2bUnregistered => flat(name, sections.b2bur.values(), |d| {
-                counts(d.flag.as_ref()).then(|| (d.value, items_tax(&d.items), items_itc(&d.items)))
-            }),
-            Table::CdnUnregistered => flat(name, sections.cdnur.values(), |d| {
-                let s = note_sign(&d.note_type);
+            })?,
+            Table::ImpS => flat(table, &sections.imp_s, |d| {
                 counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.value * s,
-                        scaled(items_tax(&d.items), s),
-                        scaled(items_itc(&d.items), s),
-                    )
+                    let (tax, itc) = import_tax_itc(&d.items)?;
+                    Ok((d.value, tax, itc))
                 })
-            }),
-            Table::ImpG => flat(name, sections.imp_g.values(), |d| {
+            })?,
+            Table::ImpSa => flat(table, &sections.imp_sa, |d| {
                 counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.bill_value,
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        d.items.iter().map(|i| i.itc()).sum(),
-                    )
+                    let (tax, itc) = import_tax_itc(&d.items)?;
+                    Ok((d.value, tax, itc))
                 })
-            }),
-            Table::ImpGa => flat(name, sections.imp_ga.values(), |d| {
-                counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.bill_value,
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        d.items.iter().map(|i| i.itc()).sum(),
-                    )
-                })
-            }),
-            Table::ImpS => flat(name, sections.imp_s.values(), |d| {
-                counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.value,
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        d.items.iter().map(|i| i.itc()).sum(),
-                    )
-                })
-            }),
-            Table::ImpSa => flat(name, sections.imp_sa.values(), |d| {
-                counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.value,
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        d.items.iter().map(|i| i.itc()).sum(),
-                    )
-                })
-            }),
-            Table::Txi => without_itc(flat(name, sections.txi.values(), |d| {
-                counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.items.iter().map(|i| i.advance).sum(),
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        zero,
-                    )
-                })
-            })),
-            Table::Txpd => without_itc(flat(name, sections.txpd.values(), |d| {
-                counts(d.flag.as_ref()).then(|| {
-                    (
-                        d.items.iter().map(|i| i.advance).sum(),
-                        d.items.iter().map(|i| i.tax()).sum(),
-                        zero,
-                    )
-                })
-            })),
-            Table::Txia => without_itc(flat(name, sections.atxi.values(), |d| {
-                counts(d.flag.as_ref()).then(|| (d.taxable_value, d.tax(), zero))
-            })),
-            Table::NilSupplies => sections.nil_supplies.as_ref().and_then(|n| {
-                let parts = [n.inter.as_ref(), n.intra.as_ref()];
-                let blocks = parts.iter().flatten().count() as u64;
-                if blocks == 0 {
-                    return None;
+            })?,
+            Table::Txi => without_itc(flat(table, &sections.txi, |d| {
+                counts(d.flag.as_ref()).then(|| advance_sums(&d.items))
+            })?),
+            Table::Txpd => without_itc(flat(table, &sections.txpd, |d| {
+                counts(d.flag.as_ref()).then(|| advance_sums(&d.items))
+            })?),
+            Table::Txia => without_itc(flat(table, &sections.atxi, |d| {
+                counts(d.flag.as_ref()).then(|| Ok((d.taxable_value, d.tax(), zero)))
+            })?),
+            Table::NilSupplies => match sections.nil_supplies.as_ref() {
+                None => None,
+                Some(n) => {
+                    let parts = [n.inter.as_ref(), n.intra.as_ref()];
+                    let blocks = parts.iter().flatten().count() as u64;
+                    if blocks == 0 {
+                        None
+                    } else {
+                        let mut s = Totals::default().section(name);
+                        s.record_count = Some(blocks);
+                        s.value = None;
+                        s.tax_igst = None;
+                        s.tax_cgst = None;
+                        s.tax_sgst = None;
+                        s.tax_cess = None;
+                        s.itc_igst = None;
+                        s.itc_cgst = None;
+                        s.itc_sgst = None;
+                        s.itc_cess = None;
+                        let sum = |f: fn(&NilSupplyAmounts) -> Option<Decimal>| {
+                            checked_sum(parts.iter().flatten().map(|p| f(p).unwrap_or_default()))
+                                .ok_or_else(|| {
+                                    AmountOverflow::new("its amounts", table.wire_key(), None)
+                                })
+                        };
+                        s.composition = Some(sum(|p| p.composition)?);
+                        s.exempt = Some(sum(|p| p.exempt)?);
+                        s.non_gst = Some(sum(|p| p.non_gst)?);
+                        s.nil_rated = Some(sum(|p| p.nil_rated)?);
+                        Some(s)
+                    }
                 }
-                let mut s = Totals::default().section(name);
-                s.record_count = Some(blocks);
-                s.value = None;
-                s.tax_igst = None;
-                s.tax_cgst = None;
-                s.tax_sgst = None;
-                s.tax_cess = None;
-                s.itc_igst = None;
-                s.itc_cgst = None;
-                s.itc_sgst = None;
-                s.itc_cess = None;
-                let sum = |f: fn(
-                    &gstr2_model::tables::nil_supplies::NilSupplyAmounts,
-                ) -> Option<Decimal>| {
-                    parts
-                        .iter()
-                        .flatten()
-                        .map(|p| f(p).unwrap_or_default())
-                        .sum::<Decimal>()
-                };
-                s.composition = Some(sum(|p| p.composition));
-                s.exempt = Some(sum(|p| p.exempt));
-                s.non_gst = Some(sum(|p| p.non_gst));
-                s.nil_rated = Some(sum(|p| p.nil_rated));
-                Some(s)
-            }),
-            Table::Itc => sections.itc_rvsl.as_ref().and_then(|r| {
-                let mut t = Totals::default();
-                for (_, amounts) in r.iter() {
-                    t.count += 1;
-                    t.tax += amounts.tax();
+            },
+            Table::Itc => match sections.itc_rvsl.as_ref() {
+                None => None,
+                Some(r) => {
+                    let mut t = Totals::default();
+                    for (rule, amounts) in r.iter() {
+                        t.add(Decimal::ZERO, &amounts.tax(), &zero).ok_or_else(|| {
+                            AmountOverflow::new(TOTALS, table.wire_key(), Some(rule.as_str()))
+                        })?;
+                    }
+                    if t.count == 0 {
+                        None
+                    } else {
+                        let mut s = t.section(name);
+                        s.value = None;
+                        s.itc_igst = None;
+                        s.itc_cgst = None;
+                        s.itc_sgst = None;
+                        s.itc_cess = None;
+                        Some(s)
+                    }
                 }
-                if t.count == 0 {
-                    return None;
-                }
-                let mut s = t.section(name);
-                s.value = None;
-                s.itc_igst = None;
-                s.itc_cgst = None;
-                s.itc_sgst = None;
-                s.itc_cess = None;
-                Some(s)
-            }),
+            },
         };
         if let Some(mut s) = s {
             s.checksum = Some(checksum(&s));
@@ -382,7 +389,7 @@ pub(crate) fn compute(sections: &Sections, gstin: Gstin, period: ReturnPeriod) -
         sections: out,
     };
     summary.checksum = Some(checksum(&summary));
-    summary
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -406,7 +413,7 @@ mod tests {
         let (_, stats) =
             crate::save::apply(&mut sections, payload.to_string().as_bytes(), gstin, fp, &g);
         assert_eq!(stats.rejected, 0);
-        compute(&sections, gstin, fp)
+        compute(&sections, gstin, fp).expect("a summary")
     }
 
     #[test]
@@ -527,14 +534,15 @@ mod tests {
             let (outcome, stats) =
                 crate::save::apply(&mut sections, p.to_string().as_bytes(), gstin, fp, &g);
             assert_eq!(stats.rejected, 0, "{outcome:?}");
-            let ours = compute(&sections, gstin, fp);
+            let ours = compute(&sections, gstin, fp).expect("a summary");
             let upsert: gstr2_model::Gstr2Payload =
                 gstr2_model::json::from_str(&p.to_string()).unwrap();
             let delete = gstr2_model::Gstr2Payload::new(gstin, fp);
             let theirs = gstr2_recon::retsum::local_summary(
                 &gstr2_recon::SavePayloads { upsert, delete },
                 None,
-            );
+            )
+            .expect("a summary");
             let diffs = gstr2_recon::retsum::compare_summaries(&theirs, &ours);
             assert!(diffs.is_empty(), "seed {seed}: {diffs:?}");
             // Field presence agrees too: the same sections with the same wire fields.

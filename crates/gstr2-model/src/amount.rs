@@ -4,6 +4,9 @@
 //! never passes through a float; a quoted number is accepted on read. CSV: plain strings parsed
 //! with [`parse`], written with [`format_into`] or [`write()`].
 //!
+//! Sums of amounts are checked ([`checked_sum`], [`crate::TaxAmounts::checked_add`]): one that
+//! overflows a `Decimal` is an [`AmountOverflow`] naming the document, never a panic.
+//!
 //! Writing does not allocate: the digits are formatted into a buffer on the stack, exactly as
 //! `Decimal`'s `Display` prints them (the scale's trailing zeros kept, `-0` for a negative zero),
 //! and handed to serde_json as the same arbitrary-precision number rust_decimal's own
@@ -188,6 +191,120 @@ pub fn parse(input: &str) -> Result<Decimal, AmountError> {
     input.parse::<Decimal>().map_err(|_| AmountError {
         input: input.to_owned(),
     })
+}
+
+/// Amounts that add up beyond what a [`Decimal`] holds (about 7.9 × 10²⁸), and where: the
+/// document, and what was being added up.
+///
+/// rust_decimal's `+`, `-`, `*` and `Sum` panic on overflow; every sum of amounts read from
+/// input in this workspace is checked instead and gives this error. The document's section,
+/// supplier and number name it as far as the sum knows them: a document's own sums (such as
+/// [`B2bInvoice::tax`](crate::tables::b2b::B2bInvoice::tax)) know their section and number, and
+/// the caller that knows the supplier adds it with [`AmountOverflow::with_supplier`]. A sum over
+/// many documents names the document at which it overflowed.
+///
+/// ```
+/// use gstr2_model::amount::AmountOverflow;
+///
+/// let e = AmountOverflow::new("its tax", "b2b", Some("S008400"))
+///     .with_supplier("33GSPTN4811G1ZC".parse()?);
+/// assert_eq!(e.section, "b2b");
+/// assert_eq!(
+///     e.to_string(),
+///     "b2b document S008400 of supplier 33GSPTN4811G1ZC: adding up its tax overflows a decimal \
+///      (about 7.9e28 at most)"
+/// );
+/// # Ok::<(), gstr2_model::GstinError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+#[error(
+    "{}: adding up {sum} overflows a decimal (about 7.9e28 at most)",
+    where_of(.section, .supplier.as_ref(), .document.as_deref())
+)]
+pub struct AmountOverflow {
+    /// What was being added up, as a phrase: `its tax`, `its taxable value`, `the summary's
+    /// totals`.
+    pub sum: &'static str,
+    /// The section's wire key (`b2b`, `imp_g`, `nil_supplies`).
+    pub section: &'static str,
+    /// The supplier's GSTIN (`ctin`), where the section has one and the sum knows it.
+    pub supplier: Option<crate::Gstin>,
+    /// The document's number (`inum`, `nt_num`, `boe_num`, …), where it has one.
+    pub document: Option<String>,
+}
+
+impl AmountOverflow {
+    /// The overflow of `sum` over the document numbered `document` of `section` (`None` for
+    /// the blocks without a number: `nil_supplies`, `itc_rvsl`).
+    pub fn new(sum: &'static str, section: &'static str, document: Option<&str>) -> AmountOverflow {
+        AmountOverflow {
+            sum,
+            section,
+            supplier: None,
+            document: document.map(str::to_owned),
+        }
+    }
+
+    /// The same, with the document's supplier.
+    pub fn with_supplier(mut self, supplier: crate::Gstin) -> AmountOverflow {
+        self.supplier = Some(supplier);
+        self
+    }
+}
+
+/// `b2b document S1 of supplier 33GSPTN4811G1ZC`, `nil_supplies`.
+fn where_of(section: &str, supplier: Option<&crate::Gstin>, document: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if !section.is_empty() {
+        parts.push(section.to_owned());
+    }
+    if let Some(number) = document {
+        parts.push(format!("document {number}"));
+    }
+    if let Some(supplier) = supplier {
+        parts.push(format!("of supplier {supplier}"));
+    }
+    parts.join(" ")
+}
+
+/// `amount` counted with `sign`, +1 or -1 (e.g. a credit note's): `amount * sign` as
+/// rust_decimal computes it, a zero becoming a plain `0`, but never a panic (only whether `sign`
+/// is negative counts, and a decimal's range is symmetric).
+///
+/// ```
+/// use gstr2_model::amount::signed;
+/// use rust_decimal::Decimal;
+///
+/// let minus = Decimal::NEGATIVE_ONE;
+/// assert_eq!(signed(Decimal::new(150, 2), minus).to_string(), "-1.50");
+/// assert_eq!(signed(Decimal::new(0, 2), minus).to_string(), "0");
+/// assert_eq!(signed(Decimal::MIN, minus), Decimal::MAX);
+/// ```
+pub fn signed(amount: Decimal, sign: Decimal) -> Decimal {
+    if amount.is_zero() {
+        Decimal::ZERO
+    } else if sign.is_sign_negative() {
+        -amount
+    } else {
+        amount
+    }
+}
+
+/// The sum of `amounts`, or `None` where it overflows a [`Decimal`] (checked at every step, in
+/// order).
+///
+/// ```
+/// use gstr2_model::amount::checked_sum;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(checked_sum([Decimal::ONE, Decimal::TWO]), Some(Decimal::from(3)));
+/// assert_eq!(checked_sum([Decimal::MAX, Decimal::ONE]), None);
+/// ```
+pub fn checked_sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a))
 }
 
 #[cfg(test)]

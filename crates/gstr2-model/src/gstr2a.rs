@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::{checked_sum, AmountOverflow};
 use crate::codes::{CounterpartyFlag, InvoiceType, NoteType, UploadedBy, YesNo};
 use crate::item::{Item, TaxAmounts};
 use crate::{Gstin, ReturnPeriod, StateCode};
@@ -119,7 +120,7 @@ supplier!(
 
 /// Fields GSTN adds to every GSTR2A document, after its own.
 macro_rules! document {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $f:ident: $t:ty,)* }) => {
+    ($(#[$m:meta])* $name:ident in $section:literal { $($(#[$fm:meta])* $f:ident: $t:ty,)* }) => {
         $(#[$m])*
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
         pub struct $name {
@@ -160,14 +161,17 @@ macro_rules! document {
         }
 
         impl $name {
-            /// Tax of all items, as written.
-            pub fn tax(&self) -> TaxAmounts {
-                self.items.iter().map(|i| i.detail.tax()).sum()
+            /// Tax of all items, as written; an error where a head overflows a `Decimal`.
+            pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+                TaxAmounts::checked_sum(self.items.iter().map(|i| i.detail.tax()))
+                    .ok_or_else(|| AmountOverflow::new("its tax", $section, Some(&self.number)))
             }
 
-            /// Taxable value of all items.
-            pub fn taxable_value(&self) -> Decimal {
-                self.items.iter().map(|i| i.detail.taxable_value).sum()
+            /// Taxable value of all items; an error where it overflows a `Decimal`.
+            pub fn taxable_value(&self) -> Result<Decimal, AmountOverflow> {
+                checked_sum(self.items.iter().map(|i| i.detail.taxable_value)).ok_or_else(|| {
+                    AmountOverflow::new("its taxable value", $section, Some(&self.number))
+                })
             }
         }
     };
@@ -175,7 +179,7 @@ macro_rules! document {
 
 document!(
     /// An invoice in GSTR2A `b2b`.
-    Gstr2aInvoice {
+    Gstr2aInvoice in "b2b" {
         /// Invoice number (`inum`).
         #[serde(rename = "inum")]
         number: String,
@@ -190,7 +194,7 @@ document!(
 
 document!(
     /// An amended invoice in GSTR2A `b2ba`.
-    Gstr2aAmendedInvoice {
+    Gstr2aAmendedInvoice in "b2ba" {
         /// Original invoice number (`oinum`).
         #[serde(rename = "oinum")]
         original_number: String,
@@ -211,7 +215,7 @@ document!(
 
 document!(
     /// A credit or debit note in GSTR2A `cdn`. Amounts are written positive.
-    Gstr2aNote {
+    Gstr2aNote in "cdn" {
         /// Credit or debit (`ntty`).
         #[serde(rename = "ntty")]
         note_type: NoteType,
@@ -247,7 +251,7 @@ document!(
 
 document!(
     /// An amended credit or debit note in GSTR2A `cdna`.
-    Gstr2aAmendedNote {
+    Gstr2aAmendedNote in "cdna" {
         /// Credit or debit (`ntty`).
         #[serde(rename = "ntty")]
         note_type: NoteType,

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::codes::{Eligibility, GoodsOrServices};
 
 /// IGST, CGST, SGST and cess of one thing, as exact decimals (absent heads count as zero).
+///
+/// Added up only with checked arithmetic ([`TaxAmounts::checked_add`],
+/// [`TaxAmounts::checked_sum`]): there is no `+`, which would panic on amounts that overflow a
+/// `Decimal`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TaxAmounts {
     /// Integrated tax (`iamt`).
@@ -24,43 +28,59 @@ pub struct TaxAmounts {
 }
 
 impl TaxAmounts {
-    /// All four heads added up.
-    pub fn total(&self) -> Decimal {
-        self.igst + self.cgst + self.sgst + self.cess
+    /// All four heads added up; `None` where that overflows a [`Decimal`].
+    pub fn checked_total(&self) -> Option<Decimal> {
+        crate::amount::checked_sum([self.igst, self.cgst, self.sgst, self.cess])
     }
 
-    /// Each head multiplied by `factor` (e.g. a credit note's sign).
-    pub fn scaled(&self, factor: Decimal) -> TaxAmounts {
+    /// Each head added to `other`'s; `None` where a head overflows a [`Decimal`].
+    pub fn checked_add(&self, other: &TaxAmounts) -> Option<TaxAmounts> {
+        Some(TaxAmounts {
+            igst: self.igst.checked_add(other.igst)?,
+            cgst: self.cgst.checked_add(other.cgst)?,
+            sgst: self.sgst.checked_add(other.sgst)?,
+            cess: self.cess.checked_add(other.cess)?,
+        })
+    }
+
+    /// Head by head, the sum of `amounts` (zero for none); `None` where a head overflows a
+    /// [`Decimal`] (checked at every step, in order).
+    ///
+    /// ```
+    /// use gstr2_model::TaxAmounts;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let igst = |v: Decimal| TaxAmounts { igst: v, ..TaxAmounts::default() };
+    /// let sum = TaxAmounts::checked_sum([igst(Decimal::ONE), igst(Decimal::TWO)]);
+    /// assert_eq!(sum, Some(igst(Decimal::from(3))));
+    /// assert_eq!(TaxAmounts::checked_sum([igst(Decimal::MAX), igst(Decimal::ONE)]), None);
+    /// ```
+    pub fn checked_sum(amounts: impl IntoIterator<Item = TaxAmounts>) -> Option<TaxAmounts> {
+        amounts
+            .into_iter()
+            .try_fold(TaxAmounts::default(), |sum, a| sum.checked_add(&a))
+    }
+
+    /// Each head counted with `sign`, +1 or -1 (e.g. a credit note's), as
+    /// [`amount::signed`](crate::amount::signed): never overflows.
+    pub fn signed(&self, sign: Decimal) -> TaxAmounts {
+        use crate::amount::signed;
         TaxAmounts {
-            igst: self.igst * factor,
-            cgst: self.cgst * factor,
-            sgst: self.sgst * factor,
-            cess: self.cess * factor,
+            igst: signed(self.igst, sign),
+            cgst: signed(self.cgst, sign),
+            sgst: signed(self.sgst, sign),
+            cess: signed(self.cess, sign),
         }
     }
-}
 
-impl std::ops::Add for TaxAmounts {
-    type Output = TaxAmounts;
-    fn add(self, o: TaxAmounts) -> TaxAmounts {
+    /// Each head's absolute value.
+    pub fn abs(&self) -> TaxAmounts {
         TaxAmounts {
-            igst: self.igst + o.igst,
-            cgst: self.cgst + o.cgst,
-            sgst: self.sgst + o.sgst,
-            cess: self.cess + o.cess,
+            igst: self.igst.abs(),
+            cgst: self.cgst.abs(),
+            sgst: self.sgst.abs(),
+            cess: self.cess.abs(),
         }
-    }
-}
-
-impl std::ops::AddAssign for TaxAmounts {
-    fn add_assign(&mut self, o: TaxAmounts) {
-        *self = *self + o;
-    }
-}
-
-impl std::iter::Sum for TaxAmounts {
-    fn sum<I: Iterator<Item = TaxAmounts>>(iter: I) -> TaxAmounts {
-        iter.fold(TaxAmounts::default(), |a, b| a + b)
     }
 }
 

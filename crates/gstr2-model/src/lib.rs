@@ -27,8 +27,8 @@
 //! let payload: Gstr2Payload = json::from_str(text)?;
 //! let invoice = &payload.b2b[0].invoices[0];
 //! assert_eq!(invoice.value.to_string(), "729248.16");
-//! assert_eq!(invoice.tax().igst.to_string(), "111241.37");
-//! # Ok::<(), gstr2_model::json::JsonError>(())
+//! assert_eq!(invoice.tax()?.igst.to_string(), "111241.37");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod amount;

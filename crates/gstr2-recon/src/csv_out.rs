@@ -526,7 +526,7 @@ mod tests {
         Report {
             gstin: "27AAPFU0939F1ZV".parse().expect("valid GSTIN"),
             fp: "072017".parse().expect("valid period"),
-            summary: Summary::of(&results),
+            summary: Summary::of(&results).expect("a summary"),
             results,
             stale_decisions: Vec::new(),
         }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use chrono::NaiveDate;
+use gstr2_model::amount::AmountOverflow;
 use gstr2_model::codes::{InvoiceType, YesNo};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode, TaxAmounts};
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use crate::report::{
     Action, DocKey, DocKind, DocSide, Field, FieldDifference, MatchCode, MatchResult, OriginalRef,
     Reason, Rule, Section, SourceRef, Suggestion, Summary, Tallies,
 };
-use crate::Progress;
+use crate::{Progress, ReconcileError, StreamedError};
 
 /// One document of either side, borrowed from the input, amounts made positive.
 pub(crate) struct Doc<'a> {
@@ -90,11 +91,47 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Which of the document's amounts overflows a decimal when its items' magnitudes are
+    /// added up (`its taxable value`, `its tax`), if one does. When none does, no sum of the
+    /// document's amounts over some of its items, in any order, overflows (|a + b| ≤
+    /// |a| + |b|): [`SideState::new`] turns such a document away, and the sums below rely on it.
+    fn overflow(&self) -> Option<&'static str> {
+        // The usual case without adding anything: fewer than 2^15 items whose magnitudes are
+        // below 2^80 (about 1.2 × 10²⁴; a magnitude is at most its mantissa) add up to less
+        // than 2^95, within a decimal.
+        let small = |d: Decimal| d.mantissa().unsigned_abs() < 1 << 80;
+        if self.items.len() < 1 << 15
+            && self.items.iter().all(|i| {
+                let d = &i.detail;
+                small(d.taxable_value)
+                    && [d.igst, d.cgst, d.sgst, d.cess]
+                        .into_iter()
+                        .flatten()
+                        .all(small)
+            })
+        {
+            return None;
+        }
+        let mut taxable = Decimal::ZERO;
+        let mut tax = TaxAmounts::default();
+        for i in self.items {
+            taxable = match taxable.checked_add(i.detail.taxable_value.abs()) {
+                Some(sum) => sum,
+                None => return Some("its taxable value"),
+            };
+            tax = match tax.checked_add(&i.detail.tax().abs()) {
+                Some(sum) => sum,
+                None => return Some("its tax"),
+            };
+        }
+        None
+    }
+
     /// Taxable value and tax of all items, positive for a note the register wrote negative.
     fn amounts(&self) -> (Decimal, TaxAmounts) {
         self.items.iter().map(|i| self.item_amounts(i)).fold(
             (Decimal::ZERO, TaxAmounts::default()),
-            |(v, t), (_, iv, it)| (v + iv, t + it),
+            |(v, t), (_, iv, it)| (add_fitting(v, iv), add_tax_fitting(&t, &it)),
         )
     }
 
@@ -150,8 +187,8 @@ impl<'a> Doc<'a> {
             v.sort_by_key(|a| a.0);
             v.dedup_by(|later, kept| {
                 if later.0 == kept.0 {
-                    kept.1 += later.1;
-                    kept.2 += later.2;
+                    kept.1 = add_fitting(kept.1, later.1);
+                    kept.2 = add_tax_fitting(&kept.2, &later.2);
                     true
                 } else {
                     false
@@ -198,6 +235,35 @@ fn canonical(a: &Doc<'_>, b: &Doc<'_>) -> Ordering {
         .then_with(|| a.original.cmp(&b.original))
         .then_with(|| a.pos.cmp(&b.pos))
         .then_with(|| a.checksum.cmp(&b.checksum))
+}
+
+/// `a + b` for two sums of one document's amounts, which [`Doc::overflow`] found to fit: it
+/// cannot overflow. Checked all the same; should that ever not hold (a bug), the sum saturates
+/// at a decimal's limits instead of panicking.
+fn add_fitting(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or_else(|| {
+        debug_assert!(
+            false,
+            "a document's amounts beyond what Doc::overflow checked"
+        );
+        a.saturating_add(b)
+    })
+}
+
+/// [`add_fitting`] head by head.
+fn add_tax_fitting(a: &TaxAmounts, b: &TaxAmounts) -> TaxAmounts {
+    TaxAmounts {
+        igst: add_fitting(a.igst, b.igst),
+        cgst: add_fitting(a.cgst, b.cgst),
+        sgst: add_fitting(a.sgst, b.sgst),
+        cess: add_fitting(a.cess, b.cess),
+    }
+}
+
+/// Whether `a` and `b` differ by at most `tolerance`; a difference that overflows a decimal is
+/// beyond any tolerance.
+fn within(a: Decimal, b: Decimal, tolerance: Decimal) -> bool {
+    a.checked_sub(b).is_some_and(|d| d.abs() <= tolerance)
 }
 
 pub(crate) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
@@ -407,7 +473,18 @@ struct SideState<'a> {
 }
 
 impl<'a> SideState<'a> {
-    fn new(docs: Vec<Doc<'a>>) -> Self {
+    /// The side of `docs`. Errors: a document whose amounts overflow a decimal
+    /// ([`Doc::overflow`]); of several, the first in the canonical order, so that the error does
+    /// not depend on the input's order.
+    fn new(docs: Vec<Doc<'a>>) -> Result<Self, AmountOverflow> {
+        let overflowing = docs
+            .par_iter()
+            .filter_map(|d| d.overflow().map(|sum| (d, sum)))
+            .min_by(|(a, _), (b, _)| canonical(a, b));
+        if let Some((d, sum)) = overflowing {
+            return Err(AmountOverflow::new(sum, d.section.as_str(), Some(d.number))
+                .with_supplier(d.supplier));
+        }
         // Sort compact keys rather than the documents themselves (176 bytes each), then move
         // every document into its place ([`permuted`]). The supplier and
         // the number's first 16 bytes are compared as integers: most comparisons then neither
@@ -448,7 +525,7 @@ impl<'a> SideState<'a> {
             linked: vec![false; n],
         };
         s.resolve_amendments();
-        s
+        Ok(s)
     }
 
     /// Amendments replace the originals they name (same supplier and kind; the number as
@@ -588,12 +665,11 @@ fn diff_amount(
     cp: Option<Decimal>,
     tolerance: Decimal,
 ) {
-    let d = cp.unwrap_or_default() - own.unwrap_or_default();
-    if d.is_zero() && own.is_some() == cp.is_some() {
-        return;
-    }
-    if d.is_zero() {
-        // A rate present on one side with zero amounts: nothing to report for this head.
+    // A difference that overflows a decimal is beyond any tolerance: it is reported without
+    // its amount (see `FieldDifference::difference`).
+    let d = cp.unwrap_or_default().checked_sub(own.unwrap_or_default());
+    if d.is_some_and(|d| d.is_zero()) {
+        // Equal, or a rate present on one side with zero amounts: nothing to report.
         return;
     }
     out.push(FieldDifference {
@@ -601,8 +677,8 @@ fn diff_amount(
         rate,
         own: own.map(|v| v.to_string()),
         counterparty: cp.map(|v| v.to_string()),
-        difference: Some(d),
-        within_tolerance: d.abs() <= tolerance,
+        difference: d,
+        within_tolerance: d.is_some_and(|d| d.abs() <= tolerance),
     });
 }
 
@@ -966,7 +1042,12 @@ impl Group<'_, '_> {
                                 continue;
                             }
                             let days = (y.date - x.date).num_days().abs();
-                            cands.push((days, (y.value - x.value).abs(), oi, ci));
+                            // A difference beyond a decimal is farther than any other.
+                            let apart = y
+                                .value
+                                .checked_sub(x.value)
+                                .map_or(Decimal::MAX, |d| d.abs());
+                            cands.push((days, apart, oi, ci));
                         }
                     }
                     cands.sort();
@@ -1053,7 +1134,11 @@ impl Group<'_, '_> {
             return (os_s, vec![Vec::new(); self.cs.len()]);
         }
         let width = config.tolerance.value.max(Decimal::ONE);
-        let bucket = |v: Decimal| (v / width).floor().to_i64().unwrap_or(i64::MAX);
+        let bucket = |v: Decimal| {
+            v.checked_div(width)
+                .and_then(|q| q.floor().to_i64())
+                .unwrap_or(i64::MAX)
+        };
         let mut idx: Vec<(DocKind, i64, NaiveDate, usize)> = (0..self.cs.len())
             .filter(|&k| !self.c_taken[k] && !self.c(k).norm.is_empty())
             .map(|k| (self.c(k).kind, bucket(self.c(k).value), self.c(k).date, k))
@@ -1082,9 +1167,15 @@ impl Group<'_, '_> {
                     .take(config.max_candidates)
                 {
                     let c = self.c(e.3);
-                    if (c.value - d.value).abs() > tol.value
-                        || (c.amounts().0 - d_taxable).abs() > tol.taxable_value
-                    {
+                    // Differences that overflow a decimal are beyond tolerance.
+                    let Some(dv) = c
+                        .value
+                        .checked_sub(d.value)
+                        .filter(|dv| dv.abs() <= tol.value)
+                    else {
+                        continue;
+                    };
+                    if !within(c.amounts().0, d_taxable, tol.taxable_value) {
                         continue;
                     }
                     if self.forbidden.contains(&(self.os[oi], self.cs[e.3])) {
@@ -1093,7 +1184,7 @@ impl Group<'_, '_> {
                     let s = strsim::normalized_damerau_levenshtein(&d.norm, &c.norm);
                     let score = Decimal::new((s * 1000.0).round() as i64, 3);
                     if score >= config.similarity_threshold {
-                        found.push((score, (c.date - d.date).num_days(), c.value - d.value, e.3));
+                        found.push((score, (c.date - d.date).num_days(), dv, e.3));
                     }
                 }
             }
@@ -1277,7 +1368,8 @@ pub(crate) type Sink<'s, E> = dyn FnMut(usize, &[MatchResult]) -> Result<(), E> 
 pub(crate) const BATCH: usize = 1 << 15;
 
 /// Reconciles, handing the results to `sink` `batch_len` at a time in the report's order (with
-/// the index of the batch's first result), and keeps them or not (`keep`).
+/// the index of the batch's first result), and keeps them or not (`keep`). Errors: amounts that
+/// overflow (a document's, or the summary's totals at a result), or the sink's error.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run<E>(
     register: &Gstr2Payload,
@@ -1288,12 +1380,13 @@ pub(crate) fn run<E>(
     keep: Keep,
     batch_len: usize,
     sink: &mut Sink<'_, E>,
-) -> Result<Run, E> {
+) -> Result<Run, StreamedError<E>> {
     let (own, cp) = rayon::join(
         || SideState::new(own_docs(register)),
         || SideState::new(counterparty_docs(gstr2a)),
     );
-    let (mut own, mut cp) = (own, cp);
+    let mut own = own.map_err(ReconcileError::Register)?;
+    let mut cp = cp.map_err(ReconcileError::Gstr2a)?;
     let total = own.docs.len() + cp.docs.len();
     progress(Progress { matched: 0, total });
     let mut stale = Vec::new();
@@ -1424,8 +1517,8 @@ pub(crate) fn run<E>(
         let batch = results.get(start..).unwrap_or_default();
         // The outcomes' order is the results' (both read `OrderKey`).
         debug_assert!(batch.is_sorted_by(|a, b| result_order(a, b) != Ordering::Greater));
-        tallies.add(batch);
-        sink(first, batch)?;
+        tallies.add(batch).map_err(ReconcileError::Summary)?;
+        sink(first, batch).map_err(StreamedError::Sink)?;
         first += batch.len();
         if keep == Keep::Batches {
             results.clear();
@@ -1593,9 +1686,15 @@ fn same_pan_suggestions(
             };
             let c = &cp.docs[*c];
             let days = (c.date - o.date).num_days();
-            let dv = c.value - o.value;
-            if c.supplier == o.supplier || days.abs() > window || dv.abs() > config.tolerance.value
-            {
+            // A difference that overflows a decimal is beyond tolerance.
+            let Some(dv) = c
+                .value
+                .checked_sub(o.value)
+                .filter(|dv| dv.abs() <= config.tolerance.value)
+            else {
+                continue;
+            };
+            if c.supplier == o.supplier || days.abs() > window {
                 continue;
             }
             let score = Decimal::new(1000, 3);
@@ -1747,7 +1846,7 @@ mod tests {
             "{:?}",
             whole.stale_decisions
         );
-        assert_eq!(whole.summary, Summary::of(&whole.results));
+        assert_eq!(Ok(whole.summary.clone()), Summary::of(&whole.results));
         for batch_len in [1, 2, 7, whole.results.len()] {
             for keep in [Keep::All, Keep::Batches] {
                 let mut seen: Vec<MatchResult> = Vec::new();
@@ -1829,7 +1928,7 @@ mod tests {
                 }
             },
         );
-        assert!(matches!(stopped, Err("disk full")));
+        assert!(matches!(stopped, Err(StreamedError::Sink("disk full"))));
         assert_eq!(calls, 2);
     }
 }

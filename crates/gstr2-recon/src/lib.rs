@@ -18,12 +18,12 @@
 //!   "rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
 //! let decisions = Decisions::default();
 //! let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
-//! let report = reconcile(&inputs, &MatchConfig::default());
+//! let report = reconcile(&inputs, &MatchConfig::default())?;
 //! let r = &report.results[0];
 //! assert_eq!(r.code, MatchCode::Ok); // 0.40 is within the ₹1 tolerance
 //! assert_eq!(r.rule, Some(Rule::Normalised));
 //! assert_eq!(r.action, Action::Accept);
-//! # Ok::<(), gstr2_model::json::JsonError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! ## What the engine decides
@@ -57,6 +57,12 @@
 //! Credit notes: GSTN writes amounts positive with the sign in `ntty`; a register that writes a
 //! credit note negative is normalised to that form (flagged [`DocSide::sign_normalised`]).
 //! Totals count credit notes and refund vouchers negative.
+//!
+//! Amounts are added and subtracted with checked arithmetic only (rust_decimal's operators
+//! panic beyond about 7.9 × 10²⁸): amounts that overflow are a [`ReconcileError`] naming the
+//! document, or, for the difference of a compared field, a difference beyond tolerance
+//! ([`FieldDifference::difference`]). [`local_summary`] likewise fails with an
+//! [`AmountOverflow`] naming the document.
 //!
 //! ## After the report
 //! [`save_payloads`] builds the GSTR2 save payloads from the report and copies the documents it
@@ -94,6 +100,7 @@ pub use report::{
 };
 pub use retsum::{compare_summaries, local_summary, SummaryDifference};
 
+use gstr2_model::amount::AmountOverflow;
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, ReturnPeriod};
 
 /// What the engine reads.
@@ -109,6 +116,44 @@ pub struct Inputs<'a> {
     /// What GSTN already holds from earlier saves: own documents there that are gone from the
     /// register are deleted (see [`save_payloads`]).
     pub previously_saved: Option<&'a Gstr2Payload>,
+}
+
+/// Why [`reconcile`] fails: amounts that add up beyond what a decimal holds (about
+/// 7.9 × 10²⁸), which no return holds but input can carry. The error names the document.
+///
+/// A document's taxable value and each of its tax heads are added over its items as
+/// magnitudes: when those fit, every sum of the document's amounts the engine takes (its totals,
+/// per rate) fits. The summary's totals are bounded the same way, over every result in the
+/// report's order (see [`ReconcileError::Summary`]). Differences between the two sides of a pair
+/// are not errors: one that overflows is beyond tolerance ([`FieldDifference::difference`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReconcileError {
+    /// A register document's amounts overflow; of several, the first in the canonical order
+    /// (supplier, type, number, date).
+    #[error("register: {0}")]
+    Register(#[source] AmountOverflow),
+    /// A GSTR2A document's amounts overflow; of several, the first in the canonical order.
+    #[error("gstr2a: {0}")]
+    Gstr2a(#[source] AmountOverflow),
+    /// The summary's totals overflow: the magnitudes of the amounts of the results counted, in
+    /// the report's order, add up beyond a decimal at this result, named by its counted
+    /// document (the counterparty's when there is one). Stricter than the signed sums, which it
+    /// bounds: an invoice and a credit note of 5 × 10²⁸ each overflow it.
+    #[error("summary: {0}")]
+    Summary(#[source] AmountOverflow),
+}
+
+/// Why [`reconcile_streamed`] stops: the reconciliation failed, or the sink did.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamedError<E> {
+    /// Amounts overflow (see [`ReconcileError`]).
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
+    /// The sink's error, as it returned it.
+    #[error(transparent)]
+    Sink(E),
 }
 
 /// How far the engine has come: documents decided so far out of all documents of both sides.
@@ -127,7 +172,10 @@ pub struct Progress {
 /// side, or in [`DocSide::replaces`]); results are ordered by supplier, type, number and date and
 /// do not depend on the order of the input; the summary's totals are the sums of the results'.
 /// Decisions that no longer apply are listed in [`Report::stale_decisions`].
-pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Report {
+///
+/// Errors: amounts that add up beyond what a decimal holds ([`ReconcileError`]), named by
+/// document; never a panic.
+pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Result<Report, ReconcileError> {
     reconcile_with_progress(inputs, config, &|_| {})
 }
 
@@ -146,15 +194,16 @@ pub fn reconcile(inputs: &Inputs<'_>, config: &MatchConfig) -> Report {
 /// let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|p| {
 ///     assert!(p.matched <= p.total);
 ///     calls.fetch_add(1, Ordering::Relaxed);
-/// });
+/// })?;
 /// assert!(report.results.is_empty());
 /// assert!(calls.load(Ordering::Relaxed) >= 2);
+/// # Ok::<(), gstr2_recon::ReconcileError>(())
 /// ```
 pub fn reconcile_with_progress(
     inputs: &Inputs<'_>,
     config: &MatchConfig,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Report {
+) -> Result<Report, ReconcileError> {
     let run = engine::run(
         inputs.register,
         inputs.gstr2a,
@@ -167,15 +216,16 @@ pub fn reconcile_with_progress(
     );
     let run = match run {
         Ok(run) => run,
-        Err(never) => match never {},
+        Err(StreamedError::Reconcile(e)) => return Err(e),
+        Err(StreamedError::Sink(never)) => match never {},
     };
-    Report {
+    Ok(Report {
         gstin: inputs.register.gstin,
         fp: inputs.register.fp,
         results: run.results,
         summary: run.summary,
         stale_decisions: run.stale_decisions,
-    }
+    })
 }
 
 /// What [`reconcile_streamed`] gives back: everything of a [`Report`] but its results, and the
@@ -200,8 +250,11 @@ pub struct Reconciled {
 /// decisions are those of [`reconcile`]; the payloads come from [`Reconciled::plan`].
 ///
 /// `sink` is called with each batch; an error from it stops the reconciliation and is
-/// returned. Write the batches with [`ResultsJsonWriter`] and [`ResultsCsvWriter`]. `progress`
-/// is called as by [`reconcile_with_progress`], its last call (the total) after the last batch.
+/// returned ([`StreamedError::Sink`]), as are amounts that overflow
+/// ([`StreamedError::Reconcile`], see [`reconcile`]; the batch at which the summary's totals
+/// overflow is not handed over). Write the batches with [`ResultsJsonWriter`] and
+/// [`ResultsCsvWriter`]. `progress` is called as by [`reconcile_with_progress`], its last call
+/// (the total) after the last batch.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2Payload, Gstr2a};
@@ -219,7 +272,7 @@ pub struct Reconciled {
 /// let json = out.finish(&done.summary, &done.stale_decisions)?;
 ///
 /// // The same bytes as the whole report, and the same payloads.
-/// let report = reconcile(&inputs, &config);
+/// let report = reconcile(&inputs, &config)?;
 /// assert_eq!(json, serde_json::to_vec(&report)?);
 /// assert_eq!(done.plan.payloads(&inputs)?, gstr2_recon::save_payloads(&inputs, &report)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -229,7 +282,7 @@ pub fn reconcile_streamed<E>(
     config: &MatchConfig,
     progress: &(dyn Fn(Progress) + Sync),
     sink: &mut dyn FnMut(&[MatchResult]) -> Result<(), E>,
-) -> Result<Reconciled, E> {
+) -> Result<Reconciled, StreamedError<E>> {
     let mut plan = PayloadPlan::default();
     let run = engine::run(
         inputs.register,

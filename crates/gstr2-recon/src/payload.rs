@@ -150,7 +150,7 @@ impl Failure {
 ///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
 /// let (gstr2a, decisions) = (Gstr2a::default(), Decisions::default());
 /// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
-/// let report = reconcile(&inputs, &MatchConfig::default());
+/// let report = reconcile(&inputs, &MatchConfig::default())?;
 /// let plan = PayloadPlan::of(&report);
 /// assert_eq!(plan.len(), 1); // the upload
 /// assert_eq!(plan.payloads(&inputs)?, save_payloads(&inputs, &report)?);
@@ -779,7 +779,7 @@ fn owned_parts(
 ///   "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
 /// let decisions = Decisions::default();
 /// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
-/// let report = reconcile(&inputs, &MatchConfig::default());
+/// let report = reconcile(&inputs, &MatchConfig::default())?;
 /// let payloads = save_payloads(&inputs, &report)?;
 /// let sent = &payloads.upsert.b2b[0].invoices[0];
 /// assert_eq!(sent.flag.as_ref().map(|f| f.as_str()), Some("A"));
@@ -1238,7 +1238,7 @@ mod tests {
         let (reg, a) = inputs_of(REGISTER, GSTR2A);
         let decisions = crate::Decisions::default();
         let inputs = inputs(&reg, &a, &decisions);
-        let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
+        let report = crate::reconcile(&inputs, &crate::MatchConfig::default()).expect("reconciled");
         // Read back from JSON, the report no longer knows where its documents sit.
         let text = serde_json::to_string(&report).expect("serialized");
         let read_back: Report = serde_json::from_str(&text).expect("read back");
@@ -1283,7 +1283,7 @@ mod tests {
         let (reg, a) = inputs_of(REGISTER, &gstr2a);
         let decisions = crate::Decisions::default();
         let inputs = inputs(&reg, &a, &decisions);
-        let report = crate::reconcile(&inputs, &crate::MatchConfig::default());
+        let report = crate::reconcile(&inputs, &crate::MatchConfig::default()).expect("reconciled");
         match save_payloads(&inputs, &report) {
             Err(PayloadError::NoPlaceOfSupply { key }) => assert_eq!(key.number, "S2"),
             other => panic!("expected NoPlaceOfSupply, got {other:?}"),

@@ -35,16 +35,22 @@
 //! - Every field a section defines is present (zero when nothing adds to it); the others are
 //!   absent. Sums are exact decimals, not rounded.
 //!
+//! - Sums are checked: amounts that add up beyond what a decimal holds (about 7.9 × 10²⁸) make
+//!   [`local_summary`] an [`AmountOverflow`] error naming the document, never a panic.
+//!
 //! [`compare_summaries`] treats an absent section, supplier or field as zero, and compares
-//! numbers by value (`10.50` equals `10.5`).
+//! numbers by value (`10.50` equals `10.5`); it adds nothing, so any summary compares.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use gstr2_model::codes::Flag;
+use gstr2_model::amount::{checked_sum, signed, AmountOverflow};
+use gstr2_model::codes::{Flag, SupplyType};
 use gstr2_model::date::Ddmmyyyy as Dmy;
+use gstr2_model::item::AdvanceItem;
 use gstr2_model::summary::{CounterpartySummary, SectionSummary};
-use gstr2_model::{Gstin, Gstr2Payload, Gstr2Summary, Table, TaxAmounts};
+use gstr2_model::tables::nil_supplies::NilSupplyAmounts;
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2Summary, StateCode, Table, TaxAmounts};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -59,25 +65,59 @@ struct Sums {
     nil: [Decimal; 4],
 }
 
-impl std::ops::AddAssign for Sums {
-    fn add_assign(&mut self, o: Sums) {
-        self.rc += o.rc;
-        self.value += o.value;
-        self.tax += o.tax;
-        self.itc += o.itc;
-        for (a, b) in self.nil.iter_mut().zip(o.nil) {
-            *a += b;
+impl Sums {
+    /// Field by field, `self` and `o` added; `None` where one overflows.
+    fn checked_add(&self, o: &Sums) -> Option<Sums> {
+        let mut nil = self.nil;
+        for (a, b) in nil.iter_mut().zip(o.nil) {
+            *a = a.checked_add(b)?;
         }
+        Some(Sums {
+            rc: self.rc.checked_add(o.rc)?,
+            value: self.value.checked_add(o.value)?,
+            tax: self.tax.checked_add(&o.tax)?,
+            itc: self.itc.checked_add(&o.itc)?,
+            nil,
+        })
     }
 }
 
 /// One document of a payload, for counting.
-struct Entry {
+struct Entry<'p> {
     table: Table,
     ctin: Option<Gstin>,
+    /// The document's number (for errors), where it has one.
+    number: Number<'p>,
     key: String,
     flag: Option<Flag>,
-    sums: Sums,
+    /// Its sums, or which of its own sums overflows a decimal (`its tax`).
+    sums: Result<Sums, &'static str>,
+}
+
+impl Entry<'_> {
+    /// The overflow of `sum` at this document.
+    fn overflow(&self, sum: &'static str) -> AmountOverflow {
+        let number = match &self.number {
+            Number::Written(n) => Some((*n).to_owned()),
+            Number::Advance(pos, supply) => Some(format!("{pos} {supply}")),
+            Number::None => None,
+        };
+        let e = AmountOverflow::new(sum, self.table.wire_key(), number.as_deref());
+        match self.ctin {
+            Some(ctin) => e.with_supplier(ctin),
+            None => e,
+        }
+    }
+}
+
+/// How an entry's document is named in an error.
+enum Number<'p> {
+    /// Its number as written (`inum`, `nt_num`, `boe_num`, `dnum`).
+    Written(&'p str),
+    /// An advance: its place of supply and supply type.
+    Advance(&'p StateCode, &'p SupplyType),
+    /// A block without a number (`nil_supplies`, `itc_rvsl`).
+    None,
 }
 
 fn counted(flag: &Option<Flag>) -> bool {
@@ -87,30 +127,41 @@ fn counted(flag: &Option<Flag>) -> bool {
     )
 }
 
-fn items_sums(value: Decimal, items: &[gstr2_model::Item], sign: Decimal) -> Sums {
-    let tax: TaxAmounts = items.iter().map(|i| i.detail.tax()).sum();
-    let itc: TaxAmounts = items
-        .iter()
-        .filter_map(|i| i.itc.as_ref())
-        .map(|c| c.amounts())
-        .sum();
-    Sums {
+/// A document's sums, counted with `sign` (+1 or -1, which never overflows); `Err` names the
+/// one that overflows (`its tax`, `its ITC`).
+fn items_sums(
+    value: Decimal,
+    items: &[gstr2_model::Item],
+    sign: Decimal,
+) -> Result<Sums, &'static str> {
+    let tax = TaxAmounts::checked_sum(items.iter().map(|i| i.detail.tax())).ok_or("its tax")?;
+    let itc = TaxAmounts::checked_sum(
+        items
+            .iter()
+            .filter_map(|i| i.itc.as_ref())
+            .map(|c| c.amounts()),
+    )
+    .ok_or("its ITC")?;
+    Ok(Sums {
         rc: 1,
-        value: value * sign,
-        tax: tax.scaled(sign),
-        itc: itc.scaled(sign),
+        value: signed(value, sign),
+        tax: tax.signed(sign),
+        itc: itc.signed(sign),
         nil: [Decimal::ZERO; 4],
-    }
+    })
 }
 
-fn import_sums(value: Decimal, items: &[gstr2_model::item::ImportItem]) -> Sums {
-    Sums {
+fn import_sums(
+    value: Decimal,
+    items: &[gstr2_model::item::ImportItem],
+) -> Result<Sums, &'static str> {
+    Ok(Sums {
         rc: 1,
         value,
-        tax: items.iter().map(|i| i.tax()).sum(),
-        itc: items.iter().map(|i| i.itc()).sum(),
+        tax: TaxAmounts::checked_sum(items.iter().map(|i| i.tax())).ok_or("its tax")?,
+        itc: TaxAmounts::checked_sum(items.iter().map(|i| i.itc())).ok_or("its ITC")?,
         nil: [Decimal::ZERO; 4],
-    }
+    })
 }
 
 /// A document's key, its parts joined by `|`, made only when `keys` asks for it.
@@ -129,12 +180,13 @@ fn key(keys: bool, parts: &[&dyn std::fmt::Display]) -> String {
 }
 
 /// Gives `v` an entry per document (or block) of the payload.
-fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
+fn entries<'p>(p: &'p Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry<'p>)) {
     for s in &p.b2b {
         for x in &s.invoices {
             v(Entry {
                 table: Table::B2b,
                 ctin: Some(s.supplier_gstin),
+                number: Number::Written(&x.number),
                 key: key(keys, &[&s.supplier_gstin, &x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
@@ -146,6 +198,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2ba,
                 ctin: Some(s.supplier_gstin),
+                number: Number::Written(&x.number),
                 key: key(keys, &[&s.supplier_gstin, &x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
@@ -157,6 +210,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::B2bUnregistered,
                 ctin: None,
+                number: Number::Written(&x.number),
                 key: key(keys, &[&x.number, &Dmy(x.date)]),
                 flag: x.flag.clone(),
                 sums: items_sums(x.value, &x.items, Decimal::ONE),
@@ -167,6 +221,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpG,
             ctin: None,
+            number: Number::Written(&x.bill_number),
             key: key(keys, &[&x.bill_number, &Dmy(x.bill_date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
@@ -176,6 +231,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpGa,
             ctin: None,
+            number: Number::Written(&x.bill_number),
             key: key(keys, &[&x.bill_number, &Dmy(x.bill_date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.bill_value, &x.items),
@@ -185,6 +241,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpS,
             ctin: None,
+            number: Number::Written(&x.number),
             key: key(keys, &[&x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
@@ -194,6 +251,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::ImpSa,
             ctin: None,
+            number: Number::Written(&x.number),
             key: key(keys, &[&x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: import_sums(x.value, &x.items),
@@ -204,6 +262,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdn,
                 ctin: Some(s.supplier_gstin),
+                number: Number::Written(&x.number),
                 key: key(
                     keys,
                     &[&s.supplier_gstin, &x.note_type, &x.number, &Dmy(x.date)],
@@ -218,6 +277,7 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
             v(Entry {
                 table: Table::Cdna,
                 ctin: Some(s.supplier_gstin),
+                number: Number::Written(&x.number),
                 key: key(
                     keys,
                     &[&s.supplier_gstin, &x.note_type, &x.number, &Dmy(x.date)],
@@ -231,58 +291,72 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::CdnUnregistered,
             ctin: None,
+            number: Number::Written(&x.number),
             key: key(keys, &[&x.note_type, &x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
             sums: items_sums(x.value, &x.items, x.note_type.sign()),
         });
     }
     if let Some(n) = &p.nil_supplies {
-        let mut s = Sums::default();
-        for b in [&n.inter, &n.intra].into_iter().flatten() {
-            s.rc += 1;
-            for (slot, a) in s
-                .nil
-                .iter_mut()
-                .zip([b.composition, b.exempt, b.nil_rated, b.non_gst])
-            {
-                *slot += a.unwrap_or_default();
-            }
-        }
+        let blocks: Vec<&NilSupplyAmounts> = [&n.inter, &n.intra].into_iter().flatten().collect();
+        let sum = |f: fn(&NilSupplyAmounts) -> Option<Decimal>| {
+            checked_sum(blocks.iter().map(|b| f(b).unwrap_or_default())).ok_or("its amounts")
+        };
+        let sums = (|| {
+            Ok(Sums {
+                rc: blocks.len() as u64,
+                nil: [
+                    sum(|b| b.composition)?,
+                    sum(|b| b.exempt)?,
+                    sum(|b| b.nil_rated)?,
+                    sum(|b| b.non_gst)?,
+                ],
+                ..Sums::default()
+            })
+        })();
         v(Entry {
             table: Table::NilSupplies,
             ctin: None,
+            number: Number::None,
             key: key(keys, &[&"nil"]),
             flag: None,
-            sums: s,
+            sums,
         });
     }
     if let Some(r) = &p.itc_rvsl {
-        let mut s = Sums::default();
-        for (_, a) in r.iter() {
-            s.rc += 1;
-            s.tax += a.tax();
-        }
+        let tax = TaxAmounts::checked_sum(r.iter().map(|(_, a)| a.tax())).ok_or("its tax");
         v(Entry {
             table: Table::Itc,
             ctin: None,
+            number: Number::None,
             key: key(keys, &[&"itc_rvsl"]),
             flag: None,
-            sums: s,
+            sums: tax.map(|tax| Sums {
+                rc: r.iter().count() as u64,
+                tax,
+                ..Sums::default()
+            }),
         });
     }
     for (table, list) in [(Table::Txi, &p.txi), (Table::Txpd, &p.txpd)] {
         for x in list {
+            let advance = checked_sum(x.items.iter().map(|i| i.advance)).ok_or("its advance");
+            let tax =
+                TaxAmounts::checked_sum(x.items.iter().map(AdvanceItem::tax)).ok_or("its tax");
             v(Entry {
                 table,
                 ctin: None,
+                number: Number::Advance(&x.place_of_supply, &x.supply_type),
                 key: key(keys, &[&x.place_of_supply, &x.supply_type]),
                 flag: x.flag.clone(),
-                sums: Sums {
-                    rc: 1,
-                    value: x.items.iter().map(|i| i.advance).sum(),
-                    tax: x.tax(),
-                    ..Sums::default()
-                },
+                sums: advance.and_then(|value| {
+                    Ok(Sums {
+                        rc: 1,
+                        value,
+                        tax: tax?,
+                        ..Sums::default()
+                    })
+                }),
             });
         }
     }
@@ -290,14 +364,15 @@ fn entries(p: &Gstr2Payload, keys: bool, v: &mut impl FnMut(Entry)) {
         v(Entry {
             table: Table::Txia,
             ctin: None,
+            number: Number::Written(&x.number),
             key: key(keys, &[&x.counterparty, &x.number, &Dmy(x.date)]),
             flag: x.flag.clone(),
-            sums: Sums {
+            sums: Ok(Sums {
                 rc: 1,
                 value: x.taxable_value,
                 tax: x.tax(),
                 ..Sums::default()
-            },
+            }),
         });
     }
 }
@@ -387,26 +462,50 @@ fn counterparty(ctin: Gstin, s: &Sums) -> CounterpartySummary {
 ///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18},
 ///   "itc":{"elg":"ip","tx_i":18}}]}]}]}"#)?;
 /// let delete = Gstr2Payload::new(upsert.gstin, upsert.fp);
-/// let summary = local_summary(&SavePayloads { upsert, delete }, None);
+/// let summary = local_summary(&SavePayloads { upsert, delete }, None)?;
 /// let b2b = &summary.sections[0];
 /// assert_eq!(b2b.section, "B2B");
 /// assert_eq!(b2b.record_count, Some(1));
 /// assert_eq!(b2b.itc_igst.map(|v| v.to_string()).as_deref(), Some("18"));
-/// # Ok::<(), gstr2_model::json::JsonError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Errors: a counted document's amounts, or a section's or supplier's totals, add up beyond
+/// what a decimal holds (about 7.9 × 10²⁸). The error names the document (section, supplier,
+/// number) at which the sum overflowed, in the order the documents are counted: the payload's
+/// order, or with `previously_saved` the order of their keys. A document that is not counted
+/// (rejected, deleted) is never an error.
 pub fn local_summary(
     payloads: &SavePayloads,
     previously_saved: Option<&Gstr2Payload>,
-) -> Gstr2Summary {
+) -> Result<Gstr2Summary, AmountOverflow> {
     let mut sections: BTreeMap<Table, (Sums, BTreeMap<Gstin, Sums>)> = BTreeMap::new();
-    let mut add = |e: Entry| {
-        if counted(&e.flag) {
-            let s = sections.entry(e.table).or_default();
-            s.0 += e.sums;
-            if let Some(c) = e.ctin {
-                *s.1.entry(c).or_default() += e.sums;
-            }
+    let mut failed = None;
+    let mut add = |e: Entry<'_>| {
+        if failed.is_some() || !counted(&e.flag) {
+            return;
         }
+        let sums = match &e.sums {
+            Ok(sums) => sums,
+            Err(sum) => {
+                failed = Some(e.overflow(sum));
+                return;
+            }
+        };
+        let s = sections.entry(e.table).or_default();
+        let Some(section) = s.0.checked_add(sums) else {
+            failed = Some(e.overflow("the summary's totals"));
+            return;
+        };
+        if let Some(c) = e.ctin {
+            let supplier = s.1.entry(c).or_default();
+            let Some(sum) = supplier.checked_add(sums) else {
+                failed = Some(e.overflow("the summary's totals"));
+                return;
+            };
+            *supplier = sum;
+        }
+        s.0 = section;
     };
     match previously_saved {
         None => entries(&payloads.upsert, false, &mut add),
@@ -424,6 +523,9 @@ pub fn local_summary(
             map.into_values().for_each(add);
         }
     }
+    if let Some(overflow) = failed {
+        return Err(overflow);
+    }
     let mut out = Vec::new();
     for t in ORDER {
         if let Some((sums, cps)) = sections.get(&t) {
@@ -435,13 +537,13 @@ pub fn local_summary(
             out.push(sec);
         }
     }
-    Gstr2Summary {
+    Ok(Gstr2Summary {
         gstin: payloads.upsert.gstin,
         ret_period: payloads.upsert.fp,
         checksum: None,
         summary_type: None,
         sections: out,
-    }
+    })
 }
 
 /// One field that differs between two summaries.

@@ -70,7 +70,10 @@ async fn ten_thousand_invoices_survive_twenty_percent_faults() {
     // Submit and file through the same faults: each takes effect once, and the answer that
     // comes back is the one GSTN holds.
     let summary = client.summary(period()).await.unwrap();
-    assert_eq!(summary, sandbox.summary(gstin(), period()));
+    assert_eq!(
+        summary,
+        sandbox.summary(gstin(), period()).expect("a summary")
+    );
     client.submit(period()).await.expect("submitted");
     assert!(sandbox.state().return_status(gstin(), period()).0);
     client.request_evc_otp(PAN).await.unwrap();

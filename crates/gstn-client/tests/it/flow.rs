@@ -103,7 +103,10 @@ async fn otp_token_save_status_sections_summary_submit_file() {
 
     // Step-6: the summary equals the sandbox's own.
     let summary = client.summary(period()).await.unwrap();
-    assert_eq!(summary, sandbox.summary(gstin(), period()));
+    assert_eq!(
+        summary,
+        sandbox.summary(gstin(), period()).expect("a summary")
+    );
     let b2b_summary = summary
         .sections
         .iter()

@@ -6,5 +6,6 @@ mod concurrency;
 mod gstr2;
 mod gstr2a;
 mod keys;
+mod overflow;
 mod persist;
 mod support;

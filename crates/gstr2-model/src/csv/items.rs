@@ -206,7 +206,17 @@ pub(crate) fn read_rate(row: &Row<'_>, rate: Rate) -> Result<Decimal, CsvError> 
                     },
                 ));
             }
-            Ok(undouble(c + s))
+            // Rates from input: their sum is checked, never a panic.
+            match c.checked_add(s) {
+                Some(sum) => Ok(undouble(sum)),
+                None => Err(row.error(
+                    srt_slot,
+                    CellError::Inconsistent {
+                        input: text(srt_slot),
+                        reason: "crt plus srt is beyond what a decimal holds",
+                    },
+                )),
+            }
         }
         (None, None, None) => Err(row.error(
             irt_slot,

@@ -75,12 +75,12 @@
 //!             33GSPTN4811G1ZC,S008400,24-07-2017,1180.00,27,N,2,0,0.00,0.00,,\n";
 //! let suppliers = csv::read_b2b(text.as_bytes())?;
 //! assert_eq!(suppliers[0].invoices[0].items.len(), 2);
-//! assert_eq!(suppliers[0].invoices[0].tax().igst.to_string(), "180.00");
+//! assert_eq!(suppliers[0].invoices[0].tax()?.igst.to_string(), "180.00");
 //!
 //! let bad = text.replace("24-07-2017,1180.00,27,N,2", "31-02-2017,1180.00,27,N,2");
 //! let err = csv::read_b2b(bad.as_bytes()).unwrap_err();
 //! assert!(err.to_string().starts_with("b2b.csv line 3, column idt:"), "{err}");
-//! # Ok::<(), gstr2_model::csv::CsvError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fs::File;

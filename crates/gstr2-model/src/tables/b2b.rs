@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::{checked_sum, AmountOverflow};
 use crate::codes::{CounterpartyFlag, Flag, InvoiceType, OriginalPeriod, UploadedBy, YesNo};
 use crate::item::{Item, TaxAmounts};
 use crate::{Gstin, StateCode};
@@ -67,22 +68,26 @@ pub struct B2bInvoice {
 }
 
 impl B2bInvoice {
-    /// Tax of all items.
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(|i| i.detail.tax()).sum()
+    /// Tax of all items; an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(|i| i.detail.tax()))
+            .ok_or_else(|| AmountOverflow::new("its tax", "b2b", Some(&self.number)))
     }
 
-    /// Taxable value of all items.
-    pub fn taxable_value(&self) -> Decimal {
-        self.items.iter().map(|i| i.detail.taxable_value).sum()
+    /// Taxable value of all items; an error where it overflows a `Decimal`.
+    pub fn taxable_value(&self) -> Result<Decimal, AmountOverflow> {
+        checked_sum(self.items.iter().map(|i| i.detail.taxable_value))
+            .ok_or_else(|| AmountOverflow::new("its taxable value", "b2b", Some(&self.number)))
     }
 
-    /// ITC claimed on all items.
-    pub fn itc(&self) -> TaxAmounts {
-        self.items
-            .iter()
-            .filter_map(|i| i.itc.as_ref())
-            .map(|c| c.amounts())
-            .sum()
+    /// ITC claimed on all items; an error where a head overflows a `Decimal`.
+    pub fn itc(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(
+            self.items
+                .iter()
+                .filter_map(|i| i.itc.as_ref())
+                .map(|c| c.amounts()),
+        )
+        .ok_or_else(|| AmountOverflow::new("its ITC", "b2b", Some(&self.number)))
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::{Flag, SupplyType};
 use crate::item::{Item, TaxAmounts};
 use crate::StateCode;
@@ -48,8 +49,9 @@ pub struct B2bUnregisteredInvoice {
 }
 
 impl B2bUnregisteredInvoice {
-    /// Tax of all items.
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(|i| i.detail.tax()).sum()
+    /// Tax of all items; an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(|i| i.detail.tax()))
+            .ok_or_else(|| AmountOverflow::new("its tax", "b2bur", Some(&self.number)))
     }
 }

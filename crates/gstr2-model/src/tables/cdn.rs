@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::{CounterpartyFlag, Flag, NoteType, OriginalPeriod, UploadedBy, YesNo};
 use crate::item::{Item, TaxAmounts};
 use crate::Gstin;
@@ -78,17 +79,20 @@ pub struct CreditDebitNote {
 }
 
 impl CreditDebitNote {
-    /// Tax of all items, as written (positive).
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(|i| i.detail.tax()).sum()
+    /// Tax of all items, as written (positive); an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(|i| i.detail.tax()))
+            .ok_or_else(|| AmountOverflow::new("its tax", "cdn", Some(&self.number)))
     }
 
-    /// ITC on all items, as written (positive).
-    pub fn itc(&self) -> TaxAmounts {
-        self.items
-            .iter()
-            .filter_map(|i| i.itc.as_ref())
-            .map(|c| c.amounts())
-            .sum()
+    /// ITC on all items, as written (positive); an error where a head overflows a `Decimal`.
+    pub fn itc(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(
+            self.items
+                .iter()
+                .filter_map(|i| i.itc.as_ref())
+                .map(|c| c.amounts()),
+        )
+        .ok_or_else(|| AmountOverflow::new("its ITC", "cdn", Some(&self.number)))
     }
 }

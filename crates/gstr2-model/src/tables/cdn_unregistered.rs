@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::{Flag, NoteType, UnregisteredNoteType, YesNo};
 use crate::item::{Item, TaxAmounts};
 use crate::Gstin;
@@ -61,8 +62,9 @@ pub struct UnregisteredNote {
 }
 
 impl UnregisteredNote {
-    /// Tax of all items, as written (positive).
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(|i| i.detail.tax()).sum()
+    /// Tax of all items, as written (positive); an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(|i| i.detail.tax()))
+            .ok_or_else(|| AmountOverflow::new("its tax", "cdnur", Some(&self.number)))
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::{Flag, YesNo};
 use crate::item::{ImportItem, TaxAmounts};
 use crate::Gstin;
@@ -44,8 +45,9 @@ pub struct ImportOfGoods {
 }
 
 impl ImportOfGoods {
-    /// Tax of all items.
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(ImportItem::tax).sum()
+    /// Tax of all items; an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(ImportItem::tax))
+            .ok_or_else(|| AmountOverflow::new("its tax", "imp_g", Some(&self.bill_number)))
     }
 }

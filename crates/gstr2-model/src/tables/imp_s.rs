@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::Flag;
 use crate::item::{ImportItem, TaxAmounts};
 use crate::StateCode;
@@ -37,8 +38,9 @@ pub struct ImportOfServices {
 }
 
 impl ImportOfServices {
-    /// Tax of all items.
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(ImportItem::tax).sum()
+    /// Tax of all items; an error where a head overflows a `Decimal`.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(ImportItem::tax))
+            .ok_or_else(|| AmountOverflow::new("its tax", "imp_s", Some(&self.number)))
     }
 }

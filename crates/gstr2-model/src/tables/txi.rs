@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::amount::AmountOverflow;
 use crate::codes::{Flag, SupplyType};
 use crate::item::{AdvanceItem, TaxAmounts};
 use crate::StateCode;
@@ -31,8 +32,13 @@ pub struct Advance {
 }
 
 impl Advance {
-    /// Tax of all rate lines.
-    pub fn tax(&self) -> TaxAmounts {
-        self.items.iter().map(AdvanceItem::tax).sum()
+    /// Tax of all rate lines; an error where a head overflows a `Decimal`. The error names the
+    /// advance as a `txi` one by its place of supply and supply type (`27 INTER`); an advance
+    /// adjusted (`txpd`) has the same type.
+    pub fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+        TaxAmounts::checked_sum(self.items.iter().map(AdvanceItem::tax)).ok_or_else(|| {
+            let key = format!("{} {}", self.place_of_supply, self.supply_type);
+            AmountOverflow::new("its tax", "txi", Some(&key))
+        })
     }
 }

@@ -183,6 +183,19 @@ fn unequal_cgst_and_sgst_rates() {
 }
 
 #[test]
+fn cgst_and_sgst_rates_that_add_up_beyond_a_decimal() {
+    // crt + srt is the rate: near a decimal's limit, the sum is an error, not a panic.
+    let max = rust_decimal::Decimal::MAX;
+    let text = format!(
+        "ctin,oinum,oidt,inum,idt,val,pos,rchrg,txval,crt,srt\n\
+         27AAPFU0939F1ZV,O1,01-07-2017,N1,02-07-2017,118,27,N,100,{max},{max}\n"
+    );
+    let e = csv::read_b2ba(text.as_bytes()).unwrap_err();
+    assert_at(&e, Table::B2ba, 2, Some("srt"));
+    assert!(e.to_string().contains("beyond what a decimal holds"), "{e}");
+}
+
+#[test]
 fn invalid_utf8_cell() {
     let mut bytes = b2b_with(GOOD).into_bytes();
     let at = bytes.len() - GOOD.len() + "33GSPTN4811G1ZC,Y,".len() - 1;

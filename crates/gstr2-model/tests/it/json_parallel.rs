@@ -408,7 +408,7 @@ fn import() -> impl Strategy<Value = Gstr2aImport> {
         )
 }
 
-fn gstr2a() -> impl Strategy<Value = Gstr2a> {
+pub(super) fn gstr2a() -> impl Strategy<Value = Gstr2a> {
     (
         option::of(gstin()),
         option::of(

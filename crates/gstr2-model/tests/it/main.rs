@@ -1,5 +1,6 @@
 //! Integration tests of gstr2-model: one binary, one module per concern.
 
+mod amounts;
 mod csv_codec;
 mod csv_errors;
 mod json_parallel;

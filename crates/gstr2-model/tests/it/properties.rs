@@ -811,7 +811,7 @@ fn txia() -> impl Strategy<Value = Vec<AdvanceAmendment>> {
     vec(doc, 0..4).prop_map(|v| unique_by(v, |d| (d.counterparty.clone(), d.number.clone())))
 }
 
-fn payload() -> impl Strategy<Value = Gstr2Payload> {
+pub(super) fn payload() -> impl Strategy<Value = Gstr2Payload> {
     (
         (gstin(), (1u8..=12, 2017u16..=2030)),
         (b2b(), b2ba(), b2bur(), imp_g(), imp_ga()),

@@ -398,7 +398,7 @@ fn payloads_and_summary() {
         decisions: &decisions,
         previously_saved: Some(&prev),
     };
-    let report = reconcile(&inputs, &MatchConfig::default());
+    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
     let p = save_payloads(&inputs, &report).expect("payloads");
     let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report);
     assert_eq!(moved.expect("payloads"), p);
@@ -457,7 +457,7 @@ fn payloads_and_summary() {
         gstr2_model::json::to_string_pretty(&p).expect("json")
     );
 
-    let local = local_summary(&p, Some(&prev));
+    let local = local_summary(&p, Some(&prev)).expect("a summary");
     // Counted: OK1 (A) and TO1 (upload); not CO1/MM1 (R), N1 (not sent), GONE1 (deleted).
     assert_eq!(local.sections.len(), 1);
     assert_eq!(local.sections[0].record_count, Some(2));
@@ -517,11 +517,11 @@ fn sample_register_all_sections() {
         decisions: &decisions,
         previously_saved: None,
     };
-    let report = reconcile(&inputs, &MatchConfig::default());
+    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
     let payloads = save_payloads(&inputs, &report).expect("payloads");
     let moved = into_save_payloads(register.clone(), gstr2a.clone(), None, &report);
     assert_eq!(moved.expect("payloads"), payloads);
-    let summary = local_summary(&payloads, None);
+    let summary = local_summary(&payloads, None).expect("a summary");
     // Every section the register holds appears in the local summary.
     for t in gstr2_model::Table::ALL {
         if register.document_count(t) > 0 {

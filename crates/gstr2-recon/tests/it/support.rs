@@ -270,7 +270,7 @@ pub fn run(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decisions) -> R
         decisions,
         previously_saved: None,
     };
-    reconcile(&inputs, &MatchConfig::default())
+    reconcile(&inputs, &MatchConfig::default()).expect("reconciled")
 }
 
 /// One line per result: code/action, rule, both numbers, differences, reasons, suggestions.
