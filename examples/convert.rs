@@ -4,9 +4,13 @@
 //! ```text
 //! cargo run --example convert -- csv-to-json --gstin 27AAPFU0939F1ZV --period 072017 examples/data
 //! cargo run --example convert -- json-to-csv payload.json out/
+//! cargo run --example convert -- json-to-csv --drop-uncarried payload.json out/
 //! ```
 //!
 //! `csv-to-json` prints the payload (pretty JSON) on stdout; `json-to-csv` writes the 15 files.
+//! A payload with sections the 15 tables cannot hold (`hsnsum`, or one gstr2 does not model,
+//! such as `isd`) is refused, naming them, and nothing is written; with `--drop-uncarried` they
+//! are left out and named on stderr.
 //! On bad input the exit status is non-zero and every error, with its file, line and column
 //! (or JSON path), is printed on stderr.
 
@@ -17,7 +21,7 @@ use gstr2::model::{csv, json, Gstin, Gstr2Payload, ReturnPeriod};
 
 const USAGE: &str = "usage:
   convert csv-to-json --gstin GSTIN --period MMYYYY DIR
-  convert json-to-csv PAYLOAD.json OUTDIR";
+  convert json-to-csv [--drop-uncarried] PAYLOAD.json OUTDIR";
 
 /// What the command line asks for.
 enum Command {
@@ -29,6 +33,8 @@ enum Command {
     JsonToCsv {
         payload: PathBuf,
         out: PathBuf,
+        /// Leave out, and name, the sections the tables cannot hold, instead of refusing.
+        drop_uncarried: bool,
     },
 }
 
@@ -62,13 +68,27 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
                 dir: dir.ok_or("the CSV folder is required")?,
             })
         }
-        Some("json-to-csv") => match args.get(1..) {
-            Some([payload, out]) => Ok(Command::JsonToCsv {
-                payload: PathBuf::from(payload),
-                out: PathBuf::from(out),
-            }),
-            _ => Err("json-to-csv takes PAYLOAD.json and OUTDIR".into()),
-        },
+        Some("json-to-csv") => {
+            let mut drop_uncarried = false;
+            let mut paths = Vec::new();
+            for arg in args.iter().skip(1) {
+                match arg.as_str() {
+                    "--drop-uncarried" => drop_uncarried = true,
+                    other if other.starts_with("--") => {
+                        return Err(format!("unknown option {other}"))
+                    }
+                    other => paths.push(PathBuf::from(other)),
+                }
+            }
+            match <[PathBuf; 2]>::try_from(paths) {
+                Ok([payload, out]) => Ok(Command::JsonToCsv {
+                    payload,
+                    out,
+                    drop_uncarried,
+                }),
+                Err(_) => Err("json-to-csv takes PAYLOAD.json and OUTDIR".into()),
+            }
+        }
         Some(other) => Err(format!("unknown command {other}")),
         None => Err("no command given".into()),
     }
@@ -82,12 +102,30 @@ fn run(command: Command) -> Result<(), String> {
             println!("{text}");
             Ok(())
         }
-        Command::JsonToCsv { payload, out } => {
+        Command::JsonToCsv {
+            payload,
+            out,
+            drop_uncarried,
+        } => {
             let bytes =
                 std::fs::read(&payload).map_err(|e| format!("{}: {e}", payload.display()))?;
-            let payload: Gstr2Payload =
+            let mut payload: Gstr2Payload =
                 json::from_slice(&bytes).map_err(|e| format!("{}: {e}", payload.display()))?;
-            csv::write_dir(&payload, &out).map_err(|e| e.to_string())?;
+            if drop_uncarried {
+                let dropped = csv::take_uncarried(&mut payload);
+                if !dropped.is_empty() {
+                    eprintln!(
+                        "dropped what the CSV tables cannot hold: {}",
+                        dropped.join(", ")
+                    );
+                }
+            }
+            csv::write_dir(&payload, &out).map_err(|e| match e {
+                csv::CsvError::Uncarried { .. } => {
+                    format!("{e} (--drop-uncarried leaves them out)")
+                }
+                e => e.to_string(),
+            })?;
             eprintln!(
                 "wrote {} documents to {}",
                 payload.total_documents(),

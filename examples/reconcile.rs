@@ -9,7 +9,10 @@
 //! Writes to OUTDIR: `results.json` (the report: one result per document or pair, the summary,
 //! stale decisions), `results.csv` (both sides side by side), `summary.json` (the reconciliation
 //! summary and the local `RETSUM`), `payload-upsert.json` and `payload-delete.json` (the GSTR2
-//! save payloads); prints the summary table. GSTIN and period default to the GSTR2A file's.
+//! save payloads), `warnings.txt` (what is odd in the GSTR2A file, read and kept all the same: a
+//! GSTIN failing its check character, a document listed twice, each with its JSON path); prints
+//! the first 20 warnings on stderr and the summary table, with the count of warnings, on stdout.
+//! GSTIN and period default to the GSTR2A file's.
 //!
 //! Every core is used: the GSTR2A JSON is decoded typed, its suppliers in runs on scoped
 //! threads, while the CSV folder is decoded, a large table in pieces; the engine runs across suppliers in

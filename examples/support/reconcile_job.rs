@@ -223,6 +223,43 @@ fn rss() -> String {
         .unwrap_or_default()
 }
 
+/// Warnings shown on standard error before the rest is cut to a count.
+const WARNINGS_SHOWN: usize = 20;
+
+/// The lines that show the GSTR2A file's warnings on standard error: at most
+/// [`WARNINGS_SHOWN`], then a count of the rest.
+pub fn warning_lines(file: &Path, out: &Path, warnings: &[gstr2::model::Warning]) -> Vec<String> {
+    let mut lines: Vec<String> = warnings
+        .iter()
+        .take(WARNINGS_SHOWN)
+        .map(|w| format!("warning: {}: {w}", file.display()))
+        .collect();
+    if warnings.len() > WARNINGS_SHOWN {
+        lines.push(format!(
+            "warning: {} more in {}",
+            warnings.len() - WARNINGS_SHOWN,
+            out.join("warnings.txt").display()
+        ));
+    }
+    lines
+}
+
+/// Shows the GSTR2A file's warnings on standard error ([`warning_lines`]) and writes them all
+/// to `warnings.txt` in the output folder (an empty file when there are none, so that no
+/// earlier run's list is left behind).
+fn report_warnings(
+    file: &Path,
+    out: &Path,
+    warnings: &[gstr2::model::Warning],
+) -> Result<(), String> {
+    for line in warning_lines(file, out, warnings) {
+        eprintln!("{line}");
+    }
+    let text: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+    let path = out.join("warnings.txt");
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Runs the whole job; errors name the file they come from.
 pub fn run(args: Args) -> Result<(), String> {
     let t0 = Instant::now();
@@ -271,6 +308,10 @@ pub fn run(args: Args) -> Result<(), String> {
         Some(p) => Some(read_json(p)?),
         None => None,
     };
+    // What is odd in GSTN's file was read and kept; the user sees where, and all of it is in
+    // warnings.txt.
+    let warnings = gstr2a.warnings();
+    report_warnings(&args.gstr2a, &args.out, &warnings)?;
     let t_read = t0.elapsed();
     if std::env::var_os("RECON_RSS").is_some() {
         eprintln!("rss after read {} kB", rss());
@@ -377,9 +418,10 @@ pub fn run(args: Args) -> Result<(), String> {
         .get(&Action::Pending)
         .map_or(0, |t| t.count);
     println!(
-        "{} suppliers, {ok} OK, {pending} pending, {} stale decisions; upsert {} documents, delete {}",
+        "{} suppliers, {ok} OK, {pending} pending, {} stale decisions, {} warnings; upsert {} documents, delete {}",
         done.summary.suppliers.len(),
         done.stale_decisions.len(),
+        warnings.len(),
         payloads.upsert.total_documents(),
         payloads.delete.total_documents()
     );

@@ -122,3 +122,70 @@ fn bad_input_and_an_unwritable_folder_are_named() {
     .expect_err("no such file");
     assert!(e.contains("missing.json"), "{e}");
 }
+
+#[test]
+fn warnings_are_shown_a_screenful_at_most_and_kept_in_a_file() {
+    // GSTN's file as it comes: a byte-order mark, a supplier GSTIN failing its check character.
+    let text = String::from_utf8(read(&data(), "gstr2a.json")).expect("utf-8");
+    let ctin = "33GSPTN4811G1ZC";
+    assert!(text.contains(ctin), "the sample has {ctin}");
+    let odd = tempfile::tempdir().expect("a temporary folder");
+    let gstr2a = odd.path().join("gstr2a.json");
+    std::fs::write(
+        &gstr2a,
+        format!("\u{feff}{}", text.replace(ctin, "33GSPTN4811G1ZX")),
+    )
+    .expect("written");
+    let out = tempfile::tempdir().expect("a temporary folder");
+    run(Args {
+        purchases: data(),
+        gstr2a: gstr2a.clone(),
+        out: out.path().to_owned(),
+        ..Args::default()
+    })
+    .expect("the job runs on GSTN's file as it comes");
+    let warnings = String::from_utf8(read(out.path(), "warnings.txt")).expect("utf-8");
+    assert!(!warnings.is_empty());
+    for line in warnings.lines() {
+        assert!(
+            line.contains("33GSPTN4811G1ZX: check character is X, expected C"),
+            "{line}"
+        );
+    }
+    for name in [
+        "results.json",
+        "results.csv",
+        "summary.json",
+        "payload-upsert.json",
+    ] {
+        assert!(!read(out.path(), name).is_empty(), "{name} written");
+    }
+
+    // A screenful, then a count.
+    let many: Vec<gstr2::model::Warning> = (0..25)
+        .map(|i| gstr2::model::Warning {
+            path: format!("b2b[{i}].ctin"),
+            problem: gstr2::model::warning::Problem::Duplicate {
+                first: "b2b[0].inv[0]".into(),
+                identical: true,
+            },
+        })
+        .collect();
+    let lines = crate::reconcile_job::warning_lines(&gstr2a, out.path(), &many);
+    assert_eq!(lines.len(), 21);
+    assert!(
+        lines[0]
+            .ends_with("gstr2a.json: b2b[0].ctin: the same document as b2b[0].inv[0] (identical)"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[20].starts_with("warning: 5 more in "),
+        "{}",
+        lines[20]
+    );
+    assert_eq!(
+        crate::reconcile_job::warning_lines(&gstr2a, out.path(), &many[..3]).len(),
+        3
+    );
+}

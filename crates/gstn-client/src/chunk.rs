@@ -28,6 +28,14 @@ pub enum ChunkError {
         /// The configured limit.
         limit: usize,
     },
+    /// The payload has top-level sections gstr2 does not model
+    /// ([`Gstr2Payload::other_sections`]): saved without them it would reach GSTN as if it were
+    /// whole, so it is not saved at all.
+    #[error("the payload has section{} that gstr2 does not model ({}): not saved, as GSTN would get it without them", if sections.len() == 1 { "" } else { "s" }, sections.join(", "))]
+    UnmodelledSections {
+        /// The sections' JSON keys.
+        sections: Vec<String>,
+    },
     /// The model could not be written as JSON (not expected for the model's own types).
     #[error("json encode of table {table}: {source}")]
     Encode {
@@ -64,6 +72,8 @@ fn json_len<T: Serialize>(value: &T, table: Table) -> Result<usize, ChunkError> 
 /// - `nil_supplies`, `itc_rvsl` and `hsnsum` each count as one document.
 /// - Order is kept: table by table in the payload's order, documents in their order.
 /// - An empty payload gives no chunk.
+/// - A payload with sections gstr2 does not model is refused
+///   ([`ChunkError::UnmodelledSections`]): cut, it would reach GSTN without them.
 ///
 /// Fails with [`ChunkError::DocumentTooLarge`] when one document cannot fit even alone.
 ///
@@ -87,6 +97,11 @@ pub fn split_payload(
     payload: &Gstr2Payload,
     limit: usize,
 ) -> Result<Vec<Gstr2Payload>, ChunkError> {
+    if !payload.other_sections.is_empty() {
+        return Err(ChunkError::UnmodelledSections {
+            sections: payload.other_sections.names().map(str::to_owned).collect(),
+        });
+    }
     let mut cutter = Cutter::new(payload, limit)?;
 
     cutter.grouped(

@@ -707,7 +707,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     what: &str,
     bytes: &[u8],
 ) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
         action: action.to_string(),
         what: what.to_owned(),

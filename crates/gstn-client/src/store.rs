@@ -235,7 +235,7 @@ impl TokenStore for FileTokenStore {
         self.check_permissions(&file)?;
         let mut bytes = Zeroizing::new(Vec::new());
         io::Read::read_to_end(&mut file, &mut bytes).map_err(self.io("read"))?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(&bytes));
         let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let field = e.path().to_string();
             // serde_json's message may quote the offending value: keep only its category.

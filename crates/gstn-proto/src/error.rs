@@ -160,7 +160,7 @@ pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(
     what: &'static str,
     bytes: &[u8],
 ) -> Result<T, JsonError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| JsonError {
         what,
         path: e.path().to_string(),

@@ -359,7 +359,7 @@ fn key_bytes(field: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, String> {
 }
 
 fn decode_sessions(bytes: &[u8], clock: Clock) -> Result<Sessions, String> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
     let file: SessionsFile = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| format!("{}: {}", e.path(), e.inner()))?;
     if file.version != VERSION {

@@ -728,7 +728,7 @@ pub(crate) fn apply(
             SaveStats::default(),
         )
     };
-    let root: Value = match serde_json::from_slice(body) {
+    let root: Value = match serde_json::from_slice(gstr2_model::json::without_bom(body)) {
         Ok(v) => v,
         Err(e) => return fail(format!("payload is not json: {e}")),
     };

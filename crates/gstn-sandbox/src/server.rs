@@ -469,7 +469,7 @@ async fn authenticate(State(s): State<SandboxState>, h: HeaderMap, body: Bytes) 
 
 fn auth_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
     check_auth_headers(s, h)?;
-    let req: AuthRequest = serde_json::from_slice(body)
+    let req: AuthRequest = serde_json::from_slice(gstr2_model::json::without_bom(body))
         .map_err(|e| Reject::msg(BAD, ErrorCode::Auth4040, format!("malformed request: {e}")))?;
     s.inner.count(req.action.as_str());
     let inner = &s.inner;
@@ -892,7 +892,7 @@ async fn gstr2_put(State(s): State<SandboxState>, h: HeaderMap, body: Bytes) -> 
 }
 
 fn encrypted_request(body: &[u8]) -> Result<EncryptedRequest, Reject> {
-    serde_json::from_slice(body).map_err(|e| {
+    serde_json::from_slice(gstr2_model::json::without_bom(body)).map_err(|e| {
         Reject::msg(
             BAD,
             ErrorCode::Ret11406,
@@ -972,13 +972,14 @@ struct ActionOnly {
 }
 
 fn gstr2_post_inner(s: &SandboxState, h: &HeaderMap, body: &[u8]) -> Answer {
-    let probe: ActionOnly = serde_json::from_slice(body).map_err(|e| {
-        Reject::msg(
-            BAD,
-            ErrorCode::Ret11406,
-            format!("malformed api request: {e}"),
-        )
-    })?;
+    let probe: ActionOnly =
+        serde_json::from_slice(gstr2_model::json::without_bom(body)).map_err(|e| {
+            Reject::msg(
+                BAD,
+                ErrorCode::Ret11406,
+                format!("malformed api request: {e}"),
+            )
+        })?;
     s.inner.count(probe.action.as_str());
     let ctx = context(s, h, &BTreeMap::new())?;
     match probe.action {
@@ -1001,13 +1002,14 @@ fn check_identity(ctx: &Ctx, json: &[u8]) -> Result<(), Reject> {
         gstin: String,
         ret_period: String,
     }
-    let id: Identity = serde_json::from_slice(json).map_err(|e| {
-        Reject::msg(
-            BAD,
-            ErrorCode::Ret11406,
-            format!("malformed api request: {e}"),
-        )
-    })?;
+    let id: Identity =
+        serde_json::from_slice(gstr2_model::json::without_bom(json)).map_err(|e| {
+            Reject::msg(
+                BAD,
+                ErrorCode::Ret11406,
+                format!("malformed api request: {e}"),
+            )
+        })?;
     if id.gstin != ctx.gstin.as_str() || id.ret_period != ctx.period.to_string() {
         return Err(Reject::msg(
             BAD,
@@ -1059,13 +1061,14 @@ fn submit(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
 }
 
 fn file(s: &SandboxState, ctx: &Ctx, body: &[u8]) -> Answer {
-    let req: FileRequest = serde_json::from_slice(body).map_err(|e| {
-        Reject::msg(
-            BAD,
-            ErrorCode::Ret11406,
-            format!("malformed api request: {e}"),
-        )
-    })?;
+    let req: FileRequest =
+        serde_json::from_slice(gstr2_model::json::without_bom(body)).map_err(|e| {
+            Reject::msg(
+                BAD,
+                ErrorCode::Ret11406,
+                format!("malformed api request: {e}"),
+            )
+        })?;
     if req.signature_type != SignatureType::Evc {
         return Err(Reject::msg(
             BAD,

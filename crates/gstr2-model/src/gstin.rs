@@ -13,7 +13,11 @@ use crate::state::StateCode;
 
 const CODE_POINTS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-/// A validated GSTIN (or UIN), stored inline as 15 ASCII bytes: `Copy`, cheap to hash and compare.
+/// A GSTIN (or UIN), stored inline as 15 ASCII bytes: `Copy`, cheap to hash and compare.
+///
+/// Made by [`Gstin::parse`] (also `FromStr` and serde), it is valid in every respect. Made by
+/// [`Gstin::parse_as_sent`], as the readers of GSTN's own data make it, it has one of GSTN's
+/// forms, and [`Gstin::verify`] tells whether its state code and check character are right.
 ///
 /// ```
 /// use gstr2_model::{Gstin, GstinKind};
@@ -103,7 +107,37 @@ pub enum GstinError {
 
 impl Gstin {
     /// Parses and validates a GSTIN: length, characters, form, state code and check character.
+    ///
+    /// This is the check for what a user types and for what is sent to GSTN. GSTIN's that GSTN
+    /// itself sends are read with [`Gstin::parse_as_sent`].
     pub fn parse(input: &str) -> Result<Self, GstinError> {
+        let gstin = Gstin::parse_as_sent(input)?;
+        gstin.verify()?;
+        Ok(gstin)
+    }
+
+    /// Parses a GSTIN as GSTN sends it: the length, the characters and the form are checked,
+    /// the state code and the check character are not.
+    ///
+    /// GSTN's own files carry GSTINs that fail their check character or have state code `00`
+    /// (its published samples do). Such a GSTIN still names the supplier GSTN knows by it, so
+    /// the readers of what GSTN sends keep it and report it ([`crate::warning`]);
+    /// [`Gstin::verify`] says what is wrong with it.
+    ///
+    /// ```
+    /// use gstr2_model::Gstin;
+    ///
+    /// let sent = Gstin::parse_as_sent("01AABCE2207R1Z5")?;
+    /// assert_eq!(sent.pan(), Some("AABCE2207R"));
+    /// assert_eq!(
+    ///     sent.verify().unwrap_err().to_string(),
+    ///     "GSTIN 01AABCE2207R1Z5: check character is 5, expected V"
+    /// );
+    /// assert!(Gstin::parse("01AABCE2207R1Z5").is_err());
+    /// assert!(Gstin::parse_as_sent("01AABCE2207R1Z").is_err()); // 14 characters
+    /// # Ok::<(), gstr2_model::GstinError>(())
+    /// ```
+    pub fn parse_as_sent(input: &str) -> Result<Self, GstinError> {
         let bytes = input.as_bytes();
         if bytes.len() != 15 {
             return Err(GstinError::Length {
@@ -122,10 +156,19 @@ impl Gstin {
         }
         let mut raw = [0u8; 15];
         raw.copy_from_slice(bytes);
-        let kind = classify(&raw).map_err(|reason| GstinError::Shape {
+        classify(&raw).map_err(|reason| GstinError::Shape {
             input: input.to_owned(),
             reason,
         })?;
+        Ok(Gstin(raw))
+    }
+
+    /// Checks what [`Gstin::parse_as_sent`] leaves out: the state code in the first two places
+    /// (for the forms that carry one) and the check character. Always `Ok` for a GSTIN made by
+    /// [`Gstin::parse`].
+    pub fn verify(&self) -> Result<(), GstinError> {
+        let input = self.as_str();
+        let kind = self.kind();
         if kind != GstinKind::UnBody && kind != GstinKind::Oidar && kind != GstinKind::NonResident {
             let code = &input[..2];
             if code.parse::<StateCode>().is_err() {
@@ -135,15 +178,15 @@ impl Gstin {
                 });
             }
         }
-        let expected = check_character(&raw[..14]);
-        if raw[14] != expected {
+        let expected = check_character(&self.0[..14]);
+        if self.0[14] != expected {
             return Err(GstinError::CheckDigit {
                 input: input.to_owned(),
-                found: raw[14] as char,
+                found: self.0[14] as char,
                 expected: expected as char,
             });
         }
-        Ok(Gstin(raw))
+        Ok(())
     }
 
     /// The GSTIN as a string slice.
@@ -154,7 +197,7 @@ impl Gstin {
 
     /// Which form this GSTIN has.
     pub fn kind(&self) -> GstinKind {
-        // Validated at construction; `classify` cannot fail here.
+        // The form is checked at construction; `classify` cannot fail here.
         classify(&self.0).unwrap_or(GstinKind::Regular)
     }
 
@@ -287,6 +330,31 @@ impl<'de> Deserialize<'de> for Gstin {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::codes::deserialize_parsed(d, "a GSTIN")
     }
+}
+
+/// A GSTIN as GSTN sent it, for `#[serde(deserialize_with = "crate::gstin::as_sent")]`: read with
+/// [`Gstin::parse_as_sent`], written as any GSTIN.
+pub(crate) fn as_sent<'de, D: Deserializer<'de>>(d: D) -> Result<Gstin, D::Error> {
+    struct Sent;
+    impl serde::de::Visitor<'_> for Sent {
+        type Value = Gstin;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a GSTIN")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Gstin, E> {
+            Gstin::parse_as_sent(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Sent)
+}
+
+/// A GSTIN as GSTN sent it, as a type of its own (read with [`as_sent`]).
+#[derive(Deserialize)]
+pub(crate) struct AsSent(#[serde(deserialize_with = "as_sent")] pub(crate) Gstin);
+
+/// The same for an optional GSTIN (`#[serde(default, deserialize_with = …)]`); null is `None`.
+pub(crate) fn option_as_sent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Gstin>, D::Error> {
+    Ok(Option::<AsSent>::deserialize(d)?.map(|AsSent(g)| g))
 }
 
 #[cfg(test)]

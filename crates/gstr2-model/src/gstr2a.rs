@@ -3,6 +3,8 @@
 //!
 //! Every field GSTN is known to send is typed; fields it adds later are ignored on read.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::{checked_sum, AmountOverflow};
 use crate::codes::{CounterpartyFlag, InvoiceType, NoteType, UploadedBy, YesNo};
 use crate::item::{Item, TaxAmounts};
+use crate::warning::{Collector, Warning};
 use crate::{Gstin, ReturnPeriod, StateCode};
 
 /// A GSTR2A download: one or more sections for a GSTIN and period.
@@ -17,8 +20,13 @@ use crate::{Gstin, ReturnPeriod, StateCode};
 /// Each section GET returns one key; [`Gstr2a::merge`] puts several downloads together.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gstr2a {
-    /// The receiver's GSTIN (`gstin`).
-    #[serde(rename = "gstin", default, skip_serializing_if = "Option::is_none")]
+    /// The receiver's GSTIN (`gstin`), as GSTN sent it.
+    #[serde(
+        rename = "gstin",
+        default,
+        deserialize_with = "crate::gstin::option_as_sent",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gstin: Option<Gstin>,
     /// The return period (`fp`).
     #[serde(rename = "fp", default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +69,71 @@ impl Gstr2a {
         self.impgsez.extend(other.impgsez);
     }
 
+    /// What is odd in this download, each with its JSON path, in the order of the input: GSTINs
+    /// whose state code or check character is wrong (the receiver's, the suppliers', the SEZ
+    /// suppliers'), and documents listed more than once under one supplier (the same section,
+    /// number, date and, for notes, type; the supplier may be listed twice too). Every one of
+    /// them was read and is kept; see [`crate::warning`].
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut found = Collector::default();
+        if let Some(gstin) = &self.gstin {
+            found.gstin(gstin, || "gstin".to_owned());
+        }
+        fn invoice(d: &Gstr2aInvoice) -> Identity<'_> {
+            (&d.number, d.date, None)
+        }
+        fn amended(d: &Gstr2aAmendedInvoice) -> Identity<'_> {
+            (&d.number, d.date, None)
+        }
+        fn note(d: &Gstr2aNote) -> Identity<'_> {
+            (&d.number, d.date, Some(d.note_type.as_str()))
+        }
+        fn amended_note(d: &Gstr2aAmendedNote) -> Identity<'_> {
+            (&d.number, d.date, Some(d.note_type.as_str()))
+        }
+        documents(
+            &mut found,
+            "b2b",
+            "inv",
+            &self.b2b,
+            |s| (&s.supplier_gstin, &s.invoices),
+            invoice,
+        );
+        documents(
+            &mut found,
+            "b2ba",
+            "inv",
+            &self.b2ba,
+            |s| (&s.supplier_gstin, &s.invoices),
+            amended,
+        );
+        documents(
+            &mut found,
+            "cdn",
+            "nt",
+            &self.cdn,
+            |s| (&s.supplier_gstin, &s.notes),
+            note,
+        );
+        documents(
+            &mut found,
+            "cdna",
+            "nt",
+            &self.cdna,
+            |s| (&s.supplier_gstin, &s.notes),
+            amended_note,
+        );
+        for (i, s) in self.isd.iter().enumerate() {
+            found.gstin(&s.supplier_gstin, || format!("isd[{i}].ctin"));
+        }
+        for (i, bill) in self.impgsez.iter().enumerate() {
+            if let Some(gstin) = &bill.sez_supplier_gstin {
+                found.gstin(gstin, || format!("impgsez[{i}].sgstin"));
+            }
+        }
+        found.finish()
+    }
+
     /// The number of documents in the counterparty sections `b2b`, `b2ba`, `cdn`, `cdna`.
     pub fn document_count(&self) -> usize {
         self.b2b.iter().map(|s| s.invoices.len()).sum::<usize>()
@@ -70,13 +143,52 @@ impl Gstr2a {
     }
 }
 
+/// What tells one document of a supplier from another: number, date and, for notes, type.
+type Identity<'a> = (&'a str, NaiveDate, Option<&'a str>);
+
+/// The GSTINs and the repeated documents of one section (`key`), whose suppliers list their
+/// documents under `documents_key`.
+fn documents<'a, S, D: PartialEq + 'a>(
+    found: &mut Collector,
+    key: &str,
+    documents_key: &str,
+    suppliers: &'a [S],
+    parts: impl Fn(&'a S) -> (&'a Gstin, &'a Vec<D>),
+    identity: impl Fn(&'a D) -> Identity<'a>,
+) {
+    let mut first: HashMap<(Gstin, Identity<'a>), (usize, usize)> = HashMap::new();
+    for (i, supplier) in suppliers.iter().enumerate() {
+        let (gstin, docs) = parts(supplier);
+        found.gstin(gstin, || format!("{key}[{i}].ctin"));
+        for (j, doc) in docs.iter().enumerate() {
+            match first.entry((*gstin, identity(doc))) {
+                Entry::Vacant(slot) => {
+                    slot.insert((i, j));
+                }
+                Entry::Occupied(slot) => {
+                    let (fi, fj) = *slot.get();
+                    let identical = suppliers
+                        .get(fi)
+                        .and_then(|s| parts(s).1.get(fj))
+                        .is_some_and(|f| f == doc);
+                    found.duplicate(
+                        format!("{key}[{i}].{documents_key}[{j}]"),
+                        format!("{key}[{fi}].{documents_key}[{fj}]"),
+                        identical,
+                    );
+                }
+            }
+        }
+    }
+}
+
 macro_rules! supplier {
     ($(#[$m:meta])* $name:ident, $key:literal, $field:ident: $doc:ty) => {
         $(#[$m])*
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
         pub struct $name {
-            /// Supplier's GSTIN (`ctin`).
-            #[serde(rename = "ctin")]
+            /// Supplier's GSTIN (`ctin`), as GSTN sent it (see [`Gstin::parse_as_sent`]).
+            #[serde(rename = "ctin", deserialize_with = "crate::gstin::as_sent")]
             pub supplier_gstin: Gstin,
             /// Whether the supplier filed GSTR1 (`cfs`): until it has, its documents can be neither
             /// accepted nor rejected.
@@ -181,7 +293,7 @@ document!(
     /// An invoice in GSTR2A `b2b`.
     Gstr2aInvoice in "b2b" {
         /// Invoice number (`inum`).
-        #[serde(rename = "inum")]
+        #[serde(rename = "inum", deserialize_with = "crate::text::number_or_string")]
         number: String,
         /// Invoice date (`idt`).
         #[serde(rename = "idt", with = "crate::date")]
@@ -196,13 +308,13 @@ document!(
     /// An amended invoice in GSTR2A `b2ba`.
     Gstr2aAmendedInvoice in "b2ba" {
         /// Original invoice number (`oinum`).
-        #[serde(rename = "oinum")]
+        #[serde(rename = "oinum", deserialize_with = "crate::text::number_or_string")]
         original_number: String,
         /// Original invoice date (`oidt`).
         #[serde(rename = "oidt", with = "crate::date")]
         original_date: NaiveDate,
         /// Invoice number (`inum`).
-        #[serde(rename = "inum")]
+        #[serde(rename = "inum", deserialize_with = "crate::text::number_or_string")]
         number: String,
         /// Invoice date (`idt`).
         #[serde(rename = "idt", with = "crate::date")]
@@ -220,7 +332,7 @@ document!(
         #[serde(rename = "ntty")]
         note_type: NoteType,
         /// Note number (`nt_num`).
-        #[serde(rename = "nt_num")]
+        #[serde(rename = "nt_num", deserialize_with = "crate::text::number_or_string")]
         number: String,
         /// Note date (`nt_dt`).
         #[serde(rename = "nt_dt", with = "crate::date")]
@@ -229,7 +341,7 @@ document!(
         #[serde(rename = "p_gst", default, skip_serializing_if = "Option::is_none")]
         pre_gst: Option<YesNo>,
         /// Number of the invoice the note adjusts (`inum`).
-        #[serde(rename = "inum", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inum", default, deserialize_with = "crate::text::option_number_or_string", skip_serializing_if = "Option::is_none")]
         invoice_number: Option<String>,
         /// Date of that invoice (`idt`).
         #[serde(rename = "idt", with = "crate::date::option", default, skip_serializing_if = "Option::is_none")]
@@ -256,13 +368,13 @@ document!(
         #[serde(rename = "ntty")]
         note_type: NoteType,
         /// Original note number (`ont_num`).
-        #[serde(rename = "ont_num")]
+        #[serde(rename = "ont_num", deserialize_with = "crate::text::number_or_string")]
         original_number: String,
         /// Original note date (`ont_dt`).
         #[serde(rename = "ont_dt", with = "crate::date")]
         original_date: NaiveDate,
         /// Note number (`nt_num`).
-        #[serde(rename = "nt_num")]
+        #[serde(rename = "nt_num", deserialize_with = "crate::text::number_or_string")]
         number: String,
         /// Note date (`nt_dt`).
         #[serde(rename = "nt_dt", with = "crate::date")]
@@ -271,7 +383,7 @@ document!(
         #[serde(rename = "p_gst", default, skip_serializing_if = "Option::is_none")]
         pre_gst: Option<YesNo>,
         /// Number of the invoice the note adjusts (`inum`).
-        #[serde(rename = "inum", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inum", default, deserialize_with = "crate::text::option_number_or_string", skip_serializing_if = "Option::is_none")]
         invoice_number: Option<String>,
         /// Date of that invoice (`idt`).
         #[serde(rename = "idt", with = "crate::date::option", default, skip_serializing_if = "Option::is_none")]
@@ -294,8 +406,8 @@ document!(
 /// One input service distributor's documents in GSTR2A `isd`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gstr2aIsdSupplier {
-    /// The distributor's GSTIN (`ctin`).
-    #[serde(rename = "ctin")]
+    /// The distributor's GSTIN (`ctin`), as GSTN sent it.
+    #[serde(rename = "ctin", deserialize_with = "crate::gstin::as_sent")]
     pub supplier_gstin: Gstin,
     /// Filing status (`cfs`).
     #[serde(rename = "cfs", default, skip_serializing_if = "Option::is_none")]
@@ -315,7 +427,7 @@ pub struct Gstr2aIsdDocument {
     #[serde(rename = "isd_docty", default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Document number (`docnum`).
-    #[serde(rename = "docnum")]
+    #[serde(rename = "docnum", deserialize_with = "crate::text::number_or_string")]
     pub number: String,
     /// Document date (`docdt`).
     #[serde(rename = "docdt", with = "crate::date")]
@@ -369,17 +481,27 @@ pub struct Gstr2aImport {
     /// Reference date, as GSTN writes it (`refdt`).
     #[serde(rename = "refdt", default, skip_serializing_if = "Option::is_none")]
     pub reference_date: Option<String>,
-    /// Port code (`portcd`).
-    #[serde(rename = "portcd", default, skip_serializing_if = "Option::is_none")]
+    /// Port code (`portcd`), a string or a number.
+    #[serde(
+        rename = "portcd",
+        default,
+        deserialize_with = "crate::text::option_number_or_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port_code: Option<String>,
-    /// Bill of entry number (`benum`).
-    #[serde(rename = "benum")]
+    /// Bill of entry number (`benum`): a JSON number in GSTR2A, read as its digits, or a string.
+    #[serde(rename = "benum", deserialize_with = "crate::text::number_or_string")]
     pub bill_number: String,
     /// Bill of entry date (`bedt`).
     #[serde(rename = "bedt", with = "crate::date")]
     pub bill_date: NaiveDate,
-    /// SEZ supplier's GSTIN (`sgstin`), `impgsez` only.
-    #[serde(rename = "sgstin", default, skip_serializing_if = "Option::is_none")]
+    /// SEZ supplier's GSTIN (`sgstin`), `impgsez` only, as GSTN sent it.
+    #[serde(
+        rename = "sgstin",
+        default,
+        deserialize_with = "crate::gstin::option_as_sent",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sez_supplier_gstin: Option<Gstin>,
     /// SEZ supplier's trade name (`tdname`), `impgsez` only.
     #[serde(rename = "tdname", default, skip_serializing_if = "Option::is_none")]

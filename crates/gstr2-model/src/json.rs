@@ -60,11 +60,26 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Reads a model type from JSON bytes.
+/// The UTF-8 byte-order mark that files saved by Windows tools often start with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The input without a leading UTF-8 byte-order mark, which every reader here skips: JSON has
+/// none, but files saved by Windows tools often carry one.
+///
+/// ```
+/// assert_eq!(gstr2_model::json::without_bom(b"\xEF\xBB\xBF{}"), b"{}");
+/// assert_eq!(gstr2_model::json::without_bom(b"{}"), b"{}");
+/// ```
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// Reads a model type from JSON bytes (a leading byte-order mark is skipped).
 ///
 /// The input is read once without tracking where the reader is; only if that fails is it read
 /// again with the JSON path tracked, to say where. The error is the same either way.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let bytes = without_bom(bytes);
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
         Err(_) => from_slice_tracked(bytes),
@@ -90,12 +105,32 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     from_slice(text.as_bytes())
 }
 
-/// Reads a model type from a reader (buffer it: serde_json reads byte by byte).
+/// Reads a model type from a reader (buffer it: serde_json reads byte by byte); a leading
+/// byte-order mark is skipped.
 ///
 /// A reader cannot be read twice, so this one tracks the JSON path as it goes and is slower than
 /// [`from_slice`]; with the whole input at hand, read it into memory and use [`from_slice`].
-pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T, JsonError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(mut reader: R) -> Result<T, JsonError> {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < head.len() {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(JsonError::Decode {
+                    path: ".".into(),
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read the input: {e}"),
+                })
+            }
+        }
+    }
+    let head = without_bom(&head[..got]);
+    let mut de = serde_json::Deserializer::from_reader(head.chain(reader));
     let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
     de.end().map_err(|e| JsonError::Decode {
         path: ".".into(),
@@ -138,6 +173,7 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(reader: R) -> Result<T
 /// # Ok::<(), json::JsonError>(())
 /// ```
 pub fn gstr2a_from_slice_parallel(bytes: &[u8], threads: usize) -> Result<Gstr2a, JsonError> {
+    let bytes = without_bom(bytes);
     if threads <= 1 {
         return from_slice(bytes);
     }

@@ -1,6 +1,11 @@
 //! The GSTR2 save payload (`RETSAVE`, before encryption): the GSTIN, the period and the sections.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use crate::tables::{
     b2b::B2bSupplier, b2b_unregistered::B2bUnregistered, b2ba::B2baSupplier, cdn::CdnSupplier,
@@ -13,7 +18,11 @@ use crate::{Gstin, ReturnPeriod, Table};
 
 /// A GSTR2 save payload: what `RETSAVE` sends, and what a section GET returns.
 ///
-/// Empty sections are left out of the JSON.
+/// Empty sections are left out of the JSON. A top-level key the model does not know (a section
+/// such as `isd`, which gstr2 does not model) is kept verbatim in [`Gstr2Payload::other_sections`]
+/// and written back as it came, so that nothing read is lost; what cannot carry such a section
+/// says so (the CSV writer refuses it, [`crate::validate`] reports it, and the client does not
+/// save a payload that has one).
 ///
 /// ```
 /// use gstr2_model::{Gstr2Payload, json};
@@ -25,7 +34,7 @@ use crate::{Gstin, ReturnPeriod, Table};
 /// assert_eq!(json::to_string(&payload)?, r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017"}"#);
 /// # Ok::<(), gstr2_model::json::JsonError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Gstr2Payload {
     /// The receiver's GSTIN (`gstin`).
     #[serde(rename = "gstin")]
@@ -85,6 +94,151 @@ pub struct Gstr2Payload {
     /// HSN summary (`hsnsum`); not one of the seed's tables.
     #[serde(rename = "hsnsum", default, skip_serializing_if = "Option::is_none")]
     pub hsnsum: Option<HsnSummary>,
+    /// Top-level keys the model does not know, each with its JSON value as read.
+    #[serde(flatten)]
+    pub other_sections: OtherSections,
+}
+
+/// The top-level keys of a payload that gstr2 does not model, each kept with its JSON text as
+/// read (in key order), to be written back verbatim.
+///
+/// ```
+/// use gstr2_model::{json, Gstr2Payload};
+///
+/// let text = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","isd":[{"ctin":"27AAPFU0939F1ZV"}]}"#;
+/// let payload: Gstr2Payload = json::from_str(text)?;
+/// assert_eq!(payload.other_sections.names().collect::<Vec<_>>(), ["isd"]);
+/// assert_eq!(payload.other_sections.get("isd"), Some(r#"[{"ctin":"27AAPFU0939F1ZV"}]"#));
+/// assert_eq!(json::to_string(&payload)?, text);
+/// # Ok::<(), json::JsonError>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct OtherSections(BTreeMap<String, RawSection>);
+
+/// One section's JSON text, compared as text.
+#[derive(Clone)]
+struct RawSection(Box<RawValue>);
+
+impl PartialEq for RawSection {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Eq for RawSection {}
+
+impl OtherSections {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Their keys, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// The JSON text of one, as read.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|raw| raw.0.get())
+    }
+
+    /// Removes them all, returning their keys.
+    pub fn clear(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.0).into_keys().collect()
+    }
+}
+
+impl fmt::Debug for OtherSections {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v.0.get())))
+            .finish()
+    }
+}
+
+impl Serialize for OtherSections {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, &v.0)))
+    }
+}
+
+/// Reads a payload key by key: the known keys into their fields, any other into
+/// [`Gstr2Payload::other_sections`] (serde's derive would drop it, and `flatten` would buffer
+/// every section).
+macro_rules! payload_reader {
+    ($($key:literal => $field:ident,)+) => {
+        impl<'de> Deserialize<'de> for Gstr2Payload {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+
+                impl<'de> Visitor<'de> for Fields {
+                    type Value = Gstr2Payload;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a GSTR2 payload object")
+                    }
+
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Gstr2Payload, A::Error> {
+                        use serde::de::Error;
+                        let mut gstin = None;
+                        let mut fp = None;
+                        $(let mut $field = None;)+
+                        let mut other = BTreeMap::new();
+                        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                            match &*key {
+                                "gstin" if gstin.is_none() => gstin = Some(map.next_value()?),
+                                "fp" if fp.is_none() => fp = Some(map.next_value()?),
+                                $($key if $field.is_none() => $field = Some(map.next_value()?),)+
+                                "gstin" | "fp" $(| $key)+ => return Err(A::Error::custom(
+                                    format_args!("duplicate field `{key}`"),
+                                )),
+                                _ if other.contains_key(&*key) => return Err(A::Error::custom(
+                                    format_args!("duplicate field `{key}`"),
+                                )),
+                                _ => {
+                                    let raw = RawSection(map.next_value()?);
+                                    other.insert(key.into_owned(), raw);
+                                }
+                            }
+                        }
+                        Ok(Gstr2Payload {
+                            gstin: gstin.ok_or_else(|| A::Error::missing_field("gstin"))?,
+                            fp: fp.ok_or_else(|| A::Error::missing_field("fp"))?,
+                            $($field: $field.unwrap_or_default(),)+
+                            other_sections: OtherSections(other),
+                        })
+                    }
+                }
+
+                d.deserialize_map(Fields)
+            }
+        }
+    };
+}
+
+payload_reader! {
+    "b2b" => b2b,
+    "b2ba" => b2ba,
+    "b2bur" => b2bur,
+    "imp_g" => imp_g,
+    "imp_ga" => imp_ga,
+    "imp_s" => imp_s,
+    "imp_sa" => imp_sa,
+    "cdn" => cdn,
+    "cdna" => cdna,
+    "cdnur" => cdnur,
+    "nil_supplies" => nil_supplies,
+    "itc_rvsl" => itc_rvsl,
+    "txi" => txi,
+    "atxi" => atxi,
+    "txpd" => txpd,
+    "hsnsum" => hsnsum,
 }
 
 impl Gstr2Payload {
@@ -109,12 +263,15 @@ impl Gstr2Payload {
             atxi: Vec::new(),
             txpd: Vec::new(),
             hsnsum: None,
+            other_sections: OtherSections::default(),
         }
     }
 
     /// Whether no section holds anything.
     pub fn is_empty(&self) -> bool {
-        Table::ALL.iter().all(|&t| self.document_count(t) == 0) && self.hsnsum.is_none()
+        Table::ALL.iter().all(|&t| self.document_count(t) == 0)
+            && self.hsnsum.is_none()
+            && self.other_sections.is_empty()
     }
 
     /// The number of documents (invoices, notes, bills, advances; one for each of

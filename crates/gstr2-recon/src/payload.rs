@@ -718,6 +718,7 @@ fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
         atxi,
         txpd,
         hsnsum,
+        other_sections,
     } = reg;
     let upsert = Gstr2Payload {
         gstin: *gstin,
@@ -738,6 +739,7 @@ fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
         atxi: atxi.clone(),
         txpd: txpd.clone(),
         hsnsum: hsnsum.clone(),
+        other_sections: other_sections.clone(),
     };
     let delete = match inputs.previously_saved {
         Some(prev) => deletions(reg, prev),

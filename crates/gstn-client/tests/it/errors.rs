@@ -146,3 +146,33 @@ async fn a_tampered_answer_is_a_crypto_error_never_data() {
     assert_eq!(b2b.document_count(gstr2_model::Table::B2b), 4);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_payload_with_a_section_gstr2_does_not_model_is_not_saved() {
+    let sandbox = sandbox(config()).await;
+    let client = builder(&sandbox).build().unwrap();
+    login(&client).await;
+    let mut v: serde_json::Value =
+        serde_json::from_str(&json::to_string(&payload(3, 1)).unwrap()).unwrap();
+    v["isd"] = serde_json::json!([{"ctin": "01AAAAP1208Q1ZS", "doclist": []}]);
+    let whole: gstr2_model::Gstr2Payload = json::from_str(&v.to_string()).unwrap();
+    let err = client.save(&whole).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Chunk(gstn_client::chunk::ChunkError::UnmodelledSections { sections }) if sections == &["isd"]),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "payload: the payload has section that gstr2 does not model (isd): not saved, as GSTN would get it without them"
+    );
+    // Nothing reached GSTN: the summary counts no document.
+    let summary = client.summary(period()).await.unwrap();
+    assert!(
+        summary
+            .sections
+            .iter()
+            .all(|s| s.record_count.unwrap_or(0) == 0),
+        "{summary:?}"
+    );
+    sandbox.shutdown().await;
+}

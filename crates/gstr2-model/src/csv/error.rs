@@ -166,6 +166,14 @@ pub enum CsvError {
         /// The csv crate's error.
         source: ::csv::Error,
     },
+    /// The payload has sections the CSV tables cannot hold (`hsnsum`, or a section the model
+    /// does not know); nothing was written. [`crate::csv::take_uncarried`] takes them out, naming
+    /// them, for a conversion that is told to drop them.
+    #[error("the CSV tables cannot hold section{} {}: nothing written", if sections.len() == 1 { "" } else { "s" }, sections.join(", "))]
+    Uncarried {
+        /// The sections' JSON keys.
+        sections: Vec<String>,
+    },
     /// A file or folder could not be opened, read, created or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -197,7 +205,7 @@ impl CsvError {
             | CsvError::Conflict { table, .. }
             | CsvError::Duplicate { table, .. }
             | CsvError::Csv { table, .. } => Some(*table),
-            CsvError::Io { .. } | CsvError::UnknownFile { .. } => None,
+            CsvError::Io { .. } | CsvError::UnknownFile { .. } | CsvError::Uncarried { .. } => None,
         }
     }
 
@@ -212,7 +220,7 @@ impl CsvError {
             | CsvError::Conflict { line, .. }
             | CsvError::Duplicate { line, .. } => Some(*line),
             CsvError::Csv { line, .. } => *line,
-            CsvError::Io { .. } | CsvError::UnknownFile { .. } => None,
+            CsvError::Io { .. } | CsvError::UnknownFile { .. } | CsvError::Uncarried { .. } => None,
         }
     }
 

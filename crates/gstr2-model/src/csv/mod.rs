@@ -435,10 +435,51 @@ pub fn read_dir(dir: &Path, gstin: Gstin, fp: ReturnPeriod) -> Result<Gstr2Paylo
     }
 }
 
+/// The sections of a payload that the 15 tables cannot hold, by their JSON keys: `hsnsum` when
+/// present, and every section the model does not know ([`Gstr2Payload::other_sections`]).
+pub fn uncarried(payload: &Gstr2Payload) -> Vec<String> {
+    let hsnsum = payload.hsnsum.is_some().then(|| "hsnsum".to_owned());
+    hsnsum
+        .into_iter()
+        .chain(payload.other_sections.names().map(str::to_owned))
+        .collect()
+}
+
+/// Takes out of a payload the sections the 15 tables cannot hold ([`uncarried`]), returning
+/// their JSON keys: for a conversion that is told to drop them, and says which it dropped.
+///
+/// ```
+/// use gstr2_model::{csv, json, Gstr2Payload};
+///
+/// let mut payload: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
+///   "hsnsum":{"det":[]},"isd":[]}"#)?;
+/// let dir = std::env::temp_dir().join(format!("gstr2-doc-uncarried-{}", std::process::id()));
+/// let err = csv::write_dir(&payload, &dir).unwrap_err();
+/// assert_eq!(err.to_string(), "the CSV tables cannot hold sections hsnsum, isd: nothing written");
+/// assert_eq!(csv::take_uncarried(&mut payload), ["hsnsum", "isd"]);
+/// csv::write_dir(&payload, &dir)?;
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn take_uncarried(payload: &mut Gstr2Payload) -> Vec<String> {
+    let mut taken = Vec::new();
+    if payload.hsnsum.take().is_some() {
+        taken.push("hsnsum".to_owned());
+    }
+    taken.extend(payload.other_sections.clear());
+    taken
+}
+
 /// Writes a payload as a folder of CSV files, one per table (all 15, a header only for an
-/// empty section), creating the folder if needed. The payload's `gstin`, `fp` and `hsnsum`
-/// have no place in the tables and are not written.
+/// empty section), creating the folder if needed. The payload's `gstin` and `fp` have no place
+/// in the tables and are not written. A payload with sections the tables cannot hold
+/// ([`uncarried`]) is refused before anything is written ([`CsvError::Uncarried`]), so that a
+/// conversion never loses a section without saying so.
 pub fn write_dir(payload: &Gstr2Payload, dir: &Path) -> Result<(), CsvError> {
+    let sections = uncarried(payload);
+    if !sections.is_empty() {
+        return Err(CsvError::Uncarried { sections });
+    }
     let io = |path: &Path, source| CsvError::Io {
         path: path.to_owned(),
         source,

@@ -752,7 +752,7 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
 
     let mut out = Gstr2a {
         gstin: match &layout.gstin {
-            Some(range) => one(bytes, range)?,
+            Some(range) => one::<Option<crate::gstin::AsSent>>(bytes, range)?.map(|g| g.0),
             None => None,
         },
         fp: match &layout.fp {

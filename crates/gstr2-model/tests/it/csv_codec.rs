@@ -57,6 +57,40 @@ fn sample_folder_round_trips_through_write_dir() {
 }
 
 #[test]
+fn a_payload_with_sections_csv_cannot_hold_is_refused_naming_them() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&json::to_string(&sample()).unwrap()).unwrap();
+    v["hsnsum"] = serde_json::json!({"det": [{"num": 1, "hsn_sc": "1001", "uqc": "KGS", "qty": 10,
+        "val": 100, "txval": 100, "iamt": 18}]});
+    v["isd"] = serde_json::json!([{"ctin": "01AAAAP1208Q1ZS", "doclist": []}]);
+    let mut payload: Gstr2Payload = json::from_str(&v.to_string()).unwrap();
+    assert_eq!(csv::uncarried(&payload), ["hsnsum", "isd"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let err = csv::write_dir(&payload, &out).unwrap_err();
+    assert!(
+        matches!(&err, csv::CsvError::Uncarried { sections } if sections == &["hsnsum", "isd"]),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "the CSV tables cannot hold sections hsnsum, isd: nothing written"
+    );
+    assert!(!out.exists(), "nothing is written, not even the folder");
+
+    // Told to drop them: named, and the rest written whole.
+    assert_eq!(csv::take_uncarried(&mut payload), ["hsnsum", "isd"]);
+    assert!(csv::uncarried(&payload).is_empty());
+    csv::write_dir(&payload, &out).unwrap();
+    assert_eq!(
+        csv::read_dir(&out, payload.gstin, payload.fp).unwrap(),
+        payload
+    );
+    assert_eq!(payload, sample());
+}
+
+#[test]
 fn sample_folder_round_trips_through_json() {
     let payload = sample();
     let text = json::to_string(&payload).unwrap();

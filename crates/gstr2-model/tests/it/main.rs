@@ -1,6 +1,7 @@
 //! Integration tests of gstr2-model: one binary, one module per concern.
 
 mod amounts;
+mod as_sent;
 mod csv_codec;
 mod csv_errors;
 mod json_parallel;

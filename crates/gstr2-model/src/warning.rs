@@ -1,0 +1,110 @@
+//! Warnings: what is odd in data GSTN sent, read and kept all the same.
+//!
+//! GSTN's files are GSTN's: a GSTIN there that fails its check character still names the
+//! supplier GSTN knows by it, and a document listed twice is still GSTN's document. The readers
+//! of what GSTN sends keep such data (they refuse only what cannot be read at all) and the
+//! types say what was odd with [`Warning`]s, each with the JSON path of the value, so that the
+//! caller can show them and act on them. What a user types, and what gstr2 sends to GSTN, is
+//! checked strictly instead ([`crate::Gstin::parse`], [`crate::validate`]).
+//!
+//! ```
+//! use gstr2_model::{json, Gstr2a};
+//! use gstr2_model::warning::Problem;
+//!
+//! let gstr2a: Gstr2a = json::from_str(r#"{"b2b":[{"ctin":"01AABCE2207R1Z5","inv":[
+//!   {"inum":"S1","idt":"24-07-2017","val":10,"itms":[]},
+//!   {"inum":"S1","idt":"24-07-2017","val":10,"itms":[]}]}]}"#)?;
+//! assert_eq!(gstr2a.b2b[0].invoices.len(), 2); // both kept, as sent
+//! let warnings = gstr2a.warnings();
+//! assert_eq!(warnings.len(), 2);
+//! assert_eq!(warnings[0].path, "b2b[0].ctin");
+//! assert!(matches!(warnings[0].problem, Problem::Gstin(_)));
+//! assert_eq!(
+//!     warnings[1].to_string(),
+//!     "b2b[0].inv[1]: the same document as b2b[0].inv[0] (identical)"
+//! );
+//! # Ok::<(), json::JsonError>(())
+//! ```
+
+use std::fmt;
+
+use crate::GstinError;
+
+/// One odd value in data GSTN sent: where it is, and what is odd about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The JSON path of the value, e.g. `b2b[3].ctin` (the paths of [`crate::json`]'s errors).
+    pub path: String,
+    /// What is odd about it.
+    pub problem: Problem,
+}
+
+/// What is odd about a value GSTN sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A GSTIN of GSTN's form whose state code or check character is wrong.
+    Gstin(GstinError),
+    /// The same document (section, supplier, number, date and, for notes, type) as an earlier
+    /// one in the same file.
+    Duplicate {
+        /// The JSON path of the first copy.
+        first: String,
+        /// Whether this copy equals the first in every field.
+        identical: bool,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Gstin(e) => e.fmt(f),
+            Problem::Duplicate { first, identical } => write!(
+                f,
+                "the same document as {first} ({})",
+                if *identical {
+                    "identical"
+                } else {
+                    "with other values"
+                }
+            ),
+        }
+    }
+}
+
+/// Collects warnings as a type's parts are visited, the path built as it goes.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    warnings: Vec<Warning>,
+}
+
+impl Collector {
+    /// A GSTIN read with [`crate::Gstin::parse_as_sent`], at `path`.
+    pub(crate) fn gstin(&mut self, gstin: &crate::Gstin, path: impl FnOnce() -> String) {
+        if let Err(e) = gstin.verify() {
+            self.warnings.push(Warning {
+                path: path(),
+                problem: Problem::Gstin(e),
+            });
+        }
+    }
+
+    /// A document at `path` that repeats the one at `first`.
+    pub(crate) fn duplicate(&mut self, path: String, first: String, identical: bool) {
+        self.warnings.push(Warning {
+            path,
+            problem: Problem::Duplicate { first, identical },
+        });
+    }
+
+    /// The warnings, in the order of the input.
+    pub(crate) fn finish(self) -> Vec<Warning> {
+        self.warnings
+    }
+}
