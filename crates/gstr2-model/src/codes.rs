@@ -354,6 +354,233 @@ impl<'de> Deserialize<'de> for OriginalPeriod {
     }
 }
 
+/// Code lists of what GSTN sends in GSTR-2B and IMS, where spellings vary between files
+/// (`srctyp` "E-Invoice", "e-Invoice" or "EInvoice"; `typ` "SEZWP" or 2A's "SEWP").
+///
+/// A code is read in any spelling listed for it, ignoring case, and written in the first one;
+/// any other code, the empty one included, is kept in `Other` as GSTN wrote it and written
+/// back so. Reading one never fails: a file of GSTN's is never refused for one odd code.
+macro_rules! sent_code_list {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($list:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal $(| $alias:literal)*, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A code not in this list, kept as GSTN wrote it.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every code of the list in the spelling written (without `Other`).
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
+            /// The code as written: the list's spelling, or an `Other` code as read.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $code, )+
+                    $name::Other(s) => s.as_str(),
+                }
+            }
+
+            /// The code of `text` in any of the list's spellings, ignoring case; anything else
+            /// is `Other`.
+            pub fn from_sent(text: &str) -> Self {
+                $(
+                    if text.eq_ignore_ascii_case($code)
+                        $(|| text.eq_ignore_ascii_case($alias))*
+                    {
+                        return $name::$variant;
+                    }
+                )+
+                $name::Other(text.to_owned())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok($name::from_sent(s))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                deserialize_parsed(d, concat!("a ", $list, " code"))
+            }
+        }
+    };
+}
+
+sent_code_list! {
+    /// The invoice type of a supplier's document in GSTR-2B (`typ`, `suptyp`) and IMS
+    /// (`inv_typ`). 2B spells the SEZ types `SEZWP`/`SEZWOP`, 2A `SEWP`/`SEWOP`: both read
+    /// alike, written as 2B spells them.
+    pub enum CounterpartyInvoiceType ("invoice type") {
+        /// Regular B2B supply (`R`).
+        Regular = "R",
+        /// Supply to an SEZ unit with payment of tax (`SEZWP`, also `SEWP`).
+        SezWithPayment = "SEZWP" | "SEWP",
+        /// Supply to an SEZ unit without payment of tax (`SEZWOP`, also `SEWOP`).
+        SezWithoutPayment = "SEZWOP" | "SEWOP",
+        /// Deemed export (`DE`).
+        DeemedExport = "DE",
+        /// Intra-state supply attracting IGST (`CBW`).
+        IntraStateIgst = "CBW",
+    }
+}
+
+sent_code_list! {
+    /// A `Y`/`N` answer in GSTR-2B and IMS (`rev`, `isamd`, `itcRedReq`, `ispendactblocked`):
+    /// unlike [`YesNo`], another code is kept rather than refused.
+    pub enum Indicator ("Y/N") {
+        /// `Y`.
+        Yes = "Y" | "Yes",
+        /// `N`.
+        No = "N" | "No",
+    }
+}
+
+impl Indicator {
+    /// `true` for [`Indicator::Yes`] only.
+    pub fn is_yes(&self) -> bool {
+        matches!(self, Indicator::Yes)
+    }
+}
+
+sent_code_list! {
+    /// Whether input tax credit on a GSTR-2B document is available (`itcavl`).
+    pub enum ItcAvailability ("itcavl") {
+        /// Available (`Y`).
+        Yes = "Y",
+        /// Not available (`N`); the reason is in `rsn`.
+        No = "N",
+        /// `T`, which one client reads as "temporary" (meaning UNCONFIRMED).
+        Temporary = "T",
+    }
+}
+
+sent_code_list! {
+    /// Why input tax credit on a GSTR-2B document is not available (`rsn`).
+    pub enum ItcUnavailableReason ("rsn") {
+        /// The place of supply and the supplier are in one state, the recipient in another
+        /// (`P`).
+        PlaceOfSupply = "P",
+        /// The supplier's return was filed after the annual cut-off, section 16(4) (`C`).
+        LateReturn = "C",
+    }
+}
+
+sent_code_list! {
+    /// Where a GSTR-2B document came from (`srctyp`).
+    pub enum SourceType ("srctyp") {
+        /// An e-invoice (`E-Invoice`, also `e-Invoice`, `EInvoice`).
+        EInvoice = "E-Invoice" | "EInvoice" | "E Invoice",
+    }
+}
+
+sent_code_list! {
+    /// Whether the supplier has filed the return that reported an IMS record (`srcfilstatus`).
+    pub enum FilingStatus ("srcfilstatus") {
+        /// Filed (`Filed`, also `FILED`).
+        Filed = "Filed",
+        /// Not filed yet (`Not Filed`, also `NotFiled`).
+        NotFiled = "Not Filed" | "NotFiled",
+        /// Saved but not filed, as the portal's download says (`Saved`, also `SAVED`).
+        Saved = "Saved",
+    }
+}
+
+sent_code_list! {
+    /// The type of an input service distributor's document in GSTR-2B (`doctyp`).
+    pub enum IsdDocumentType ("doctyp") {
+        /// An ISD invoice (`ISDI`, also 2A's `ISD`).
+        Invoice = "ISDI" | "ISD",
+        /// An ISD credit note (`ISDC`, also 2A's `ISDCN`).
+        CreditNote = "ISDC" | "ISDCN",
+    }
+}
+
+sent_code_list! {
+    /// The recipient's action on an IMS record (`action`, `prev_status`).
+    ///
+    /// Named apart from the `Action`s of other crates (GSTN's API actions).
+    pub enum ImsAction ("IMS action") {
+        /// Accepted (`A`): ITC available in GSTR-2B.
+        Accept = "A" | "Accepted" | "Accept",
+        /// Rejected (`R`): in GSTR-2B's rejected documents, no ITC.
+        Reject = "R" | "Rejected" | "Reject",
+        /// Pending (`P`): kept out of this GSTR-2B, still in IMS.
+        Pending = "P" | "Pending",
+        /// No action (`N`): deemed accepted when GSTR-2B is generated.
+        NoAction = "N" | "No Action" | "NoAction",
+    }
+}
+
+sent_code_list! {
+    /// A section of IMS: the key of its records in GETINV, SAVE and REQSTS (`b2b`, `b2bcn`, …;
+    /// REQSTS and older clients also write `cn`, `dn`, `cna`, `dna`).
+    pub enum ImsSection ("IMS section") {
+        /// Invoices (`b2b`).
+        B2b = "b2b",
+        /// Amended invoices (`b2ba`).
+        B2ba = "b2ba",
+        /// Credit notes (`b2bcn`, also `cn`).
+        CreditNotes = "b2bcn" | "cn",
+        /// Amended credit notes (`b2bcna`, also `cna`).
+        CreditNoteAmendments = "b2bcna" | "cna",
+        /// Debit notes (`b2bdn`, also `dn`).
+        DebitNotes = "b2bdn" | "dn",
+        /// Amended debit notes (`b2bdna`, also `dna`).
+        DebitNoteAmendments = "b2bdna" | "dna",
+        /// Supplies through an e-commerce operator, section 9(5) (`ecom`).
+        Ecom = "ecom",
+        /// Amended e-commerce supplies (`ecoma`).
+        Ecoma = "ecoma",
+    }
+}
+
+sent_code_list! {
+    /// What an IMS request body asks for (`reqtyp`).
+    pub enum ImsRequestType ("reqtyp") {
+        /// Save the records' actions (`SAVE`).
+        Save = "SAVE",
+        /// Set the records back to no action (`RESET`).
+        Reset = "RESET",
+    }
+}
+
+sent_code_list! {
+    /// How far GSTN is with an IMS save or reset (`status_cd` of `REQSTS`).
+    pub enum ImsRequestState ("IMS request status") {
+        /// In progress (`IP`): ask again.
+        InProgress = "IP",
+        /// Processed (`P`).
+        Processed = "P",
+        /// Processed with errors (`PE`): see the error report.
+        ProcessedWithErrors = "PE",
+        /// Failed (`ER`).
+        Error = "ER",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,15 +33,20 @@
 
 pub mod amount;
 pub mod codes;
+pub mod counterparty;
 pub mod csv;
 pub mod date;
 pub mod document;
+pub mod envelope;
 pub mod gstin;
 pub mod gstr2a;
+pub mod gstr2b;
+pub mod ims;
 pub mod item;
 pub mod json;
 pub mod payload;
 pub mod period;
+mod sent;
 mod seq;
 pub mod state;
 pub mod summary;
@@ -52,9 +57,13 @@ pub mod validate;
 pub mod warning;
 
 pub use codes::CodeError;
+pub use counterparty::CounterpartyDocument;
 pub use document::Document;
+pub use envelope::AnswerError;
 pub use gstin::{Gstin, GstinError, GstinKind};
 pub use gstr2a::Gstr2a;
+pub use gstr2b::Gstr2b;
+pub use ims::ImsRecords;
 pub use item::{Itc, ItcThisMonth, Item, ItemDetail, ItemExtra, TaxAmounts};
 pub use payload::{Gstr2Payload, OtherSections};
 pub use period::{ReturnPeriod, ReturnPeriodError};

@@ -4,6 +4,8 @@ mod amounts;
 mod as_sent;
 mod csv_codec;
 mod csv_errors;
+mod gstr2b;
+mod ims;
 mod json_parallel;
 mod json_samples;
 mod properties;

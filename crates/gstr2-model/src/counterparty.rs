@@ -1,0 +1,143 @@
+//! A supplier's document in one vocabulary, whichever statement reports it: GSTR2A, GSTR-2B or
+//! IMS.
+//!
+//! GSTN names the same thing differently in each (the supplier is `ctin` in 2A and 2B and
+//! `stin` in IMS; an invoice's date `idt` in 2A and IMS and `dt` in 2B; tax in items in 2A and
+//! older 2Bs, on the document in newer 2Bs and IMS). The wire keeps GSTN's names; the Rust side
+//! speaks one vocabulary (`supplier_gstin`, `number`, `date`, `value`, `taxable_value`, `igst`,
+//! `cgst`, `sgst`, `cess`), and [`CounterpartyDocument`] gives a matching engine what it needs
+//! from any of them. [`SupplierDocument`] pairs a document with its section and supplier, as
+//! [`Gstr2bDocuments::iter`](crate::gstr2b::Gstr2bDocuments::iter) and
+//! [`ImsRecords::iter`](crate::ims::ImsRecords::iter) list them.
+//!
+//! ```
+//! use gstr2_model::counterparty::CounterpartyDocument;
+//! use gstr2_model::gstr2b::Gstr2b;
+//! use gstr2_model::ims::ImsRecords;
+//!
+//! let gstr2b = Gstr2b::from_json(br#"{"gstin":"27AAPFU0939F1ZV","rtnprd":"042024",
+//!   "docdata":{"b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","dt":"02-04-2024",
+//!   "val":1180,"txval":1000,"igst":180}]}]}}"#)?;
+//! let ims = ImsRecords::from_json(br#"{"b2b":[{"stin":"33GSPTN4811G1ZC","inum":"S1",
+//!   "idt":"02-04-2024","val":1180,"txval":1000,"iamt":180,"action":"N"}]}"#)?;
+//!
+//! let in_2b: Vec<_> = gstr2b.documents.iter().collect();
+//! let in_ims: Vec<_> = ims.iter().collect();
+//! for d in [&in_2b[0], &in_ims[0]] {
+//!     assert_eq!(d.supplier_gstin.map(|g| g.as_str()), Some("33GSPTN4811G1ZC"));
+//!     assert_eq!(d.document.number(), "S1");
+//!     assert_eq!(d.document.taxable_value()?.to_string(), "1000");
+//!     assert_eq!(d.document.tax()?.igst.to_string(), "180");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::amount::AmountOverflow;
+use crate::codes::NoteType;
+use crate::gstr2a::{Gstr2aAmendedInvoice, Gstr2aAmendedNote, Gstr2aInvoice, Gstr2aNote};
+use crate::{Gstin, TaxAmounts};
+
+/// What a matching engine needs of a supplier's document, whichever statement reports it.
+///
+/// Amounts are as written: a credit note's are positive, and [`NoteType::sign`] (of
+/// [`CounterpartyDocument::note_type`] or [`SupplierDocument::note_type`]) says how they count.
+/// Sums are checked: one that overflows a `Decimal` is an [`AmountOverflow`], never a panic.
+pub trait CounterpartyDocument {
+    /// The document's number: invoice, note, ISD document or bill of entry number.
+    fn number(&self) -> &str;
+    /// The document's date.
+    fn date(&self) -> NaiveDate;
+    /// The document's value (`val`), where it has one (ISD documents and bills of entry have
+    /// none).
+    fn value(&self) -> Option<Decimal>;
+    /// The taxable value; zero where the document gives none.
+    fn taxable_value(&self) -> Result<Decimal, AmountOverflow>;
+    /// The tax, head by head; absent heads count as zero.
+    fn tax(&self) -> Result<TaxAmounts, AmountOverflow>;
+    /// Credit or debit, for a note that says so itself (2A `ntty`, 2B `typ`); `None` for
+    /// other documents and for IMS notes, whose section says it
+    /// ([`SupplierDocument::note_type`]).
+    fn note_type(&self) -> Option<NoteType> {
+        None
+    }
+    /// The number and date of the document an amendment replaces.
+    fn original(&self) -> Option<(&str, NaiveDate)> {
+        None
+    }
+}
+
+/// One document with where it was listed: its section, its supplier, and whether it is a note.
+#[derive(Clone)]
+pub struct SupplierDocument<'a> {
+    /// The section's wire key: `b2b`, `cdnr`, `isd`, `impg` in GSTR-2B; `b2b`, `b2bcn`, … in
+    /// IMS.
+    pub section: &'static str,
+    /// The supplier's GSTIN; `None` for imports of goods from abroad (2B `impg`).
+    pub supplier_gstin: Option<&'a Gstin>,
+    /// The supplier's trade name, where given (2B `trdnm`, IMS `tradenm`).
+    pub trade_name: Option<&'a str>,
+    /// Credit or debit note, from the document or its section; `None` for other documents.
+    pub note_type: Option<NoteType>,
+    /// The document.
+    pub document: &'a dyn CounterpartyDocument,
+}
+
+impl fmt::Debug for SupplierDocument<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SupplierDocument")
+            .field("section", &self.section)
+            .field("supplier_gstin", &self.supplier_gstin)
+            .field("note_type", &self.note_type)
+            .field("number", &self.document.number())
+            .field("date", &self.document.date())
+            .finish()
+    }
+}
+
+macro_rules! gstr2a_document {
+    ($t:ty, note: $note:expr, original: $original:expr) => {
+        impl CounterpartyDocument for $t {
+            fn number(&self) -> &str {
+                &self.number
+            }
+            fn date(&self) -> NaiveDate {
+                self.date
+            }
+            fn value(&self) -> Option<Decimal> {
+                Some(self.value)
+            }
+            fn taxable_value(&self) -> Result<Decimal, AmountOverflow> {
+                <$t>::taxable_value(self)
+            }
+            fn tax(&self) -> Result<TaxAmounts, AmountOverflow> {
+                <$t>::tax(self)
+            }
+            fn note_type(&self) -> Option<NoteType> {
+                let note: fn(&$t) -> Option<NoteType> = $note;
+                note(self)
+            }
+            fn original(&self) -> Option<(&str, NaiveDate)> {
+                let original: fn(&$t) -> Option<(&str, NaiveDate)> = $original;
+                original(self)
+            }
+        }
+    };
+}
+
+gstr2a_document!(Gstr2aInvoice, note: |_| None, original: |_| None);
+gstr2a_document!(
+    Gstr2aAmendedInvoice,
+    note: |_| None,
+    original: |d| Some((&d.original_number, d.original_date))
+);
+gstr2a_document!(Gstr2aNote, note: |d| Some(d.note_type.clone()), original: |_| None);
+gstr2a_document!(
+    Gstr2aAmendedNote,
+    note: |d| Some(d.note_type.clone()),
+    original: |d| Some((&d.original_number, d.original_date))
+);
