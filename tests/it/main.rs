@@ -11,6 +11,7 @@ mod flow;
 mod reconcile_job;
 
 mod common;
+mod convert_example;
 mod drop_chunk;
 mod filing;
 mod fixture;

@@ -23,15 +23,17 @@ use crate::flow;
 const OTP: &str = "575757";
 
 /// The example and the sandbox binary, built once for the whole test binary.
-struct Binaries {
+pub(crate) struct Binaries {
     example: PathBuf,
     sandbox: PathBuf,
+    /// The `convert` example.
+    pub(crate) convert: PathBuf,
 }
 
-/// Builds `examples/filing_flow.rs` and the `gstn-sandbox` binary with the cargo that runs the
+/// Builds `examples/filing_flow.rs`, `examples/convert.rs` and the `gstn-sandbox` binary with the cargo that runs the
 /// tests and the profile of this test binary (`cargo test --test it` does not build examples;
 /// a build that is up to date costs a second), and answers where they are.
-fn binaries() -> &'static Binaries {
+pub(crate) fn binaries() -> &'static Binaries {
     static BUILT: OnceLock<Binaries> = OnceLock::new();
     BUILT.get_or_init(|| {
         // This binary is target/<profile dir>/deps/it-<hash>.
@@ -53,6 +55,8 @@ fn binaries() -> &'static Binaries {
             "gstr2",
             "--example",
             "filing_flow",
+            "--example",
+            "convert",
             "-p",
             "gstn-sandbox",
             "--bin",
@@ -73,7 +77,7 @@ fn binaries() -> &'static Binaries {
             "cargo build failed:\n{}",
             String::from_utf8_lossy(&built.stderr)
         );
-        let (mut example, mut sandbox) = (None, None);
+        let (mut example, mut sandbox, mut convert) = (None, None, None);
         for line in built.stdout.split(|b| *b == b'\n') {
             let Ok(message) = serde_json::from_slice::<serde_json::Value>(line) else {
                 continue;
@@ -84,12 +88,14 @@ fn binaries() -> &'static Binaries {
             match message["target"]["name"].as_str() {
                 Some("filing_flow") => example = Some(PathBuf::from(path)),
                 Some("gstn-sandbox") => sandbox = Some(PathBuf::from(path)),
+                Some("convert") => convert = Some(PathBuf::from(path)),
                 _ => {}
             }
         }
         Binaries {
             example: example.expect("cargo built the filing_flow example"),
             sandbox: sandbox.expect("cargo built the gstn-sandbox binary"),
+            convert: convert.expect("cargo built the convert example"),
         }
     })
 }

@@ -138,7 +138,14 @@ fn gstn_error(error: &BTreeMap<String, String>, level: &Level) -> AnswerError {
     };
     AnswerError::Gstn {
         code: pick(&["error_cd", "err_cd", "errorCode"]),
-        message: pick(&["message", "err_msg", "msg", "error_msg", "errorMessage", "error"]),
+        message: pick(&[
+            "message",
+            "err_msg",
+            "msg",
+            "error_msg",
+            "errorMessage",
+            "error",
+        ]),
     }
 }
 

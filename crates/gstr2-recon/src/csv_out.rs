@@ -188,6 +188,15 @@ fn reason_text(out: &mut Vec<u8>, r: &Reason) {
         Reason::FilingStatusUnknown => "supplier filing status unknown (no cfs)",
         Reason::MarkedPending => "marked pending by the user",
         Reason::ProbablePairs => "probable pairs suggested",
+        Reason::RepeatedInGstr2a { copies, identical } => {
+            let how = if *identical {
+                "identical"
+            } else {
+                "copies differ, the first kept"
+            };
+            out.extend_from_slice(format!("listed {copies} times in GSTR2A ({how})").as_bytes());
+            return;
+        }
     };
     out.extend_from_slice(text.as_bytes());
 }

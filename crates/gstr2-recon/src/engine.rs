@@ -41,6 +41,38 @@ pub(crate) struct Doc<'a> {
     checksum: Option<&'a str>,
     cfs: Option<YesNo>,
     source: SourceRef,
+    /// Further copies of this counterparty document that GSTN listed ([`SideState::new`]).
+    repeats: Repeats,
+}
+
+/// The copies of a counterparty document listed more than once, folded into the first.
+#[derive(Clone, Copy, Debug, Default)]
+struct Repeats {
+    /// Copies beyond the first.
+    more: u32,
+    /// Whether a copy differs from the first ([`same_content`]).
+    differ: bool,
+}
+
+/// Whether two documents of one key are equal in every compared field: then they are one
+/// document listed twice, not two versions of it.
+fn same_content(a: &Doc<'_>, b: &Doc<'_>) -> bool {
+    a.value == b.value
+        && a.items == b.items
+        && a.original == b.original
+        && a.pos == b.pos
+        && a.rchrg == b.rchrg
+        && a.inv_typ == b.inv_typ
+        && a.checksum == b.checksum
+}
+
+/// What a side does with documents of the same key (section, supplier, type, number, date).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnRepeat {
+    /// Keep them all: the register's own (validation reports them).
+    Keep,
+    /// Fold them into the first: GSTN's (a provider's answer may list one twice).
+    Fold,
 }
 
 struct Fields<'a> {
@@ -88,7 +120,16 @@ impl<'a> Doc<'a> {
                 supplier: f.source.0,
                 doc: f.source.1,
             },
+            repeats: Repeats::default(),
         }
+    }
+
+    /// The reason for a counterparty document listed more than once, if it was.
+    fn repeated(&self) -> Option<Reason> {
+        (self.repeats.more > 0).then(|| Reason::RepeatedInGstr2a {
+            copies: self.repeats.more.saturating_add(1),
+            identical: !self.repeats.differ,
+        })
     }
 
     /// Which of the document's amounts overflows a decimal when its items' magnitudes are
@@ -473,10 +514,12 @@ struct SideState<'a> {
 }
 
 impl<'a> SideState<'a> {
-    /// The side of `docs`. Errors: a document whose amounts overflow a decimal
-    /// ([`Doc::overflow`]); of several, the first in the canonical order, so that the error does
-    /// not depend on the input's order.
-    fn new(docs: Vec<Doc<'a>>) -> Result<Self, AmountOverflow> {
+    /// The side of `docs`. Documents of the same key (section, supplier, type, number, date)
+    /// are folded into the first in the canonical order when `on_repeat` says so, which
+    /// records the others in its [`Repeats`]. Errors: a document whose amounts overflow a
+    /// decimal ([`Doc::overflow`]); of several, the first in the canonical order, so that the
+    /// error does not depend on the input's order.
+    fn new(docs: Vec<Doc<'a>>, on_repeat: OnRepeat) -> Result<Self, AmountOverflow> {
         let overflowing = docs
             .par_iter()
             .filter_map(|d| d.overflow().map(|sum| (d, sum)))
@@ -516,7 +559,31 @@ impl<'a> SideState<'a> {
         });
         let order: Vec<usize> = keys.iter().map(|k| k.6).collect();
         drop(keys);
-        let docs = permuted(docs, &order);
+        let mut docs = permuted(docs, &order);
+        if on_repeat == OnRepeat::Fold {
+            // The canonical order puts documents of one key side by side; `dedup_by` hands
+            // each later one with the first kept.
+            docs.dedup_by(|later, first| {
+                let same_key = (
+                    later.supplier,
+                    later.kind,
+                    later.number,
+                    later.date,
+                    later.section,
+                ) == (
+                    first.supplier,
+                    first.kind,
+                    first.number,
+                    first.date,
+                    first.section,
+                );
+                if same_key {
+                    first.repeats.more = first.repeats.more.saturating_add(1);
+                    first.repeats.differ |= !same_content(later, first);
+                }
+                same_key
+            });
+        }
         let n = docs.len();
         let mut s = SideState {
             docs,
@@ -853,6 +920,7 @@ fn pair_result(
         action = Action::NoAction;
         reasons.push(r);
     }
+    reasons.extend(cd.repeated());
     MatchResult {
         supplier: cd.supplier,
         kind: cd.kind,
@@ -911,6 +979,7 @@ fn counterparty_only(
         action = Action::NoAction;
         reasons.push(r);
     }
+    reasons.extend(d.repeated());
     MatchResult {
         supplier: d.supplier,
         kind: d.kind,
@@ -1382,8 +1451,8 @@ pub(crate) fn run<E>(
     sink: &mut Sink<'_, E>,
 ) -> Result<Run, StreamedError<E>> {
     let (own, cp) = rayon::join(
-        || SideState::new(own_docs(register)),
-        || SideState::new(counterparty_docs(gstr2a)),
+        || SideState::new(own_docs(register), OnRepeat::Keep),
+        || SideState::new(counterparty_docs(gstr2a), OnRepeat::Fold),
     );
     let mut own = own.map_err(ReconcileError::Register)?;
     let mut cp = cp.map_err(ReconcileError::Gstr2a)?;

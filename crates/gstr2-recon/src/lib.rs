@@ -28,8 +28,12 @@
 //!
 //! ## What the engine decides
 //! Sections `b2b`, `b2ba` (invoices) and `cdn`, `cdna` (notes) are reconciled; the others pass
-//! through to the save payload as uploads. The passes, per supplier GSTIN (in parallel across
-//! suppliers, deterministic):
+//! through to the save payload as uploads. A GSTR2A document listed more than once under its
+//! supplier (the same section, type, number and date; a provider's answer may repeat one) is
+//! taken once, the first copy in canonical order standing for all: it gets one result, with
+//! [`Reason::RepeatedInGstr2a`] saying how many copies there were and whether they differ, and is
+//! counted and sent once. The passes, per supplier GSTIN (in parallel across suppliers,
+//! deterministic):
 //! 1. **Amendments** (`b2ba`, `cdna`) replace, on their own side, the original they name
 //!    (`oinum`/`oidt`, `ont_num`/`ont_dt`); the replaced original is listed in the amendment's
 //!    [`DocSide::replaces`].

@@ -385,6 +385,16 @@ pub enum Reason {
     MarkedPending,
     /// Probable pairs exist (see the suggestions); never matched silently.
     ProbablePairs,
+    /// The counterparty document is listed more than once in GSTR2A under its supplier (the
+    /// same section, type, number and date): it is reconciled, counted and sent once, the first
+    /// copy in the canonical order standing for all.
+    RepeatedInGstr2a {
+        /// How many times it is listed (2 or more).
+        copies: u32,
+        /// Whether the copies are equal in every compared field (value, items, place of
+        /// supply, reverse charge, invoice type, original, checksum).
+        identical: bool,
+    },
 }
 
 /// A probable pair on the other side: a suggestion, never a match.

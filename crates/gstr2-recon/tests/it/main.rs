@@ -3,5 +3,6 @@
 
 mod overflow;
 mod properties;
+mod repeats;
 mod scenarios;
 mod support;
