@@ -1053,8 +1053,23 @@ async fn step3_download_counterparty(
             "    {supplier:<15} {cfs:<3} {kind:<6} {number:<16} {date:<10} {value:>12}"
         )?;
     }
+    // What is odd in GSTN's data was read and kept; the user sees where.
+    let warnings = gstr2a.warnings();
+    for w in warnings.iter().take(WARNINGS_SHOWN) {
+        say!(out, "  Warning: {w}")?;
+    }
+    if warnings.len() > WARNINGS_SHOWN {
+        say!(
+            out,
+            "  Warning: {} more (Gstr2a::warnings)",
+            warnings.len() - WARNINGS_SHOWN
+        )?;
+    }
     Ok(gstr2a)
 }
+
+/// Warnings about GSTN's data shown at Step-3 before the rest is cut to a count.
+const WARNINGS_SHOWN: usize = 20;
 
 fn result_line(r: &MatchResult) -> String {
     let number = |s: Option<&gstr2::recon::DocSide>| {

@@ -341,3 +341,29 @@ fn a_der_certificate_is_read_as_der() {
     assert_eq!(config.data_dir, std::path::PathBuf::from("/data/register"));
     assert_eq!(config.chunk_limit, None);
 }
+
+#[tokio::test]
+async fn a_supplier_gstin_failing_its_check_character_is_filed_with_a_warning() {
+    // GSTN's GSTR2A names a supplier by a GSTIN whose check character is wrong: the flow reads
+    // it, shows where, reconciles and files the return, echoing that GSTIN back to GSTN.
+    let mut gstn = gstn().await;
+    let text = std::fs::read_to_string(flow::sample_data_dir().join("gstr2a.json")).unwrap();
+    let odd = text.replace("33GSPTN4811G1ZC", "33GSPTN4811G1ZX");
+    assert_ne!(odd, text, "the sample names 33GSPTN4811G1ZC");
+    gstn.sandbox.seed_gstr2a(
+        flow::DEMO_GSTIN.parse().unwrap(),
+        flow::DEMO_PERIOD.parse().unwrap(),
+        json::from_str::<Gstr2a>(&odd).unwrap(),
+    );
+    gstn.env.insert("GSTR2_CONFIRM", "yes".into());
+    let mut config = config_from_env(lookup(&gstn.env)).unwrap().unwrap();
+    config.poll = gstr2::client::PollPolicy::fast();
+    let (result, printed) = run(&config, &mut lines(&["575757", "575757"])).await;
+    result.unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    assert!(
+        printed.contains("ctin: GSTIN 33GSPTN4811G1ZX: check character is X, expected C"),
+        "{printed}"
+    );
+    assert!(printed.contains("  Warning: b2b["), "{printed}");
+    gstn.sandbox.shutdown().await;
+}

@@ -7,7 +7,7 @@
 //! | problem | `error_cd` |
 //! |---|---|
 //! | the document does not fit the GSTR2 model (missing or mistyped field) | `RET191106` |
-//! | a GSTIN (`ctin`, `stin`, `rtin`) fails its shape or check digit; a `ctin` that is the receiver's own GSTIN | `RET191113` |
+//! | a GSTIN (`ctin`, `stin`, `rtin`) fails its shape or check digit (a `ctin` that fails its check digit or state code is taken where GSTN listed it in the receiver's GSTR2A: GSTN takes back what it sent); a `ctin` that is the receiver's own GSTIN | `RET191113` |
 //! | an impossible date, or a date after the return period | `RET191114` |
 //! | a place of supply that is no state code, or tax heads against it: CGST/SGST on an inter-state supply, IGST on an intra-state one | `RET191114` |
 //! | a counterparty flag (`A`, `R`, `M`, `P`, `N`) on a document not in the receiver's GSTR2A, or on a section without counterparty documents | `RET191115` |
@@ -496,6 +496,14 @@ impl Report {
     }
 }
 
+/// Whether GSTN listed `ctin` as a supplier in the receiver's GSTR2A.
+fn sent_by_gstn(gstr2a: &Gstr2a, ctin: Gstin) -> bool {
+    gstr2a.b2b.iter().any(|s| s.supplier_gstin == ctin)
+        || gstr2a.b2ba.iter().any(|s| s.supplier_gstin == ctin)
+        || gstr2a.cdn.iter().any(|s| s.supplier_gstin == ctin)
+        || gstr2a.cdna.iter().any(|s| s.supplier_gstin == ctin)
+}
+
 struct Saver<'a> {
     env: Env<'a>,
     report: Report,
@@ -538,7 +546,21 @@ impl Saver<'_> {
                 self.report.supplier(section, &ctin_value, &p);
                 continue;
             };
-            let ctin = match ctin_value.as_str().map(Gstin::parse) {
+            // A GSTIN of GSTN's form whose check character or state code is wrong is one GSTN
+            // takes back only where it sent it itself, in this receiver's GSTR2A.
+            let sent = |g: Gstin| {
+                g.verify().map(|()| g).or_else(|e| {
+                    if sent_by_gstn(self.env.gstr2a, g) {
+                        Ok(g)
+                    } else {
+                        Err(e)
+                    }
+                })
+            };
+            let ctin = match ctin_value
+                .as_str()
+                .map(|s| Gstin::parse_as_sent(s).and_then(sent))
+            {
                 Some(Ok(g)) if g == self.env.receiver => {
                     let p = problem(
                         CODE_GSTIN,
@@ -906,6 +928,32 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("intra-state"));
+    }
+
+    #[test]
+    fn a_supplier_gstin_failing_its_check_is_taken_back_only_where_gstn_sent_it() {
+        // 33GSPTN4811G1ZX: the check character should be C.
+        let p = json!({"gstin": "27AAPFU0939F1ZV", "fp": "072017",
+            "b2b": [{"ctin": "33GSPTN4811G1ZX", "inv": [inv("1", "01-07-2017", true)]}]});
+        let mut s = Sections::default();
+        let (outcome, stats) = run(&mut s, p.clone(), &Gstr2a::default());
+        assert_eq!(stats.rejected, 1);
+        let SaveOutcome::ProcessedWithErrors(report) = outcome else {
+            panic!("expected PE")
+        };
+        assert_eq!(report["b2b"][0]["error_cd"], CODE_GSTIN);
+        assert!(report["b2b"][0]["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("check character is X, expected C"));
+
+        let sent: Gstr2a = gstr2_model::json::from_str(
+            r#"{"b2b":[{"ctin":"33GSPTN4811G1ZX","cfs":"Y","inv":[]}]}"#,
+        )
+        .unwrap();
+        let mut s = Sections::default();
+        let (outcome, stats) = run(&mut s, p, &sent);
+        assert_eq!((stats.stored, stats.rejected), (1, 0), "{outcome:?}");
     }
 
     #[test]
