@@ -60,6 +60,7 @@ use crate::codes::{
 };
 use crate::counterparty::{CounterpartyDocument, SupplierDocument};
 use crate::envelope::{self, AnswerError};
+use crate::payload::OtherSections;
 use crate::warning::{Collector, Warning};
 use crate::{Gstin, ReturnPeriod, StateCode, TaxAmounts};
 
@@ -350,8 +351,11 @@ pub fn filing_date(text: &str) -> Option<NaiveDate> {
 
 /// The sections of documents of a GSTR-2B (`docdata`, and `docRejdata` of the rejected ones).
 ///
-/// Empty sections are left out of the JSON, as GSTN leaves them out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Empty sections are left out of the JSON, as GSTN leaves them out. A section the model does
+/// not know (GSTN adds some, e.g. `impga`) is kept verbatim in
+/// [`Gstr2bDocuments::other_sections`], written back as read, and named by
+/// [`Gstr2b::warnings`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Gstr2bDocuments {
     /// Invoices (`b2b`).
     #[serde(rename = "b2b", default, skip_serializing_if = "Vec::is_empty")]
@@ -383,6 +387,26 @@ pub struct Gstr2bDocuments {
     /// Amended e-commerce supplies (`ecoma`).
     #[serde(rename = "ecoma", default, skip_serializing_if = "Vec::is_empty")]
     pub ecoma: Vec<Gstr2bB2baSupplier>,
+    /// Sections the model does not know, each with its JSON text as read.
+    #[serde(flatten)]
+    pub other_sections: OtherSections,
+}
+
+crate::payload::sections_reader! {
+    Gstr2bDocuments, "a GSTR-2B object of document sections",
+    required {}
+    optional {
+        "b2b" => b2b,
+        "b2ba" => b2ba,
+        "cdnr" => cdnr,
+        "cdnra" => cdnra,
+        "isd" => isd,
+        "isda" => isda,
+        "impg" => impg,
+        "impgsez" => impgsez,
+        "ecom" => ecom,
+        "ecoma" => ecoma,
+    }
 }
 
 impl Gstr2bDocuments {
@@ -398,9 +422,11 @@ impl Gstr2bDocuments {
             && self.impgsez.is_empty()
             && self.ecom.is_empty()
             && self.ecoma.is_empty()
+            && self.other_sections.is_empty()
     }
 
-    /// Appends the sections of `other` to these.
+    /// Appends the sections of `other` to these, those the model does not know too
+    /// ([`OtherSections::append`]).
     pub fn append(&mut self, other: Gstr2bDocuments) {
         self.b2b.extend(other.b2b);
         self.b2ba.extend(other.b2ba);
@@ -412,6 +438,7 @@ impl Gstr2bDocuments {
         self.impgsez.extend(other.impgsez);
         self.ecom.extend(other.ecom);
         self.ecoma.extend(other.ecoma);
+        self.other_sections.append(other.other_sections);
     }
 
     /// The number of documents in all sections.
@@ -457,6 +484,9 @@ impl Gstr2bDocuments {
     }
 
     fn warnings(&self, found: &mut Collector, key: &str) {
+        for name in self.other_sections.names() {
+            found.unmodelled(format!("{key}.{name}"));
+        }
         fn invoice(d: &Gstr2bInvoice) -> Identity<'_> {
             (&d.number, d.date, None)
         }

@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::tables::{
@@ -152,6 +151,44 @@ impl OtherSections {
     pub fn clear(&mut self) -> Vec<String> {
         std::mem::take(&mut self.0).into_keys().collect()
     }
+
+    /// Appends `other`'s sections: one this side lacks is taken as it is; one both have is
+    /// joined when both are JSON arrays (their elements in order, the texts as read), else
+    /// this side's is kept (a paged answer repeats no section but arrays).
+    pub fn append(&mut self, other: OtherSections) {
+        for (name, theirs) in other.0 {
+            match self.0.get_mut(&name) {
+                None => {
+                    self.0.insert(name, theirs);
+                }
+                Some(ours) => {
+                    if let Some(joined) = join_arrays(ours.0.get(), theirs.0.get()) {
+                        ours.0 = joined;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keeps one as read (for [`sections_reader`]).
+    pub(crate) fn insert(&mut self, name: String, raw: Box<RawValue>) {
+        self.0.insert(name, RawSection(raw));
+    }
+}
+
+/// The JSON array of `a`'s elements then `b`'s, if both are arrays.
+fn join_arrays(a: &str, b: &str) -> Option<Box<RawValue>> {
+    fn inner(text: &str) -> Option<&str> {
+        let t = text.trim();
+        t.strip_prefix('[')?.strip_suffix(']').map(str::trim)
+    }
+    let (a, b) = (inner(a)?, inner(b)?);
+    let joined = match (a.is_empty(), b.is_empty()) {
+        (true, _) => format!("[{b}]"),
+        (_, true) => format!("[{a}]"),
+        _ => format!("[{a},{b}]"),
+    };
+    RawValue::from_string(joined).ok()
 }
 
 impl fmt::Debug for OtherSections {
@@ -168,50 +205,53 @@ impl Serialize for OtherSections {
     }
 }
 
-/// Reads a payload key by key: the known keys into their fields, any other into
-/// [`Gstr2Payload::other_sections`] (serde's derive would drop it, and `flatten` would buffer
-/// every section).
-macro_rules! payload_reader {
-    ($($key:literal => $field:ident,)+) => {
-        impl<'de> Deserialize<'de> for Gstr2Payload {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+/// Implements `Deserialize` for a struct of JSON sections read key by key: the known keys
+/// into their fields (`required` ones must be there, `optional` ones default), any other key
+/// with its JSON text into the struct's `other_sections` ([`OtherSections`]), so that nothing
+/// read is dropped (serde's derive would drop an unknown key, and `flatten` would buffer every
+/// section and lose serde_json's exact numbers). A key given twice is an error.
+macro_rules! sections_reader {
+    (
+        $ty:ident, $expecting:literal,
+        required { $($rkey:literal => $rfield:ident,)* }
+        optional { $($key:literal => $field:ident,)+ }
+    ) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct Fields;
 
-                impl<'de> Visitor<'de> for Fields {
-                    type Value = Gstr2Payload;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = $ty;
 
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a GSTR2 payload object")
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str($expecting)
                     }
 
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Gstr2Payload, A::Error> {
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$ty, A::Error> {
                         use serde::de::Error;
-                        let mut gstin = None;
-                        let mut fp = None;
+                        $(let mut $rfield = None;)*
                         $(let mut $field = None;)+
-                        let mut other = BTreeMap::new();
+                        let mut other = $crate::payload::OtherSections::default();
                         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                             match &*key {
-                                "gstin" if gstin.is_none() => gstin = Some(map.next_value()?),
-                                "fp" if fp.is_none() => fp = Some(map.next_value()?),
+                                $($rkey if $rfield.is_none() => $rfield = Some(map.next_value()?),)*
                                 $($key if $field.is_none() => $field = Some(map.next_value()?),)+
-                                "gstin" | "fp" $(| $key)+ => return Err(A::Error::custom(
+                                $(| $rkey)* $(| $key)+ => return Err(A::Error::custom(
                                     format_args!("duplicate field `{key}`"),
                                 )),
-                                _ if other.contains_key(&*key) => return Err(A::Error::custom(
+                                _ if other.get(&key).is_some() => return Err(A::Error::custom(
                                     format_args!("duplicate field `{key}`"),
                                 )),
-                                _ => {
-                                    let raw = RawSection(map.next_value()?);
-                                    other.insert(key.into_owned(), raw);
-                                }
+                                _ => other.insert(key.into_owned(), map.next_value()?),
                             }
                         }
-                        Ok(Gstr2Payload {
-                            gstin: gstin.ok_or_else(|| A::Error::missing_field("gstin"))?,
-                            fp: fp.ok_or_else(|| A::Error::missing_field("fp"))?,
+                        Ok($ty {
+                            $($rfield: $rfield.ok_or_else(|| A::Error::missing_field($rkey))?,)*
                             $($field: $field.unwrap_or_default(),)+
-                            other_sections: OtherSections(other),
+                            other_sections: other,
                         })
                     }
                 }
@@ -222,7 +262,15 @@ macro_rules! payload_reader {
     };
 }
 
-payload_reader! {
+pub(crate) use sections_reader;
+
+sections_reader! {
+    Gstr2Payload, "a GSTR2 payload object",
+    required {
+        "gstin" => gstin,
+        "fp" => fp,
+    }
+    optional {
     "b2b" => b2b,
     "b2ba" => b2ba,
     "b2bur" => b2bur,
@@ -239,6 +287,7 @@ payload_reader! {
     "atxi" => atxi,
     "txpd" => txpd,
     "hsnsum" => hsnsum,
+    }
 }
 
 impl Gstr2Payload {

@@ -53,6 +53,9 @@ pub enum Problem {
         /// Whether this copy equals the first in every field.
         identical: bool,
     },
+    /// A section the model does not know: kept verbatim and written back as read, but not
+    /// read into documents (nothing reconciles it).
+    Unmodelled,
 }
 
 impl fmt::Display for Warning {
@@ -65,6 +68,9 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Gstin(e) => e.fmt(f),
+            Problem::Unmodelled => {
+                f.write_str("a section gstr2 does not model, kept as read but not reconciled")
+            }
             Problem::Duplicate { first, identical } => write!(
                 f,
                 "the same document as {first} ({})",
@@ -100,6 +106,14 @@ impl Collector {
         self.warnings.push(Warning {
             path,
             problem: Problem::Duplicate { first, identical },
+        });
+    }
+
+    /// A section at `path` that the model does not know.
+    pub(crate) fn unmodelled(&mut self, path: String) {
+        self.warnings.push(Warning {
+            path,
+            problem: Problem::Unmodelled,
         });
     }
 

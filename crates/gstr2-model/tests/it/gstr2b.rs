@@ -913,6 +913,7 @@ fn documents() -> impl Strategy<Value = Gstr2bDocuments> {
                 impgsez,
                 ecom,
                 ecoma,
+                other_sections: Default::default(),
             },
         )
 }
@@ -1148,4 +1149,51 @@ proptest! {
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(head.merge_parts(read), original);
     }
+}
+
+#[test]
+fn sections_gstr2_does_not_model_are_kept_written_back_and_named() {
+    let text = br#"{"data":{"gstin":"27AAPFU0939F1ZV","rtnprd":"042024","docdata":{
+      "impga":[{"refdt":"01-04-2024","boenum":"7","igst":10.50}],
+      "b2b":[]},"docRejdata":{"itcrev":{"x":1}}},"chksum":"c"}"#;
+    let gstr2b = Gstr2b::from_json(text).expect("reads");
+    let other = &gstr2b.documents.other_sections;
+    assert_eq!(other.names().collect::<Vec<_>>(), ["impga"]);
+    assert_eq!(
+        other.get("impga"),
+        Some(r#"[{"refdt":"01-04-2024","boenum":"7","igst":10.50}]"#)
+    );
+    let warnings: Vec<String> = gstr2b.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "docdata.impga: a section gstr2 does not model, kept as read but not reconciled",
+            "docRejdata.itcrev: a section gstr2 does not model, kept as read but not reconciled",
+        ]
+    );
+    // Written back as read.
+    let written: serde_json::Value =
+        serde_json::from_str(&gstr2b_model_json(&gstr2b)).expect("JSON");
+    assert_eq!(
+        written["docdata"]["impga"][0]["igst"].to_string(),
+        "10.50",
+        "{written}"
+    );
+    // Parts of a paged 2B join their arrays.
+    let mut head = Gstr2b::from_json(br#"{"rtnprd":"042024","fc":2}"#).expect("reads");
+    for part in [
+        &br#"{"rtnprd":"042024","file_num":1,"docdata":{"impga":[{"boenum":"1"}]}}"#[..],
+        &br#"{"rtnprd":"042024","file_num":2,"docdata":{"impga":[ {"boenum":"2"} ]}}"#[..],
+    ] {
+        head.merge(Gstr2b::from_json(part).expect("reads"));
+    }
+    assert_eq!(
+        head.documents.other_sections.get("impga"),
+        Some(r#"[{"boenum":"1"},{"boenum":"2"}]"#)
+    );
+}
+
+/// The 2B as the model writes it (its `{chksum, data}` answer form, or bare).
+fn gstr2b_model_json(gstr2b: &Gstr2b) -> String {
+    gstr2_model::json::to_string(gstr2b).expect("writes")
 }
