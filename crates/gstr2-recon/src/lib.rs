@@ -86,6 +86,7 @@ pub mod config;
 mod csv_out;
 pub mod decisions;
 mod engine;
+pub mod ims;
 pub mod number;
 pub mod payload;
 pub mod report;

@@ -1,6 +1,7 @@
 //! Integration tests of gstr2-recon: scenarios (with one snapshot line each), payloads and
 //! summaries, properties of the engine, and amounts near a decimal's limit.
 
+mod ims;
 mod overflow;
 mod properties;
 mod repeats;
