@@ -20,6 +20,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use gstn_sandbox::{SandboxConfig, SandboxHandle};
 use gstr2::client::{
     DocumentFailure, FileTokenStore, GstnClient, PollPolicy, Progress, SaveReport, SessionStatus,
 };
@@ -31,7 +32,6 @@ use gstr2::recon::{
     Decisions, DocKey, Inputs, MatchConfig, MatchResult, Report, SavePayloads, StaleDecision,
     SummaryDifference,
 };
-use gstr2::sandbox::{SandboxConfig, SandboxHandle};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Writes one line of what the user sees.
@@ -1663,7 +1663,7 @@ pub fn demo_state_dir(out_dir: &Path) -> PathBuf {
 /// and holding what an earlier session saved: the register as it was then, with an invoice the
 /// taxpayer has since deleted.
 pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle, FlowError> {
-    let handle = gstr2::sandbox::spawn(sandbox)
+    let handle = gstn_sandbox::spawn(sandbox)
         .await
         .map_err(|e| FlowError::Config(format!("starting the sandbox: {e}")))?;
     let gstin: Gstin = DEMO_GSTIN
@@ -1684,8 +1684,8 @@ pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle,
     // The earlier session, on a client of its own that keeps its token in memory.
     let earlier = GstnClient::builder()
         .base_url(handle.base_url())
-        .client_id(gstr2::sandbox::config::DEFAULT_CLIENT_ID)
-        .client_secret(gstr2::sandbox::config::DEFAULT_CLIENT_SECRET)
+        .client_id(gstn_sandbox::config::DEFAULT_CLIENT_ID)
+        .client_secret(gstn_sandbox::config::DEFAULT_CLIENT_SECRET)
         .gstin(gstin)
         .username("earlier_session")
         .ip_usr("127.0.0.1")

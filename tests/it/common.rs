@@ -1,7 +1,7 @@
 //! What the end-to-end tests share: a quick sandbox, a flow configuration in a temporary folder,
 //! and a run that captures what the user would see.
 
-use gstr2::sandbox::SandboxHandle;
+use gstn_sandbox::SandboxHandle;
 use tempfile::TempDir;
 
 use crate::flow::{self, Filed, FlowConfig, FlowError, Otps};

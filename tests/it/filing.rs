@@ -221,7 +221,7 @@ async fn a_second_demo_run_after_a_sandbox_restart_says_existing_token_without_a
     second.shutdown().await;
 
     // A damaged sessions file: the sandbox starts without sessions, the flow logs in again.
-    std::fs::write(state.join(gstr2::sandbox::persist::SESSIONS_FILE), "{").unwrap();
+    std::fs::write(state.join(gstn_sandbox::persist::SESSIONS_FILE), "{").unwrap();
     let third = demo_sandbox_in(&state).await;
     let (result, printed) = run(&demo_config(&third, &dir), &mut demo_otps(&third)).await;
     result.unwrap_or_else(|e| panic!("{e}\n{printed}"));

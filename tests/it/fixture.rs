@@ -1,9 +1,9 @@
 //! `examples/data/gstr2a.json` is made for the sample register: valid checksums, and every
 //! match code of the seed's Step-4 when reconciled against `examples/data/`.
 
+use gstn_sandbox::gstr2a::document_checksum;
 use gstr2::model::{csv, json, Gstr2a};
 use gstr2::recon::{reconcile, Action, Decisions, Inputs, MatchCode, MatchConfig, Reason, Rule};
-use gstr2::sandbox::gstr2a::document_checksum;
 
 use crate::flow;
 

@@ -4,21 +4,21 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+use gstn_sandbox::SandboxConfig;
 use gstr2::model::{json, Gstr2a};
-use gstr2::sandbox::SandboxConfig;
 
 use crate::common::run;
 use crate::flow::{self, config_from_env, Confirm, DecisionSource, FlowError, Otps};
 
 struct Gstn {
-    sandbox: gstr2::sandbox::SandboxHandle,
+    sandbox: gstn_sandbox::SandboxHandle,
     dir: tempfile::TempDir,
     env: BTreeMap<&'static str, String>,
 }
 
 /// A sandbox with the demo's GSTR2A and nothing saved, and the variables a user would set.
 async fn gstn() -> Gstn {
-    let sandbox = gstr2::sandbox::spawn(SandboxConfig::default().with_key_bits(1024))
+    let sandbox = gstn_sandbox::spawn(SandboxConfig::default().with_key_bits(1024))
         .await
         .unwrap();
     let gstin = flow::DEMO_GSTIN.parse().unwrap();
