@@ -1,0 +1,464 @@
+//! One document of either side, read from the input ([`Doc`]), and the canonical order the
+//! sides are sorted in.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use gstr2_model::codes::{InvoiceType, YesNo};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode, TaxAmounts};
+use rust_decimal::Decimal;
+
+use crate::number::normalise;
+use crate::report::{DocKey, DocKind, DocSide, OriginalRef, Reason, Section, SourceRef};
+
+/// One document of either side, borrowed from the input, amounts made positive.
+pub(super) struct Doc<'a> {
+    pub(super) section: Section,
+    pub(super) kind: DocKind,
+    pub(super) supplier: Gstin,
+    pub(super) number: &'a str,
+    pub(super) norm: String,
+    pub(super) date: NaiveDate,
+    pub(super) original: Option<(&'a str, NaiveDate)>,
+    pub(super) value: Decimal,
+    /// The items, whose taxable value and tax [`Doc::amounts`] sums when asked (kept out of
+    /// the document: a million of each side are held at once).
+    pub(super) items: &'a [Item],
+    pub(super) negated: bool,
+    pub(super) pos: Option<StateCode>,
+    pub(super) rchrg: Option<YesNo>,
+    pub(super) inv_typ: Option<&'a InvoiceType>,
+    pub(super) checksum: Option<&'a str>,
+    pub(super) cfs: Option<YesNo>,
+    pub(super) source: SourceRef,
+    /// Further copies of this counterparty document that GSTN listed ([`SideState::new`](super::side::SideState::new)).
+    pub(super) repeats: Repeats,
+}
+
+/// The copies of a counterparty document listed more than once, folded into the first.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Repeats {
+    /// Copies beyond the first.
+    pub(super) more: u32,
+    /// Whether a copy differs from the first ([`same_content`]).
+    pub(super) differ: bool,
+}
+
+/// Whether two documents of one key are equal in every compared field: then they are one
+/// document listed twice, not two versions of it.
+pub(super) fn same_content(a: &Doc<'_>, b: &Doc<'_>) -> bool {
+    a.value == b.value
+        && a.items == b.items
+        && a.original == b.original
+        && a.pos == b.pos
+        && a.rchrg == b.rchrg
+        && a.inv_typ == b.inv_typ
+        && a.checksum == b.checksum
+}
+
+/// What a side does with documents of the same key (section, supplier, type, number, date).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnRepeat {
+    /// Keep them all: the register's own (validation reports them).
+    Keep,
+    /// Fold them into the first: GSTN's (a provider's answer may list one twice).
+    Fold,
+}
+
+struct Fields<'a> {
+    section: Section,
+    kind: DocKind,
+    supplier: Gstin,
+    number: &'a str,
+    date: NaiveDate,
+    original: Option<(&'a str, NaiveDate)>,
+    value: Decimal,
+    items: &'a [Item],
+    pos: Option<StateCode>,
+    rchrg: Option<YesNo>,
+    inv_typ: Option<&'a InvoiceType>,
+    checksum: Option<&'a str>,
+    cfs: Option<YesNo>,
+    source: (usize, usize),
+}
+
+impl<'a> Doc<'a> {
+    fn new(f: Fields<'a>) -> Doc<'a> {
+        let negative = |v: Decimal| v.is_sign_negative() && !v.is_zero();
+        // Notes: GSTN writes amounts positive and the sign in `ntty`; a register may write a
+        // credit note negative. Normalise to GSTN's form.
+        let negated = f.kind.is_note()
+            && (negative(f.value) || f.items.iter().any(|i| negative(i.detail.taxable_value)));
+        Doc {
+            section: f.section,
+            kind: f.kind,
+            supplier: f.supplier,
+            number: f.number,
+            norm: normalise(f.number, f.date),
+            date: f.date,
+            original: f.original,
+            value: if negated { f.value.abs() } else { f.value },
+            items: f.items,
+            negated,
+            pos: f.pos,
+            rchrg: f.rchrg,
+            inv_typ: f.inv_typ,
+            checksum: f.checksum,
+            cfs: f.cfs,
+            source: SourceRef {
+                section: f.section,
+                supplier: f.source.0,
+                doc: f.source.1,
+            },
+            repeats: Repeats::default(),
+        }
+    }
+
+    /// The reason for a counterparty document listed more than once, if it was.
+    pub(super) fn repeated(&self) -> Option<Reason> {
+        (self.repeats.more > 0).then(|| Reason::RepeatedInGstr2a {
+            copies: self.repeats.more.saturating_add(1),
+            identical: !self.repeats.differ,
+        })
+    }
+
+    /// Which of the document's amounts overflows a decimal when its items' magnitudes are
+    /// added up (`its taxable value`, `its tax`), if one does. When none does, no sum of the
+    /// document's amounts over some of its items, in any order, overflows (|a + b| ≤
+    /// |a| + |b|): [`SideState::new`](super::side::SideState::new) turns such a document away, and the sums below rely on it.
+    pub(super) fn overflow(&self) -> Option<&'static str> {
+        // The usual case without adding anything: fewer than 2^15 items whose magnitudes are
+        // below 2^80 (about 1.2 × 10²⁴; a magnitude is at most its mantissa) add up to less
+        // than 2^95, within a decimal.
+        let small = |d: Decimal| d.mantissa().unsigned_abs() < 1 << 80;
+        if self.items.len() < 1 << 15
+            && self.items.iter().all(|i| {
+                let d = &i.detail;
+                small(d.taxable_value)
+                    && [d.igst, d.cgst, d.sgst, d.cess]
+                        .into_iter()
+                        .flatten()
+                        .all(small)
+            })
+        {
+            return None;
+        }
+        let mut taxable = Decimal::ZERO;
+        let mut tax = TaxAmounts::default();
+        for i in self.items {
+            taxable = match taxable.checked_add(i.detail.taxable_value.abs()) {
+                Some(sum) => sum,
+                None => return Some("its taxable value"),
+            };
+            tax = match tax.checked_add(&i.detail.tax().abs()) {
+                Some(sum) => sum,
+                None => return Some("its tax"),
+            };
+        }
+        None
+    }
+
+    /// Taxable value and tax of all items, positive for a note the register wrote negative.
+    pub(super) fn amounts(&self) -> (Decimal, TaxAmounts) {
+        self.items.iter().map(|i| self.item_amounts(i)).fold(
+            (Decimal::ZERO, TaxAmounts::default()),
+            |(v, t), (_, iv, it)| (add_fitting(v, iv), add_tax_fitting(&t, &it)),
+        )
+    }
+
+    /// An item's rate, taxable value and tax, positive for a note the register wrote negative.
+    pub(super) fn item_amounts(&self, i: &Item) -> (Decimal, Decimal, TaxAmounts) {
+        let t = i.detail.tax();
+        if self.negated {
+            (
+                i.detail.rate.abs(),
+                i.detail.taxable_value.abs(),
+                TaxAmounts {
+                    igst: t.igst.abs(),
+                    cgst: t.cgst.abs(),
+                    sgst: t.sgst.abs(),
+                    cess: t.cess.abs(),
+                },
+            )
+        } else {
+            (i.detail.rate, i.detail.taxable_value, t)
+        }
+    }
+
+    pub(super) fn key(&self) -> DocKey {
+        DocKey {
+            supplier: self.supplier,
+            kind: self.kind,
+            number: self.number.to_owned(),
+            date: self.date,
+        }
+    }
+
+    pub(super) fn matches_key(&self, k: &DocKey) -> bool {
+        self.supplier == k.supplier
+            && self.kind == k.kind
+            && self.number == k.number
+            && self.date == k.date
+    }
+
+    pub(super) fn key_cmp(&self, k: &DocKey) -> Ordering {
+        (self.supplier, self.kind, self.number, self.date).cmp(&(
+            k.supplier,
+            k.kind,
+            k.number.as_str(),
+            k.date,
+        ))
+    }
+
+    /// Taxable value and tax per rate, rates ascending, amounts positive for notes.
+    pub(super) fn by_rate(&self) -> Vec<(Decimal, Decimal, TaxAmounts)> {
+        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> =
+            self.items.iter().map(|i| self.item_amounts(i)).collect();
+        if v.len() > 1 {
+            v.sort_by_key(|a| a.0);
+            v.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    kept.1 = add_fitting(kept.1, later.1);
+                    kept.2 = add_tax_fitting(&kept.2, &later.2);
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        v
+    }
+
+    pub(super) fn side(&self, replaces: Vec<DocKey>) -> DocSide {
+        let (taxable_value, tax) = self.amounts();
+        DocSide {
+            key: self.key(),
+            section: self.section,
+            normalised_number: self.norm.clone(),
+            amends: self.original.map(|(n, d)| OriginalRef {
+                number: n.to_owned(),
+                date: d,
+            }),
+            replaces,
+            value: self.value,
+            taxable_value,
+            tax,
+            place_of_supply: self.pos,
+            reverse_charge: self.rchrg.clone(),
+            invoice_type: self.inv_typ.cloned(),
+            sign_normalised: self.negated,
+            checksum: self.checksum.map(str::to_owned),
+            filing_status: self.cfs.clone(),
+            source: Some(self.source),
+        }
+    }
+}
+
+/// The canonical order: by key, then by content, so that results never depend on input order.
+pub(super) fn canonical(a: &Doc<'_>, b: &Doc<'_>) -> Ordering {
+    (a.supplier, a.kind, a.number, a.date, a.section)
+        .cmp(&(b.supplier, b.kind, b.number, b.date, b.section))
+        .then_with(|| a.value.cmp(&b.value))
+        .then_with(|| {
+            let ((ta, xa), (tb, xb)) = (a.amounts(), b.amounts());
+            (ta, xa.igst, xa.cgst, xa.sgst, xa.cess).cmp(&(tb, xb.igst, xb.cgst, xb.sgst, xb.cess))
+        })
+        .then_with(|| a.original.cmp(&b.original))
+        .then_with(|| a.pos.cmp(&b.pos))
+        .then_with(|| a.checksum.cmp(&b.checksum))
+}
+
+/// `a + b` for two sums of one document's amounts, which [`Doc::overflow`] found to fit: it
+/// cannot overflow. Checked all the same; should that ever not hold (a bug), the sum saturates
+/// at a decimal's limits instead of panicking.
+pub(super) fn add_fitting(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or_else(|| {
+        debug_assert!(
+            false,
+            "a document's amounts beyond what Doc::overflow checked"
+        );
+        a.saturating_add(b)
+    })
+}
+
+/// [`add_fitting`] head by head.
+pub(super) fn add_tax_fitting(a: &TaxAmounts, b: &TaxAmounts) -> TaxAmounts {
+    TaxAmounts {
+        igst: add_fitting(a.igst, b.igst),
+        cgst: add_fitting(a.cgst, b.cgst),
+        sgst: add_fitting(a.sgst, b.sgst),
+        cess: add_fitting(a.cess, b.cess),
+    }
+}
+
+pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
+    let mut v = Vec::with_capacity(
+        p.document_count(gstr2_model::Table::B2b) + p.document_count(gstr2_model::Table::Cdn),
+    );
+    for (si, s) in p.b2b.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2b,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: Some(d.place_of_supply),
+                rchrg: Some(d.reverse_charge.clone()),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.b2ba.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2ba,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: Some(d.place_of_supply),
+                rchrg: Some(d.reverse_charge.clone()),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.cdn.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdn,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: None,
+                rchrg: None,
+                inv_typ: None,
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in p.cdna.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdna,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: None,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: None,
+                cfs: None,
+                source: (si, di),
+            }));
+        }
+    }
+    v
+}
+
+pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
+    let mut v = Vec::with_capacity(a.document_count());
+    for (si, s) in a.b2b.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2b,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.b2ba.iter().enumerate() {
+        for (di, d) in s.invoices.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::B2ba,
+                kind: DocKind::Invoice,
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: d.invoice_type.as_ref(),
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.cdn.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdn,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: None,
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    for (si, s) in a.cdna.iter().enumerate() {
+        for (di, d) in s.notes.iter().enumerate() {
+            v.push(Doc::new(Fields {
+                section: Section::Cdna,
+                kind: DocKind::of_note(&d.note_type),
+                supplier: s.supplier_gstin,
+                number: &d.number,
+                date: d.date,
+                original: Some((&d.original_number, d.original_date)),
+                value: d.value,
+                items: &d.items,
+                pos: d.place_of_supply,
+                rchrg: d.reverse_charge.clone(),
+                inv_typ: None,
+                checksum: d.checksum.as_deref(),
+                cfs: s.filing_status.clone(),
+                source: (si, di),
+            }));
+        }
+    }
+    v
+}
