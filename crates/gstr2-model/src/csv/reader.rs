@@ -100,23 +100,6 @@ struct Header {
 /// The slot of a header cell with no name.
 const UNNAMED: usize = usize::MAX;
 
-/// Levenshtein distance, for suggesting a column or file name.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.last().copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
 /// The closest of `names` to `input`, if it is within two edits.
 pub(crate) fn suggest<'a>(
     input: &str,
@@ -125,7 +108,7 @@ pub(crate) fn suggest<'a>(
     let input = input.to_ascii_lowercase();
     names
         .into_iter()
-        .map(|n| (distance(&input, n), n))
+        .map(|n| (strsim::levenshtein(&input, n), n))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
