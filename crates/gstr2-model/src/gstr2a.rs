@@ -3,8 +3,6 @@
 //!
 //! Every field GSTN is known to send is typed; fields it adds later are ignored on read.
 
-use std::collections::hash_map::{Entry, HashMap};
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -12,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::{checked_sum, AmountOverflow};
 use crate::codes::{CounterpartyFlag, InvoiceType, NoteType, UploadedBy, YesNo};
 use crate::item::{Item, TaxAmounts};
-use crate::warning::{Collector, Warning};
+use crate::warning::{Collector, Identity, Warning};
 use crate::{Gstin, ReturnPeriod, StateCode};
 
 /// A GSTR2A download: one or more sections for a GSTIN and period.
@@ -143,11 +141,8 @@ impl Gstr2a {
     }
 }
 
-/// What tells one document of a supplier from another: number, date and, for notes, type.
-type Identity<'a> = (&'a str, NaiveDate, Option<&'a str>);
-
 /// The GSTINs and the repeated documents of one section (`key`), whose suppliers list their
-/// documents under `documents_key`.
+/// documents under `documents_key` ([`Collector::suppliers`]).
 fn documents<'a, S, D: PartialEq + 'a>(
     found: &mut Collector,
     key: &str,
@@ -156,30 +151,9 @@ fn documents<'a, S, D: PartialEq + 'a>(
     parts: impl Fn(&'a S) -> (&'a Gstin, &'a Vec<D>),
     identity: impl Fn(&'a D) -> Identity<'a>,
 ) {
-    let mut first: HashMap<(Gstin, Identity<'a>), (usize, usize)> = HashMap::new();
-    for (i, supplier) in suppliers.iter().enumerate() {
-        let (gstin, docs) = parts(supplier);
-        found.gstin(gstin, || format!("{key}[{i}].ctin"));
-        for (j, doc) in docs.iter().enumerate() {
-            match first.entry((*gstin, identity(doc))) {
-                Entry::Vacant(slot) => {
-                    slot.insert((i, j));
-                }
-                Entry::Occupied(slot) => {
-                    let (fi, fj) = *slot.get();
-                    let identical = suppliers
-                        .get(fi)
-                        .and_then(|s| parts(s).1.get(fj))
-                        .is_some_and(|f| f == doc);
-                    found.duplicate(
-                        format!("{key}[{i}].{documents_key}[{j}]"),
-                        format!("{key}[{fi}].{documents_key}[{fj}]"),
-                        identical,
-                    );
-                }
-            }
-        }
-    }
+    let gstin = |s: &'a S| parts(s).0;
+    let docs = |s: &'a S| parts(s).1.as_slice();
+    found.suppliers(key, documents_key, suppliers, gstin, docs, identity);
 }
 
 macro_rules! supplier {

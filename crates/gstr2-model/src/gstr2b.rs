@@ -46,8 +46,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::hash_map::{Entry, HashMap};
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -61,7 +59,7 @@ use crate::codes::{
 use crate::counterparty::{CounterpartyDocument, SupplierDocument};
 use crate::envelope::{self, AnswerError};
 use crate::payload::OtherSections;
-use crate::warning::{Collector, Warning};
+use crate::warning::{Collector, Identity, Warning};
 use crate::{Gstin, ReturnPeriod, StateCode, TaxAmounts};
 
 mod itc;
@@ -551,23 +549,7 @@ impl Gstr2bDocuments {
             |s| &s.documents,
             isda,
         );
-        let mut first: HashMap<Identity<'_>, usize> = HashMap::new();
-        for (i, d) in self.impg.iter().enumerate() {
-            match first.entry(bill(d)) {
-                Entry::Vacant(slot) => {
-                    slot.insert(i);
-                }
-                Entry::Occupied(slot) => {
-                    let fi = *slot.get();
-                    let identical = self.impg.get(fi) == Some(d);
-                    found.duplicate(
-                        format!("{key}.impg[{i}]"),
-                        format!("{key}.impg[{fi}]"),
-                        identical,
-                    );
-                }
-            }
-        }
+        found.repeats(&k("impg"), &self.impg, |_| None, bill);
         section(
             found,
             &k("impgsez"),
@@ -595,12 +577,8 @@ impl Gstr2bDocuments {
     }
 }
 
-/// What tells one document of a supplier from another: number, date and, for notes, type (for
-/// ISD documents their type, for bills of entry their port).
-pub(crate) type Identity<'a> = (&'a str, NaiveDate, Option<&'a str>);
-
 /// The GSTINs and the repeated documents of one section at `prefix` (`docdata.b2b`), whose
-/// suppliers list their documents under `documents_key`.
+/// suppliers list their documents under `documents_key` ([`Collector::suppliers`]).
 fn section<'a, S: Supplier, D: PartialEq + 'a>(
     found: &mut Collector,
     prefix: &str,
@@ -609,30 +587,7 @@ fn section<'a, S: Supplier, D: PartialEq + 'a>(
     docs: impl Fn(&'a S) -> &'a [D],
     identity: impl Fn(&'a D) -> Identity<'a>,
 ) {
-    let mut first: HashMap<(Gstin, Identity<'a>), (usize, usize)> = HashMap::new();
-    for (i, supplier) in suppliers.iter().enumerate() {
-        let gstin = supplier.gstin();
-        found.gstin(gstin, || format!("{prefix}[{i}].ctin"));
-        for (j, doc) in docs(supplier).iter().enumerate() {
-            match first.entry((*gstin, identity(doc))) {
-                Entry::Vacant(slot) => {
-                    slot.insert((i, j));
-                }
-                Entry::Occupied(slot) => {
-                    let (fi, fj) = *slot.get();
-                    let identical = suppliers
-                        .get(fi)
-                        .and_then(|s| docs(s).get(fj))
-                        .is_some_and(|f| f == doc);
-                    found.duplicate(
-                        format!("{prefix}[{i}].{documents_key}[{j}]"),
-                        format!("{prefix}[{fi}].{documents_key}[{fj}]"),
-                        identical,
-                    );
-                }
-            }
-        }
-    }
+    found.suppliers(prefix, documents_key, suppliers, S::gstin, docs, identity);
 }
 
 /// What the supplier entries of every section have.

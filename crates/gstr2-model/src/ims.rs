@@ -44,7 +44,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::hash_map::{Entry, HashMap};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -245,20 +244,12 @@ impl ImsRecords {
 
 /// The GSTINs and the repeated records of one section.
 fn section<R: Record + PartialEq>(found: &mut Collector, key: &str, records: &[R]) {
-    let mut first: HashMap<(Gstin, &str, NaiveDate), usize> = HashMap::new();
-    for (i, record) in records.iter().enumerate() {
-        found.gstin(record.supplier(), || format!("{key}[{i}].stin"));
-        match first.entry((*record.supplier(), record.number(), record.date())) {
-            Entry::Vacant(slot) => {
-                slot.insert(i);
-            }
-            Entry::Occupied(slot) => {
-                let fi = *slot.get();
-                let identical = records.get(fi) == Some(record);
-                found.duplicate(format!("{key}[{i}]"), format!("{key}[{fi}]"), identical);
-            }
-        }
-    }
+    found.repeats(
+        key,
+        records,
+        |r| Some((r.supplier(), "stin")),
+        |r| (*r.supplier(), r.number(), r.date()),
+    );
 }
 
 /// What every IMS record has besides [`CounterpartyDocument`].

@@ -26,9 +26,16 @@
 //! # Ok::<(), json::JsonError>(())
 //! ```
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::fmt;
 
-use crate::GstinError;
+use chrono::NaiveDate;
+
+use crate::{Gstin, GstinError};
+
+/// What tells one document of a supplier from another in a section: number, date and, for
+/// notes, type (for ISD documents their type, for bills of entry their port).
+pub(crate) type Identity<'a> = (&'a str, NaiveDate, Option<&'a str>);
 
 /// One odd value in data GSTN sent: where it is, and what is odd about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +114,77 @@ impl Collector {
             path,
             problem: Problem::Duplicate { first, identical },
         });
+    }
+
+    /// The GSTINs and the repeated documents of one section at `prefix` (`b2b`,
+    /// `docdata.b2b`), whose suppliers (`gstin` of each) list their documents (`docs`) under
+    /// `documents_key`: a document is repeated when an earlier one of the same supplier GSTIN
+    /// has its `identity`, under the same supplier entry or another.
+    pub(crate) fn suppliers<'a, S, D: PartialEq + 'a>(
+        &mut self,
+        prefix: &str,
+        documents_key: &str,
+        suppliers: &'a [S],
+        gstin: impl Fn(&'a S) -> &'a Gstin,
+        docs: impl Fn(&'a S) -> &'a [D],
+        identity: impl Fn(&'a D) -> Identity<'a>,
+    ) {
+        let mut first: HashMap<(Gstin, Identity<'a>), (usize, usize)> = HashMap::new();
+        for (i, supplier) in suppliers.iter().enumerate() {
+            let ctin = gstin(supplier);
+            self.gstin(ctin, || format!("{prefix}[{i}].ctin"));
+            for (j, doc) in docs(supplier).iter().enumerate() {
+                match first.entry((*ctin, identity(doc))) {
+                    Entry::Vacant(slot) => {
+                        slot.insert((i, j));
+                    }
+                    Entry::Occupied(slot) => {
+                        let (fi, fj) = *slot.get();
+                        let identical = suppliers
+                            .get(fi)
+                            .and_then(|s| docs(s).get(fj))
+                            .is_some_and(|f| f == doc);
+                        self.duplicate(
+                            format!("{prefix}[{i}].{documents_key}[{j}]"),
+                            format!("{prefix}[{fi}].{documents_key}[{fj}]"),
+                            identical,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The GSTINs (`gstin` of each, with its key) and the repeated entries of a flat list at
+    /// `prefix` (bills of entry, IMS records), in the order of the list: an entry is repeated
+    /// when an earlier one has its `key`.
+    pub(crate) fn repeats<'a, R: PartialEq, K: std::hash::Hash + Eq>(
+        &mut self,
+        prefix: &str,
+        entries: &'a [R],
+        gstin: impl Fn(&'a R) -> Option<(&'a Gstin, &'static str)>,
+        key: impl Fn(&'a R) -> K,
+    ) {
+        let mut first: HashMap<K, usize> = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            if let Some((g, field)) = gstin(entry) {
+                self.gstin(g, || format!("{prefix}[{i}].{field}"));
+            }
+            match first.entry(key(entry)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                Entry::Occupied(slot) => {
+                    let fi = *slot.get();
+                    let identical = entries.get(fi) == Some(entry);
+                    self.duplicate(
+                        format!("{prefix}[{i}]"),
+                        format!("{prefix}[{fi}]"),
+                        identical,
+                    );
+                }
+            }
+        }
     }
 
     /// A section at `path` that the model does not know.
