@@ -126,7 +126,16 @@ codes! {
     Ret12505 = "RET12505", Request, "Corrupted API Payload Data";
     Ret12521 = "RET12521", State, "Return is already submitted for the current period";
     Ret191106 = "RET191106", Record, "Error in JSON structure";
+    /// The sandbox's choice for a document's GSTIN (`ctin`, `stin`, `rtin`); GSTN's meaning is
+    /// unconfirmed.
+    Ret191113 = "RET191113", Record, "Invalid GSTIN";
     Ret191114 = "RET191114", Record, "Invalid place of supply or date";
+    /// The sandbox's choice for a counterparty flag on a document GSTN did not send; GSTN's
+    /// meaning is unconfirmed.
+    Ret191115 = "RET191115", Record, "Counterparty document not found in GSTR2A";
+    /// The sandbox's choice for a counterparty flag whose `chksum` is not GSTN's; GSTN's meaning
+    /// is unconfirmed.
+    Ret191116 = "RET191116", Record, "Checksum does not match the counterparty document";
     Ret191175 = "RET191175", Record, "Rate is not in the list of valid rates";
     Rtn24 = "RTN_24", Queued, "File generation is in progress, please try after some time";
     Otp0001 = "OTP0001", Request, "GSTIN is null";
@@ -219,6 +228,15 @@ mod tests {
         ] {
             assert!(!code.is_retryable() && !code.is_session_error(), "{code}");
         }
+        for code in [
+            RECORD_STRUCTURE,
+            RECORD_GSTIN_INVALID,
+            RECORD_DATE_OR_POS_INVALID,
+            RECORD_NOT_IN_GSTR2A,
+            RECORD_CHECKSUM_MISMATCH,
+        ] {
+            assert_eq!(code.class(), ErrorClass::Record, "{code}");
+        }
         let docs = include_str!("lib.rs");
         for code in [
             CLIENT_ID_MISSING,
@@ -254,6 +272,11 @@ mod tests {
             AUTH_SYSTEM_FAILURE,
             RETURNS_SYSTEM_FAILURE,
             SUMMARY_OVERFLOW,
+            RECORD_STRUCTURE,
+            RECORD_GSTIN_INVALID,
+            RECORD_DATE_OR_POS_INVALID,
+            RECORD_NOT_IN_GSTR2A,
+            RECORD_CHECKSUM_MISMATCH,
         ] {
             assert!(
                 docs.contains(&format!("`{}`", code.code())),
@@ -350,6 +373,27 @@ pub mod chosen {
     pub const PAN_NOT_SIGNATORY: ErrorCode = ErrorCode::Otp0006;
     /// An injected or real server fault on `/authenticate`.
     pub const AUTH_SYSTEM_FAILURE: ErrorCode = ErrorCode::Tec4001;
-    /// An injected or real server fault on a returns path.
+    /// An injected or real server fault on a returns path; also RETSTATUS's `ER` for a save
+    /// that could not be processed (its GSTR2A could not be read).
     pub const RETURNS_SYSTEM_FAILURE: ErrorCode = ErrorCode::Ret12501;
+
+    // Record-level codes: an entry of RETSTATUS's `error_report` (or its `ER` error) for a
+    // document of a RETSAVE that was not stored.
+
+    /// A saved document does not fit the GSTR2 model (a missing or mistyped field), a section
+    /// the GSTR2 save does not know, or a save payload that is not a JSON object or names
+    /// another GSTIN or period (`ER`).
+    pub const RECORD_STRUCTURE: ErrorCode = ErrorCode::Ret191106;
+    /// A GSTIN inside a saved document (`ctin`, `stin`, `rtin`) fails its shape or check
+    /// character, or a `ctin` is the receiver's own GSTIN.
+    pub const RECORD_GSTIN_INVALID: ErrorCode = ErrorCode::Ret191113;
+    /// An impossible date or one after the return period, a place of supply that is no state
+    /// code, or tax heads against the place of supply (CGST/SGST inter-state, IGST
+    /// intra-state).
+    pub const RECORD_DATE_OR_POS_INVALID: ErrorCode = ErrorCode::Ret191114;
+    /// A counterparty flag (`A`, `R`, `M`, `P`, `N`) on a document not in the receiver's
+    /// GSTR2A, or on a section without counterparty documents.
+    pub const RECORD_NOT_IN_GSTR2A: ErrorCode = ErrorCode::Ret191115;
+    /// A counterparty flag whose `chksum` differs from the GSTR2A document's.
+    pub const RECORD_CHECKSUM_MISMATCH: ErrorCode = ErrorCode::Ret191116;
 }

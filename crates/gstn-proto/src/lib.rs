@@ -77,6 +77,18 @@
 //! | PAN not the GSTIN's signatory (EVCOTP, RETFILE) | `OTP0006` | `OTP0006` |
 //! | server fault (real or injected) | `TEC4001` | `RET12501` |
 //!
+//! A save (RETSAVE) is checked document by document; RETSTATUS reports each document not
+//! stored in its `error_report`, with one of these codes (`RET191113`, `RET191115` and
+//! `RET191116` are the sandbox's choice: their GSTN meaning is unconfirmed):
+//!
+//! | document problem | `error_cd` |
+//! |---|---|
+//! | does not fit the GSTR2 model; unknown section; payload not an object or of another return (`ER`) | `RET191106` |
+//! | a GSTIN (`ctin`, `stin`, `rtin`) fails its check, or a `ctin` is the receiver's own | `RET191113` |
+//! | an impossible date or one after the period; a bad place of supply; tax heads against it | `RET191114` |
+//! | a counterparty flag (`A`, `R`, `M`, `P`, `N`) on a document not in the GSTR2A | `RET191115` |
+//! | a counterparty flag whose `chksum` is not the GSTR2A document's | `RET191116` |
+//!
 //! Session errors (`AUTH4033`, `AUTH4038`, `RET11407`, `OTP0011`) mean: refresh or log in again;
 //! `TEC4001`, `RET12501`–`RET12504` and `RTN_24` may succeed later unchanged; the rest need a
 //! change to the request or the credentials.

@@ -2,7 +2,8 @@
 //!
 //! The payload is read leniently: it is first parsed as plain JSON, then every document on its
 //! own, so one bad document lands in the `error_report` while the others are stored. What makes a
-//! document invalid, and the code it is reported with:
+//! document invalid, and the code it is reported with (the record-level constants of
+//! [`gstn_proto::error_code::chosen`], `RECORD_STRUCTURE` … `RECORD_CHECKSUM_MISMATCH`):
 //!
 //! | problem | `error_cd` |
 //! |---|---|
@@ -42,6 +43,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
+use gstn_proto::error_code::{chosen, ErrorCode};
 use gstr2_model::codes::{Flag, SupplyType, YesNo};
 use gstr2_model::gstr2a::Gstr2a;
 use gstr2_model::item::Item;
@@ -59,25 +61,14 @@ use serde_json::{Map, Value};
 
 use crate::sections::{Grouped, Sections};
 
-/// Error code: the JSON structure of a document is wrong.
-pub const CODE_STRUCTURE: &str = "RET191106";
-/// Error code: a GSTIN inside the payload is invalid.
-pub const CODE_GSTIN: &str = "RET191113";
-/// Error code: invalid date or place of supply, or tax heads against the place of supply.
-pub const CODE_DATE_POS: &str = "RET191114";
-/// Error code: a counterparty flag on a document not in GSTR2A.
-pub const CODE_NOT_IN_2A: &str = "RET191115";
-/// Error code: a counterparty flag with a `chksum` that is not the GSTR2A document's.
-pub const CODE_CHECKSUM: &str = "RET191116";
-
 /// Why one document (or section) was not stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Problem {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+fn problem(code: ErrorCode, message: impl Into<String>) -> Problem {
     Problem {
         code,
         message: message.into(),
@@ -114,7 +105,7 @@ impl Env<'_> {
     fn date(&self, field: &str, date: NaiveDate) -> Result<(), Problem> {
         if date > self.period_end {
             return Err(problem(
-                CODE_DATE_POS,
+                chosen::RECORD_DATE_OR_POS_INVALID,
                 format!(
                     "{field} {} is after the return period (ends {})",
                     gstr2_model::date::format(date),
@@ -147,13 +138,13 @@ fn check_heads(
     for (num, igst, cgst, sgst) in items {
         if inter && (nonzero(cgst) || nonzero(sgst)) {
             return Err(problem(
-                CODE_DATE_POS,
+                chosen::RECORD_DATE_OR_POS_INVALID,
                 format!("item {num}: cgst/sgst on an inter-state supply ({why})"),
             ));
         }
         if !inter && nonzero(igst) {
             return Err(problem(
-                CODE_DATE_POS,
+                chosen::RECORD_DATE_OR_POS_INVALID,
                 format!("item {num}: igst on an intra-state supply ({why})"),
             ));
         }
@@ -415,9 +406,9 @@ fn decode_problem(path: &str, message: &str) -> Problem {
     let field = field.split('[').next().unwrap_or(field);
     let code = match field {
         "idt" | "oidt" | "nt_dt" | "ont_dt" | "boe_dt" | "oboe_dt" | "dt" | "otdt" | "pos"
-        | "state_cd" => CODE_DATE_POS,
-        "ctin" | "stin" | "rtin" => CODE_GSTIN,
-        _ => CODE_STRUCTURE,
+        | "state_cd" => chosen::RECORD_DATE_OR_POS_INVALID,
+        "ctin" | "stin" | "rtin" => chosen::RECORD_GSTIN_INVALID,
+        _ => chosen::RECORD_STRUCTURE,
     };
     problem(code, format!("{path}: {message}"))
 }
@@ -453,7 +444,7 @@ fn as_object(doc: &Value) -> Value {
 }
 
 fn with_error(mut entry: Map<String, Value>, p: &Problem) -> Value {
-    entry.insert("error_cd".into(), Value::String(p.code.into()));
+    entry.insert("error_cd".into(), Value::String(p.code.code().to_owned()));
     entry.insert("error_msg".into(), Value::String(p.message.clone()));
     Value::Object(entry)
 }
@@ -520,7 +511,7 @@ fn array(value: &Value) -> Option<&Vec<Value>> {
 impl Saver<'_> {
     fn reject_section(&mut self, section: &str, why: &str) {
         self.stats.rejected += 1;
-        let p = problem(CODE_STRUCTURE, format!("{section}: {why}"));
+        let p = problem(chosen::RECORD_STRUCTURE, format!("{section}: {why}"));
         self.report.bare(section, &p);
     }
 
@@ -540,7 +531,7 @@ impl Saver<'_> {
             let Some(docs) = docs else {
                 self.stats.rejected += 1;
                 let p = problem(
-                    CODE_STRUCTURE,
+                    chosen::RECORD_STRUCTURE,
                     format!("{section}[{i}].{docs_key}: missing or not an array"),
                 );
                 self.report.supplier(section, &ctin_value, &p);
@@ -563,7 +554,7 @@ impl Saver<'_> {
             {
                 Some(Ok(g)) if g == self.env.receiver => {
                     let p = problem(
-                        CODE_GSTIN,
+                        chosen::RECORD_GSTIN_INVALID,
                         format!("{section}[{i}].ctin: {g} is the receiver's own gstin"),
                     );
                     for doc in docs {
@@ -574,7 +565,10 @@ impl Saver<'_> {
                 }
                 Some(Ok(g)) => g,
                 Some(Err(e)) => {
-                    let p = problem(CODE_GSTIN, format!("{section}[{i}].ctin: {e}"));
+                    let p = problem(
+                        chosen::RECORD_GSTIN_INVALID,
+                        format!("{section}[{i}].ctin: {e}"),
+                    );
                     for doc in docs {
                         self.stats.rejected += 1;
                         self.report.grouped(section, &ctin_value, docs_key, doc, &p);
@@ -583,7 +577,7 @@ impl Saver<'_> {
                 }
                 None => {
                     let p = problem(
-                        CODE_STRUCTURE,
+                        chosen::RECORD_STRUCTURE,
                         format!("{section}[{i}].ctin: missing or not a string"),
                     );
                     for doc in docs {
@@ -636,13 +630,13 @@ impl Saver<'_> {
             Some(flag) => {
                 let expected = D::in_gstr2a(self.env.gstr2a, ctin, &key).ok_or_else(|| {
                     problem(
-                        CODE_NOT_IN_2A,
+                        chosen::RECORD_NOT_IN_GSTR2A,
                         format!("{path}: flag {flag} but supplier {ctin} has no document {key:?} in GSTR2A"),
                     )
                 })?;
                 if expected.is_none() || expected != doc.checksum() {
                     return Err(problem(
-                        CODE_CHECKSUM,
+                        chosen::RECORD_CHECKSUM_MISMATCH,
                         format!(
                             "{path}: chksum does not match the GSTR2A document {key:?} of {ctin}"
                         ),
@@ -695,7 +689,7 @@ impl Saver<'_> {
             None | Some(Flag::Upload) | Some(Flag::Edit) => {}
             Some(flag) => {
                 return Err(problem(
-                    CODE_NOT_IN_2A,
+                    chosen::RECORD_NOT_IN_GSTR2A,
                     format!("{path}: flag {flag} applies only to counterparty documents (b2b, b2ba, cdn, cdna)"),
                 ))
             }
@@ -746,7 +740,7 @@ pub(crate) fn apply(
 ) -> (SaveOutcome, SaveStats) {
     let fail = |message: String| {
         (
-            SaveOutcome::Error(problem(CODE_STRUCTURE, message)),
+            SaveOutcome::Error(problem(chosen::RECORD_STRUCTURE, message)),
             SaveStats::default(),
         )
     };
@@ -898,12 +892,15 @@ mod tests {
             panic!("expected PE")
         };
         let entries = &report["b2b"];
-        assert_eq!(entries[0]["error_cd"], CODE_DATE_POS);
+        assert_eq!(
+            entries[0]["error_cd"],
+            chosen::RECORD_DATE_OR_POS_INVALID.code()
+        );
         assert!(entries[0]["error_msg"]
             .as_str()
             .unwrap()
             .starts_with("b2b[0].inv[1].idt"));
-        assert_eq!(entries[1]["error_cd"], CODE_STRUCTURE);
+        assert_eq!(entries[1]["error_cd"], chosen::RECORD_STRUCTURE.code());
         assert_eq!(entries[1]["inv"][0], json!({"doc": 7}));
         assert_eq!(s.b2b.values().next().unwrap().docs.len(), 1);
     }
@@ -941,7 +938,10 @@ mod tests {
         let SaveOutcome::ProcessedWithErrors(report) = outcome else {
             panic!("expected PE")
         };
-        assert_eq!(report["b2b"][0]["error_cd"], CODE_GSTIN);
+        assert_eq!(
+            report["b2b"][0]["error_cd"],
+            chosen::RECORD_GSTIN_INVALID.code()
+        );
         assert!(report["b2b"][0]["error_msg"]
             .as_str()
             .unwrap()
@@ -966,7 +966,10 @@ mod tests {
         let SaveOutcome::ProcessedWithErrors(report) = outcome else {
             panic!("expected PE")
         };
-        assert_eq!(report["cdn"][0]["error_cd"], CODE_GSTIN);
+        assert_eq!(
+            report["cdn"][0]["error_cd"],
+            chosen::RECORD_GSTIN_INVALID.code()
+        );
         assert!(s.cdn.is_empty());
     }
 
@@ -1008,12 +1011,21 @@ mod tests {
 
     #[test]
     fn decode_errors_are_sorted_by_field() {
-        assert_eq!(decode_problem("b2b[0].inv[1].idt", "x").code, CODE_DATE_POS);
-        assert_eq!(decode_problem("b2b[0].inv[1].pos", "x").code, CODE_DATE_POS);
-        assert_eq!(decode_problem("imp_g[0].stin", "x").code, CODE_GSTIN);
+        assert_eq!(
+            decode_problem("b2b[0].inv[1].idt", "x").code,
+            chosen::RECORD_DATE_OR_POS_INVALID
+        );
+        assert_eq!(
+            decode_problem("b2b[0].inv[1].pos", "x").code,
+            chosen::RECORD_DATE_OR_POS_INVALID
+        );
+        assert_eq!(
+            decode_problem("imp_g[0].stin", "x").code,
+            chosen::RECORD_GSTIN_INVALID
+        );
         assert_eq!(
             decode_problem("imp_g[0].itms[0].txval", "x").code,
-            CODE_STRUCTURE
+            chosen::RECORD_STRUCTURE
         );
     }
 

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
+use gstn_proto::error_code::chosen;
 use gstn_proto::keys::{GstnPrivateKey, GstnPublicKey};
 use gstn_proto::secret::{AppKey, FileKey, SessionKey};
 use gstr2_model::amount::AmountOverflow;
@@ -412,7 +413,7 @@ impl Inner {
                     outcome
                 }
                 Err(e) => SaveOutcome::Error(Problem {
-                    code: "RET12501",
+                    code: chosen::RETURNS_SYSTEM_FAILURE,
                     message: format!("system failure: {e}"),
                 }),
             };
