@@ -3,6 +3,12 @@
 //! `cfs` = `N`): 10k, 100k and 1M documents per side, and the worst case of every document under
 //! one supplier.
 //!
+//! And a hostile case: one supplier with 19,200 documents a side whose numbers are all
+//! spellings of one number (`inv-1`, `INV/001`, `inv 0001`, ...), so that every document is in
+//! one group of the normalised pass, timed beside the same documents with distinct numbers
+//! (`inv-7`, `INV/007`, ...). The figure of merit: the one group's time over the distinct
+//! numbers' (must stay within 3x).
+//!
 //! Side by side in the same run, a baseline: an exact-key join of the two sides (sort both by
 //! supplier, type, number and date and walk them), the least any reconciliation must do. The
 //! figures of merit, printed at the end: the engine's time over the baseline's, the growth from
@@ -12,18 +18,24 @@
 //! figure is reconciling, not freeing a million results), and `reconcile_streamed`, which hands
 //! the results over a batch at a time as the `reconcile` example does (here they are counted).
 //!
-//! `cargo bench --bench recon`; `RECON_BENCH_MAX=100000` skips the 1M size; `RECON_BENCH_QUICK=1`
+//! `cargo bench --bench recon`; `RECON_BENCH_MAX=n` skips the cases of more than `n` documents a
+//! side (`100000`: the 1M size; `20000`: all but 10k and the hostile case); `RECON_BENCH_QUICK=1`
 //! skips the criterion groups and prints only the figures (wall and CPU time: CPU time is the
 //! steadier one on a loaded machine).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput};
-use gstr2_model::{Gstr2Payload, Gstr2a};
+use gstr2_model::codes::{InvoiceType, YesNo};
+use gstr2_model::gstr2a::{Gstr2aB2bSupplier, Gstr2aInvoice};
+use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
+use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, ItemDetail, ReturnPeriod, StateCode};
 use gstr2_recon::{
-    reconcile, reconcile_streamed, Decisions, Inputs, MatchConfig, Reconciled, Report,
+    reconcile, reconcile_streamed, Decisions, Inputs, MatchConfig, Reconciled, Report, Rule,
 };
+use rust_decimal::Decimal;
 
 #[path = "support/recon_data.rs"]
 mod recon_data;
@@ -107,6 +119,109 @@ fn exact_join(register: &Gstr2Payload, gstr2a: &Gstr2a) -> usize {
     n
 }
 
+/// Documents of the hostile case: one supplier, `docs_per_side` invoices a side. Document `k`
+/// is on both sides with the same date (one of the fiscal year's 366, in turn) and the same
+/// amounts (its own: ₹1000 + k taxable at 18%). Its number is spelt in lower case in the
+/// register and in upper case in GSTR2A, so that no two documents pair by the number as
+/// written, and no two documents of one date and side are spelt alike (GSTN's repeats would
+/// be folded): eight styles, each with more leading zeros in turn. With `one_number`, every
+/// number is a spelling of 1 (`inv-1`, `INV/001`, `inv 0001`, `INV#00001`, `inv_001`, ...);
+/// otherwise of `k + 1` (`inv-7`, `INV/007`, ...). Either way the normalised pass pairs every
+/// document with its counterpart.
+fn spellings(docs_per_side: usize, one_number: bool) -> (Gstr2Payload, Gstr2a) {
+    // The `q`-th spelling of `n`: its style's prefix and padding, and `q / 8` more zeros.
+    let spell = |q: usize, n: usize, upper: bool| {
+        let digits = |width: usize| format!("{}{n:0>width$}", "0".repeat(q / 8));
+        let number = match q % 8 {
+            0 => format!("inv-{}", digits(1)),
+            1 => format!("inv/{}", digits(3)),
+            2 => format!("Inv {}", digits(4)),
+            3 => format!("inv{}", digits(1)),
+            4 => format!("inv/2023-24/{}", digits(1)),
+            5 => format!("inv#{}", digits(5)),
+            6 => format!("inv_{}", digits(2)),
+            _ => format!("inv.{}", digits(1)),
+        };
+        if upper {
+            number.to_uppercase()
+        } else {
+            number.to_lowercase()
+        }
+    };
+    let gstin = |s: &str| s.parse::<Gstin>().expect("a valid GSTIN");
+    let (receiver, supplier) = (gstin("27AAPFU0939F1ZV"), gstin("33GSPTN4811G1ZC"));
+    let fp = ReturnPeriod::new(3, 2024).expect("March 2024 is a return period");
+    let pos: StateCode = "27".parse().expect("a state code");
+    let first = NaiveDate::from_ymd_opt(2023, 4, 1).expect("a date");
+    let (mut own, mut theirs) = (Vec::new(), Vec::new());
+    for k in 0..docs_per_side {
+        let n = if one_number { 1 } else { k + 1 };
+        let date = first + chrono::Duration::days((k % 366) as i64);
+        let taxable = Decimal::from(1000 + k);
+        let igst = (taxable * Decimal::new(18, 2)).round_dp(2);
+        let items = vec![Item {
+            number: 1,
+            detail: ItemDetail {
+                rate: Decimal::from(18),
+                taxable_value: taxable,
+                igst: Some(igst),
+                cgst: None,
+                sgst: None,
+                cess: None,
+                extra: None,
+            },
+            itc: None,
+        }];
+        own.push(B2bInvoice {
+            flag: None,
+            checksum: None,
+            number: spell(k / 366, n, false),
+            date,
+            value: taxable + igst,
+            place_of_supply: pos,
+            reverse_charge: YesNo::No,
+            uploaded_by: None,
+            counterparty_flag: None,
+            original_period: None,
+            invoice_type: Some(InvoiceType::Regular),
+            items: items.clone(),
+        });
+        theirs.push(Gstr2aInvoice {
+            checksum: Some(format!("c{k}")),
+            number: spell(k / 366 + 3, n, true),
+            date,
+            value: taxable + igst,
+            place_of_supply: Some(pos),
+            reverse_charge: Some(YesNo::No),
+            invoice_type: Some(InvoiceType::Regular),
+            diff_percent: None,
+            amended_in: None,
+            amendment_type: None,
+            source: None,
+            irn: None,
+            irn_date: None,
+            items,
+        });
+    }
+    let mut register = Gstr2Payload::new(receiver, fp);
+    register.b2b.push(B2bSupplier {
+        supplier_gstin: supplier,
+        filing_status: None,
+        invoices: own,
+    });
+    let mut gstr2a = Gstr2a::default();
+    gstr2a.b2b.push(Gstr2aB2bSupplier {
+        supplier_gstin: supplier,
+        filing_status: Some(YesNo::Yes),
+        filing_status_3b: Some(YesNo::Yes),
+        cancelled_on: None,
+        gstr1_filed_on: None,
+        gstr1_period: None,
+        invoices: theirs,
+    });
+    (register, gstr2a)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -157,7 +272,9 @@ fn main() {
         .filter(|&n| n <= max)
         .map(|n| (format!("{}k", n / 1000), n, false))
         .collect();
-    cases.push(("100k_one_supplier".into(), 100_000, true));
+    if 100_000 <= max {
+        cases.push(("100k_one_supplier".into(), 100_000, true));
+    }
     for (name, n, one) in cases {
         let (register, gstr2a) = recon_data::generate(42, n, one);
         let quick = std::env::var_os("RECON_BENCH_QUICK").is_some();
@@ -210,6 +327,40 @@ fn main() {
             ));
         }
     }
+    // The hostile case: every number a spelling of one, beside the same documents with
+    // distinct numbers.
+    let n = 19_200;
+    let mut spelt = Vec::new();
+    let spelt_cases = [("one_number", true), ("distinct_numbers", false)];
+    for (name, one_number) in spelt_cases.into_iter().filter(|_| n <= max) {
+        let (register, gstr2a) = spellings(n, one_number);
+        // The pairs the engine is to find: every document with its counterpart.
+        let report = engine(&register, &gstr2a);
+        assert!(
+            report
+                .results
+                .iter()
+                .all(|r| r.rule == Some(Rule::Normalised)
+                    && r.own.as_ref().map(|s| (s.key.date, s.value))
+                        == r.counterparty.as_ref().map(|s| (s.key.date, s.value))),
+            "{name}: every document paired with its counterpart by the normalised pass"
+        );
+        assert_eq!(report.results.len(), n, "{name}: every document paired");
+        let mut group = c.benchmark_group("reconcile_spellings");
+        group.throughput(Throughput::Elements(2 * n as u64));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(10));
+        if std::env::var_os("RECON_BENCH_QUICK").is_none() {
+            group.bench_with_input(
+                BenchmarkId::new("engine", format!("{name}_{}k", n / 1000)),
+                &(),
+                |b, _| b.iter_with_large_drop(|| engine(&register, &gstr2a)),
+            );
+        }
+        group.finish();
+        spelt.push((name, time(5, || engine(&register, &gstr2a))));
+    }
     println!(
         "\nreconcile, median wall time per run ({} cores):",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -248,6 +399,23 @@ fn main() {
             "one supplier / many suppliers at 100k: {:.2}x wall, {:.2}x cpu",
             b.0 / a.0,
             b.1 / a.1.max(0.001)
+        );
+    }
+    for (name, t) in &spelt {
+        println!(
+            "{:>18}: engine {:>8.3}s wall {:>8.3}s cpu   ({} documents a side, one supplier)",
+            format!("{name}_{}k", n / 1000),
+            t.0.as_secs_f64(),
+            t.1.as_secs_f64(),
+            n
+        );
+    }
+    if let [(_, one), (_, distinct)] = spelt[..] {
+        println!(
+            "one number / distinct numbers at {}k: {:.2}x wall, {:.2}x cpu (limit 3x)",
+            n / 1000,
+            one.0.as_secs_f64() / distinct.0.as_secs_f64(),
+            one.1.as_secs_f64() / distinct.1.as_secs_f64().max(0.001)
         );
     }
     c.final_summary();

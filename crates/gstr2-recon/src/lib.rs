@@ -41,7 +41,11 @@
 //!    paired by a rule.
 //! 3. **Exact**: same supplier, type, number and date as written ([`Rule::Exact`]).
 //! 4. **Normalised**: same supplier, type and number once normalised ([`number`]), dates in the
-//!    same fiscal year; nearest date first ([`Rule::Normalised`]).
+//!    same fiscal year ([`Rule::Normalised`]). Where several documents share a normalised
+//!    number, the nearest two pair first, then the nearest two of those left, and so on; nearest
+//!    means fewest days apart, then the nearest value, then first in canonical order (the
+//!    taxpayer's document, then GSTR2A's). The same rule at any size of group, found without
+//!    visiting every pair (O(n log n) for n documents of one number).
 //! 5. **Amendment across sides**: one side's amendment names the other's document
 //!    ([`Rule::Amendment`]).
 //! 6. **Probable pairs**: among what is left, same supplier and type, value and taxable value

@@ -2,6 +2,7 @@
 //! summaries, properties of the engine, and amounts near a decimal's limit.
 
 mod ims;
+mod normalised;
 mod overflow;
 mod properties;
 mod repeats;
