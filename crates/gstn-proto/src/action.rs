@@ -1,4 +1,6 @@
-//! The `action` of every request: authentication, returns, and the GSTR2/GSTR2A section GETs.
+//! The `action` of every request: authentication, returns, the GSTR2/GSTR2A section GETs,
+//! GSTR-2B (`GET2B`, `GEN2B`, `GENSTS2B`) and IMS (`GETCNT`, `GETINV`, `SAVE`, `RESETIMS`,
+//! `REQSTS`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -96,6 +98,22 @@ actions! {
     HsnSum = "HSNSUM",
     /// `ITCRVSL`: section GET, ITC reversal.
     ItcRvsl = "ITCRVSL",
+    /// `GET2B`: GSTR-2B of a period, or one part of a paged one (`file_num`).
+    Get2b = "GET2B",
+    /// `GEN2B`: generate GSTR-2B again from the IMS actions (PUT).
+    Gen2b = "GEN2B",
+    /// `GENSTS2B`: how a GEN2B went, by `int_tran_id`.
+    GenSts2b = "GENSTS2B",
+    /// `GETCNT`: IMS record counts by section and action.
+    GetCnt = "GETCNT",
+    /// `GETINV`: the IMS records of one section.
+    GetInv = "GETINV",
+    /// `SAVE`: save IMS actions (PUT on the IMS path).
+    Save = "SAVE",
+    /// `RESETIMS`: set IMS records back to no action (PUT).
+    ResetIms = "RESETIMS",
+    /// `REQSTS`: how an IMS SAVE or RESETIMS went, by `int_tran_id`.
+    ReqSts = "REQSTS",
 }
 
 impl Action {
@@ -184,5 +202,9 @@ mod tests {
         assert_eq!(Action::ItcRvsl.section_key(), Some("itc_rvsl"));
         assert_eq!(Action::HsnSum.section_key(), Some("hsnsum"));
         assert_eq!(Action::RetSave.section_key(), None);
+        for action in [Action::Get2b, Action::GetInv, Action::Save, Action::ReqSts] {
+            assert_eq!(action.table(), None, "{action}");
+            assert!(!action.is_auth());
+        }
     }
 }

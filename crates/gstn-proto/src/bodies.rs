@@ -30,6 +30,56 @@ pub struct SubmitRequest {
     pub return_period: ReturnPeriod,
 }
 
+/// GEN2B's body: `{"rtin": <gstin>, "itcprd": <MMYYYY>}`, generate GSTR-2B of a period again
+/// from the IMS actions. The answer is a [`SaveResponse`] (`reference_id`).
+///
+/// ```
+/// use gstn_proto::Gstr2bGenerateRequest;
+///
+/// let body = Gstr2bGenerateRequest {
+///     recipient_gstin: "27AAPFU0939F1ZV".parse()?,
+///     itc_period: "042025".parse()?,
+/// };
+/// assert_eq!(
+///     serde_json::to_string(&body)?,
+///     r#"{"rtin":"27AAPFU0939F1ZV","itcprd":"042025"}"#
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gstr2bGenerateRequest {
+    /// The recipient (`rtin`).
+    #[serde(rename = "rtin")]
+    pub recipient_gstin: Gstin,
+    /// The ITC period, `MMYYYY` (`itcprd`).
+    #[serde(rename = "itcprd")]
+    pub itc_period: ReturnPeriod,
+}
+
+/// GENSTS2B's answer: `{"status_cd": "IP"|"P"|"ER", "err_cd", "err_msg"}`.
+///
+/// ```
+/// use gstn_proto::{Gstr2bGenerationStatus, ProcessingStatus};
+///
+/// let status: Gstr2bGenerationStatus =
+///     serde_json::from_str(r#"{"status_cd":"ER","err_cd":"IMS2005","err_msg":"no changes"}"#)?;
+/// assert_eq!(status.status, ProcessingStatus::Error);
+/// assert_eq!(status.error_code.as_deref(), Some("IMS2005"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gstr2bGenerationStatus {
+    /// In progress, processed or failed (`status_cd`).
+    #[serde(rename = "status_cd")]
+    pub status: ProcessingStatus,
+    /// Why it failed, for `ER` (`err_cd`); empty or absent otherwise.
+    #[serde(rename = "err_cd", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// GSTN's message, for `ER` (`err_msg`).
+    #[serde(rename = "err_msg", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
 /// RETFILE's answer: `{"ack_num": ..}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileAck {

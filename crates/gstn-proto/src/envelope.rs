@@ -82,9 +82,46 @@ pub(crate) mod count {
             .parse()
             .map_err(|_| serde::de::Error::custom(format_args!("expected a count, found {text:?}")))
     }
+
+    /// An optional count; `null` and an empty string are none.
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &Option<u64>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.serialize_u64(*v),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<u64>, D::Error> {
+            let text = match serde_json::Value::deserialize(d)? {
+                serde_json::Value::Null => return Ok(None),
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Number(number) => number.to_string(),
+                other => {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "expected a count, found {other}"
+                    )))
+                }
+            };
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            text.trim().parse().map(Some).map_err(|_| {
+                serde::de::Error::custom(format_args!("expected a count, found {text:?}"))
+            })
+        }
+    }
 }
 
-/// GSTN's error object, `{"message": .., "error_cd": ..}`.
+/// GSTN's error object, `{"message": .., "error_cd": ..}`, with the wait GSTN asks for when
+/// the work is queued (`RTN_24` of GET2B: `retryTimeInMinutes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GstnError {
     /// GSTN's message (`message`).
@@ -93,6 +130,16 @@ pub struct GstnError {
     /// GSTN's code (`error_cd`).
     #[serde(rename = "error_cd")]
     pub error_code: ErrorCode,
+    /// Minutes to wait before asking again (`retryTimeInMinutes`), a number or a string; read
+    /// from the error object or, by [`decode_body`], from beside it. Where GSTN puts it is
+    /// unconfirmed.
+    #[serde(
+        rename = "retryTimeInMinutes",
+        default,
+        with = "count::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry_after_minutes: Option<u64>,
 }
 
 impl GstnError {
@@ -101,6 +148,7 @@ impl GstnError {
         Self {
             message: error_code.message().to_owned(),
             error_code,
+            retry_after_minutes: None,
         }
     }
 
@@ -109,7 +157,14 @@ impl GstnError {
         Self {
             message: message.into(),
             error_code,
+            retry_after_minutes: None,
         }
+    }
+
+    /// The same error, asking the client to wait `minutes` before asking again.
+    pub fn retry_after(mut self, minutes: u64) -> Self {
+        self.retry_after_minutes = Some(minutes);
+        self
     }
 }
 
@@ -152,6 +207,8 @@ struct Probe {
     status_cd: Option<StatusCd>,
     #[serde(default)]
     error: Option<GstnError>,
+    #[serde(rename = "retryTimeInMinutes", default, with = "count::option")]
+    retry_after_minutes: Option<u64>,
 }
 
 /// Reads a body GSTN answered: a `status_cd` of `0` becomes [`EnvelopeError::Gstn`] with
@@ -163,7 +220,10 @@ pub fn decode_body<T: DeserializeOwned>(
     let probe: Probe = from_json_slice(what, body)?;
     if probe.status_cd == Some(StatusCd::Failure) {
         return Err(match probe.error {
-            Some(error) => EnvelopeError::Gstn(error),
+            Some(mut error) => {
+                error.retry_after_minutes = error.retry_after_minutes.or(probe.retry_after_minutes);
+                EnvelopeError::Gstn(error)
+            }
             None => EnvelopeError::FailureWithoutError,
         });
     }

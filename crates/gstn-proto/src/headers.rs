@@ -41,6 +41,14 @@ pub mod paths {
     pub const GSTR2A: &str = "/taxpayerapi/v0.3/returns/gstr2a";
     /// Common returns calls: RETSTATUS and FILEDET.
     pub const RETURNS: &str = "/taxpayerapi/v0.3/returns";
+    /// GSTR-2B: GET2B (the newest version a source shows, v4.0: documents without
+    /// `items[]`, with `docRejdata`). Which version GSTN serves now is unconfirmed.
+    pub const GSTR2B: &str = "/taxpayerapi/v4.0/returns/gstr2b";
+    /// GSTR-2B generation: GEN2B (PUT) and GENSTS2B (v4.0, as a client library uses).
+    pub const GSTR2B_GENERATE: &str = "/taxpayerapi/v4.0/returns/gstr2b";
+    /// IMS: GETCNT, GETINV, FILEDET, SAVE and RESETIMS (PUT), REQSTS (v1.0, as a client library
+    /// uses; a provider shows v0.3). Which version GSTN serves now is unconfirmed.
+    pub const IMS: &str = "/taxpayerapi/v1.0/returns/ims";
     /// Where a GSP hands out GSTN's public certificate (the sandbox serves it here).
     pub const PUBLIC_CERT: &str = "/static/gstn-public.pem";
 }

@@ -40,7 +40,10 @@
 //!   a `status_cd` of `0` into GSTN's typed `{error_cd, message}`.
 //! - [`bodies`]: what travels inside `data`: [`SaveResponse`], [`ReturnStatus`] with its
 //!   per-section per-document [`ErrorReport`], [`LargeFileToken`], [`FileDetails`], [`FileAck`],
-//!   [`SubmitRequest`]; the GET queries [`ReturnsQuery`] and [`EvcOtpQuery`].
+//!   [`SubmitRequest`], GSTR-2B's [`Gstr2bGenerateRequest`] and [`Gstr2bGenerationStatus`];
+//!   the GET queries [`ReturnsQuery`] and [`EvcOtpQuery`]. GSTR-2B itself and IMS's bodies
+//!   are typed in `gstr2_model` (`gstr2b::Gstr2b`, `ims::{ImsRecords, ImsCounts,
+//!   ImsSaveRequest, ImsRequestStatus}`).
 //! - [`Action`], [`headers`] (names, [`Headers`], [`TxnId`], [`paths`]), and [`ErrorCode`] with
 //!   GSTN's messages and what a client can do ([`ErrorCode::is_session_error`],
 //!   [`ErrorCode::is_retryable`], [`ErrorClass`]).
@@ -89,8 +92,27 @@
 //! | a counterparty flag (`A`, `R`, `M`, `P`, `N`) on a document not in the GSTR2A | `RET191115` |
 //! | a counterparty flag whose `chksum` is not the GSTR2A document's | `RET191116` |
 //!
+//! GSTR-2B (`returns/gstr2b`) and IMS (`returns/ims`) answer with the codes GSTN uses there;
+//! one is the sandbox's choice (`IMSSAV0011`):
+//!
+//! | failure | code |
+//! |---|---|
+//! | GET2B while GSTR-2B is being generated (with `retryTimeInMinutes`) | `RTN_24` |
+//! | GET2B or GEN2B for a period without GSTR-2B (a quarterly filer's first two months) | `GTR2B-001` |
+//! | GET2B for a period whose GSTR-2B was never generated (also `RET2B1023` from GSTN) | `GTR2B-002` |
+//! | GEN2B with no IMS action changed since the last generation | `IMS2005` |
+//! | SAVE or RESETIMS while the previous one is in progress | `IMSSAV0015` |
+//!
+//! and per record in REQSTS's `error_report`:
+//!
+//! | record problem | `error_cd` |
+//! |---|---|
+//! | `prev_status` not the current action, amounts not the record's, or no such record | `IMSSAV0010` |
+//! | Pending where `ispendactblocked` is `Y` | `IMSSAV0011` |
+//! | Accept or Pending of a credit note without `itcRedReq` | `IMSSAV0054` |
+//!
 //! Session errors (`AUTH4033`, `AUTH4038`, `RET11407`, `OTP0011`) mean: refresh or log in again;
-//! `TEC4001`, `RET12501`–`RET12504` and `RTN_24` may succeed later unchanged; the rest need a
+//! `TEC4001`, `RET12501`–`RET12504`, `RTN_24` and `IMSSAV0015` may succeed later unchanged; the rest need a
 //! change to the request or the credentials.
 
 pub mod action;
@@ -105,8 +127,9 @@ pub mod secret;
 
 pub use action::Action;
 pub use bodies::{
-    DocumentError, ErrorReport, EvcOtpQuery, FileAck, FileDetails, FileUrl, LargeFileToken,
-    ProcessingStatus, ReturnStatus, ReturnsQuery, SaveResponse, SectionError, SubmitRequest,
+    DocumentError, ErrorReport, EvcOtpQuery, FileAck, FileDetails, FileUrl, Gstr2bGenerateRequest,
+    Gstr2bGenerationStatus, LargeFileToken, ProcessingStatus, ReturnStatus, ReturnsQuery,
+    SaveResponse, SectionError, SubmitRequest,
 };
 pub use envelope::{
     decode_body, AuthRequest, AuthTokenResponse, EncryptedRequest, EncryptedResponse, ErrorBody,
