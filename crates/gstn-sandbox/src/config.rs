@@ -87,6 +87,20 @@ pub struct SandboxConfig {
     /// The largest request body accepted, in bytes (default 5 MiB); larger ones get HTTP 413
     /// with `RET11406`. GSTN's own limit is unconfirmed.
     pub max_body_bytes: usize,
+    /// A GSTR-2B with more documents than this (default 1000, `docdata` and `docRejdata`
+    /// together) is answered in parts: GET2B without `file_num` gives the summaries and the
+    /// file count (`fc`), `file_num` 1 to `fc` give at most this many documents each. GSTN's
+    /// own limit is unconfirmed.
+    pub gstr2b_documents_per_file: usize,
+    /// How long GET2B answers `RTN_24` (queued, with `retryTimeInMinutes`) after a GEN2B
+    /// (default 200 ms).
+    pub gstr2b_queue_time: Duration,
+    /// A file of IMS records to start with (default none): a JSON object with `gstin` and the
+    /// GETINV sections as keys (`b2b`, `b2ba`, `b2bcn`, `b2bcna`, `b2bdn`, `b2bdna`), records in
+    /// the GETINV shape. Without it, a taxpayer's IMS records come from
+    /// `seed_dir/<GSTIN>/ims.json` if there is one, or are empty until seeded
+    /// ([`crate::SandboxState::seed_ims`]). See [`crate::ims`].
+    pub ims_file: Option<PathBuf>,
 }
 
 /// Fault injection: how often and how the sandbox misbehaves. It never loses what it
@@ -152,6 +166,9 @@ impl Default for SandboxConfig {
             key_bits: 2048,
             state_dir: None,
             max_body_bytes: 5 * 1024 * 1024,
+            gstr2b_documents_per_file: 1000,
+            gstr2b_queue_time: Duration::from_millis(200),
+            ims_file: None,
         }
     }
 }
@@ -183,6 +200,9 @@ impl std::fmt::Debug for SandboxConfig {
             .field("key_bits", &self.key_bits)
             .field("state_dir", &self.state_dir)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("gstr2b_documents_per_file", &self.gstr2b_documents_per_file)
+            .field("gstr2b_queue_time", &self.gstr2b_queue_time)
+            .field("ims_file", &self.ims_file)
             .finish()
     }
 }
@@ -288,6 +308,20 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets the documents per GSTR-2B part ([`SandboxConfig::gstr2b_documents_per_file`]) and
+    /// how long GET2B answers `RTN_24` after a GEN2B.
+    pub fn with_gstr2b(mut self, documents_per_file: usize, queue: Duration) -> Self {
+        self.gstr2b_documents_per_file = documents_per_file;
+        self.gstr2b_queue_time = queue;
+        self
+    }
+
+    /// Starts with the IMS records of this file ([`SandboxConfig::ims_file`]).
+    pub fn with_ims_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ims_file = Some(path.into());
+        self
+    }
+
     /// Sets the fault injection.
     pub fn with_faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
@@ -339,6 +373,12 @@ impl SandboxConfig {
             return Err(crate::SandboxError::Config {
                 field: "faults",
                 reason: "error_5xx + drop exceeds 1".into(),
+            });
+        }
+        if self.gstr2b_documents_per_file == 0 {
+            return Err(crate::SandboxError::Config {
+                field: "gstr2b_documents_per_file",
+                reason: "must be at least 1".into(),
             });
         }
         if self.documents_per_file == 0 {

@@ -29,6 +29,10 @@
 //!   [`SandboxHandle`]; [`app`] is the bare router.
 //! - What a save does and how documents are checked: [`save`]. How `RETSUM` counts:
 //!   [`summary`]. Where GSTR2A comes from: [`gstr2a`].
+//! - IMS and GSTR-2B: a taxpayer's IMS records (seeded with [`SandboxState::seed_ims`], the
+//!   binary's `--ims FILE` or `seed_dir/<GSTIN>/ims.json`), SAVE and RESETIMS applied record
+//!   by record with GSTN's errors, one request at a time ([`ims`]); GEN2B making GSTR-2B from
+//!   the actions, paged above a document count ([`gstr2b`]).
 //! - Restarts: with [`SandboxConfig::with_state_dir`] the key pair and live sessions are kept
 //!   in a directory and restored at start, so a token outlives a restart; returns are not
 //!   kept ([`persist`]).
@@ -48,6 +52,8 @@ use tokio::task::JoinHandle;
 pub mod config;
 pub mod error;
 pub mod gstr2a;
+pub mod gstr2b;
+pub mod ims;
 pub mod persist;
 pub mod save;
 mod sections;
@@ -58,7 +64,8 @@ pub mod summary;
 pub use config::{Faults, SandboxConfig};
 pub use error::SandboxError;
 pub use server::{
-    app, AUTH_PATH, CERTIFICATE_PATH, FILES_PATH, GSTR2A_PATH, GSTR2_PATH, RETURNS_PATH,
+    app, AUTH_PATH, CERTIFICATE_PATH, FILES_PATH, GSTR2A_PATH, GSTR2B_PATH, GSTR2_PATH, IMS_PATH,
+    RETURNS_PATH,
 };
 pub use state::SandboxState;
 

@@ -45,6 +45,10 @@ USAGE: gstn-sandbox [OPTIONS]
   --fault-seed N           seed of the fault dice (default 0)
   --fault-expire-after-ms N  tokens die after N ms whatever expiry says (default: never early)
   --max-body-bytes N       largest request body accepted (default 5242880)
+  --ims FILE               IMS records to start with: a JSON object with gstin and the
+                           GETINV sections (b2b, b2ba, b2bcn, b2bcna, b2bdn, b2bdna) as keys
+  --gstr2b-per-file N      GSTR-2B above N documents is answered in parts (default 1000)
+  --gstr2b-queue-ms N      how long GET2B answers RTN_24 after a GEN2B (default 200)
   -h, --help               this text
 ";
 
@@ -111,6 +115,9 @@ fn parse_args(args: &[String]) -> Result<Option<SandboxConfig>, String> {
                 c.faults.expire_after = Some(Duration::from_millis(num(flag, value)?))
             }
             "--max-body-bytes" => c.max_body_bytes = num(flag, value)?,
+            "--ims" => c.ims_file = Some(PathBuf::from(value)),
+            "--gstr2b-per-file" => c.gstr2b_documents_per_file = num(flag, value)?,
+            "--gstr2b-queue-ms" => c.gstr2b_queue_time = Duration::from_millis(num(flag, value)?),
             other => return Err(format!("unknown option {other} (see --help)")),
         }
     }

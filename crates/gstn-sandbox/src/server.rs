@@ -9,10 +9,12 @@
 //! | `auth` | authentication | OTPREQUEST, AUTHTOKEN, REFRESHTOKEN, LOGOUT, EVCOTP |
 //! | `gstr2` | GSTR-2 | section GETs, RETSUM, RETSAVE, RETSUBMIT, RETFILE, RETSTATUS |
 //! | `gstr2a` | GSTR2A | section GETs (B2B, B2BA, CDN, CDNA), FILEDET, the large files |
+//! | `gstr2b` | GSTR-2B | GET2B (whole or paged), GEN2B, GENSTS2B |
+//! | `ims` | IMS | GETCNT, GETINV, FILEDET, SAVE, RESETIMS, REQSTS |
 //! | `faults` | fault injection | latency, 5xx, dropped connections, on every path |
 //!
-//! GSTR-2B and IMS get their own modules beside these (`server/gstr2b.rs`, `server/ims.rs`),
-//! routed from [`app`] and answering with the same [`Reject`].
+//! GSTR-2B and IMS answer on any version segment of their paths ([`GSTR2B_PATH`],
+//! [`IMS_PATH`]), since which versions GSTN serves is configuration of the client.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -37,6 +39,8 @@ mod auth;
 mod faults;
 mod gstr2;
 mod gstr2a;
+mod gstr2b;
+mod ims;
 
 pub(crate) use faults::{ConnTag, KillableListener};
 
@@ -50,7 +54,11 @@ pub const GSTR2A_PATH: &str = gstn_proto::headers::paths::GSTR2A;
 pub const RETURNS_PATH: &str = gstn_proto::headers::paths::RETURNS;
 /// Where the certificate is served.
 pub const CERTIFICATE_PATH: &str = gstn_proto::headers::paths::PUBLIC_CERT;
-/// Where large GSTR2A files are served: `/files/{token}/{n}.tar.gz`.
+/// The GSTR-2B path, any version (`/taxpayerapi/v4.0/returns/gstr2b`, …).
+pub const GSTR2B_PATH: &str = "/taxpayerapi/{version}/returns/gstr2b";
+/// The IMS path, any version (`/taxpayerapi/v1.0/returns/ims`, …).
+pub const IMS_PATH: &str = "/taxpayerapi/{version}/returns/ims";
+/// Where large GSTR2A and IMS files are served: `/files/{token}/{n}.tar.gz`.
 pub const FILES_PATH: &str = "/files";
 
 /// A request refused with GSTN's error body.
@@ -167,6 +175,8 @@ pub fn app(state: SandboxState) -> Router {
         )
         .route(RETURNS_PATH, get(returns_get))
         .route(GSTR2A_PATH, get(gstr2a::get))
+        .route(GSTR2B_PATH, get(gstr2b::get).put(gstr2b::put))
+        .route(IMS_PATH, get(ims::get).put(ims::put))
         .route("/files/{token}/{file}", get(gstr2a::file_download))
         .layer(DefaultBodyLimit::max(state.inner.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(
@@ -211,7 +221,9 @@ async fn returns_get(State(s): State<SandboxState>, h: HeaderMap, Query(q): Para
     let ctx = auth::context(&s, &h, &q)?;
     match Action::parse(&action) {
         Action::RetStatus => gstr2::ret_status(&s, &ctx, &q),
-        Action::FileDet => gstr2a::file_details(&s, &ctx, &h, &q),
+        Action::FileDet => {
+            gstr2a::file_details(&s, &ctx.caller.key, ctx.gstin, Some(ctx.period), &h, &q)
+        }
         other => Err(Reject::msg(
             BAD,
             ErrorCode::Ret11403,

@@ -9,11 +9,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
-use gstn_proto::error_code::chosen;
+use gstn_proto::envelope::GstnError;
+use gstn_proto::error_code::{chosen, ErrorCode};
 use gstn_proto::keys::{GstnPrivateKey, GstnPublicKey};
 use gstn_proto::secret::{AppKey, FileKey, SessionKey};
+use gstn_proto::Action;
 use gstr2_model::amount::AmountOverflow;
 use gstr2_model::gstr2a::Gstr2a;
+use gstr2_model::gstr2b::Gstr2b;
+use gstr2_model::ims::ImsRecords;
 use gstr2_model::summary::Gstr2Summary;
 use gstr2_model::{Gstin, Gstr2Payload, ReturnPeriod};
 use rand::rngs::StdRng;
@@ -21,6 +25,7 @@ use rand::SeedableRng;
 
 use crate::config::SandboxConfig;
 use crate::error::SandboxError;
+use crate::ims::Taxpayer;
 use crate::persist::StateDir;
 use crate::save::{Problem, SaveOutcome};
 use crate::sections::Sections;
@@ -109,10 +114,11 @@ impl Sessions {
     }
 }
 
-/// A large GSTR2A download prepared under a token.
+/// A large download (a GSTR2A section, IMS records) prepared under a token.
 pub(crate) struct FileJob {
     pub gstin: Gstin,
-    pub period: ReturnPeriod,
+    /// The return period of a GSTR2A section; `None` for IMS records.
+    pub period: Option<ReturnPeriod>,
     pub ready_at: Instant,
     pub key: FileKey,
     /// `(invoice count, tar.gz bytes)` per file.
@@ -149,6 +155,11 @@ pub(crate) struct Inner {
     pub sessions: Mutex<Sessions>,
     pub files: Mutex<BTreeMap<String, FileJob>>,
     pub counters: Mutex<BTreeMap<String, u64>>,
+    /// Each taxpayer's IMS and GSTR-2B, by GSTIN ([`crate::ims`]).
+    pub ims: Mutex<BTreeMap<Gstin, Arc<Mutex<Taxpayer>>>>,
+    /// GSTN errors to answer instead of the next requests of an action
+    /// ([`SandboxState::fail_next`]).
+    pub injected: Mutex<BTreeMap<String, VecDeque<GstnError>>>,
     pub rng: Mutex<StdRng>,
     pub next_reference: AtomicU64,
     /// Where sessions are kept across restarts, if anywhere.
@@ -264,6 +275,15 @@ impl SandboxState {
                 }
             })?;
         }
+        let mut ims = BTreeMap::new();
+        if let Some(path) = &config.ims_file {
+            let (gstin, records) = crate::ims::load_file(path)?;
+            let taxpayer = Taxpayer {
+                records,
+                ..Taxpayer::default()
+            };
+            ims.insert(gstin, Arc::new(Mutex::new(taxpayer)));
+        }
         let rng = StdRng::seed_from_u64(config.faults.seed);
         Ok(SandboxState {
             inner: Arc::new(Inner {
@@ -273,6 +293,8 @@ impl SandboxState {
                 sessions: Mutex::new(sessions),
                 files: Mutex::new(BTreeMap::new()),
                 counters: Mutex::new(BTreeMap::new()),
+                ims: Mutex::new(ims),
+                injected: Mutex::new(BTreeMap::new()),
                 rng: Mutex::new(rng),
                 next_reference: AtomicU64::new(1),
                 state_dir,
@@ -347,6 +369,52 @@ impl SandboxState {
         (ret.submitted.is_some(), ret.filed.clone())
     }
 
+    /// Replaces the IMS records of `gstin` (see [`crate::ims`]); the GSTR-2Bs generated
+    /// before stay until the next GEN2B.
+    pub fn seed_ims(&self, gstin: Gstin, mut records: ImsRecords) {
+        records.gstin = Some(gstin);
+        let taxpayer = self.inner.taxpayer_or_empty(gstin);
+        let mut t = lock(&taxpayer);
+        t.records = records;
+        t.version += 1;
+    }
+
+    /// The IMS records of `gstin` as they stand once every acknowledged SAVE and RESET is
+    /// processed; errors: a seed file that cannot be read.
+    pub fn ims_records(&self, gstin: Gstin) -> Result<ImsRecords, SandboxError> {
+        let taxpayer = self.inner.taxpayer(gstin)?;
+        let mut t = lock(&taxpayer);
+        let applied = t.settle(true);
+        self.inner.count_n("ims:applied", applied);
+        Ok(t.records.clone())
+    }
+
+    /// Makes GSTR-2B of `period` not applicable to `gstin` (a quarterly filer's first two
+    /// months): GET2B and GEN2B answer `GTR2B-001`.
+    pub fn set_gstr2b_not_applicable(&self, gstin: Gstin, period: ReturnPeriod) {
+        let taxpayer = self.inner.taxpayer_or_empty(gstin);
+        lock(&taxpayer).not_applicable.insert(period);
+    }
+
+    /// The GSTR-2B of `gstin` for `period` as the last GEN2B made it (whole, not paged), or
+    /// `None` if none was generated.
+    pub fn gstr2b(&self, gstin: Gstin, period: ReturnPeriod) -> Option<Gstr2b> {
+        let taxpayer = self.inner.taxpayer(gstin).ok()?;
+        let generated = lock(&taxpayer).generated.get(&period).cloned()?;
+        let answer = serde_json::json!({"chksum": generated.checksum, "data": *generated.data});
+        Gstr2b::from_json(&serde_json::to_vec(&answer).ok()?).ok()
+    }
+
+    /// Answers the next `times` requests of `action` on the GSTR-2B and IMS paths with GSTN's
+    /// error `code` (its standard message) instead of doing them: a way to show a client the
+    /// answers the sandbox does not produce by itself (`RET2B1023`, `RET2B1016`, …). Counted
+    /// as `injected:<code>`.
+    pub fn fail_next(&self, action: Action, code: ErrorCode, times: usize) {
+        let mut injected = lock(&self.inner.injected);
+        let queue = injected.entry(action.as_str().to_owned()).or_default();
+        queue.extend(std::iter::repeat_n(GstnError::new(code), times));
+    }
+
     /// The number of live sessions.
     pub fn session_count(&self) -> usize {
         lock(&self.inner.sessions).sessions.len()
@@ -369,7 +437,48 @@ impl Inner {
     }
 
     pub fn count(&self, name: &str) {
-        *lock(&self.counters).entry(name.to_owned()).or_insert(0) += 1;
+        self.count_n(name, 1);
+    }
+
+    pub fn count_n(&self, name: &str, n: u64) {
+        if n > 0 {
+            *lock(&self.counters).entry(name.to_owned()).or_insert(0) += n;
+        }
+    }
+
+    /// The error injected for the next request of `action`, if any ([`SandboxState::fail_next`]).
+    pub fn injected(&self, action: &str) -> Option<GstnError> {
+        let error = lock(&self.injected).get_mut(action)?.pop_front()?;
+        self.count(&format!("injected:{}", error.error_code));
+        Some(error)
+    }
+
+    /// The IMS and GSTR-2B of `gstin`: as held, or loaded from `seed_dir/<GSTIN>/ims.json`, or
+    /// empty.
+    pub fn taxpayer(&self, gstin: Gstin) -> Result<Arc<Mutex<Taxpayer>>, SandboxError> {
+        if let Some(t) = lock(&self.ims).get(&gstin) {
+            return Ok(t.clone());
+        }
+        let seeded = match &self.config.seed_dir {
+            Some(dir) => crate::ims::load_seeded(dir, gstin)?,
+            None => None,
+        };
+        let mut map = lock(&self.ims);
+        let t = map.entry(gstin).or_insert_with(|| {
+            Arc::new(Mutex::new(Taxpayer {
+                records: seeded.unwrap_or_default(),
+                ..Taxpayer::default()
+            }))
+        });
+        Ok(t.clone())
+    }
+
+    /// [`Inner::taxpayer`], an empty one where the seed file cannot be read.
+    pub fn taxpayer_or_empty(&self, gstin: Gstin) -> Arc<Mutex<Taxpayer>> {
+        self.taxpayer(gstin).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            lock(&self.ims).entry(gstin).or_default().clone()
+        })
     }
 
     pub fn next_reference(&self, prefix: &str) -> String {

@@ -400,14 +400,43 @@ pub(super) struct Ctx {
     pub(super) txn: String,
 }
 
-/// Checks a returns request's headers and session: the client, `txn`, `gstin` and `state-cd`,
-/// the return period (header or query), the auth token and user, and the user's access to the
-/// GSTIN.
-pub(super) fn context(
+/// An authenticated request of an API without a return period (IMS; GSTR-2B, whose period
+/// is a parameter of its own): who, for which GSTIN.
+pub(super) struct GstinCtx {
+    pub(super) caller: Caller,
+    pub(super) gstin: Gstin,
+}
+
+/// Checks the headers and session of a request that names no return period: the client,
+/// `txn`, `gstin` and `state-cd`, the auth token and user, and the user's access to the GSTIN.
+/// A `ret_period` header, if sent, is not looked at.
+pub(super) fn gstin_context(
     s: &SandboxState,
     h: &HeaderMap,
     q: &BTreeMap<String, String>,
-) -> Result<Ctx, Reject> {
+) -> Result<GstinCtx, Reject> {
+    let (_txn, gstin) = taxpayer_headers(s, h, q)?;
+    let caller = caller(s, h, false)?;
+    check_access(s, h, gstin)?;
+    Ok(GstinCtx { caller, gstin })
+}
+
+fn check_access(s: &SandboxState, h: &HeaderMap, gstin: Gstin) -> Result<(), Reject> {
+    if let Some(users) = &s.inner.config.users {
+        let username = header(h, "username").unwrap_or_default();
+        if !users.get(username).is_some_and(|g| g.contains(&gstin)) {
+            return Err(Reject::new(FORBIDDEN, ErrorCode::Ret11402));
+        }
+    }
+    Ok(())
+}
+
+/// The client, `txn`, `gstin` header (and parameter) and `state-cd`.
+fn taxpayer_headers(
+    s: &SandboxState,
+    h: &HeaderMap,
+    q: &BTreeMap<String, String>,
+) -> Result<(String, Gstin), Reject> {
     check_client(s, h)?;
     let txn = txn(required(h, "txn")?)?.as_str().to_owned();
     let gstin_text = required(h, "gstin")?;
@@ -428,6 +457,18 @@ pub(super) fn context(
             "the gstin parameter is not the gstin header",
         ));
     }
+    Ok((txn, gstin))
+}
+
+/// Checks a returns request's headers and session: the client, `txn`, `gstin` and `state-cd`,
+/// the return period (header or query), the auth token and user, and the user's access to the
+/// GSTIN.
+pub(super) fn context(
+    s: &SandboxState,
+    h: &HeaderMap,
+    q: &BTreeMap<String, String>,
+) -> Result<Ctx, Reject> {
+    let (txn, gstin) = taxpayer_headers(s, h, q)?;
     let period_text = match (header(h, "ret_period"), q.get("ret_period")) {
         (Some(a), Some(b)) if a != b => {
             return Err(Reject::msg(
@@ -447,12 +488,7 @@ pub(super) fn context(
                 Reject::msg(BAD, ErrorCode::Auth113, e.to_string())
             })?;
     let caller = caller(s, h, false)?;
-    if let Some(users) = &s.inner.config.users {
-        let username = header(h, "username").unwrap_or_default();
-        if !users.get(username).is_some_and(|g| g.contains(&gstin)) {
-            return Err(Reject::new(FORBIDDEN, ErrorCode::Ret11402));
-        }
-    }
+    check_access(s, h, gstin)?;
     Ok(Ctx {
         caller,
         gstin,

@@ -14,19 +14,22 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gstn_proto::crypto;
 use gstn_proto::error_code::{chosen, ErrorCode};
-use gstn_proto::secret::{AuthToken, FileKey};
-use gstr2_model::Gstin;
+use gstn_proto::secret::{AuthToken, FileKey, SessionKey};
+use gstr2_model::{Gstin, ReturnPeriod};
 use serde_json::{json, Value};
 
-use super::auth::{context, Ctx};
+use super::auth::context;
 use super::{expiry_minutes, header, sealed, Answer, Params, Reject, BAD, FILES_PATH};
 use crate::state::{lock, FileJob, SandboxState};
 
-/// FILEDET (GET on the common returns path): the URLs and key of a large file, or `RTN_24`
-/// while it is still queued.
+/// FILEDET (GET on the common returns path for GSTR2A, on the IMS path for IMS records): the
+/// URLs and key of a large file of `gstin` (and `period`, for GSTR2A), or `RTN_24` while it is
+/// still queued.
 pub(super) fn file_details(
     s: &SandboxState,
-    ctx: &Ctx,
+    key: &SessionKey,
+    gstin: Gstin,
+    period: Option<ReturnPeriod>,
     h: &HeaderMap,
     q: &BTreeMap<String, String>,
 ) -> Answer {
@@ -36,7 +39,7 @@ pub(super) fn file_details(
     let files = lock(&s.inner.files);
     let job = files
         .get(token)
-        .filter(|j| j.gstin == ctx.gstin && j.period == ctx.period)
+        .filter(|j| j.gstin == gstin && j.period == period)
         .ok_or_else(|| {
             Reject::msg(
                 BAD,
@@ -62,7 +65,7 @@ pub(super) fn file_details(
         .collect();
     let answer = json!({ "fc": job.files.len(), "ek": job.key.to_base64(), "urls": urls });
     drop(files);
-    sealed(&ctx.caller.key, &answer)
+    sealed(key, &answer)
 }
 
 /// GET on the GSTR2A path: a section (B2B, B2BA, CDN, CDNA), optionally of one supplier
@@ -118,7 +121,7 @@ pub(super) async fn get(State(s): State<SandboxState>, h: HeaderMap, Query(q): P
             token.clone(),
             FileJob {
                 gstin: ctx.gstin,
-                period: ctx.period,
+                period: Some(ctx.period),
                 ready_at: Instant::now() + c.file_queue_time,
                 key: file_key,
                 files,
@@ -183,7 +186,8 @@ fn split_into_files(
         .collect()
 }
 
-fn tar_gz(name: &str, content: &[u8]) -> io::Result<Vec<u8>> {
+/// A `.tar.gz` of one member `name` holding `content`.
+pub(super) fn tar_gz(name: &str, content: &[u8]) -> io::Result<Vec<u8>> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     let mut header = tar::Header::new_gnu();
