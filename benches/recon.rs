@@ -14,8 +14,8 @@
 //! figures of merit, printed at the end: the engine's time over the baseline's, the growth from
 //! 100k to 1M (must stay within 12x for 10x the documents) beside the join's own growth in the
 //! same run (how the machine takes 10x the data), and one supplier over many. The engine is
-//! timed two ways: `reconcile`, which keeps the report (dropped after the clock stops: the
-//! figure is reconciling, not freeing a million results), and `reconcile_streamed`, which hands
+//! timed two ways: `Reconciler::run`, which keeps the report (dropped after the clock stops: the
+//! figure is reconciling, not freeing a million results), and `Reconciler::stream`, which hands
 //! the results over a batch at a time as the `reconcile` example does (here they are counted).
 //!
 //! `cargo bench --bench recon`; `RECON_BENCH_MAX=n` skips the cases of more than `n` documents a
@@ -32,30 +32,27 @@ use gstr2_model::codes::{InvoiceType, YesNo};
 use gstr2_model::gstr2a::{Gstr2aB2bSupplier, Gstr2aInvoice};
 use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, ItemDetail, ReturnPeriod, StateCode};
-use gstr2_recon::{
-    reconcile, reconcile_streamed, Decisions, Inputs, MatchConfig, Reconciled, Report, Rule,
-};
+use gstr2_recon::{Decisions, Reconciled, Reconciler, Report, Rule};
 use rust_decimal::Decimal;
 
 #[path = "support/recon_data.rs"]
 mod recon_data;
 
 /// `f` on the inputs of a reconciliation without decisions.
-fn with_inputs<T>(register: &Gstr2Payload, gstr2a: &Gstr2a, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
+fn with_inputs<T>(
+    register: &Gstr2Payload,
+    gstr2a: &Gstr2a,
+    f: impl FnOnce(&Reconciler<'_>) -> T,
+) -> T {
     let decisions = Decisions::default();
-    f(&Inputs {
-        register,
-        gstr2a,
-        decisions: &decisions,
-        previously_saved: None,
-    })
+    f(&Reconciler::new(register, gstr2a).decisions(&decisions))
 }
 
 /// The engine's report; it is dropped outside the timing (the figure is reconciling, not
 /// freeing a million results).
 fn engine(register: &Gstr2Payload, gstr2a: &Gstr2a) -> Report {
     with_inputs(register, gstr2a, |inputs| {
-        reconcile(inputs, &MatchConfig::default()).expect("the generated amounts fit")
+        inputs.run().expect("the generated amounts fit")
     })
 }
 
@@ -64,7 +61,7 @@ fn engine(register: &Gstr2Payload, gstr2a: &Gstr2a) -> Report {
 fn engine_streamed(register: &Gstr2Payload, gstr2a: &Gstr2a) -> (Reconciled, usize) {
     with_inputs(register, gstr2a, |inputs| {
         let mut n = 0;
-        let done = reconcile_streamed(inputs, &MatchConfig::default(), &|_| {}, &mut |batch| {
+        let done = inputs.stream(&mut |batch| {
             n += black_box(batch).len();
             Ok::<(), std::convert::Infallible>(())
         });

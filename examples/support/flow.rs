@@ -28,9 +28,8 @@ use gstr2::model::summary::SectionSummary;
 use gstr2::model::{csv, json, Gstin, Gstr2Payload, Gstr2Summary, Gstr2a, ReturnPeriod, Table};
 use gstr2::proto::Otp;
 use gstr2::recon::{
-    compare_summaries, local_summary, reconcile_with_progress, save_payloads, Action, Decision,
-    Decisions, DocKey, Inputs, MatchConfig, MatchResult, Report, SavePayloads, StaleDecision,
-    SummaryDifference,
+    compare_summaries, local_summary, ActionFlag, Decision, Decisions, DocKey, MatchResult,
+    Reconciler, Report, SavePayloads, StaleDecision, SummaryDifference,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -864,15 +863,15 @@ fn payloads_for(
     decisions: &Decisions,
     saved: Option<&Gstr2Payload>,
 ) -> Result<SavePayloads, FlowError> {
-    let inputs = Inputs {
-        register,
-        gstr2a,
-        decisions,
-        previously_saved: saved,
-    };
-    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|_| {})
+    let inputs = Reconciler::new(register, gstr2a)
+        .decisions(decisions)
+        .previously_saved(saved);
+    let report = inputs
+        .run()
         .map_err(|e| FlowError::Amounts(e.to_string()))?;
-    save_payloads(&inputs, &report).map_err(|e| FlowError::Payload(e.to_string()))
+    inputs
+        .save_payloads(&report)
+        .map_err(|e| FlowError::Payload(e.to_string()))
 }
 
 fn write_payloads(
@@ -1117,23 +1116,19 @@ fn reconcile_now(
     bars: &Bars,
     calls: &std::sync::atomic::AtomicUsize,
 ) -> Result<Report, FlowError> {
-    let inputs = Inputs {
-        register,
-        gstr2a,
-        decisions,
-        previously_saved: None,
-    };
+    let inputs = Reconciler::new(register, gstr2a).decisions(decisions);
     let bar = bars.start(0, "Reconciliation");
-    let report = reconcile_with_progress(&inputs, &MatchConfig::default(), &|p| {
+    let progress = |p: gstr2::recon::Progress| {
         calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         bar.set_length(p.total as u64);
         bar.set_position(p.matched as u64);
-    });
+    };
+    let report = inputs.progress(&progress).run();
     bars.finish();
     report.map_err(|e| FlowError::Amounts(e.to_string()))
 }
 
-fn action_of(report: &Report, key: &DocKey) -> Option<Action> {
+fn action_of(report: &Report, key: &DocKey) -> Option<ActionFlag> {
     report
         .results
         .iter()
@@ -1249,12 +1244,12 @@ fn demonstration_marks(
     let accepted = report
         .results
         .iter()
-        .find(|r| r.action == Action::Accept)
+        .find(|r| r.action == ActionFlag::Accept)
         .and_then(key_of);
     let rejected = report
         .results
         .iter()
-        .find(|r| r.action == Action::Reject)
+        .find(|r| r.action == ActionFlag::Reject)
         .and_then(key_of);
     let mut report = report;
     for key in [&accepted, &rejected].into_iter().flatten() {
@@ -1371,6 +1366,13 @@ fn describe_stale(s: &StaleDecision) -> String {
             "unlink {} {} from {}",
             link.own.supplier, link.own.number, link.counterparty.number
         ),
+        Decision::ImsAction { key, action } => format!(
+            "IMS action {} for {} {}",
+            action.as_str(),
+            key.supplier,
+            key.number
+        ),
+        other => format!("{other:?}"),
     };
     let why = serde_json::to_value(&s.reason)
         .ok()
@@ -1379,8 +1381,8 @@ fn describe_stale(s: &StaleDecision) -> String {
     format!("{what} ({why})")
 }
 
-fn flag(a: Option<Action>) -> &'static str {
-    a.map_or("?", Action::as_str)
+fn flag(a: Option<ActionFlag>) -> &'static str {
+    a.map_or("?", ActionFlag::as_str)
 }
 
 /// Step-5: save new/modified and deleted documents, each chunk polled to its final status.
@@ -1397,13 +1399,12 @@ async fn step5_save(
     out: &mut dyn Write,
 ) -> Result<(SavePayloads, SaveReport), FlowError> {
     say!(out, "\nStep-5: Save To GSTN")?;
-    let inputs = Inputs {
-        register: &step2.register,
-        gstr2a,
-        decisions,
-        previously_saved: step2.saved.as_ref(),
-    };
-    let payloads = save_payloads(&inputs, report).map_err(|e| FlowError::Payload(e.to_string()))?;
+    let inputs = Reconciler::new(&step2.register, gstr2a)
+        .decisions(decisions)
+        .previously_saved(step2.saved.as_ref());
+    let payloads = inputs
+        .save_payloads(report)
+        .map_err(|e| FlowError::Payload(e.to_string()))?;
     say!(out, "  Payloads generated again with the flags of Step-4:")?;
     write_payloads(config, &payloads, out)?;
     if config.confirm == Confirm::Ask {

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
 use gstr2::recon::{
-    local_summary, reconcile_streamed, Action, Decisions, Inputs, MatchCode, MatchConfig, Progress,
-    ResultsCsvWriter, ResultsJsonWriter, Summary, Tally,
+    local_summary, ActionFlag, Decisions, MatchCode, Reconciler, ResultsCsvWriter,
+    ResultsJsonWriter, Summary, Tally,
 };
 
 /// What the job reads and where it writes.
@@ -317,12 +317,9 @@ pub fn run(args: Args) -> Result<(), String> {
         eprintln!("rss after read {} kB", rss());
     }
 
-    let inputs = Inputs {
-        register: &register,
-        gstr2a: &gstr2a,
-        decisions: &decisions,
-        previously_saved: previously_saved.as_ref(),
-    };
+    let inputs = Reconciler::new(&register, &gstr2a)
+        .decisions(&decisions)
+        .previously_saved(previously_saved.as_ref());
     let headline = format!(
         "reconciled {} register documents against {} GSTR2A documents for {} {}",
         register.document_count(gstr2::model::Table::B2b)
@@ -344,16 +341,11 @@ pub fn run(args: Args) -> Result<(), String> {
     .map_err(|e| format!("{}: {e}", json_path.display()))?;
     let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
         .map_err(|e| format!("{}: {e}", csv_path.display()))?;
-    let streamed = reconcile_streamed(
-        &inputs,
-        &MatchConfig::default(),
-        &|_p: Progress| {},
-        &mut |batch| {
-            let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
-            j.map_err(|e| format!("{}: {e}", json_path.display()))?;
-            c.map_err(|e| format!("{}: {e}", csv_path.display()))
-        },
-    );
+    let streamed = inputs.stream(&mut |batch| {
+        let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
+        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
+        c.map_err(|e| format!("{}: {e}", csv_path.display()))
+    });
     // Both files are finished even when something failed: a writer thread's own error (a full
     // disk, say) is what to report, not the "stopped" the engine's sink saw.
     let nothing = (Summary::default(), Vec::new());
@@ -415,7 +407,7 @@ pub fn run(args: Args) -> Result<(), String> {
         .summary
         .overall
         .by_action
-        .get(&Action::Pending)
+        .get(&ActionFlag::Pending)
         .map_or(0, |t| t.count);
     println!(
         "{} suppliers, {ok} OK, {pending} pending, {} stale decisions, {} warnings; upsert {} documents, delete {}",

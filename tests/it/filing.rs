@@ -2,7 +2,7 @@
 
 use gstr2::model::codes::Flag;
 use gstr2::model::{json, Gstr2Payload};
-use gstr2::recon::Action;
+use gstr2::recon::ActionFlag;
 
 use crate::common::{demo_config, demo_sandbox, demo_sandbox_in, run};
 use crate::flow::{self, demo_otps};
@@ -96,7 +96,7 @@ async fn the_demo_files_the_return_through_all_eight_steps() {
         .flat_map(|s| s.invoices.iter().map(move |i| (s.supplier_gstin, i)))
         .find(|(ctin, i)| *ctin == pending.supplier && i.number == pending.number)
         .map(|(_, i)| i.flag.clone());
-    assert_eq!(sent, Some(Some(Action::Pending.flag())));
+    assert_eq!(sent, Some(Some(ActionFlag::Pending.flag())));
 
     // The invoice deleted from the register since the earlier session is gone from GSTN.
     let numbers: Vec<&str> = stored

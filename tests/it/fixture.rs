@@ -3,7 +3,7 @@
 
 use gstn_sandbox::gstr2a::document_checksum;
 use gstr2::model::{csv, json, Gstr2a};
-use gstr2::recon::{reconcile, Action, Decisions, Inputs, MatchCode, MatchConfig, Reason, Rule};
+use gstr2::recon::{ActionFlag, Decisions, MatchCode, Reason, Reconciler, Rule};
 
 use crate::flow;
 
@@ -64,31 +64,26 @@ fn against_the_sample_register_it_gives_every_match_code() {
     )
     .unwrap();
     let decisions = Decisions::default();
-    let inputs = Inputs {
-        register: &register,
-        gstr2a: &g,
-        decisions: &decisions,
-        previously_saved: None,
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
+    let inputs = Reconciler::new(&register, &g).decisions(&decisions);
+    let report = inputs.run().expect("reconciled");
     let by = |code: MatchCode| report.results.iter().filter(move |r| r.code == code);
-    assert!(by(MatchCode::Ok).any(|r| r.rule == Some(Rule::Exact) && r.action == Action::Accept));
+    assert!(
+        by(MatchCode::Ok).any(|r| r.rule == Some(Rule::Exact) && r.action == ActionFlag::Accept)
+    );
     assert!(
         by(MatchCode::Ok).any(|r| r.rule == Some(Rule::Normalised)
             && r.own.as_ref().map(|s| s.key.number.as_str())
                 != r.counterparty.as_ref().map(|s| s.key.number.as_str())),
         "a renumbered OK"
     );
-    assert!(by(MatchCode::Mismatch).any(|r| r.action == Action::Reject));
-    assert!(by(MatchCode::TaxpayerOnly).any(|r| r.action == Action::Upload));
-    assert!(by(MatchCode::CounterpartyOnly).any(|r| r.action == Action::Reject));
-    assert!(
-        report
-            .results
-            .iter()
-            .any(|r| r.action == Action::NoAction
-                && r.reasons.contains(&Reason::CounterpartyNotFiled))
-    );
+    assert!(by(MatchCode::Mismatch).any(|r| r.action == ActionFlag::Reject));
+    assert!(by(MatchCode::TaxpayerOnly).any(|r| r.action == ActionFlag::Upload));
+    assert!(by(MatchCode::CounterpartyOnly).any(|r| r.action == ActionFlag::Reject));
+    assert!(report
+        .results
+        .iter()
+        .any(|r| r.action == ActionFlag::NoAction
+            && r.reasons.contains(&Reason::CounterpartyNotFiled)));
     // Amendments and notes are paired too.
     assert!(by(MatchCode::Ok).any(|r| r.kind.is_note()));
     assert!(report.stale_decisions.is_empty());

@@ -13,9 +13,7 @@ use gstr2::client::{GstnClient, PollPolicy};
 use gstr2::model::codes::Flag;
 use gstr2::model::{csv, json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, Table};
 use gstr2::proto::Otp;
-use gstr2::recon::{
-    reconcile, save_payloads, Action, Decisions, DocKey, Inputs, MatchConfig, MatchResult,
-};
+use gstr2::recon::{ActionFlag, Decisions, DocKey, MatchResult, Reconciler};
 
 use crate::flow;
 
@@ -279,14 +277,9 @@ fn key(r: &MatchResult) -> DocKey {
 
 /// The upsert payload's flags for these decisions, computed by the engine.
 fn computed_flags(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decisions) -> Flags {
-    let inputs = Inputs {
-        register,
-        gstr2a,
-        decisions,
-        previously_saved: None,
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).unwrap();
-    flags(&save_payloads(&inputs, &report).unwrap().upsert)
+    let inputs = Reconciler::new(register, gstr2a).decisions(decisions);
+    let report = inputs.run().unwrap();
+    flags(&inputs.save_payloads(&report).unwrap().upsert)
 }
 
 fn find<'a>(flags: &'a Flags, number: &str) -> &'a Option<Flag> {
@@ -306,21 +299,15 @@ async fn the_example_against_the_sandbox_binary_saves_the_computed_flags_with_th
     // marks the first accepted one), and a no-action result, which cannot be pending (stale).
     let (register, gstr2a) = sample();
     let none = Decisions::default();
-    let report = reconcile(
-        &Inputs {
-            register: &register,
-            gstr2a: &gstr2a,
-            decisions: &none,
-            previously_saved: None,
-        },
-        &MatchConfig::default(),
-    )
-    .unwrap();
-    let with = |a: Action| report.results.iter().filter(move |r| r.action == a);
-    let first_accepted = key(with(Action::Accept).next().unwrap());
-    let last_accepted = key(with(Action::Accept).next_back().unwrap());
-    let last_rejected = key(with(Action::Reject).next_back().unwrap());
-    let no_action = key(with(Action::NoAction).next().unwrap());
+    let report = Reconciler::new(&register, &gstr2a)
+        .decisions(&none)
+        .run()
+        .unwrap();
+    let with = |a: ActionFlag| report.results.iter().filter(move |r| r.action == a);
+    let first_accepted = key(with(ActionFlag::Accept).next().unwrap());
+    let last_accepted = key(with(ActionFlag::Accept).next_back().unwrap());
+    let last_rejected = key(with(ActionFlag::Reject).next_back().unwrap());
+    let no_action = key(with(ActionFlag::NoAction).next().unwrap());
     assert_ne!(first_accepted, last_accepted);
     let mut decisions = Decisions::default();
     for k in [&last_accepted, &last_rejected, &no_action] {

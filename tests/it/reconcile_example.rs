@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use gstr2::model::{csv, json, Gstr2a};
-use gstr2::recon::{
-    local_summary, reconcile, save_payloads, write_results_csv, Decisions, Inputs, MatchConfig,
-};
+use gstr2::recon::{local_summary, write_results_csv, Decisions, Reconciler};
 
 use crate::reconcile_job::{run, Args};
 
@@ -35,13 +33,8 @@ fn the_reconcile_example_writes_what_the_library_gives() {
     let (gstin, fp) = (gstr2a.gstin.expect("gstin"), gstr2a.fp.expect("fp"));
     let register = csv::read_dir(&data(), gstin, fp).expect("the sample folder");
     let decisions = Decisions::default();
-    let inputs = Inputs {
-        register: &register,
-        gstr2a: &gstr2a,
-        decisions: &decisions,
-        previously_saved: None,
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
+    let inputs = Reconciler::new(&register, &gstr2a).decisions(&decisions);
+    let report = inputs.run().expect("reconciled");
     assert!(report.results.len() > 5, "{} results", report.results.len());
     assert_eq!(
         read(out.path(), "results.json"),
@@ -50,7 +43,7 @@ fn the_reconcile_example_writes_what_the_library_gives() {
     let mut results_csv = Vec::new();
     write_results_csv(&report, &mut results_csv).expect("csv");
     assert_eq!(read(out.path(), "results.csv"), results_csv);
-    let payloads = save_payloads(&inputs, &report).expect("payloads");
+    let payloads = inputs.save_payloads(&report).expect("payloads");
     assert_eq!(
         read(out.path(), "payload-upsert.json"),
         json::to_vec(&payloads.upsert).expect("json")

@@ -4,20 +4,21 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Action, MatchCode};
+use crate::ims::ImsPolicy;
+use crate::report::{ActionFlag, MatchCode};
 
 /// How the engine matches and what it decides; [`MatchConfig::default`] gives the documented
 /// defaults.
 ///
 /// ```
-/// use gstr2_recon::{Action, MatchCode, MatchConfig};
+/// use gstr2_recon::{ActionFlag, MatchCode, MatchConfig};
 /// use rust_decimal::Decimal;
 ///
 /// let config = MatchConfig::default();
 /// assert_eq!(config.tolerance.value, Decimal::ONE);
 /// assert_eq!(config.date_window_days, 10);
-/// assert_eq!(config.policy.action(MatchCode::Ok), Action::Accept);
-/// assert_eq!(config.policy.action(MatchCode::Mismatch), Action::Reject);
+/// assert_eq!(config.policy.action(MatchCode::Ok), ActionFlag::Accept);
+/// assert_eq!(config.policy.action(MatchCode::Mismatch), ActionFlag::Reject);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -39,6 +40,9 @@ pub struct MatchConfig {
     pub missing_filing_status_is_filed: bool,
     /// The action for each match code.
     pub policy: Policy,
+    /// The IMS action recommended for each verdict, reconciling against GSTR-2B or IMS
+    /// (see [`ImsPolicy`] for the default).
+    pub ims_policy: ImsPolicy,
 }
 
 impl Default for MatchConfig {
@@ -51,6 +55,7 @@ impl Default for MatchConfig {
             max_suggestions: 3,
             missing_filing_status_is_filed: false,
             policy: Policy::default(),
+            ims_policy: ImsPolicy::default(),
         }
     }
 }
@@ -100,29 +105,29 @@ impl Default for Tolerance {
 #[serde(default)]
 pub struct Policy {
     /// For [`MatchCode::Ok`] (default Accept, `A`).
-    pub ok: Action,
+    pub ok: ActionFlag,
     /// For [`MatchCode::TaxpayerOnly`] (default Upload, `U`).
-    pub taxpayer_only: Action,
+    pub taxpayer_only: ActionFlag,
     /// For [`MatchCode::CounterpartyOnly`] (default Reject, `R`).
-    pub counterparty_only: Action,
+    pub counterparty_only: ActionFlag,
     /// For [`MatchCode::Mismatch`] (default Reject, `R`).
-    pub mismatch: Action,
+    pub mismatch: ActionFlag,
 }
 
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            ok: Action::Accept,
-            taxpayer_only: Action::Upload,
-            counterparty_only: Action::Reject,
-            mismatch: Action::Reject,
+            ok: ActionFlag::Accept,
+            taxpayer_only: ActionFlag::Upload,
+            counterparty_only: ActionFlag::Reject,
+            mismatch: ActionFlag::Reject,
         }
     }
 }
 
 impl Policy {
     /// The action for a match code.
-    pub fn action(&self, code: MatchCode) -> Action {
+    pub fn action(&self, code: MatchCode) -> ActionFlag {
         match code {
             MatchCode::Ok => self.ok,
             MatchCode::TaxpayerOnly => self.taxpayer_only,

@@ -8,6 +8,7 @@ use gstr2_model::date::Ddmmyyyy as Dmy;
 use gstr2_model::{Gstin, ReturnPeriod};
 
 use crate::decisions::StaleDecision;
+use crate::ims::ImsReason;
 use crate::report::{DocSide, MatchResult, Reason, Report, Summary};
 
 /// Why results could not be written.
@@ -42,7 +43,7 @@ pub enum ResultsJsonError {
 }
 
 /// The columns of [`write_results_csv`].
-pub const RESULT_COLUMNS: [&str; 37] = [
+pub const RESULT_COLUMNS: [&str; 39] = [
     "ctin",
     "kind",
     "code",
@@ -80,6 +81,8 @@ pub const RESULT_COLUMNS: [&str; 37] = [
     "differences",
     "reasons",
     "suggestions",
+    "ims_action",
+    "ims_reasons",
 ];
 
 /// One CSV row being put together: its fields in one record, each formatted in place.
@@ -173,6 +176,10 @@ fn reason_text(out: &mut Vec<u8>, r: &Reason) {
     };
     let text = match r {
         Reason::NotInGstr2a => "not in GSTR2A",
+        Reason::NotInGstr2b => "not in GSTR-2B",
+        Reason::NotInIms => "not in IMS",
+        Reason::NotHeldByBooks => "a section the register cannot hold: only in GSTR-2B",
+        Reason::RejectedInGstr2b => "rejected in GSTR-2B (docRejdata)",
         Reason::NotInRegister => "not in the register",
         Reason::NumberWrittenDifferently => "number written differently",
         Reason::WithinTolerance { fields: f } => {
@@ -254,6 +261,25 @@ fn row(r: &MatchResult, row: &mut RowBuf) {
             s.score
         );
     });
+    row.show(r.ims_action.as_ref().map(|a| a.as_str()));
+    row.joined(&r.ims_reasons, ims_reason_text);
+}
+
+fn ims_reason_text(out: &mut Vec<u8>, r: &ImsReason) {
+    let text = match r {
+        ImsReason::Matched => "matches the books",
+        ImsReason::Mismatch => "differs from the books",
+        ImsReason::OnlyInIms => "not in the books",
+        ImsReason::SupplierNotFiled => "supplier's return not filed",
+        ImsReason::PendingBlocked => "pending not allowed (ispendactblocked): current action kept",
+        ImsReason::MissingInIms => "missing in IMS and GSTR-2B: follow up with the supplier",
+        ImsReason::NeverInIms { why } => {
+            out.extend_from_slice(b"never in IMS: ");
+            why.as_str()
+        }
+        ImsReason::Decided => "decided by the user",
+    };
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// Results formatted on both cores, this many at a time on each, and written in order.
@@ -312,7 +338,7 @@ pub fn write_results_csv(report: &Report, out: impl Write) -> Result<(), Results
 }
 
 /// [`write_results_csv`] a batch of results at a time, for results that are never all held at
-/// once (see [`crate::reconcile_streamed`]).
+/// once (see [`crate::Reconciler::stream`]).
 ///
 /// ```
 /// use gstr2_recon::ResultsCsvWriter;
@@ -417,7 +443,7 @@ pub fn write_results_json(report: &Report, out: impl Write) -> Result<(), Result
 }
 
 /// [`write_results_json`] a batch of results at a time, for results that are never all held
-/// at once (see [`crate::reconcile_streamed`]): the same bytes as serializing the [`Report`]
+/// at once (see [`crate::Reconciler::stream`]): the same bytes as serializing the [`Report`]
 /// they would make.
 ///
 /// ```
@@ -501,7 +527,7 @@ impl<W: Write> ResultsJsonWriter<W> {
 mod tests {
     use super::*;
     use crate::decisions::{Decision, StaleDecision, StaleReason};
-    use crate::report::{Action, DocKey, DocKind, MatchCode, Reason, Summary};
+    use crate::report::{ActionFlag, DocKey, DocKind, MatchCode, Reason, Summary};
 
     /// A report of `n` TO results numbered 0..n, across more than two batches when large.
     fn report(n: usize) -> Report {
@@ -512,8 +538,8 @@ mod tests {
                 supplier,
                 kind: DocKind::Invoice,
                 code: MatchCode::TaxpayerOnly,
-                action: Action::Upload,
-                computed_action: Action::Upload,
+                action: ActionFlag::Upload,
+                computed_action: ActionFlag::Upload,
                 rule: None,
                 own: None,
                 counterparty: None,
@@ -530,6 +556,8 @@ mod tests {
                     value_difference: rust_decimal::Decimal::ZERO,
                     days_apart: 0,
                 }],
+                ims_action: None,
+                ims_reasons: Vec::new(),
             })
             .collect();
         Report {
@@ -584,7 +612,8 @@ mod tests {
         assert!(lines[0].starts_with("ctin,kind,code"));
         for (i, line) in lines[1..].iter().enumerate() {
             assert!(
-                line.ends_with(&format!("INV-{i} 24-07-2017 score 0.9")),
+                // The suggestion, then no IMS action and no IMS reason.
+                line.ends_with(&format!("INV-{i} 24-07-2017 score 0.9,,")),
                 "{line}"
             );
         }

@@ -1,7 +1,9 @@
 //! The user's decisions: pending marks, manual links and unlinks, keyed by [`DocKey`] so they
 //! survive a re-run on new data. Serialize them with serde (JSON) between runs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use gstr2_model::codes::ImsAction;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +37,49 @@ pub struct Decisions {
     pub links: BTreeSet<Link>,
     /// Pairs the user unlinked: no automatic rule pairs them.
     pub unlinks: BTreeSet<Link>,
+    /// IMS actions the user chose, by the supplier document's key: they override the
+    /// [`ImsPolicy`](crate::ims::ImsPolicy) when reconciling against GSTR-2B or IMS (and are
+    /// ignored against GSTR2A). Written in JSON as a list of keys with their `action`.
+    #[serde(with = "ims_list", skip_serializing_if = "BTreeMap::is_empty")]
+    pub ims_actions: BTreeMap<DocKey, ImsAction>,
+}
+
+/// [`Decisions::ims_actions`] as a JSON list (a map keyed by a [`DocKey`] is not JSON).
+mod ims_list {
+    use std::collections::BTreeMap;
+
+    use gstr2_model::codes::ImsAction;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::report::DocKey;
+
+    #[derive(Serialize)]
+    struct Written<'a> {
+        #[serde(flatten)]
+        key: &'a DocKey,
+        action: &'a ImsAction,
+    }
+
+    #[derive(Deserialize)]
+    struct Read {
+        #[serde(flatten)]
+        key: DocKey,
+        action: ImsAction,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<DocKey, ImsAction>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter().map(|(key, action)| Written { key, action }))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<DocKey, ImsAction>, D::Error> {
+        let list = Vec::<Read>::deserialize(d)?;
+        Ok(list.into_iter().map(|r| (r.key, r.action)).collect())
+    }
 }
 
 /// A taxpayer document and a counterparty document.
@@ -72,15 +117,31 @@ impl Decisions {
         self.unlinks.insert(l);
     }
 
+    /// Sets the IMS action of the supplier document `key`, over the policy (and replaces an
+    /// earlier choice for it).
+    pub fn decide_ims(&mut self, key: DocKey, action: ImsAction) {
+        self.ims_actions.insert(key, action);
+    }
+
+    /// Forgets the IMS action chosen for `key`, which restores the policy's; `false` if there
+    /// was none.
+    pub fn undecide_ims(&mut self, key: &DocKey) -> bool {
+        self.ims_actions.remove(key).is_some()
+    }
+
     /// Whether there is no decision at all.
     pub fn is_empty(&self) -> bool {
-        self.pending.is_empty() && self.links.is_empty() && self.unlinks.is_empty()
+        self.pending.is_empty()
+            && self.links.is_empty()
+            && self.unlinks.is_empty()
+            && self.ims_actions.is_empty()
     }
 }
 
 /// One decision, as reported when it no longer applies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Decision {
     /// A pending mark.
     Pending {
@@ -98,6 +159,13 @@ pub enum Decision {
         /// The pair.
         #[serde(flatten)]
         link: Link,
+    },
+    /// An IMS action chosen for a supplier document.
+    ImsAction {
+        /// The supplier document's key.
+        key: DocKey,
+        /// The action chosen.
+        action: ImsAction,
     },
 }
 
@@ -119,6 +187,9 @@ pub enum StaleReason {
     /// The result's computed action is neither Accept nor Reject (e.g. the supplier has not
     /// filed, or the document is the taxpayer's own upload), so it cannot be pending.
     NotAcceptOrReject,
+    /// The document never passes through IMS (reverse charge, ISD, imports, ITC not available
+    /// by rule): it takes no IMS action.
+    NeverInIms,
 }
 
 /// A decision that no longer applies, and why.

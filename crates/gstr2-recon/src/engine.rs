@@ -1,4 +1,4 @@
-//! The reconciliation engine. Internal: see [`crate::reconcile`] for the contract and the crate
+//! The reconciliation engine. Internal: see [`crate::Reconciler::run`] for the contract and the crate
 //! docs for the passes, which [`passes`] lists with the module of each.
 //!
 //! Where things are:
@@ -22,12 +22,14 @@ mod doc;
 mod outcome;
 mod passes;
 mod pending;
+mod recommend;
 mod side;
+mod source;
 
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
-use gstr2_model::{Gstr2Payload, Gstr2a};
+use gstr2_model::Gstr2Payload;
 use rayon::prelude::*;
 
 use self::doc::{counterparty_docs, own_docs, OnRepeat};
@@ -36,11 +38,13 @@ use self::passes::manual::{manual, Manual};
 use self::passes::same_pan::same_pan_suggestions;
 use self::passes::Group;
 use self::pending::pending_marks;
+use self::recommend::{recommend, stale_ims_decisions};
 use self::side::SideState;
+use self::source::{gstr2b_docs, ims_docs};
 use crate::config::MatchConfig;
 use crate::decisions::{Decisions, StaleDecision};
-use crate::report::{Action, MatchResult, Reason, Rule, Summary, Tallies};
-use crate::{Progress, ReconcileError, StreamedError};
+use crate::report::{ActionFlag, MatchResult, Reason, Rule, Summary, Tallies};
+use crate::{Progress, ReconcileError, Source, StreamedError};
 
 /// Where [`run`] hands its results: each batch with the index of its first result.
 pub(crate) type Sink<'s, E> = dyn FnMut(usize, &[MatchResult]) -> Result<(), E> + 's;
@@ -54,7 +58,7 @@ pub(crate) const BATCH: usize = 1 << 15;
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run<E>(
     register: &Gstr2Payload,
-    gstr2a: &Gstr2a,
+    source: Source<'_>,
     decisions: &Decisions,
     config: &MatchConfig,
     progress: &(dyn Fn(Progress) + Sync),
@@ -64,10 +68,17 @@ pub(crate) fn run<E>(
 ) -> Result<Run, StreamedError<E>> {
     let (own, cp) = rayon::join(
         || SideState::new(own_docs(register), OnRepeat::Keep),
-        || SideState::new(counterparty_docs(gstr2a), OnRepeat::Fold),
+        || {
+            let docs = match source {
+                Source::Gstr2a(a) => counterparty_docs(a),
+                Source::Gstr2b(b) => gstr2b_docs(b, register.gstin)?,
+                Source::Ims(r) => ims_docs(r)?,
+            };
+            SideState::new(docs, OnRepeat::Fold)
+        },
     );
     let mut own = own.map_err(ReconcileError::Register)?;
-    let mut cp = cp.map_err(ReconcileError::Gstr2a)?;
+    let mut cp = cp.map_err(ReconcileError::Counterparty)?;
     let total = own.docs.len() + cp.docs.len();
     progress(Progress { matched: 0, total });
     let mut stale = Vec::new();
@@ -89,7 +100,9 @@ pub(crate) fn run<E>(
         let i2 = i + own.docs[i..].partition_point(|d| d.supplier == s);
         let j2 = j + cp.docs[j..].partition_point(|d| d.supplier == s);
         let os: Vec<usize> = (i..i2).filter(|&k| own.active(k)).collect();
-        let cs: Vec<usize> = (j..j2).filter(|&k| cp.active(k)).collect();
+        let cs: Vec<usize> = (j..j2)
+            .filter(|&k| cp.active(k) && cp.docs[k].pairable)
+            .collect();
         groups.push((os, cs));
         i = i2;
         j = j2;
@@ -115,7 +128,18 @@ pub(crate) fn run<E>(
         c,
         rule: Rule::Manual,
     }));
-    // Groups are sorted and in supplier order: only manual pairs can be out of place.
+    // Documents the register cannot hold (ISD, imports) are paired by no pass: each is a
+    // result of its own.
+    outcomes.extend(
+        (0..cp.docs.len())
+            .filter(|&k| cp.active(k) && !cp.docs[k].pairable && !cp.linked[k])
+            .map(|c| Outcome::Counterparty {
+                c,
+                suggestions: Vec::new(),
+            }),
+    );
+    // Groups are sorted and in supplier order: only manual pairs and documents the register
+    // cannot hold can be out of place.
     let in_order = |a: &Outcome, b: &Outcome| a.order_key(own, cp).cmp(&b.order_key(own, cp));
     if !outcomes.is_sorted_by(|a, b| in_order(a, b) != Ordering::Greater) {
         outcomes.par_sort_by(in_order);
@@ -123,6 +147,8 @@ pub(crate) fn run<E>(
 
     same_pan_suggestions(&mut outcomes, own, cp, config);
     let pending = pending_marks(&outcomes, own, cp, decisions, config, &mut stale);
+    let kind = SourceKind::of(source);
+    stale_ims_decisions(cp, decisions, kind, &mut stale);
 
     // Each batch of results is built straight into its place on every core, counted, and
     // handed over.
@@ -140,10 +166,16 @@ pub(crate) fn run<E>(
         }
         let start = results.len();
         results.par_extend(batch.into_par_iter().map(|(k, outcome)| {
-            let mut r = outcome.result(own, cp, config);
+            let c = outcome.counterparty();
+            let mut r = outcome.result(own, cp, config, kind);
             if pending.contains(&k) {
-                r.action = Action::Pending;
+                r.action = ActionFlag::Pending;
                 r.reasons.push(Reason::MarkedPending);
+            }
+            if kind != SourceKind::Gstr2a {
+                let ims = recommend(c.map(|c| &cp.docs[c]), r.code, config, decisions);
+                r.ims_action = ims.action;
+                r.ims_reasons = ims.reasons;
             }
             r
         }));
@@ -169,6 +201,33 @@ pub(crate) fn run<E>(
     })
 }
 
+/// Which statement the counterparty side comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SourceKind {
+    Gstr2a,
+    Gstr2b,
+    Ims,
+}
+
+impl SourceKind {
+    pub(crate) fn of(source: Source<'_>) -> SourceKind {
+        match source {
+            Source::Gstr2a(_) => SourceKind::Gstr2a,
+            Source::Gstr2b(_) => SourceKind::Gstr2b,
+            Source::Ims(_) => SourceKind::Ims,
+        }
+    }
+
+    /// The reason of a register document that nothing of this source pairs with.
+    pub(crate) fn not_in(self) -> Reason {
+        match self {
+            SourceKind::Gstr2a => Reason::NotInGstr2a,
+            SourceKind::Gstr2b => Reason::NotInGstr2b,
+            SourceKind::Ims => Reason::NotInIms,
+        }
+    }
+}
+
 /// What [`run`] keeps of the results it hands over.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Keep {
@@ -192,6 +251,7 @@ mod tests {
 
     use super::*;
     use crate::report::{DocKey, DocKind};
+    use gstr2_model::Gstr2a;
 
     /// A register and a GSTR2A of three suppliers (one of another state with the same PAN) with
     /// exact, renumbered, differing and one-sided documents, and decisions of every kind.
@@ -266,7 +326,7 @@ mod tests {
         let never = |_: usize, _: &[MatchResult]| Ok::<(), ()>(());
         let whole = run(
             &register,
-            &gstr2a,
+            Source::Gstr2a(&gstr2a),
             &decisions,
             &config,
             &|_| {},
@@ -276,7 +336,10 @@ mod tests {
         )
         .expect("run");
         assert!(whole.results.len() > 20, "{}", whole.results.len());
-        assert!(whole.results.iter().any(|r| r.action == Action::Pending));
+        assert!(whole
+            .results
+            .iter()
+            .any(|r| r.action == ActionFlag::Pending));
         assert!(whole.results.iter().any(|r| r.rule == Some(Rule::Manual)));
         assert!(whole.results.iter().any(|r| !r.suggestions.is_empty()));
         assert_eq!(
@@ -292,7 +355,7 @@ mod tests {
                 let mut firsts = Vec::new();
                 let run = run(
                     &register,
-                    &gstr2a,
+                    Source::Gstr2a(&gstr2a),
                     &decisions,
                     &config,
                     &|_| {},
@@ -326,7 +389,7 @@ mod tests {
         let log = |e: (bool, usize)| events.lock().map(|mut v| v.push(e)).unwrap_or(());
         run(
             &register,
-            &gstr2a,
+            Source::Gstr2a(&gstr2a),
             &decisions,
             &config,
             &|p| log((false, p.matched)),
@@ -352,7 +415,7 @@ mod tests {
         let mut calls = 0;
         let stopped = run(
             &register,
-            &gstr2a,
+            Source::Gstr2a(&gstr2a),
             &decisions,
             &config,
             &|_| {},

@@ -121,6 +121,18 @@ pub enum NeverInIms {
     ItcNotAvailable,
 }
 
+impl NeverInIms {
+    /// Why, in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeverInIms::ReverseCharge => "reverse charge",
+            NeverInIms::Isd => "an input service distributor's document",
+            NeverInIms::Import => "an import of goods",
+            NeverInIms::ItcNotAvailable => "ITC not available by rule",
+        }
+    }
+}
+
 /// Why a record gets its recommended action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
@@ -225,6 +237,37 @@ pub struct RecordRef {
     pub section: &'static str,
     /// The record's index in its section.
     pub index: usize,
+}
+
+/// The IMS actions a reconciliation recommends, by record: what
+/// [`Reconciler::ims_bodies`](crate::Reconciler::ims_bodies) and
+/// [`Reconciler::expected_itc`](crate::Reconciler::expected_itc) are built from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImsActions {
+    /// Each record with its recommended (or decided) action, once.
+    pub actions: Vec<(RecordRef, ImsAction)>,
+    /// Records replaced by an amendment listed in the same records (an original and its
+    /// `b2ba`, say): they take no action of their own, and their amendment's ITC stands for
+    /// theirs.
+    pub superseded: Vec<RecordRef>,
+}
+
+impl ImsActions {
+    /// Adds the actions of another batch of results.
+    pub fn extend(&mut self, other: ImsActions) {
+        self.actions.extend(other.actions);
+        self.superseded.extend(other.superseded);
+    }
+
+    /// The number of records with an action.
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// Whether no record has an action.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
 }
 
 /// The bodies that put decided actions to IMS: a SAVE of the records whose action changes to

@@ -31,8 +31,8 @@ use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, StateCode};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Action, DocKey, DocKind, DocSide, MatchResult, Report, Section};
-use crate::Inputs;
+use crate::report::{ActionFlag, DocKey, DocKind, DocSide, MatchResult, Report, Section};
+use crate::{Reconciler, Source};
 
 /// What to send to GSTN: `RETSAVE` of new and modified documents, and of deleted ones.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +67,13 @@ pub enum PayloadError {
         result: usize,
         /// The document's section.
         section: &'static str,
+    },
+    /// The reconciliation was against GSTR-2B or IMS, whose actions go to IMS
+    /// ([`Reconciler::ims_bodies`]): GSTR2 payloads come from a reconciliation against GSTR2A.
+    #[error("GSTR2 save payloads come from a reconciliation against GSTR2A, not {source_name} (see Reconciler::ims_bodies)")]
+    NotGstr2a {
+        /// `GSTR-2B` or `IMS`.
+        source_name: &'static str,
     },
     /// A counterparty document has no place of supply anywhere.
     #[error("counterparty document {key}: no place of supply (pos) in GSTR2A, in the register or in the supplier's GSTIN")]
@@ -138,22 +145,22 @@ impl Failure {
 
 /// What the payloads need of a reconciliation, without its results: per result that sends a
 /// document, the action and where its documents sit in the inputs. A few dozen bytes per
-/// result: [`crate::reconcile_streamed`] returns one so that payloads can be built after its
+/// result: [`Reconciler::stream`] returns one so that payloads can be built after its
 /// results are gone.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2Payload, Gstr2a};
-/// use gstr2_recon::{reconcile, save_payloads, Decisions, Inputs, MatchConfig, PayloadPlan};
+/// use gstr2_recon::{PayloadPlan, Reconciler};
 ///
 /// let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
 ///   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","idt":"24-07-2017","val":118,
 ///   "pos":"27","rchrg":"N","itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
-/// let (gstr2a, decisions) = (Gstr2a::default(), Decisions::default());
-/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
-/// let report = reconcile(&inputs, &MatchConfig::default())?;
+/// let gstr2a = Gstr2a::default();
+/// let reconciler = Reconciler::new(&register, &gstr2a);
+/// let report = reconciler.run()?;
 /// let plan = PayloadPlan::of(&report);
 /// assert_eq!(plan.len(), 1); // the upload
-/// assert_eq!(plan.payloads(&inputs)?, save_payloads(&inputs, &report)?);
+/// assert_eq!(plan.payloads(&reconciler)?, reconciler.save_payloads(&report)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -166,7 +173,7 @@ pub struct PayloadPlan {
 struct Planned {
     /// The result's index in the reconciliation's order.
     result: usize,
-    action: Action,
+    action: ActionFlag,
     own: Option<PlannedDoc>,
     counterparty: Option<PlannedDoc>,
 }
@@ -228,9 +235,12 @@ impl PayloadPlan {
                 .enumerate()
                 .filter(|(_, r)| match (&r.counterparty, &r.own) {
                     (Some(_), _) => {
-                        matches!(r.action, Action::Accept | Action::Reject | Action::Pending)
+                        matches!(
+                            r.action,
+                            ActionFlag::Accept | ActionFlag::Reject | ActionFlag::Pending
+                        )
                     }
-                    (None, Some(_)) => r.action == Action::Upload,
+                    (None, Some(_)) => r.action == ActionFlag::Upload,
                     (None, None) => false,
                 })
                 .map(|(i, r)| Planned {
@@ -252,8 +262,9 @@ impl PayloadPlan {
         self.entries.is_empty()
     }
 
-    /// [`save_payloads`] from the plan: the same payloads as from the report it stands for.
-    pub fn payloads(&self, inputs: &Inputs<'_>) -> Result<SavePayloads, PayloadError> {
+    /// [`Reconciler::save_payloads`] from the plan: the same payloads as from the report it
+    /// stands for.
+    pub fn payloads(&self, inputs: &Reconciler<'_>) -> Result<SavePayloads, PayloadError> {
         self.build_lent(inputs).map_err(Failure::for_plan)
     }
 
@@ -269,11 +280,24 @@ impl PayloadPlan {
             .map_err(Failure::for_plan)
     }
 
-    fn build_lent(&self, inputs: &Inputs<'_>) -> Result<SavePayloads, Failure> {
+    fn build_lent(&self, inputs: &Reconciler<'_>) -> Result<SavePayloads, Failure> {
+        let gstr2a = match inputs.source() {
+            Source::Gstr2a(a) => a,
+            Source::Gstr2b(_) => {
+                return Err(Failure::Payload(PayloadError::NotGstr2a {
+                    source_name: "GSTR-2B",
+                }))
+            }
+            Source::Ims(_) => {
+                return Err(Failure::Payload(PayloadError::NotGstr2a {
+                    source_name: "IMS",
+                }))
+            }
+        };
         let (upsert, delete) = lent_parts(inputs);
         build(
-            OwnPools::lent(inputs.register),
-            CounterpartyPools::lent(inputs.gstr2a),
+            OwnPools::lent(inputs.register()),
+            CounterpartyPools::lent(gstr2a),
             &self.entries,
             upsert,
             delete,
@@ -482,6 +506,8 @@ impl OwnPools<'_> {
             Section::B2ba => self.b2ba.items(s, d, |x| &x.items, |x| &mut x.items),
             Section::Cdn => self.cdn.items(s, d, |x| &x.items, |x| &mut x.items),
             Section::Cdna => self.cdna.items(s, d, |x| &x.items, |x| &mut x.items),
+            // Other sections are never the register's.
+            _ => None,
         }
     }
 }
@@ -694,8 +720,8 @@ fn place_of_supply(
 
 /// The upsert payload's sections that pass through from a lent register, and the delete
 /// payload.
-fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
-    let reg = inputs.register;
+fn lent_parts(inputs: &Reconciler<'_>) -> (Gstr2Payload, Gstr2Payload) {
+    let reg = inputs.register();
     // The sections with no counterparty side pass through from the register unchanged, as
     // `owned_parts` passes them; named one by one, so that a section added to the payload
     // must be placed here too.
@@ -741,7 +767,7 @@ fn lent_parts(inputs: &Inputs<'_>) -> (Gstr2Payload, Gstr2Payload) {
         hsnsum: hsnsum.clone(),
         other_sections: other_sections.clone(),
     };
-    let delete = match inputs.previously_saved {
+    let delete = match inputs.saved() {
         Some(prev) => deletions(reg, prev),
         None => Gstr2Payload::new(reg.gstin, reg.fp),
     };
@@ -763,15 +789,16 @@ fn owned_parts(
     (own, register, delete)
 }
 
-/// Builds the save payloads from a report and the inputs it was made from.
+/// Builds the save payloads from a report and the reconciler it was made by
+/// ([`Reconciler::save_payloads`]).
 ///
-/// Arguments: the same [`Inputs`] given to [`crate::reconcile`], and its report (actions as
-/// decided, pending marks applied). Result: the upsert and delete payloads for the register's
-/// GSTIN and period, in a deterministic order. Errors: the report does not come from these inputs.
+/// Result: the upsert and delete payloads for the register's GSTIN and period (actions as
+/// decided, pending marks applied), in a deterministic order. Errors: the source is not
+/// GSTR2A, or the report does not come from these inputs.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2Payload, Gstr2a};
-/// use gstr2_recon::{reconcile, save_payloads, Decisions, Inputs, MatchConfig};
+/// use gstr2_recon::Reconciler;
 ///
 /// let register: Gstr2Payload = json::from_str(r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017",
 ///   "b2b":[{"ctin":"33GSPTN4811G1ZC","inv":[{"inum":"S1","idt":"24-07-2017","val":118,
@@ -779,27 +806,30 @@ fn owned_parts(
 /// let gstr2a: Gstr2a = json::from_str(r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"Y","inv":[
 ///   {"chksum":"abc","inum":"S1","idt":"24-07-2017","val":118,"pos":"27","rchrg":"N",
 ///   "itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]}]}]}"#)?;
-/// let decisions = Decisions::default();
-/// let inputs = Inputs { register: &register, gstr2a: &gstr2a, decisions: &decisions, previously_saved: None };
-/// let report = reconcile(&inputs, &MatchConfig::default())?;
-/// let payloads = save_payloads(&inputs, &report)?;
+/// let reconciler = Reconciler::new(&register, &gstr2a);
+/// let report = reconciler.run()?;
+/// let payloads = reconciler.save_payloads(&report)?;
 /// let sent = &payloads.upsert.b2b[0].invoices[0];
 /// assert_eq!(sent.flag.as_ref().map(|f| f.as_str()), Some("A"));
 /// assert_eq!(sent.checksum.as_deref(), Some("abc"));
 /// assert!(payloads.delete.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn save_payloads(inputs: &Inputs<'_>, report: &Report) -> Result<SavePayloads, PayloadError> {
+pub(crate) fn save_payloads(
+    inputs: &Reconciler<'_>,
+    report: &Report,
+) -> Result<SavePayloads, PayloadError> {
     PayloadPlan::of(report)
         .build_lent(inputs)
         .map_err(|f| f.for_report(report))
 }
 
-/// [`save_payloads`] for a caller done with its inputs: the documents are moved into the
+/// [`Reconciler::save_payloads`] for a caller done with its inputs: the documents are moved into the
 /// payloads instead of copied, so that the payloads take no memory beyond the inputs'.
 ///
 /// Arguments: the register and GSTR2A the report was made from, given up; the previously saved
-/// payload, if any. The payloads are those [`save_payloads`] builds from the same inputs.
+/// payload, if any. The payloads are those [`Reconciler::save_payloads`] builds from the same
+/// inputs.
 pub fn into_save_payloads(
     register: Gstr2Payload,
     gstr2a: Gstr2a,
@@ -829,11 +859,14 @@ fn build(
         };
         match (&r.counterparty, &r.own) {
             (Some(c), own)
-                if matches!(r.action, Action::Accept | Action::Reject | Action::Pending) =>
+                if matches!(
+                    r.action,
+                    ActionFlag::Accept | ActionFlag::Reject | ActionFlag::Pending
+                ) =>
             {
                 let flag = Some(r.action.flag());
                 let own_items = match (r.action, own) {
-                    (Action::Accept, Some(o)) => own_pool.items(o),
+                    (ActionFlag::Accept, Some(o)) => own_pool.items(o),
                     _ => None,
                 };
                 let own = own.as_ref();
@@ -926,9 +959,11 @@ fn build(
                         };
                         push(&mut up.cdna, ctin, nt);
                     }
+                    // GSTR2A has no other section: the plan is not of these inputs.
+                    _ => return Err(lost()),
                 }
             }
-            (None, Some(o)) if r.action == Action::Upload => {
+            (None, Some(o)) if r.action == ActionFlag::Upload => {
                 let pushed = match o.section {
                     Section::B2b => push_upload::<B2bSupplier>(&mut own_pool.b2b, o, &mut up.b2b),
                     Section::B2ba => {
@@ -938,6 +973,8 @@ fn build(
                     Section::Cdna => {
                         push_upload::<CdnaSupplier>(&mut own_pool.cdna, o, &mut up.cdna)
                     }
+                    // Other sections are never the register's.
+                    _ => None,
                 };
                 pushed.ok_or_else(|| missing("own", o))?;
             }
@@ -1215,17 +1252,8 @@ mod tests {
         )
     }
 
-    fn inputs<'a>(
-        register: &'a Gstr2Payload,
-        gstr2a: &'a Gstr2a,
-        decisions: &'a crate::Decisions,
-    ) -> Inputs<'a> {
-        Inputs {
-            register,
-            gstr2a,
-            decisions,
-            previously_saved: None,
-        }
+    fn inputs<'a>(register: &'a Gstr2Payload, gstr2a: &'a Gstr2a) -> Reconciler<'a> {
+        Reconciler::new(register, gstr2a)
     }
 
     const REGISTER: &str = r#"{"gstin":"27AAPFU0939F1ZV","fp":"072017","b2b":[{"ctin":"33GSPTN4811G1ZC",
@@ -1238,9 +1266,8 @@ mod tests {
     #[test]
     fn a_report_or_plan_from_other_inputs_is_refused_naming_the_document() {
         let (reg, a) = inputs_of(REGISTER, GSTR2A);
-        let decisions = crate::Decisions::default();
-        let inputs = inputs(&reg, &a, &decisions);
-        let report = crate::reconcile(&inputs, &crate::MatchConfig::default()).expect("reconciled");
+        let inputs = inputs(&reg, &a);
+        let report = inputs.run().expect("reconciled");
         // Read back from JSON, the report no longer knows where its documents sit.
         let text = serde_json::to_string(&report).expect("serialized");
         let read_back: Report = serde_json::from_str(&text).expect("read back");
@@ -1283,9 +1310,8 @@ mod tests {
         // code is not a state (a UN body's "99").
         let gstr2a = GSTR2A.replace("33GSPTN4811G1ZC", "9917UNO00001OSQ");
         let (reg, a) = inputs_of(REGISTER, &gstr2a);
-        let decisions = crate::Decisions::default();
-        let inputs = inputs(&reg, &a, &decisions);
-        let report = crate::reconcile(&inputs, &crate::MatchConfig::default()).expect("reconciled");
+        let inputs = inputs(&reg, &a);
+        let report = inputs.run().expect("reconciled");
         match save_payloads(&inputs, &report) {
             Err(PayloadError::NoPlaceOfSupply { key }) => assert_eq!(key.number, "S2"),
             other => panic!("expected NoPlaceOfSupply, got {other:?}"),

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use gstr2_model::amount::{signed, AmountOverflow};
-use gstr2_model::codes::{Flag, InvoiceType, NoteType, YesNo};
+use gstr2_model::codes::{Flag, ImsAction, InvoiceType, NoteType, YesNo};
 use gstr2_model::{Gstin, ReturnPeriod, StateCode, TaxAmounts};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decisions::StaleDecision;
+use crate::ims::ImsReason;
 
 /// The type of a document, part of its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub enum DocKind {
     DebitNote,
     /// A refund voucher (`ntty` `R`).
     RefundVoucher,
+    /// A bill of entry of imported goods (GSTR-2B `impg`, `impgsez`): never in the register's
+    /// reconciled tables.
+    BillOfEntry,
 }
 
 impl DocKind {
@@ -41,19 +45,26 @@ impl DocKind {
     pub fn sign(self) -> Decimal {
         match self {
             DocKind::CreditNote | DocKind::RefundVoucher => Decimal::NEGATIVE_ONE,
-            DocKind::Invoice | DocKind::DebitNote => Decimal::ONE,
+            DocKind::Invoice | DocKind::DebitNote | DocKind::BillOfEntry => Decimal::ONE,
         }
     }
 
     /// Whether this is a note (section `cdn` or `cdna`).
     pub fn is_note(self) -> bool {
-        self != DocKind::Invoice
+        matches!(
+            self,
+            DocKind::CreditNote | DocKind::DebitNote | DocKind::RefundVoucher
+        )
     }
 }
 
-/// The section a document comes from.
+/// The section a document is listed in, by its wire key in its source: the register and
+/// GSTR2A (`b2b`, `b2ba`, `cdn`, `cdna`), GSTR-2B (`b2b`, `b2ba`, `cdnr`, `cdnra`, `ecom`,
+/// `ecoma`, and `isd`, `isda`, `impg`, `impgsez`, which the register's reconciled tables cannot
+/// hold) and IMS (`b2b`, `b2ba`, `b2bcn`, `b2bcna`, `b2bdn`, `b2bdna`, `ecom`, `ecoma`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Section {
     /// Invoices (`b2b`).
     B2b,
@@ -63,6 +74,30 @@ pub enum Section {
     Cdn,
     /// Amended notes (`cdna`).
     Cdna,
+    /// GSTR-2B: credit and debit notes (`cdnr`).
+    Cdnr,
+    /// GSTR-2B: amended notes (`cdnra`).
+    Cdnra,
+    /// GSTR-2B and IMS: supplies through e-commerce operators (`ecom`).
+    Ecom,
+    /// GSTR-2B and IMS: amended e-commerce supplies (`ecoma`).
+    Ecoma,
+    /// GSTR-2B: an input service distributor's documents (`isd`).
+    Isd,
+    /// GSTR-2B: amended ISD documents (`isda`).
+    Isda,
+    /// GSTR-2B: bills of entry of goods imported from abroad (`impg`).
+    Impg,
+    /// GSTR-2B: bills of entry of goods from an SEZ (`impgsez`).
+    Impgsez,
+    /// IMS: credit notes (`b2bcn`).
+    B2bcn,
+    /// IMS: amended credit notes (`b2bcna`).
+    B2bcna,
+    /// IMS: debit notes (`b2bdn`).
+    B2bdn,
+    /// IMS: amended debit notes (`b2bdna`).
+    B2bdna,
 }
 
 impl Section {
@@ -73,12 +108,42 @@ impl Section {
             Section::B2ba => "b2ba",
             Section::Cdn => "cdn",
             Section::Cdna => "cdna",
+            Section::Cdnr => "cdnr",
+            Section::Cdnra => "cdnra",
+            Section::Ecom => "ecom",
+            Section::Ecoma => "ecoma",
+            Section::Isd => "isd",
+            Section::Isda => "isda",
+            Section::Impg => "impg",
+            Section::Impgsez => "impgsez",
+            Section::B2bcn => "b2bcn",
+            Section::B2bcna => "b2bcna",
+            Section::B2bdn => "b2bdn",
+            Section::B2bdna => "b2bdna",
         }
     }
 
     /// Whether the section holds amendments.
     pub fn is_amendment(self) -> bool {
-        matches!(self, Section::B2ba | Section::Cdna)
+        matches!(
+            self,
+            Section::B2ba
+                | Section::Cdna
+                | Section::Cdnra
+                | Section::Ecoma
+                | Section::Isda
+                | Section::B2bcna
+                | Section::B2bdna
+        )
+    }
+
+    /// Whether the register's reconciled tables (`b2b`, `b2ba`, `cdn`, `cdna`) can hold a
+    /// document of this section: not an ISD document or a bill of entry.
+    pub fn in_books(self) -> bool {
+        !matches!(
+            self,
+            Section::Isd | Section::Isda | Section::Impg | Section::Impgsez
+        )
     }
 }
 
@@ -143,7 +208,7 @@ impl MatchCode {
 
 /// The action flag decided for a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Action {
+pub enum ActionFlag {
     /// Accept the counterparty's document (`A`).
     #[serde(rename = "A")]
     Accept,
@@ -161,26 +226,26 @@ pub enum Action {
     NoAction,
 }
 
-impl Action {
+impl ActionFlag {
     /// The letter, e.g. `A`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Action::Accept => "A",
-            Action::Upload => "U",
-            Action::Reject => "R",
-            Action::Pending => "P",
-            Action::NoAction => "N",
+            ActionFlag::Accept => "A",
+            ActionFlag::Upload => "U",
+            ActionFlag::Reject => "R",
+            ActionFlag::Pending => "P",
+            ActionFlag::NoAction => "N",
         }
     }
 
     /// The wire flag.
     pub fn flag(self) -> Flag {
         match self {
-            Action::Accept => Flag::Accept,
-            Action::Upload => Flag::Upload,
-            Action::Reject => Flag::Reject,
-            Action::Pending => Flag::Pending,
-            Action::NoAction => Flag::NoAction,
+            ActionFlag::Accept => Flag::Accept,
+            ActionFlag::Upload => Flag::Upload,
+            ActionFlag::Reject => Flag::Reject,
+            ActionFlag::Pending => Flag::Pending,
+            ActionFlag::NoAction => Flag::NoAction,
         }
     }
 }
@@ -244,6 +309,10 @@ pub struct DocSide {
     /// Where the document sits in the input, for building payloads; not serialized.
     #[serde(skip)]
     pub(crate) source: Option<SourceRef>,
+    /// Where the documents of [`DocSide::replaces`] sit in the input, in the same order; not
+    /// serialized.
+    #[serde(skip)]
+    pub(crate) replaces_at: Vec<SourceRef>,
 }
 
 /// Where a document sits in its input: section, supplier index, document index.
@@ -358,8 +427,17 @@ pub struct FieldDifference {
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
-    /// No counterparty document pairs with the taxpayer's.
+    /// No counterparty document pairs with the taxpayer's (reconciled against GSTR2A).
     NotInGstr2a,
+    /// No GSTR-2B document pairs with the taxpayer's.
+    NotInGstr2b,
+    /// No IMS record pairs with the taxpayer's.
+    NotInIms,
+    /// The register's reconciled tables cannot hold a document of this section (an ISD
+    /// document, a bill of entry): it is reported as only in GSTR-2B.
+    NotHeldByBooks,
+    /// The document is listed in GSTR-2B among the rejected ones (`docRejdata`).
+    RejectedInGstr2b,
     /// No taxpayer document pairs with the counterparty's.
     NotInRegister,
     /// Paired with the same number written differently.
@@ -423,9 +501,9 @@ pub struct MatchResult {
     /// The match code.
     pub code: MatchCode,
     /// The action flag, after the user's pending mark.
-    pub action: Action,
+    pub action: ActionFlag,
     /// The action the policy gives, before any pending mark.
-    pub computed_action: Action,
+    pub computed_action: ActionFlag,
     /// The rule that paired the two sides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,
@@ -443,6 +521,14 @@ pub struct MatchResult {
     /// Probable pairs, best first (TO and CO results only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<Suggestion>,
+    /// The recommended IMS action (reconciling against GSTR-2B or IMS; see
+    /// [`ImsPolicy`](crate::ims::ImsPolicy)): `None` where there is none (against GSTR2A, a
+    /// document only in the books, one that never passes IMS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ims_action: Option<ImsAction>,
+    /// Why the result has its IMS action, or none (against GSTR-2B or IMS only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ims_reasons: Vec<ImsReason>,
 }
 
 impl MatchResult {
@@ -556,7 +642,7 @@ pub struct Tally {
     /// By match code.
     pub by_code: BTreeMap<MatchCode, Totals>,
     /// By action.
-    pub by_action: BTreeMap<Action, Totals>,
+    pub by_action: BTreeMap<ActionFlag, Totals>,
 }
 
 impl Tally {
@@ -592,7 +678,7 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of a list of results. Errors: the totals overflow, named by the result at
-    /// which they did (as [`reconcile`](crate::reconcile) counts them: see
+    /// which they did (as [`Reconciler::run`](crate::Reconciler::run) counts them: see
     /// [`ReconcileError::Summary`](crate::ReconcileError::Summary)).
     pub fn of(results: &[MatchResult]) -> Result<Summary, AmountOverflow> {
         let mut t = Tallies::default();
@@ -607,12 +693,12 @@ const CODES: [MatchCode; 4] = [
     MatchCode::CounterpartyOnly,
     MatchCode::Mismatch,
 ];
-const ACTIONS: [Action; 5] = [
-    Action::Accept,
-    Action::Upload,
-    Action::Reject,
-    Action::Pending,
-    Action::NoAction,
+const ACTIONS: [ActionFlag; 5] = [
+    ActionFlag::Accept,
+    ActionFlag::Upload,
+    ActionFlag::Reject,
+    ActionFlag::Pending,
+    ActionFlag::NoAction,
 ];
 
 /// A [`Summary`] counted a batch of results at a time: one add per result, into a

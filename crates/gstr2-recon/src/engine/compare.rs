@@ -73,6 +73,41 @@ fn diff_text<T: PartialEq + std::fmt::Display>(
     }
 }
 
+/// The taxable value and each tax head of one rate (or of the totals, `rate` `None`), each
+/// side's where it has the rate.
+fn diff_amounts(
+    out: &mut Vec<FieldDifference>,
+    rate: Option<Decimal>,
+    own: Option<(Decimal, TaxAmounts)>,
+    cp: Option<(Decimal, TaxAmounts)>,
+    tol: &crate::config::Tolerance,
+) {
+    diff_amount(
+        out,
+        Field::TaxableValue,
+        rate,
+        own.map(|x| x.0),
+        cp.map(|x| x.0),
+        tol.taxable_value,
+    );
+    let heads: [TaxHead; 4] = [
+        (Field::Igst, |t| t.igst, tol.igst),
+        (Field::Cgst, |t| t.cgst, tol.cgst),
+        (Field::Sgst, |t| t.sgst, tol.sgst),
+        (Field::Cess, |t| t.cess, tol.cess),
+    ];
+    for (field, head, tolerance) in heads {
+        diff_amount(
+            out,
+            field,
+            rate,
+            own.map(|x| head(&x.1)),
+            cp.map(|x| head(&x.1)),
+            tolerance,
+        );
+    }
+}
+
 /// Every field that differs between a taxpayer document and a counterparty document.
 pub(super) fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<FieldDifference> {
     let tol = &config.tolerance;
@@ -113,7 +148,15 @@ pub(super) fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<Fie
         c.rchrg.as_ref(),
     );
     diff_text(&mut out, Field::InvoiceType, o.inv_typ, c.inv_typ);
-    let (or, cr) = (o.by_rate(), c.by_rate());
+    let (or, cr) = match (o.by_rate(), c.by_rate()) {
+        (Some(or), Some(cr)) => (or, cr),
+        // A side without rates (GSTR-2B's newer layout, IMS): the totals, without a rate.
+        _ => {
+            let ((ot, ox), (ct, cx)) = (o.amounts(), c.amounts());
+            diff_amounts(&mut out, None, Some((ot, ox)), Some((ct, cx)), tol);
+            return out;
+        }
+    };
     let (mut i, mut j) = (0, 0);
     while i < or.len() || j < cr.len() {
         let (a, b) = (or.get(i), cr.get(j));
@@ -141,31 +184,13 @@ pub(super) fn compare(o: &Doc<'_>, c: &Doc<'_>, config: &MatchConfig) -> Vec<Fie
             }
             (None, None) => break,
         };
-        let r = Some(rate);
-        diff_amount(
+        diff_amounts(
             &mut out,
-            Field::TaxableValue,
-            r,
-            a.map(|x| x.1),
-            b.map(|x| x.1),
-            tol.taxable_value,
+            Some(rate),
+            a.map(|x| (x.1, x.2)),
+            b.map(|x| (x.1, x.2)),
+            tol,
         );
-        let heads: [TaxHead; 4] = [
-            (Field::Igst, |t| t.igst, tol.igst),
-            (Field::Cgst, |t| t.cgst, tol.cgst),
-            (Field::Sgst, |t| t.sgst, tol.sgst),
-            (Field::Cess, |t| t.cess, tol.cess),
-        ];
-        for (field, head, tolerance) in heads {
-            diff_amount(
-                &mut out,
-                field,
-                r,
-                a.map(|x| head(&x.2)),
-                b.map(|x| head(&x.2)),
-                tolerance,
-            );
-        }
     }
     out
 }

@@ -5,9 +5,11 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 use gstr2_model::codes::{InvoiceType, YesNo};
+use gstr2_model::gstr2b::Gstr2bItem;
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode, TaxAmounts};
 use rust_decimal::Decimal;
 
+use crate::ims::{NeverInIms, RecordState};
 use crate::number::normalise;
 use crate::report::{DocKey, DocKind, DocSide, OriginalRef, Reason, Section, SourceRef};
 
@@ -21,9 +23,9 @@ pub(super) struct Doc<'a> {
     pub(super) date: NaiveDate,
     pub(super) original: Option<(&'a str, NaiveDate)>,
     pub(super) value: Decimal,
-    /// The items, whose taxable value and tax [`Doc::amounts`] sums when asked (kept out of
-    /// the document: a million of each side are held at once).
-    pub(super) items: &'a [Item],
+    /// The amounts as the source gives them, which [`Doc::amounts`] sums when asked (items
+    /// are borrowed, not summed into the document: a million of each side are held at once).
+    pub(super) amounts: Amounts<'a>,
     pub(super) negated: bool,
     pub(super) pos: Option<StateCode>,
     pub(super) rchrg: Option<YesNo>,
@@ -33,6 +35,37 @@ pub(super) struct Doc<'a> {
     pub(super) source: SourceRef,
     /// Further copies of this counterparty document that GSTN listed ([`SideState::new`](super::side::SideState::new)).
     pub(super) repeats: Repeats,
+    /// What IMS makes of it (counterparty documents of GSTR-2B and IMS).
+    pub(super) ims: ImsRole,
+    /// Whether the register's reconciled tables can hold it ([`Section::in_books`]): a document
+    /// they cannot hold is paired by no pass.
+    pub(super) pairable: bool,
+    /// Listed among GSTR-2B's rejected documents (`docRejdata`).
+    pub(super) rejected: bool,
+}
+
+/// A document's amounts, as its source gives them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Amounts<'a> {
+    /// Items with their rates: the register, GSTR2A.
+    Items(&'a [Item]),
+    /// GSTR-2B's items (its older layout), each with a rate or not.
+    Gstr2bItems(&'a [Gstr2bItem]),
+    /// Totals only: GSTR-2B's newer layout, IMS, ISD documents, bills of entry. Compared
+    /// as totals, not per rate.
+    Totals(Decimal, TaxAmounts),
+}
+
+/// What IMS makes of a counterparty document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) enum ImsRole {
+    /// Nothing: a register document, or reconciling against GSTR2A.
+    #[default]
+    None,
+    /// A record IMS acts on, in this state.
+    Record(RecordState),
+    /// A document that never passes IMS, and why.
+    Never(NeverInIms),
 }
 
 /// The copies of a counterparty document listed more than once, folded into the first.
@@ -48,7 +81,7 @@ pub(super) struct Repeats {
 /// document listed twice, not two versions of it.
 pub(super) fn same_content(a: &Doc<'_>, b: &Doc<'_>) -> bool {
     a.value == b.value
-        && a.items == b.items
+        && a.amounts == b.amounts
         && a.original == b.original
         && a.pos == b.pos
         && a.rchrg == b.rchrg
@@ -65,30 +98,32 @@ pub(super) enum OnRepeat {
     Fold,
 }
 
-struct Fields<'a> {
-    section: Section,
-    kind: DocKind,
-    supplier: Gstin,
-    number: &'a str,
-    date: NaiveDate,
-    original: Option<(&'a str, NaiveDate)>,
-    value: Decimal,
-    items: &'a [Item],
-    pos: Option<StateCode>,
-    rchrg: Option<YesNo>,
-    inv_typ: Option<&'a InvoiceType>,
-    checksum: Option<&'a str>,
-    cfs: Option<YesNo>,
-    source: (usize, usize),
+pub(super) struct Fields<'a> {
+    pub(super) section: Section,
+    pub(super) kind: DocKind,
+    pub(super) supplier: Gstin,
+    pub(super) number: &'a str,
+    pub(super) date: NaiveDate,
+    pub(super) original: Option<(&'a str, NaiveDate)>,
+    pub(super) value: Decimal,
+    pub(super) amounts: Amounts<'a>,
+    pub(super) pos: Option<StateCode>,
+    pub(super) rchrg: Option<YesNo>,
+    pub(super) inv_typ: Option<&'a InvoiceType>,
+    pub(super) checksum: Option<&'a str>,
+    pub(super) cfs: Option<YesNo>,
+    pub(super) source: (usize, usize),
 }
 
 impl<'a> Doc<'a> {
-    fn new(f: Fields<'a>) -> Doc<'a> {
+    pub(super) fn new(f: Fields<'a>) -> Doc<'a> {
         let negative = |v: Decimal| v.is_sign_negative() && !v.is_zero();
         // Notes: GSTN writes amounts positive and the sign in `ntty`; a register may write a
         // credit note negative. Normalise to GSTN's form.
         let negated = f.kind.is_note()
-            && (negative(f.value) || f.items.iter().any(|i| negative(i.detail.taxable_value)));
+            && (negative(f.value)
+                || matches!(f.amounts, Amounts::Items(items)
+                    if items.iter().any(|i| negative(i.detail.taxable_value))));
         Doc {
             section: f.section,
             kind: f.kind,
@@ -98,7 +133,7 @@ impl<'a> Doc<'a> {
             date: f.date,
             original: f.original,
             value: if negated { f.value.abs() } else { f.value },
-            items: f.items,
+            amounts: f.amounts,
             negated,
             pos: f.pos,
             rchrg: f.rchrg,
@@ -111,6 +146,9 @@ impl<'a> Doc<'a> {
                 doc: f.source.1,
             },
             repeats: Repeats::default(),
+            ims: ImsRole::None,
+            pairable: f.section.in_books(),
+            rejected: false,
         }
     }
 
@@ -127,12 +165,18 @@ impl<'a> Doc<'a> {
     /// document's amounts over some of its items, in any order, overflows (|a + b| ≤
     /// |a| + |b|): [`SideState::new`](super::side::SideState::new) turns such a document away, and the sums below rely on it.
     pub(super) fn overflow(&self) -> Option<&'static str> {
+        let items = match self.amounts {
+            Amounts::Items(items) => items,
+            Amounts::Gstr2bItems(items) => return gstr2b_items_overflow(items),
+            // Summed with checks where the document was read.
+            Amounts::Totals(..) => return None,
+        };
         // The usual case without adding anything: fewer than 2^15 items whose magnitudes are
         // below 2^80 (about 1.2 × 10²⁴; a magnitude is at most its mantissa) add up to less
         // than 2^95, within a decimal.
         let small = |d: Decimal| d.mantissa().unsigned_abs() < 1 << 80;
-        if self.items.len() < 1 << 15
-            && self.items.iter().all(|i| {
+        if items.len() < 1 << 15
+            && items.iter().all(|i| {
                 let d = &i.detail;
                 small(d.taxable_value)
                     && [d.igst, d.cgst, d.sgst, d.cess]
@@ -145,7 +189,7 @@ impl<'a> Doc<'a> {
         }
         let mut taxable = Decimal::ZERO;
         let mut tax = TaxAmounts::default();
-        for i in self.items {
+        for i in items {
             taxable = match taxable.checked_add(i.detail.taxable_value.abs()) {
                 Some(sum) => sum,
                 None => return Some("its taxable value"),
@@ -158,12 +202,26 @@ impl<'a> Doc<'a> {
         None
     }
 
-    /// Taxable value and tax of all items, positive for a note the register wrote negative.
+    /// Taxable value and tax of the document, positive for a note the register wrote negative.
     pub(super) fn amounts(&self) -> (Decimal, TaxAmounts) {
-        self.items.iter().map(|i| self.item_amounts(i)).fold(
-            (Decimal::ZERO, TaxAmounts::default()),
-            |(v, t), (_, iv, it)| (add_fitting(v, iv), add_tax_fitting(&t, &it)),
-        )
+        let zero = (Decimal::ZERO, TaxAmounts::default());
+        let add = |(v, t): (Decimal, TaxAmounts), (iv, it): (Decimal, TaxAmounts)| {
+            (add_fitting(v, iv), add_tax_fitting(&t, &it))
+        };
+        match self.amounts {
+            Amounts::Items(items) => items
+                .iter()
+                .map(|i| {
+                    let (_, v, t) = self.item_amounts(i);
+                    (v, t)
+                })
+                .fold(zero, add),
+            Amounts::Gstr2bItems(items) => items
+                .iter()
+                .map(|i| (i.taxable_value.unwrap_or_default(), i.tax()))
+                .fold(zero, add),
+            Amounts::Totals(taxable, tax) => (taxable, tax),
+        }
     }
 
     /// An item's rate, taxable value and tax, positive for a note the register wrote negative.
@@ -210,10 +268,18 @@ impl<'a> Doc<'a> {
         ))
     }
 
-    /// Taxable value and tax per rate, rates ascending, amounts positive for notes.
-    pub(super) fn by_rate(&self) -> Vec<(Decimal, Decimal, TaxAmounts)> {
-        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> =
-            self.items.iter().map(|i| self.item_amounts(i)).collect();
+    /// Taxable value and tax per rate, rates ascending, amounts positive for notes; `None`
+    /// where the source gives no rates (totals only, or a GSTR-2B item without one): such a
+    /// document is compared by its totals.
+    pub(super) fn by_rate(&self) -> Option<Vec<(Decimal, Decimal, TaxAmounts)>> {
+        let mut v: Vec<(Decimal, Decimal, TaxAmounts)> = match self.amounts {
+            Amounts::Items(items) => items.iter().map(|i| self.item_amounts(i)).collect(),
+            Amounts::Gstr2bItems(items) => items
+                .iter()
+                .map(|i| Some((i.rate?, i.taxable_value.unwrap_or_default(), i.tax())))
+                .collect::<Option<_>>()?,
+            Amounts::Totals(..) => return None,
+        };
         if v.len() > 1 {
             v.sort_by_key(|a| a.0);
             v.dedup_by(|later, kept| {
@@ -226,7 +292,7 @@ impl<'a> Doc<'a> {
                 }
             });
         }
-        v
+        Some(v)
     }
 
     pub(super) fn side(&self, replaces: Vec<DocKey>) -> DocSide {
@@ -250,8 +316,27 @@ impl<'a> Doc<'a> {
             checksum: self.checksum.map(str::to_owned),
             filing_status: self.cfs.clone(),
             source: Some(self.source),
+            replaces_at: Vec::new(),
         }
     }
+}
+
+/// Which sum of GSTR-2B items' magnitudes overflows a decimal, if one does (see
+/// [`Doc::overflow`]).
+fn gstr2b_items_overflow(items: &[Gstr2bItem]) -> Option<&'static str> {
+    let mut taxable = Decimal::ZERO;
+    let mut tax = TaxAmounts::default();
+    for i in items {
+        taxable = match taxable.checked_add(i.taxable_value.unwrap_or_default().abs()) {
+            Some(sum) => sum,
+            None => return Some("its taxable value"),
+        };
+        tax = match tax.checked_add(&i.tax().abs()) {
+            Some(sum) => sum,
+            None => return Some("its tax"),
+        };
+    }
+    None
 }
 
 /// The canonical order: by key, then by content, so that results never depend on input order.
@@ -305,7 +390,7 @@ pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: None,
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: Some(d.place_of_supply),
                 rchrg: Some(d.reverse_charge.clone()),
                 inv_typ: d.invoice_type.as_ref(),
@@ -325,7 +410,7 @@ pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: Some((&d.original_number, d.original_date)),
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: Some(d.place_of_supply),
                 rchrg: Some(d.reverse_charge.clone()),
                 inv_typ: d.invoice_type.as_ref(),
@@ -345,7 +430,7 @@ pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: None,
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: None,
                 rchrg: None,
                 inv_typ: None,
@@ -365,7 +450,7 @@ pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: Some((&d.original_number, d.original_date)),
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: None,
                 rchrg: d.reverse_charge.clone(),
                 inv_typ: None,
@@ -390,7 +475,7 @@ pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: None,
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: d.place_of_supply,
                 rchrg: d.reverse_charge.clone(),
                 inv_typ: d.invoice_type.as_ref(),
@@ -410,7 +495,7 @@ pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: Some((&d.original_number, d.original_date)),
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: d.place_of_supply,
                 rchrg: d.reverse_charge.clone(),
                 inv_typ: d.invoice_type.as_ref(),
@@ -430,7 +515,7 @@ pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: None,
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: d.place_of_supply,
                 rchrg: d.reverse_charge.clone(),
                 inv_typ: None,
@@ -450,7 +535,7 @@ pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
                 date: d.date,
                 original: Some((&d.original_number, d.original_date)),
                 value: d.value,
-                items: &d.items,
+                amounts: Amounts::Items(&d.items),
                 pos: d.place_of_supply,
                 rchrg: d.reverse_charge.clone(),
                 inv_typ: None,

@@ -9,8 +9,11 @@ use gstr2_model::Gstin;
 use super::compare::{compare, fields_of, is_filed, pair_code};
 use super::doc::Doc;
 use super::side::SideState;
+use super::SourceKind;
 use crate::config::MatchConfig;
-use crate::report::{Action, DocKey, DocKind, MatchCode, MatchResult, Reason, Rule, Suggestion};
+use crate::report::{
+    ActionFlag, DocKey, DocKind, MatchCode, MatchResult, Reason, Rule, Suggestion,
+};
 
 /// One result of a group, as indices into the sides: built into its [`MatchResult`] only once
 /// its place in the report is known, so that each result is written once, in place.
@@ -53,13 +56,21 @@ impl Outcome {
         ((counted.0, counted.1), Some((counted.2, counted.3)), o, c)
     }
 
+    /// The counterparty document, if the outcome has one.
+    pub(super) fn counterparty(&self) -> Option<usize> {
+        match *self {
+            Outcome::Pair { c, .. } | Outcome::Counterparty { c, .. } => Some(c),
+            Outcome::Own { .. } => None,
+        }
+    }
+
     /// The action the policy gives the result this outcome becomes, before any pending mark.
     pub(super) fn computed_action(
         &self,
         own: &SideState<'_>,
         cp: &SideState<'_>,
         config: &MatchConfig,
-    ) -> Action {
+    ) -> ActionFlag {
         let (code, counterparty) = match *self {
             Outcome::Pair { o, c, .. } => {
                 let cd = &cp.docs[c];
@@ -69,7 +80,7 @@ impl Outcome {
             Outcome::Counterparty { c, .. } => (MatchCode::CounterpartyOnly, Some(&cp.docs[c])),
         };
         match counterparty.map(|d| is_filed(d, config)) {
-            Some(Err(_)) => Action::NoAction,
+            Some(Err(_)) => ActionFlag::NoAction,
             _ => config.policy.action(code),
         }
     }
@@ -79,10 +90,11 @@ impl Outcome {
         own: &SideState<'_>,
         cp: &SideState<'_>,
         config: &MatchConfig,
+        source: SourceKind,
     ) -> MatchResult {
         match self {
             Outcome::Pair { o, c, rule } => pair_result(own, o, cp, c, rule, config),
-            Outcome::Own { o, suggestions } => own_only(own, o, suggestions, config),
+            Outcome::Own { o, suggestions } => own_only(own, o, suggestions, config, source),
             Outcome::Counterparty { c, suggestions } => {
                 counterparty_only(cp, c, suggestions, config)
             }
@@ -154,10 +166,13 @@ fn pair_result(
     }
     let mut action = config.policy.action(code);
     if let Err(r) = is_filed(cd, config) {
-        action = Action::NoAction;
+        action = ActionFlag::NoAction;
         reasons.push(r);
     }
     reasons.extend(cd.repeated());
+    if cd.rejected {
+        reasons.push(Reason::RejectedInGstr2b);
+    }
     MatchResult {
         supplier: cd.supplier,
         kind: cd.kind,
@@ -170,6 +185,8 @@ fn pair_result(
         differences,
         reasons,
         suggestions: Vec::new(),
+        ims_action: None,
+        ims_reasons: Vec::new(),
     }
 }
 
@@ -178,9 +195,10 @@ fn own_only(
     o: usize,
     suggestions: Vec<Suggestion>,
     config: &MatchConfig,
+    source: SourceKind,
 ) -> MatchResult {
     let d = &own.docs[o];
-    let mut reasons = vec![Reason::NotInGstr2a];
+    let mut reasons = vec![source.not_in()];
     if !suggestions.is_empty() {
         reasons.push(Reason::ProbablePairs);
     }
@@ -197,6 +215,8 @@ fn own_only(
         differences: Vec::new(),
         reasons,
         suggestions,
+        ims_action: None,
+        ims_reasons: Vec::new(),
     }
 }
 
@@ -208,15 +228,21 @@ fn counterparty_only(
 ) -> MatchResult {
     let d = &cp.docs[c];
     let mut reasons = vec![Reason::NotInRegister];
+    if !d.pairable {
+        reasons.push(Reason::NotHeldByBooks);
+    }
     if !suggestions.is_empty() {
         reasons.push(Reason::ProbablePairs);
     }
     let mut action = config.policy.action(MatchCode::CounterpartyOnly);
     if let Err(r) = is_filed(d, config) {
-        action = Action::NoAction;
+        action = ActionFlag::NoAction;
         reasons.push(r);
     }
     reasons.extend(d.repeated());
+    if d.rejected {
+        reasons.push(Reason::RejectedInGstr2b);
+    }
     MatchResult {
         supplier: d.supplier,
         kind: d.kind,
@@ -229,5 +255,7 @@ fn counterparty_only(
         differences: Vec::new(),
         reasons,
         suggestions,
+        ims_action: None,
+        ims_reasons: Vec::new(),
     }
 }

@@ -6,7 +6,7 @@ use super::outcome::{outcome_supplier, Outcome};
 use super::side::SideState;
 use crate::config::MatchConfig;
 use crate::decisions::{Decision, Decisions, StaleDecision, StaleReason};
-use crate::report::Action;
+use crate::report::ActionFlag;
 
 /// The pending marks that apply: the outcomes they mark (whose computed action is Accept or
 /// Reject). Those that do not apply go to `stale`, in the decisions' order.
@@ -67,7 +67,7 @@ pub(super) fn pending_marks(
         let mut applied = false;
         for k in hits {
             let computed = outcomes.get(k).map(|o| o.computed_action(own, cp, config));
-            if matches!(computed, Some(Action::Accept | Action::Reject)) {
+            if matches!(computed, Some(ActionFlag::Accept | ActionFlag::Reject)) {
                 marked.insert(k);
                 applied = true;
             } else {

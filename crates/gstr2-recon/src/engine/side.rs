@@ -163,14 +163,10 @@ impl<'a> SideState<'a> {
     }
 
     pub(super) fn side(&self, i: usize) -> DocSide {
-        let replaces = self
-            .replaces
-            .get(&i)
-            .into_iter()
-            .flatten()
-            .map(|&j| self.docs[j].key())
-            .collect();
-        self.docs[i].side(replaces)
+        let replaced = || self.replaces.get(&i).into_iter().flatten();
+        let mut side = self.docs[i].side(replaced().map(|&j| self.docs[j].key()).collect());
+        side.replaces_at = replaced().map(|&j| self.docs[j].source).collect();
+        side
     }
 }
 

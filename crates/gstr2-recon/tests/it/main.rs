@@ -7,4 +7,5 @@ mod overflow;
 mod properties;
 mod repeats;
 mod scenarios;
+mod sources;
 mod support;

@@ -8,9 +8,8 @@ use gstr2_model::summary::SectionSummary;
 use gstr2_model::tables::b2b::B2bSupplier;
 use gstr2_model::{json, Gstr2Payload, Gstr2Summary, Gstr2a, Item};
 use gstr2_recon::{
-    compare_summaries, into_save_payloads, local_summary, reconcile, reconcile_streamed,
-    reconcile_with_progress, save_payloads, Decisions, Field, Inputs, MatchCode, MatchConfig,
-    PayloadPlan, ReconcileError, SavePayloads, StreamedError,
+    compare_summaries, into_save_payloads, local_summary, Decisions, Field, MatchCode, MatchConfig,
+    PayloadPlan, ReconcileError, Reconciler, SavePayloads, StreamedError,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -69,13 +68,8 @@ fn the_issues_case() -> (Gstr2Payload, Gstr2a) {
     (reg, a)
 }
 
-fn inputs_of<'a>(reg: &'a Gstr2Payload, a: &'a Gstr2a, d: &'a Decisions) -> Inputs<'a> {
-    Inputs {
-        register: reg,
-        gstr2a: a,
-        decisions: d,
-        previously_saved: None,
-    }
+fn inputs_of<'a>(reg: &'a Gstr2Payload, a: &'a Gstr2a, d: &'a Decisions) -> Reconciler<'a> {
+    Reconciler::new(reg, a).decisions(d)
 }
 
 #[test]
@@ -85,7 +79,11 @@ fn two_gstr2a_invoices_of_5e28_are_an_error_naming_the_document() {
     let inputs = inputs_of(&reg, &a, &decisions);
     let config = MatchConfig::default();
 
-    let e = reconcile(&inputs, &config).expect_err("the totals overflow");
+    let e = inputs
+        .clone()
+        .config(config.clone())
+        .run()
+        .expect_err("the totals overflow");
     let ReconcileError::Summary(overflow) = &e else {
         panic!("expected the summary's totals to overflow, got {e:?}");
     };
@@ -109,11 +107,16 @@ fn two_gstr2a_invoices_of_5e28_are_an_error_naming_the_document() {
 
     // The same error from every entry point.
     assert_eq!(
-        reconcile_with_progress(&inputs, &config, &|_| {}).err(),
+        inputs
+            .clone()
+            .config(config.clone())
+            .progress(&|_| {})
+            .run()
+            .err(),
         Some(e.clone())
     );
     let mut batches = 0;
-    let streamed = reconcile_streamed(&inputs, &config, &|_| {}, &mut |_| {
+    let streamed = inputs.clone().config(config.clone()).stream(&mut |_| {
         batches += 1;
         Ok::<(), std::io::Error>(())
     });
@@ -128,7 +131,10 @@ fn two_gstr2a_invoices_of_5e28_are_an_error_naming_the_document() {
     one.b2b[0].invoices.truncate(1);
     let mut a_one = a.clone();
     a_one.b2b[0].invoices.truncate(1);
-    let report = reconcile(&inputs_of(&one, &a_one, &decisions), &config).expect("one fits");
+    let report = inputs_of(&one, &a_one, &decisions)
+        .config(config.clone())
+        .run()
+        .expect("one fits");
     assert_eq!(report.results.len(), 1);
     assert_eq!(report.results[0].code, MatchCode::Ok);
     assert_eq!(report.summary.overall.all.value, five_e28());
@@ -146,11 +152,12 @@ fn a_document_whose_items_overflow_is_named_with_its_side() {
     let a = gstr2a(ctin, Some(YesNo::Yes), vec![small, big]);
     let reg = register(me(), vec![]);
     let decisions = Decisions::default();
-    let e = reconcile(&inputs_of(&reg, &a, &decisions), &MatchConfig::default())
+    let e = inputs_of(&reg, &a, &decisions)
+        .run()
         .expect_err("the items overflow");
     assert_eq!(
         e,
-        ReconcileError::Gstr2a(
+        ReconcileError::Counterparty(
             AmountOverflow::new("its taxable value", "b2b", Some("B-7")).with_supplier(ctin)
         )
     );
@@ -164,7 +171,8 @@ fn a_document_whose_items_overflow_is_named_with_its_side() {
     ];
     let reg = register(ctin, vec![own]);
     let a = Gstr2a::default();
-    let e = reconcile(&inputs_of(&reg, &a, &decisions), &MatchConfig::default())
+    let e = inputs_of(&reg, &a, &decisions)
+        .run()
         .expect_err("the items overflow");
     assert_eq!(
         e,
@@ -191,7 +199,8 @@ fn a_difference_beyond_a_decimal_is_beyond_tolerance() {
     let reg = register(ctin, vec![own]);
     let a = gstr2a(ctin, Some(YesNo::Yes), vec![cp]);
     let decisions = Decisions::default();
-    let report = reconcile(&inputs_of(&reg, &a, &decisions), &MatchConfig::default())
+    let report = inputs_of(&reg, &a, &decisions)
+        .run()
         .expect("each side fits");
     assert_eq!(report.results.len(), 1);
     let r = &report.results[0];
@@ -403,8 +412,8 @@ proptest! {
         let decisions = Decisions::default();
         let inputs = inputs_of(&reg, &a, &decisions);
         let config = MatchConfig::default();
-        let report = reconcile(&inputs, &config);
-        let streamed = reconcile_streamed(&inputs, &config, &|_| {}, &mut |_| Ok::<(), String>(()));
+        let report = inputs.clone().config(config.clone()).run();
+        let streamed = inputs.clone().config(config.clone()).stream(&mut |_| Ok::<(), String>(()));
         let report = match (report, streamed) {
             (Ok(report), Ok(done)) => {
                 prop_assert_eq!(&done.summary, &report.summary);
@@ -413,7 +422,7 @@ proptest! {
             (Err(e), Err(StreamedError::Reconcile(s))) => {
                 prop_assert_eq!(&s, &e);
                 let named = match &e {
-                    ReconcileError::Register(o) | ReconcileError::Gstr2a(o) | ReconcileError::Summary(o) => o,
+                    ReconcileError::Register(o) | ReconcileError::Counterparty(o) | ReconcileError::Summary(o) => o,
                     other => return Err(TestCaseError::fail(format!("unknown error {other:?}"))),
                 };
                 prop_assert!(named.document.is_some(), "{}", e);
@@ -422,7 +431,7 @@ proptest! {
             }
             (r, s) => return Err(TestCaseError::fail(format!("reconcile {r:?} but streamed {s:?}"))),
         };
-        let copied = save_payloads(&inputs, &report).expect("payloads of its own report");
+        let copied = inputs.save_payloads(&report).expect("payloads of its own report");
         let moved = into_save_payloads(reg.clone(), a.clone(), None, &report).expect("payloads");
         prop_assert_eq!(&moved, &copied);
         prop_assert_eq!(&PayloadPlan::of(&report).payloads(&inputs).expect("payloads"), &copied);

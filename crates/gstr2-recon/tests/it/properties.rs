@@ -4,8 +4,8 @@ use gstr2_model::codes::YesNo;
 use gstr2_model::tables::b2b::B2bSupplier;
 use gstr2_model::{Gstr2Payload, Gstr2a};
 use gstr2_recon::{
-    into_save_payloads, reconcile, reconcile_streamed, save_payloads, Decisions, DocKey, Inputs,
-    MatchCode, MatchConfig, ResultsCsvWriter, ResultsJsonWriter, Rule, Totals,
+    into_save_payloads, Decisions, DocKey, MatchCode, MatchConfig, Reconciler, ResultsCsvWriter,
+    ResultsJsonWriter, Rule, Totals,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -255,9 +255,9 @@ proptest! {
         let mut prev = reg.clone();
         for s in &mut prev.b2b { s.invoices.truncate(saved); }
         let decisions = Decisions::default();
-        let inputs = Inputs { register: &reg, gstr2a: &a, decisions: &decisions, previously_saved: Some(&prev) };
+        let inputs = Reconciler::new(&reg, &a).decisions(&decisions).previously_saved(&prev);
         let report = run(&reg, &a, &decisions);
-        let copied = save_payloads(&inputs, &report).expect("payloads");
+        let copied = inputs.save_payloads(&report).expect("payloads");
         let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report).expect("payloads");
         prop_assert_eq!(moved, copied);
     }
@@ -271,14 +271,14 @@ proptest! {
         for k in own.iter().chain(&cp).skip(pick).step_by(3) { decisions.mark_pending(k.clone()); }
         if let (Some(o), Some(c)) = (own.get(pick), cp.last()) { decisions.link(o.clone(), c.clone()); }
         if let (Some(o), Some(c)) = (own.last(), cp.get(pick)) { decisions.unlink(o.clone(), c.clone()); }
-        let inputs = Inputs { register: &reg, gstr2a: &a, decisions: &decisions, previously_saved: None };
+        let inputs = Reconciler::new(&reg, &a).decisions(&decisions);
         let config = MatchConfig::default();
-        let report = reconcile(&inputs, &config).expect("reconciled");
+        let report = inputs.clone().config(config.clone()).run().expect("reconciled");
 
         let mut json = ResultsJsonWriter::new(Vec::new(), &reg.gstin, &reg.fp).expect("started");
         let mut csv = ResultsCsvWriter::new(Vec::new()).expect("started");
         let mut count = 0;
-        let done = reconcile_streamed(&inputs, &config, &|_| {}, &mut |batch| {
+        let done = inputs.clone().config(config.clone()).stream(&mut |batch| {
             count += batch.len();
             json.write(batch).map_err(|e| e.to_string())?;
             csv.write(batch).map_err(|e| e.to_string())
@@ -292,7 +292,7 @@ proptest! {
         gstr2_recon::write_results_csv(&report, &mut whole_csv).expect("csv");
         prop_assert_eq!(csv.finish().expect("finished"), whole_csv);
 
-        let copied = save_payloads(&inputs, &report).expect("payloads");
+        let copied = inputs.save_payloads(&report).expect("payloads");
         prop_assert_eq!(&done.plan.payloads(&inputs).expect("payloads"), &copied);
         prop_assert_eq!(done.plan.into_payloads(reg.clone(), a.clone(), None).expect("payloads"), copied);
     }

@@ -3,9 +3,7 @@
 //! once (issue 15, finding 4).
 
 use gstr2_model::codes::YesNo;
-use gstr2_recon::{
-    reconcile, save_payloads, Decisions, Inputs, MatchCode, MatchConfig, Reason, RESULT_COLUMNS,
-};
+use gstr2_recon::{Decisions, MatchCode, Reason, Reconciler, RESULT_COLUMNS};
 
 use crate::support::*;
 
@@ -29,13 +27,8 @@ fn a_document_listed_twice_is_reconciled_counted_and_sent_once() {
     a.b2b[1].invoices = vec![cp_inv("S1", "01-09-2023", "118", "100", "18"), differing];
 
     let decisions = Decisions::default();
-    let inputs = Inputs {
-        register: &register,
-        gstr2a: &a,
-        decisions: &decisions,
-        previously_saved: None,
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
+    let inputs = Reconciler::new(&register, &a).decisions(&decisions);
+    let report = inputs.run().expect("reconciled");
     assert_eq!(report.results.len(), 2, "{}", lines(&report));
     let s1 = &report.results[0];
     assert_eq!(s1.code, MatchCode::Ok);
@@ -61,7 +54,7 @@ fn a_document_listed_twice_is_reconciled_counted_and_sent_once() {
     assert_eq!(report.summary.overall.all.count, 2);
 
     // Sent once.
-    let payloads = save_payloads(&inputs, &report).expect("payloads");
+    let payloads = inputs.save_payloads(&report).expect("payloads");
     let sent: Vec<&str> = payloads
         .upsert
         .b2b
@@ -91,14 +84,10 @@ fn a_document_listed_twice_is_reconciled_counted_and_sent_once() {
     for s in &mut reversed.b2b {
         s.invoices.reverse();
     }
-    let again = reconcile(
-        &Inputs {
-            gstr2a: &reversed,
-            ..inputs
-        },
-        &MatchConfig::default(),
-    )
-    .expect("reconciled");
+    let again = Reconciler::new(&register, &reversed)
+        .decisions(&decisions)
+        .run()
+        .expect("reconciled");
     // Compared as written: where each copy sits in the input is not part of a result.
     assert_eq!(
         serde_json::to_value(&again.results).expect("json"),

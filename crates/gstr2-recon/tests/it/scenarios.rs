@@ -2,9 +2,8 @@
 
 use gstr2_model::codes::{Flag, YesNo};
 use gstr2_recon::{
-    compare_summaries, into_save_payloads, local_summary, reconcile, save_payloads,
-    write_results_csv, Action, Decisions, DocKey, DocKind, Field, Inputs, MatchCode, MatchConfig,
-    Reason, Rule, StaleReason,
+    compare_summaries, into_save_payloads, local_summary, write_results_csv, ActionFlag, Decisions,
+    DocKey, DocKind, Field, MatchCode, Reason, Reconciler, Rule, StaleReason,
 };
 
 use crate::support::*;
@@ -40,7 +39,7 @@ fn scenarios() {
     assert_eq!(r.results.len(), 1);
     assert_eq!(
         (r.results[0].code, r.results[0].action, r.results[0].rule),
-        (MatchCode::Ok, Action::Accept, Some(Rule::Exact))
+        (MatchCode::Ok, ActionFlag::Accept, Some(Rule::Exact))
     );
     record("exact match", &r);
 
@@ -67,7 +66,7 @@ fn scenarios() {
     let r = one_pair("S3", AMOUNTS, "S3", ("130", "110", "19.80"));
     assert_eq!(
         (r.results[0].code, r.results[0].action),
-        (MatchCode::Mismatch, Action::Reject)
+        (MatchCode::Mismatch, ActionFlag::Reject)
     );
     let d = r.results[0]
         .differences
@@ -129,7 +128,7 @@ fn scenarios() {
     );
     assert_eq!(
         (r.results[0].code, r.results[0].action),
-        (MatchCode::TaxpayerOnly, Action::Upload)
+        (MatchCode::TaxpayerOnly, ActionFlag::Upload)
     );
     record("taxpayer only", &r);
 
@@ -143,12 +142,14 @@ fn scenarios() {
         let x = &r.results[0];
         assert_eq!(x.code, MatchCode::CounterpartyOnly);
         match cfs {
-            Some(YesNo::Yes) => assert_eq!(x.action, Action::Reject),
+            Some(YesNo::Yes) => assert_eq!(x.action, ActionFlag::Reject),
             Some(_) => assert!(
-                x.action == Action::NoAction && x.reasons.contains(&Reason::CounterpartyNotFiled)
+                x.action == ActionFlag::NoAction
+                    && x.reasons.contains(&Reason::CounterpartyNotFiled)
             ),
             None => assert!(
-                x.action == Action::NoAction && x.reasons.contains(&Reason::FilingStatusUnknown)
+                x.action == ActionFlag::NoAction
+                    && x.reasons.contains(&Reason::FilingStatusUnknown)
             ),
         }
         record(
@@ -255,12 +256,12 @@ fn scenarios() {
     let r = run(&reg, &a, &decisions);
     assert_eq!(
         (r.results[0].action, r.results[0].computed_action),
-        (Action::Pending, Action::Accept)
+        (ActionFlag::Pending, ActionFlag::Accept)
     );
     record("pending marked", &r);
     assert!(decisions.unmark_pending(&key));
     let r = run(&reg, &a, &decisions);
-    assert_eq!(r.results[0].action, Action::Accept);
+    assert_eq!(r.results[0].action, ActionFlag::Accept);
     record("pending unmarked", &r);
 
     // A manual link kept across a re-run on new data.
@@ -392,14 +393,11 @@ fn payloads_and_summary() {
         ],
     );
     let decisions = Decisions::default();
-    let inputs = Inputs {
-        register: &reg,
-        gstr2a: &a,
-        decisions: &decisions,
-        previously_saved: Some(&prev),
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
-    let p = save_payloads(&inputs, &report).expect("payloads");
+    let inputs = Reconciler::new(&reg, &a)
+        .decisions(&decisions)
+        .previously_saved(&prev);
+    let report = inputs.run().expect("reconciled");
+    let p = inputs.save_payloads(&report).expect("payloads");
     let moved = into_save_payloads(reg.clone(), a.clone(), Some(&prev), &report);
     assert_eq!(moved.expect("payloads"), p);
     let sent: Vec<(String, Option<Flag>, Option<String>, bool)> = p
@@ -490,13 +488,11 @@ fn payloads_and_summary() {
         json["results"].as_array().map(Vec::len),
         Some(report.results.len())
     );
-    assert!(
-        report
-            .results
-            .iter()
-            .any(|r| r.reasons.contains(&Reason::CounterpartyNotFiled)
-                && r.action == Action::NoAction)
-    );
+    assert!(report
+        .results
+        .iter()
+        .any(|r| r.reasons.contains(&Reason::CounterpartyNotFiled)
+            && r.action == ActionFlag::NoAction));
 }
 
 #[test]
@@ -511,14 +507,9 @@ fn sample_register_all_sections() {
     };
     let register = gstr2_model::csv::read_dir(&dir, gstin, fp).expect("sample register");
     let decisions = Decisions::default();
-    let inputs = Inputs {
-        register: &register,
-        gstr2a: &gstr2a,
-        decisions: &decisions,
-        previously_saved: None,
-    };
-    let report = reconcile(&inputs, &MatchConfig::default()).expect("reconciled");
-    let payloads = save_payloads(&inputs, &report).expect("payloads");
+    let inputs = Reconciler::new(&register, &gstr2a).decisions(&decisions);
+    let report = inputs.run().expect("reconciled");
+    let payloads = inputs.save_payloads(&report).expect("payloads");
     let moved = into_save_payloads(register.clone(), gstr2a.clone(), None, &report);
     assert_eq!(moved.expect("payloads"), payloads);
     let summary = local_summary(&payloads, None).expect("a summary");
@@ -619,7 +610,7 @@ fn pending_marks_that_do_not_apply_are_reported_and_follow_manual_links() {
     assert_eq!(linked.supplier, t);
     assert_eq!(
         (linked.action, linked.computed_action),
-        (Action::Pending, Action::Accept)
+        (ActionFlag::Pending, ActionFlag::Accept)
     );
     assert_eq!(
         linked
@@ -634,7 +625,7 @@ fn pending_marks_that_do_not_apply_are_reported_and_follow_manual_links() {
         .iter()
         .find(|x| x.own.as_ref().is_some_and(|o| o.key.number == "T1"))
         .expect("T1's result");
-    assert_eq!(upload.action, Action::Upload);
+    assert_eq!(upload.action, ActionFlag::Upload);
 }
 
 #[test]
@@ -657,7 +648,7 @@ fn a_result_marked_through_both_its_sides_is_marked_once() {
     }
     let r = run(&reg, &a, &decisions);
     assert_eq!(r.results.len(), 1);
-    assert_eq!(r.results[0].action, Action::Pending);
+    assert_eq!(r.results[0].action, ActionFlag::Pending);
     assert_eq!(
         r.results[0]
             .reasons

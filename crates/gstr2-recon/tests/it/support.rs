@@ -10,7 +10,7 @@ use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
 use gstr2_model::tables::b2ba::{B2baInvoice, B2baSupplier};
 use gstr2_model::tables::cdn::{CdnSupplier, CreditDebitNote};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, ItemDetail, StateCode};
-use gstr2_recon::{reconcile, Decisions, Inputs, MatchConfig, MatchResult, Report};
+use gstr2_recon::{Decisions, MatchResult, Reconciler, Report};
 use rust_decimal::Decimal;
 
 pub fn gstin(n: u32) -> Gstin {
@@ -264,13 +264,8 @@ pub fn cp_cdn(a: &mut Gstr2a, ctin: Gstin, notes: Vec<Gstr2aNote>) {
 }
 
 pub fn run(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decisions) -> Report {
-    let inputs = Inputs {
-        register,
-        gstr2a,
-        decisions,
-        previously_saved: None,
-    };
-    reconcile(&inputs, &MatchConfig::default()).expect("reconciled")
+    let inputs = Reconciler::new(register, gstr2a).decisions(decisions);
+    inputs.run().expect("reconciled")
 }
 
 /// One line per result: code/action, rule, both numbers, differences, reasons, suggestions.

@@ -31,6 +31,9 @@ pub(in crate::engine) fn same_pan_suggestions(
         .filter_map(|(k, o)| match *o {
             Outcome::Counterparty { c, .. } => {
                 let d = &cp.docs[c];
+                if !d.pairable {
+                    return None;
+                }
                 let pan = d.supplier.pan()?;
                 (!d.norm.is_empty()).then_some((pan, d.kind, d.norm.as_str(), k))
             }
