@@ -8,7 +8,7 @@ use chrono::Utc;
 use gstn_proto::headers as h;
 use gstn_proto::{
     decode_body, Action, AppKey, AuthRequest, AuthTokenResponse, EncryptedResponse, EnvelopeError,
-    ErrorClass, FileRequest, Otp, StatusResponse, TxnId,
+    ErrorClass, ErrorCode, FileRequest, Otp, StatusResponse, TxnId,
 };
 use gstr2_model::ReturnPeriod;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
@@ -499,8 +499,14 @@ impl GstnClient {
                         return Ok(bytes);
                     }
                     Err(error) => {
+                        // Queued work (`RTN_24`) and a busy taxpayer (`IMSSAV0015`) are waited
+                        // out by the callers' poll loops, at GSTN's pace, not retried here.
+                        let waits = matches!(
+                            error.gstn_code().map(ErrorCode::class),
+                            Some(ErrorClass::Queued | ErrorClass::Busy)
+                        );
                         let may_repeat = match request.repeat {
-                            Repeat::Idempotent => error.is_retryable(),
+                            Repeat::Idempotent => error.is_retryable() && !waits,
                             Repeat::ConnectOnly => {
                                 matches!(error, Error::Transport { connect: true, .. })
                             }
@@ -627,15 +633,22 @@ impl GstnClient {
         path: &str,
         period: ReturnPeriod,
     ) -> Result<Request> {
+        self.taxpayer_request(action, method, path, Some(period))
+    }
+
+    /// A request on a taxpayer API path, with the `ret_period` header where `period` is given
+    /// (IMS names none).
+    pub(crate) fn taxpayer_request(
+        &self,
+        action: Action,
+        method: Method,
+        path: &str,
+        period: Option<ReturnPeriod>,
+    ) -> Result<Request> {
         let config = self.config();
         let url = config.url(path)?;
         check_scheme(&url)?;
-        Ok(Request::new(
-            action,
-            method,
-            url,
-            Endpoint::Returns(Some(period)),
-        ))
+        Ok(Request::new(action, method, url, Endpoint::Returns(period)))
     }
 
     /// Sleeps (a helper so the poll loops read plainly).
@@ -663,6 +676,7 @@ fn check_answer(action: &Action, status: StatusCode, bytes: &[u8]) -> Result<()>
             action: action.to_string(),
             code: error.error_code,
             message: error.message,
+            retry_after_minutes: error.retry_after_minutes,
         }),
         Err(EnvelopeError::FailureWithoutError) => Err(Error::Protocol {
             action: action.to_string(),
@@ -730,6 +744,7 @@ pub(crate) fn envelope_error(action: &Action, what: &str, error: EnvelopeError) 
             action,
             code: error.error_code,
             message: error.message,
+            retry_after_minutes: error.retry_after_minutes,
         },
         EnvelopeError::FailureWithoutError => Error::Protocol {
             action,

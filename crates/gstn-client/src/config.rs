@@ -21,9 +21,35 @@ use crate::store::{MemoryTokenStore, TokenStore};
 /// [`GstnClientBuilder::chunk_limit`] if GSTN rejects large saves.
 pub const DEFAULT_CHUNK_LIMIT: usize = 2 * 1024 * 1024;
 
-/// The API paths under the base URL. The defaults are the versions the protocol notes found
-/// (§1, §3): `/taxpayerapi/v1.0/authenticate`, `/taxpayerapi/v0.3/returns/gstr2`,
-/// `/taxpayerapi/v0.3/returns` (RETSTATUS, FILEDET) and `/taxpayerapi/v0.3/returns/gstr2a`.
+/// The API paths under the base URL, the API version of each action in its path.
+///
+/// The defaults are the versions the protocol notes found (§1, §3) for authentication and
+/// GSTR2, and for GSTR-2B and IMS the newest version a source shows (GSTN's current ones are
+/// unconfirmed; set another version here if GSTN or the GSP answers another):
+///
+/// | field | actions | default |
+/// |---|---|---|
+/// | `authenticate` | OTPREQUEST, AUTHTOKEN, REFRESHTOKEN, LOGOUT, EVCOTP | `/taxpayerapi/v1.0/authenticate` |
+/// | `gstr2` | RETSAVE, section GETs, RETSUM, RETSUBMIT, RETFILE | `/taxpayerapi/v0.3/returns/gstr2` |
+/// | `returns` | RETSTATUS, FILEDET of GSTR2A | `/taxpayerapi/v0.3/returns` |
+/// | `gstr2a` | GSTR2A section GETs | `/taxpayerapi/v0.3/returns/gstr2a` |
+/// | `gstr2b` | GET2B | `/taxpayerapi/v4.0/returns/gstr2b` |
+/// | `gstr2b_generate` | GEN2B, GENSTS2B | `/taxpayerapi/v4.0/returns/gstr2b` |
+/// | `ims` | GETCNT, GETINV, FILEDET of IMS, REQSTS | `/taxpayerapi/v1.0/returns/ims` |
+/// | `ims_save` | SAVE, RESETIMS | `/taxpayerapi/v1.0/returns/ims` |
+///
+/// ```
+/// use gstn_client::ApiPaths;
+///
+/// let paths = ApiPaths::default();
+/// assert_eq!(paths.gstr2b, "/taxpayerapi/v4.0/returns/gstr2b");
+/// assert_eq!(paths.gstr2b_generate, "/taxpayerapi/v4.0/returns/gstr2b");
+/// assert_eq!(paths.ims, "/taxpayerapi/v1.0/returns/ims");
+/// assert_eq!(paths.ims_save, paths.ims);
+/// // A GSP that serves GET2B as v3.0 (invoices with items[]):
+/// let paths = ApiPaths { gstr2b: "/taxpayerapi/v3.0/returns/gstr2b".into(), ..paths };
+/// # let _ = paths;
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiPaths {
     /// The authentication endpoint.
@@ -34,6 +60,14 @@ pub struct ApiPaths {
     pub returns: String,
     /// The GSTR2A endpoint.
     pub gstr2a: String,
+    /// GSTR-2B's GET2B.
+    pub gstr2b: String,
+    /// GSTR-2B's GEN2B and GENSTS2B.
+    pub gstr2b_generate: String,
+    /// IMS's GETCNT, GETINV, FILEDET and REQSTS.
+    pub ims: String,
+    /// IMS's SAVE and RESETIMS.
+    pub ims_save: String,
 }
 
 impl Default for ApiPaths {
@@ -43,6 +77,10 @@ impl Default for ApiPaths {
             gstr2: "/taxpayerapi/v0.3/returns/gstr2".into(),
             returns: "/taxpayerapi/v0.3/returns".into(),
             gstr2a: "/taxpayerapi/v0.3/returns/gstr2a".into(),
+            gstr2b: gstn_proto::paths::GSTR2B.into(),
+            gstr2b_generate: gstn_proto::paths::GSTR2B_GENERATE.into(),
+            ims: gstn_proto::paths::IMS.into(),
+            ims_save: gstn_proto::paths::IMS.into(),
         }
     }
 }

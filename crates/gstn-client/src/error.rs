@@ -2,6 +2,7 @@
 //! configuration; each says whether a retry can help.
 
 use gstn_proto::{CryptoError, ErrorClass, ErrorCode, KeyError};
+use gstr2_model::ReturnPeriod;
 
 use crate::chunk::ChunkError;
 use crate::store::StoreError;
@@ -47,6 +48,36 @@ pub enum Error {
         /// GSTN's `error_cd`.
         code: ErrorCode,
         /// GSTN's `message`, as sent.
+        message: String,
+        /// The wait GSTN asked for before asking again, in minutes (`retryTimeInMinutes` of a
+        /// queued GET2B), where it gave one.
+        retry_after_minutes: Option<u64>,
+    },
+
+    /// GSTR-2B does not exist for the period (`GTR2B-001`), e.g. the first two months of a
+    /// quarterly (QRMP) filer's quarter: there is nothing to download or generate; use the
+    /// quarter's last month.
+    #[error("GSTR-2B is not applicable for {period} ({}: {message}): nothing to download for this period; a quarterly filer's GSTR-2B is that of the quarter's last month", .code.code())]
+    Gstr2bNotApplicable {
+        /// The period asked for.
+        period: ReturnPeriod,
+        /// GSTN's code (`GTR2B-001`).
+        code: ErrorCode,
+        /// GSTN's message.
+        message: String,
+    },
+
+    /// GSTR-2B of the period was not generated (`GTR2B-002`, `RET2B1023`): generate it on
+    /// demand ([`GstnClient::generate_gstr2b`](crate::GstnClient::generate_gstr2b)) and
+    /// download it again. GSTN does not generate a period's GSTR-2B while the previous
+    /// period's GSTR-3B is not filed.
+    #[error("GSTR-2B for {period} is not generated ({}: {message}): generate it (GEN2B, GstnClient::generate_gstr2b) and download again", .code.code())]
+    Gstr2bNotGenerated {
+        /// The period asked for.
+        period: ReturnPeriod,
+        /// GSTN's code (`GTR2B-002` or `RET2B1023`).
+        code: ErrorCode,
+        /// GSTN's message.
         message: String,
     },
 
@@ -159,9 +190,10 @@ impl Error {
         match self {
             Error::Transport { .. } => true,
             Error::Http { status, .. } => *status >= 500 || *status == 429 || *status == 408,
-            Error::Gstn { code, .. } => {
-                matches!(code.class(), ErrorClass::Retryable | ErrorClass::Queued)
-            }
+            Error::Gstn { code, .. } => matches!(
+                code.class(),
+                ErrorClass::Retryable | ErrorClass::Queued | ErrorClass::Busy
+            ),
             Error::StillProcessing { .. } => true,
             Error::Integrity { .. } => true,
             Error::Config(_)
@@ -172,6 +204,8 @@ impl Error {
             | Error::Store(_)
             | Error::Chunk(_)
             | Error::Uncertain { .. }
+            | Error::Gstr2bNotApplicable { .. }
+            | Error::Gstr2bNotGenerated { .. }
             | Error::Protocol { .. } => false,
         }
     }
@@ -181,10 +215,12 @@ impl Error {
         matches!(self, Error::Session(_))
     }
 
-    /// GSTN's `error_cd`, for [`Error::Gstn`].
+    /// GSTN's `error_cd`, for [`Error::Gstn`] and the typed GSTR-2B errors.
     pub fn gstn_code(&self) -> Option<&ErrorCode> {
         match self {
-            Error::Gstn { code, .. } => Some(code),
+            Error::Gstn { code, .. }
+            | Error::Gstr2bNotApplicable { code, .. }
+            | Error::Gstr2bNotGenerated { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -213,6 +249,7 @@ mod tests {
             action: "RETSAVE".into(),
             code: ErrorCode::parse("RET12501"),
             message: "System Failure".into(),
+            retry_after_minutes: None,
         };
         assert_eq!(
             e.to_string(),
@@ -223,6 +260,7 @@ mod tests {
             action: "AUTHTOKEN".into(),
             code: ErrorCode::parse("AUTH4034"),
             message: "Invalid OTP".into(),
+            retry_after_minutes: None,
         };
         assert!(!e.is_retryable());
         assert_eq!(e.gstn_code().map(|c| c.code()), Some("AUTH4034"));

@@ -85,19 +85,52 @@ impl GstnClient {
             est_minutes = token.est_minutes,
             "large-file token received"
         );
-        self.large_file(period, section, &token).await
+        let scope = FileScope {
+            path: &self.config().paths.returns,
+            period: Some(period),
+            section,
+        };
+        let mut merged = Gstr2a::default();
+        for (index, members) in self
+            .large_file(&scope, &token, &|done, total| {
+                self.emit(Progress::Gstr2aFileDownloaded {
+                    section,
+                    done,
+                    total,
+                })
+            })
+            .await?
+            .into_iter()
+            .enumerate()
+        {
+            for plain in members {
+                let part: Gstr2a = json::from_slice(&plain).map_err(|e| Error::Decode {
+                    action: "FILEDET".into(),
+                    what: format!("file {index} of {section}"),
+                    path: e.path().unwrap_or(".").to_owned(),
+                    message: e.to_string(),
+                })?;
+                merged.merge(part);
+            }
+        }
+        regroup(&mut merged);
+        Ok(merged)
     }
 
-    async fn large_file(
+    /// Follows a large-file token through: waits GSTN's estimate (capped by the poll policy's
+    /// longest interval), polls `FILEDET` while it answers `RTN_24`, downloads every file,
+    /// checks its SHA-256, unpacks it and decrypts its members. Answers the decrypted JSON
+    /// members of each file, in order; `on_file(done, total)` after each file.
+    pub(crate) async fn large_file(
         &self,
-        period: ReturnPeriod,
-        section: &'static str,
+        scope: &FileScope<'_>,
         token: &LargeFileToken,
-    ) -> Result<Gstr2a> {
+        on_file: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<Vec<Zeroizing<Vec<u8>>>>> {
         let poll = &self.config().poll;
         let estimate = Duration::from_secs(token.est_minutes.saturating_mul(60));
         self.pause(estimate.min(poll.max_interval)).await;
-        let details = self.file_details(period, &token.token).await?;
+        let details = self.file_details(scope, &token.token).await?;
         let key = FileKey::from_base64(&details.ek).map_err(|source| Error::Crypto {
             action: "FILEDET".into(),
             source,
@@ -110,35 +143,32 @@ impl GstnClient {
             );
         }
         let total = details.urls.len();
-        let mut merged = Gstr2a::default();
+        let mut files = Vec::with_capacity(total);
         for (index, file) in details.urls.iter().enumerate() {
-            let part = self
-                .download_file(section, index, &file.url, &file.hash, &key)
+            let members = self
+                .download_file(scope.section, index, &file.url, &file.hash, &key)
                 .await?;
-            merged.merge(part);
-            self.emit(Progress::Gstr2aFileDownloaded {
-                section,
-                done: index + 1,
-                total,
-            });
+            files.push(members);
+            on_file(index + 1, total);
         }
-        regroup(&mut merged);
-        Ok(merged)
+        Ok(files)
     }
 
     /// Polls `FILEDET` while GSTN answers `RTN_24` (queued).
-    async fn file_details(&self, period: ReturnPeriod, token: &str) -> Result<FileDetails> {
+    async fn file_details(&self, scope: &FileScope<'_>, token: &str) -> Result<FileDetails> {
         let config = self.config();
         let action = Action::FileDet;
         let started = Instant::now();
         let mut n = 0u32;
         loop {
-            let request = self
-                .returns_request(action.clone(), Method::GET, &config.paths.returns, period)?
+            let mut request = self
+                .taxpayer_request(action.clone(), Method::GET, scope.path, scope.period)?
                 .query("action", action.as_str())
-                .query("gstin", config.gstin.as_str())
-                .query("ret_period", period.to_string())
-                .query("token", token);
+                .query("gstin", config.gstin.as_str());
+            if let Some(period) = scope.period {
+                request = request.query("ret_period", period.to_string());
+            }
+            let request = request.query("token", token);
             match self.call_encrypted(&request).await {
                 Ok(data) => return decode_json(&action, "file details", &data),
                 Err(Error::Gstn { code, .. }) if code.class() == ErrorClass::Queued => {
@@ -158,16 +188,16 @@ impl GstnClient {
         }
     }
 
-    /// Downloads one file, checks its hash, unpacks and decrypts it; a hash mismatch is
-    /// retried like a transport error (the download is idempotent).
+    /// Downloads one file, checks its hash, unpacks and decrypts its members; a hash mismatch
+    /// is retried like a transport error (the download is idempotent).
     async fn download_file(
         &self,
-        section: &'static str,
+        section: &str,
         index: usize,
         url: &str,
         hash: &str,
         key: &FileKey,
-    ) -> Result<Gstr2a> {
+    ) -> Result<Vec<Zeroizing<Vec<u8>>>> {
         let config = self.config();
         let url = match Url::parse(url) {
             Ok(url) => url,
@@ -212,27 +242,26 @@ impl GstnClient {
             action: "FILEDET".into(),
             detail: format!("file {index} of {section}: {detail}"),
         })?;
-        let what = format!("file {index} of {section}");
-        let mut merged = Gstr2a::default();
-        for member in content {
-            let plain = Zeroizing::new(
-                gstn_proto::crypto::decrypt_file_content(key, &member).map_err(|source| {
-                    Error::Crypto {
+        content
+            .iter()
+            .map(|member| {
+                gstn_proto::crypto::decrypt_file_content(key, member)
+                    .map(Zeroizing::new)
+                    .map_err(|source| Error::Crypto {
                         action: "FILEDET".into(),
                         source,
-                    }
-                })?,
-            );
-            let part: Gstr2a = json::from_slice(&plain).map_err(|e| Error::Decode {
-                action: "FILEDET".into(),
-                what: what.clone(),
-                path: e.path().unwrap_or(".").to_owned(),
-                message: e.to_string(),
-            })?;
-            merged.merge(part);
-        }
-        Ok(merged)
+                    })
+            })
+            .collect()
     }
+}
+
+/// Where FILEDET is asked about a token: the API path, the period (GSTR2A's; IMS names
+/// none), and the section, for messages.
+pub(crate) struct FileScope<'a> {
+    pub path: &'a str,
+    pub period: Option<ReturnPeriod>,
+    pub section: &'a str,
 }
 
 /// Puts together the parts of a supplier that GSTN spread over several files: one entry per

@@ -66,6 +66,10 @@
 //! # }
 //! ```
 //!
+//! - Today's purchase side: GSTR-2B ([`gstr2b`]: GET2B with the paged form merged, `RTN_24`
+//!   waited out, "not applicable" and "not generated" as errors that say what to do, GEN2B
+//!   polled through GENSTS2B) and IMS ([`ims`]: GETCNT, GETINV with FILEDET, SAVE and RESETIMS
+//!   polled through REQSTS, one request in flight per GSTIN, refused records mapped back).
 //! - Reliability: timeouts; idempotent calls (GETs, and `RETSAVE` with the same `txn`) retried
 //!   with exponential backoff and jitter ([`RetryPolicy`]); `RETSUBMIT` and `RETFILE` never
 //!   repeated blindly. [`Error`] tells transport, GSTN's `error_cd`, crypto, decoding and session
@@ -81,6 +85,8 @@ mod config;
 mod error;
 mod gstr2;
 mod gstr2a;
+pub mod gstr2b;
+pub mod ims;
 mod progress;
 mod retry;
 mod session;
@@ -91,6 +97,11 @@ pub use config::{ApiPaths, GstnClientBuilder, DEFAULT_CHUNK_LIMIT};
 pub use error::{Error, Result, SessionError};
 pub use gstr2::{ChunkReport, DocumentFailure, SaveReport};
 pub use gstr2a::GSTR2A_SECTIONS;
+pub use gstr2b::Gstr2bGeneration;
+pub use ims::{
+    ims_section_code, ImsFailureKind, ImsRecordFailure, ImsRecordRef, ImsRequestReport,
+    ImsSaveReport, IMS_SECTIONS,
+};
 pub use progress::{Progress, ProgressFn};
 pub use retry::{PollPolicy, RetryPolicy};
 pub use session::{Session, SessionStatus};

@@ -6,7 +6,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use gstr2_model::Table;
+use gstr2_model::codes::ImsSection;
+use gstr2_model::{ReturnPeriod, Table};
 
 /// One step of a long operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,32 @@ pub enum Progress {
     SectionFetched {
         /// The table.
         table: Table,
+    },
+    /// GSTR-2B: GSTN is still preparing it (`RTN_24`); the client waits and asks again.
+    Gstr2bQueued {
+        /// The period.
+        period: ReturnPeriod,
+    },
+    /// GSTR-2B: one part of a paged 2B was downloaded.
+    Gstr2bPartDownloaded {
+        /// Parts done so far (1-based).
+        done: usize,
+        /// Parts in all (`fc`).
+        total: usize,
+    },
+    /// IMS: the records of a section were fetched (GETINV).
+    ImsSectionFetched {
+        /// The section.
+        section: ImsSection,
+        /// Records fetched.
+        records: usize,
+    },
+    /// IMS: a SAVE or RESETIMS reached a final status in REQSTS.
+    ImsRequestProcessed {
+        /// Requests whose status is final so far (1-based).
+        done: usize,
+        /// Requests in all.
+        total: usize,
     },
 }
 

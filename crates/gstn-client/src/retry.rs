@@ -94,8 +94,10 @@ pub(crate) fn jitter(ceiling: Duration) -> Duration {
     half + Duration::from_micros(extra)
 }
 
-/// How GSTN's status is polled while it processes something (`RETSTATUS` while `IP`, `FILEDET`
-/// while `RTN_24`): growing intervals, up to a total time.
+/// How GSTN's status is polled while it processes something (`RETSTATUS`, `REQSTS` and
+/// `GENSTS2B` while `IP`, `FILEDET` while `RTN_24`, IMS's `IMSSAV0015`): growing intervals, up
+/// to a total time. Where GSTN says how long to wait (GET2B's `RTN_24` with
+/// `retryTimeInMinutes`), the client waits that long, but at most `queued_wait_max`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -104,6 +106,9 @@ pub(crate) fn jitter(ceiling: Duration) -> Duration {
 /// let poll = PollPolicy::default();
 /// assert!(poll.interval(0) <= poll.initial_interval);
 /// assert!(poll.interval(50) <= poll.max_interval);
+/// assert_eq!(poll.queued_wait(Some(3)), Duration::from_secs(180));
+/// assert_eq!(poll.queued_wait(Some(60)), poll.queued_wait_max);
+/// assert_eq!(PollPolicy::fast().queued_wait(Some(1)), Duration::from_millis(200));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PollPolicy {
@@ -114,26 +119,41 @@ pub struct PollPolicy {
     /// After this long without a final answer, give up with
     /// [`Error::StillProcessing`](crate::Error::StillProcessing).
     pub timeout: Duration,
+    /// The longest wait for a time GSTN gives (`retryTimeInMinutes` of a queued GET2B).
+    pub queued_wait_max: Duration,
 }
 
 impl Default for PollPolicy {
-    /// From 1 s up to 30 s between polls, for at most 15 minutes.
+    /// From 1 s up to 30 s between polls, for at most 15 minutes; GSTN's queued times
+    /// honoured up to 10 minutes.
     fn default() -> Self {
         PollPolicy {
             initial_interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(30),
             timeout: Duration::from_secs(15 * 60),
+            queued_wait_max: Duration::from_secs(10 * 60),
         }
     }
 }
 
 impl PollPolicy {
-    /// A fast policy for local sandboxes and tests: 20 ms up to 200 ms, for at most 60 s.
+    /// A fast policy for local sandboxes and tests: 20 ms up to 200 ms, for at most 60 s;
+    /// GSTN's queued times cut to 200 ms.
     pub fn fast() -> Self {
         PollPolicy {
             initial_interval: Duration::from_millis(20),
             max_interval: Duration::from_millis(200),
             timeout: Duration::from_secs(60),
+            queued_wait_max: Duration::from_millis(200),
+        }
+    }
+
+    /// The wait before asking again about queued work: the minutes GSTN gave, at most
+    /// `queued_wait_max`; without a time from GSTN, `max_interval`.
+    pub fn queued_wait(&self, minutes: Option<u64>) -> Duration {
+        match minutes {
+            Some(m) => Duration::from_secs(m.saturating_mul(60)).min(self.queued_wait_max),
+            None => self.max_interval.min(self.queued_wait_max),
         }
     }
 

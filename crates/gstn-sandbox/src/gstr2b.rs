@@ -70,18 +70,24 @@ impl Sum {
     }
 }
 
+/// A supplier entry of a section being built: the supplier object without its documents, and
+/// the documents.
+type SupplierEntry = (Map<String, Value>, Vec<Value>);
+
+/// A row of a supplier summary being built: its key (supplier, note type), the row without
+/// amounts, and the sum.
+type SummaryRow = ((Gstin, Option<&'static str>), Map<String, Value>, Sum);
+
 /// One part (`docdata` or `docRejdata`) being built: documents by section and supplier, and
 /// the sums.
 #[derive(Default)]
 struct Part {
-    /// Section → suppliers in order of first record → (supplier object without documents,
-    /// documents).
-    sections: BTreeMap<&'static str, Vec<(Map<String, Value>, Vec<Value>)>>,
+    /// Section → suppliers in the order of their first record.
+    sections: BTreeMap<&'static str, Vec<SupplierEntry>>,
     /// Section → its sum.
     by_section: BTreeMap<&'static str, Sum>,
-    /// (section, supplier, note type) → its row of the supplier summary.
-    by_supplier:
-        BTreeMap<&'static str, Vec<((Gstin, Option<&'static str>), Map<String, Value>, Sum)>>,
+    /// Section → its supplier summary rows.
+    by_supplier: BTreeMap<&'static str, Vec<SummaryRow>>,
     total: Sum,
 }
 

@@ -5,6 +5,8 @@ mod errors;
 mod faults;
 mod flow;
 mod gstr2a;
+mod gstr2b;
+mod ims;
 mod secrets;
 mod session;
 mod tamper;
