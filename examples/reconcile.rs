@@ -1,10 +1,22 @@
 //! Reconciles a purchase register (a CSV folder, as the `convert` example writes it) against the
-//! suppliers' GSTR2A (JSON) and writes every output of `gstr2-recon`.
+//! suppliers' GSTR2A, GSTR-2B or IMS records (JSON) and writes every output of `gstr2-recon`.
 //!
 //! ```text
 //! cargo run --release --example reconcile -- --purchases DIR --gstr2a GSTR2A.json --out OUTDIR \
 //!     [--gstin GSTIN] [--period MMYYYY] [--decisions decisions.json] [--previously-saved saved.json]
+//! cargo run --release --example reconcile -- --purchases DIR --gstr2b GSTR2B.json --out OUTDIR
+//! cargo run --release --example reconcile -- --purchases DIR --ims IMS.json --out OUTDIR \
+//!     [--gstin GSTIN] --period MMYYYY [--decisions decisions.json]
 //! ```
+//!
+//! With `--gstr2b` (a portal download or an API answer) or `--ims` (IMS records, the GETINV
+//! sections as keys) in place of `--gstr2a`: `results.json` and `results.csv`, each result with
+//! its recommended IMS action (`ims_action`: A, R, P or N, empty where there is none, with
+//! `ims_reasons`), `summary.json`, `warnings.txt`; every document of a GSTR-2B gets a result,
+//! ISD documents and imports as only in GSTR-2B. With `--ims` also `ims-save.json` (the SAVE
+//! body's `invdata`: only the records whose action changes, each with its `prev_status`),
+//! `ims-reset.json` (records going back to No action, when there are any) and
+//! `itc-expected.json` (the ITC the regenerated GSTR-2B will show).
 //!
 //! Writes to OUTDIR: `results.json` (the report: one result per document or pair, the summary,
 //! stale decisions), `results.csv` (both sides side by side), `summary.json` (the reconciliation
@@ -28,8 +40,10 @@ mod reconcile_job;
 
 use reconcile_job::{run, Args};
 
-const USAGE: &str = "usage: reconcile --purchases DIR --gstr2a GSTR2A.json --out OUTDIR \
-[--gstin GSTIN] [--period MMYYYY] [--decisions FILE] [--previously-saved FILE]";
+const USAGE: &str =
+    "usage: reconcile --purchases DIR (--gstr2a GSTR2A.json | --gstr2b GSTR2B.json \
+| --ims IMS.json) --out OUTDIR [--gstin GSTIN] [--period MMYYYY] [--decisions FILE] \
+[--previously-saved FILE]";
 
 fn parse_args() -> Result<Args, String> {
     let mut a = Args::default();
@@ -39,6 +53,8 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--purchases" => a.purchases = value("--purchases")?.into(),
             "--gstr2a" => a.gstr2a = value("--gstr2a")?.into(),
+            "--gstr2b" => a.gstr2b = Some(value("--gstr2b")?.into()),
+            "--ims" => a.ims = Some(value("--ims")?.into()),
             "--out" => a.out = value("--out")?.into(),
             "--gstin" => {
                 a.gstin = Some(
@@ -60,9 +76,14 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    let sources = [
+        !a.gstr2a.as_os_str().is_empty(),
+        a.gstr2b.is_some(),
+        a.ims.is_some(),
+    ];
     if a.purchases.as_os_str().is_empty()
-        || a.gstr2a.as_os_str().is_empty()
         || a.out.as_os_str().is_empty()
+        || sources.iter().filter(|&&given| given).count() != 1
     {
         return Err(USAGE.into());
     }

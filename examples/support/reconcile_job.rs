@@ -9,10 +9,13 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+use gstr2::model::gstr2b::Gstr2b;
+use gstr2::model::ims::ImsRecords;
 use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
+use gstr2::recon::ims::ImsActions;
 use gstr2::recon::{
-    local_summary, ActionFlag, Decisions, MatchCode, Reconciler, ResultsCsvWriter,
-    ResultsJsonWriter, Summary, Tally,
+    local_summary, ActionFlag, Decisions, MatchCode, Reconciled, Reconciler, ResultsCsvWriter,
+    ResultsJsonWriter, Source, Summary, Tally,
 };
 
 /// What the job reads and where it writes.
@@ -20,8 +23,12 @@ use gstr2::recon::{
 pub struct Args {
     /// The CSV folder of the register.
     pub purchases: PathBuf,
-    /// The GSTR2A download.
+    /// The GSTR2A download (empty with `gstr2b` or `ims`).
     pub gstr2a: PathBuf,
+    /// A GSTR-2B (a portal download or an API answer), in place of GSTR2A.
+    pub gstr2b: Option<PathBuf>,
+    /// IMS records (the GETINV sections as keys), in place of GSTR2A.
+    pub ims: Option<PathBuf>,
     /// Where the outputs go.
     pub out: PathBuf,
     /// The receiver's GSTIN (default: the GSTR2A file's).
@@ -179,7 +186,9 @@ fn tax_total(tax: &TaxAmounts) -> String {
     }
 }
 
-fn print_tally(name: &str, t: &Tally) {
+/// The tally's lines by match code, and by GSTR-2 action flag where `flags` (the flags are
+/// GSTR-2's: against GSTR-2B and IMS the IMS actions are what counts).
+fn print_tally(name: &str, t: &Tally, flags: bool) {
     println!("{name}");
     println!(
         "  {:<10} {:>10} {:>20} {:>18}",
@@ -194,7 +203,7 @@ fn print_tally(name: &str, t: &Tally) {
             tax_total(&v.tax)
         );
     }
-    for (action, v) in &t.by_action {
+    for (action, v) in t.by_action.iter().filter(|_| flags) {
         println!(
             "  {:<10} {:>10} {:>20} {:>18}",
             format!("flag {}", action.as_str()),
@@ -262,6 +271,9 @@ fn report_warnings(
 
 /// Runs the whole job; errors name the file they come from.
 pub fn run(args: Args) -> Result<(), String> {
+    if args.gstr2b.is_some() || args.ims.is_some() {
+        return run_today(args);
+    }
     let t0 = Instant::now();
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     // Placeholders until the GSTR2A file says; replaced below.
@@ -396,7 +408,7 @@ pub fn run(args: Args) -> Result<(), String> {
     let t_write = t0.elapsed();
 
     println!("{headline}");
-    print_tally("overall", &done.summary.overall);
+    print_tally("overall", &done.summary.overall, true);
     let ok = done
         .summary
         .overall
@@ -427,4 +439,157 @@ pub fn run(args: Args) -> Result<(), String> {
     // The operating system frees a million documents faster than their destructors would.
     std::mem::forget(payloads);
     Ok(())
+}
+
+/// Which statement [`run_today`] reads, read.
+enum Today {
+    Gstr2b(Gstr2b),
+    Ims(ImsRecords),
+}
+
+/// Reconciles against a GSTR-2B or IMS records, today's workflow: writes `results.json`,
+/// `results.csv` (each result with its recommended IMS action), `summary.json`,
+/// `warnings.txt`, and against IMS `ims-save.json` (the SAVE body's `invdata`, only the records
+/// whose action changes), `ims-reset.json` when some go back to No action, and
+/// `itc-expected.json` (the ITC of the regenerated GSTR-2B).
+fn run_today(args: Args) -> Result<(), String> {
+    let t0 = Instant::now();
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let (path, read) = match (&args.gstr2b, &args.ims) {
+        (Some(p), None) => (p, Gstr2b::from_json(&read_bytes(p)?).map(Today::Gstr2b)),
+        (None, Some(p)) => (p, ImsRecords::from_json(&read_bytes(p)?).map(Today::Ims)),
+        _ => return Err("give one of --gstr2a, --gstr2b and --ims".into()),
+    };
+    let today = read.map_err(|e| format!("{}: {e}", path.display()))?;
+    let (file_gstin, file_period) = match &today {
+        Today::Gstr2b(b) => (b.gstin, b.return_period),
+        Today::Ims(r) => (r.gstin, None),
+    };
+    let name = match &today {
+        Today::Gstr2b(_) => "GSTR-2B",
+        Today::Ims(_) => "IMS",
+    };
+    let gstin = args
+        .gstin
+        .or(file_gstin)
+        .ok_or_else(|| format!("no --gstin and none in the {name} file"))?;
+    let period = args
+        .period
+        .or(file_period)
+        .ok_or_else(|| format!("no --period and none in the {name} file"))?;
+    let register = gstr2::model::csv::read_dir(&args.purchases, gstin, period)
+        .map_err(|errors| csv_errors(&args.purchases, &errors))?;
+    let decisions: Decisions = match &args.decisions {
+        Some(p) => read_json(p)?,
+        None => Decisions::default(),
+    };
+    let warnings = match &today {
+        Today::Gstr2b(b) => b.warnings(),
+        Today::Ims(r) => r.warnings(),
+    };
+    report_warnings(path, &args.out, &warnings)?;
+    let source = match &today {
+        Today::Gstr2b(b) => Source::Gstr2b(b),
+        Today::Ims(r) => Source::Ims(r),
+    };
+    let reconciler = Reconciler::new(&register, source).decisions(&decisions);
+
+    let (json_path, csv_path) = (args.out.join("results.json"), args.out.join("results.csv"));
+    let mut json = ResultsJsonWriter::new(
+        WriteBehind::create(&json_path)?,
+        &register.gstin,
+        &register.fp,
+    )
+    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
+        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    // What IMS is to be told, collected batch by batch (a few dozen bytes a record).
+    let mut actions = ImsActions::default();
+    // The recommended actions counted, of every source.
+    let mut by_action = std::collections::BTreeMap::new();
+    let streamed = reconciler.stream(&mut |batch| {
+        actions.extend(reconciler.ims_actions(batch));
+        for a in batch.iter().filter_map(|r| r.ims_action.as_ref()) {
+            *by_action.entry(a.as_str().to_owned()).or_insert(0usize) += 1;
+        }
+        let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
+        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
+        c.map_err(|e| format!("{}: {e}", csv_path.display()))
+    });
+    let nothing = (Summary::default(), Vec::new());
+    let (summary, stale) = match &streamed {
+        Ok(done) => (&done.summary, &done.stale_decisions),
+        Err(_) => (&nothing.0, &nothing.1),
+    };
+    let json = json
+        .finish(summary, stale)
+        .map_err(|e| format!("{}: {e}", json_path.display()))
+        .and_then(WriteBehind::finish);
+    let csv = csv
+        .finish()
+        .map_err(|e| format!("{}: {e}", csv_path.display()))
+        .and_then(WriteBehind::finish);
+    let done: Reconciled = json.and(csv).and(streamed.map_err(|e| e.to_string()))?;
+
+    let out = &args.out;
+    write_json(
+        &out.join("summary.json"),
+        &serde_json::json!({ "reconciliation": &done.summary }),
+    )?;
+    let mut changes = (0, 0);
+    if let Some(bodies) = reconciler.ims_bodies(&actions) {
+        let empty = ImsRecords::default();
+        let save = bodies.save.as_ref().map_or(&empty, |b| &b.records);
+        changes.0 = save.document_count();
+        write_json(&out.join("ims-save.json"), save)?;
+        let reset_path = out.join("ims-reset.json");
+        match &bodies.reset {
+            Some(reset) => {
+                changes.1 = reset.records.document_count();
+                write_json(&reset_path, &reset.records)?;
+            }
+            // No earlier run's body is left behind.
+            None => match std::fs::remove_file(&reset_path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(format!("{}: {e}", reset_path.display()))
+                }
+                _ => {}
+            },
+        }
+    }
+    if let Some(itc) = reconciler.expected_itc(&actions) {
+        let itc = itc.map_err(|e| format!("the expected ITC: {e}"))?;
+        write_json(&out.join("itc-expected.json"), &itc)?;
+    }
+
+    let counterparty = match &today {
+        Today::Gstr2b(b) => b.documents.document_count() + b.rejected.document_count(),
+        Today::Ims(r) => r.document_count(),
+    };
+    println!(
+        "reconciled {} register documents against {counterparty} {name} documents for {} {}",
+        register.document_count(gstr2::model::Table::B2b)
+            + register.document_count(gstr2::model::Table::B2ba)
+            + register.document_count(gstr2::model::Table::Cdn)
+            + register.document_count(gstr2::model::Table::Cdna),
+        register.gstin,
+        register.fp
+    );
+    print_tally("overall", &done.summary.overall, false);
+    let by_action: Vec<String> = by_action.iter().map(|(a, n)| format!("{a} {n}")).collect();
+    println!(
+        "{} suppliers, {} stale decisions, {} warnings; recommended IMS actions: {}; to save {}, to reset {}; {:.2}s",
+        done.summary.suppliers.len(),
+        done.stale_decisions.len(),
+        warnings.len(),
+        if by_action.is_empty() { "none".to_owned() } else { by_action.join(", ") },
+        changes.0,
+        changes.1,
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use gstr2::model::gstr2b::Gstr2b;
+use gstr2::model::ims::ImsRecords;
 use gstr2::model::{csv, json, Gstr2a};
 use gstr2::recon::{local_summary, write_results_csv, Decisions, Reconciler};
 
@@ -61,6 +63,120 @@ fn the_reconcile_example_writes_what_the_library_gives() {
     assert_eq!(
         summary["retsum"],
         serde_json::to_value(local_summary(&payloads, None).expect("a summary")).expect("json")
+    );
+}
+
+#[test]
+fn against_ims_the_example_writes_the_actions_the_save_and_the_expected_itc() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    run(Args {
+        purchases: data(),
+        ims: Some(data().join("ims.json")),
+        out: out.path().to_owned(),
+        period: Some("072017".parse().expect("a period")),
+        ..Args::default()
+    })
+    .expect("the job runs");
+
+    let records = ImsRecords::from_json(&read(&data(), "ims.json")).expect("IMS records");
+    let gstin = records.gstin.expect("the file names its GSTIN");
+    let register = csv::read_dir(&data(), gstin, "072017".parse().expect("a period"))
+        .expect("the sample folder");
+    let reconciler = Reconciler::new(&register, &records);
+    let report = reconciler.run().expect("reconciled");
+    assert_eq!(
+        read(out.path(), "results.json"),
+        serde_json::to_vec(&report).expect("json")
+    );
+    let actions = reconciler.ims_actions(&report.results);
+    assert_eq!(
+        actions.len(),
+        records.document_count(),
+        "one action a record"
+    );
+    let bodies = reconciler.ims_bodies(&actions).expect("an IMS source");
+    let save = bodies.save.expect("the demo changes some records");
+    assert_eq!(
+        read(out.path(), "ims-save.json"),
+        json::to_vec(&save.records).expect("json")
+    );
+    let itc = reconciler
+        .expected_itc(&actions)
+        .expect("an IMS source")
+        .expect("fits");
+    assert_eq!(
+        read(out.path(), "itc-expected.json"),
+        json::to_vec(&itc).expect("json")
+    );
+
+    // The CSV's last columns: the recommended action and its reasons, one a result; every
+    // policy case of the demo is there.
+    let text = String::from_utf8(read(out.path(), "results.csv")).expect("utf8");
+    let mut rows = ::csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().expect("a header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (action, reasons, number) = (at("ims_action"), at("ims_reasons"), at("cp_number"));
+    let rows: Vec<(String, String, String)> = rows
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            (
+                r[number].to_owned(),
+                r[action].to_owned(),
+                r[reasons].to_owned(),
+            )
+        })
+        .collect();
+    let of = |n: &str| rows.iter().find(|r| r.0 == n).expect(n).clone();
+    assert_eq!(of("RIL/17-18/0001").1, "A");
+    assert_eq!(of("RIL/17-18/0042").1, "R");
+    assert_eq!(of("S008499").1, "P");
+    assert_eq!(of("S008455").1, "P", "the supplier has not filed");
+    assert!(of("S008455").2.contains("not filed"));
+    assert_eq!(of("TPL/2017/315").1, "N", "Pending is blocked: it stays");
+    assert!(of("TPL/2017/315").2.contains("pending not allowed"));
+    assert_eq!(of("BLR-7790").1, "A", "rejected before, matched now");
+    // Only in the books: no action, and why.
+    assert!(rows
+        .iter()
+        .any(|r| r.0.is_empty() && r.1.is_empty() && r.2.contains("missing in IMS")));
+    // The SAVE holds the changed records only: S008400 was accepted already.
+    let sent = serde_json::to_string(&save.records).expect("json");
+    assert!(!sent.contains("S008400"), "{sent}");
+    assert!(sent.contains("RIL/17-18/0001") && sent.contains("\"prev_status\":\"N\""));
+}
+
+#[test]
+fn against_gstr2b_every_document_gets_a_result() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    run(Args {
+        purchases: data(),
+        gstr2b: Some(data().join("gstr2b.json")),
+        out: out.path().to_owned(),
+        ..Args::default()
+    })
+    .expect("the job runs");
+    let gstr2b = Gstr2b::from_json(&read(&data(), "gstr2b.json")).expect("GSTR-2B");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(out.path(), "results.json")).expect("results.json");
+    let results = report["results"].as_array().expect("results");
+    let in_2b = results
+        .iter()
+        .filter(|r| r.get("counterparty").is_some())
+        .count();
+    assert_eq!(in_2b, gstr2b.documents.document_count());
+    // The ISD document and the bill of entry the register cannot hold, as only in 2B.
+    for section in ["isd", "impg"] {
+        let r = results
+            .iter()
+            .find(|r| r["counterparty"]["section"] == section)
+            .unwrap_or_else(|| panic!("{section}"));
+        assert_eq!(r["code"], "CO");
+        assert!(r.get("ims_action").is_none(), "{r}");
+    }
+    assert!(
+        !out.path().join("ims-save.json").exists(),
+        "a 2B takes no SAVE"
     );
 }
 
