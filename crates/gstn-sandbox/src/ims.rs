@@ -543,3 +543,47 @@ pub(crate) fn counts(records: &ImsRecords) -> Value {
     group.insert("ttl_cnt".into(), Value::from(total));
     serde_json::json!({ "all_oth": group })
 }
+
+#[cfg(test)]
+mod tests {
+    use gstr2_model::ims::ImsSaveRequest;
+
+    use super::*;
+
+    #[test]
+    fn a_save_applies_what_passes_and_reports_the_rest_once_per_record() {
+        let mut held = ImsRecords::from_json(
+            br#"{"b2b":[
+              {"stin":"33GSPTN4811G1ZC","inum":"S1","idt":"02-04-2024","action":"N","val":10,"txval":10},
+              {"stin":"33GSPTN4811G1ZC","inum":"S2","idt":"02-04-2024","action":"N","val":10,"ispendactblocked":"Y"}],
+             "b2bcn":[{"stin":"33GSPTN4811G1ZC","nt_num":"C1","nt_dt":"05-04-2024","action":"N","val":1}]}"#,
+        )
+        .unwrap();
+        let mut body = ImsRecords::default();
+        body.b2b.push(held.b2b[0].to_save(ImsAction::Accept));
+        body.b2b.push(held.b2b[1].to_save(ImsAction::Pending));
+        body.b2bcn.push(held.b2bcn[0].to_save(ImsAction::Accept));
+        let request = ImsSaveRequest::save("27AAPFU0939F1ZV".parse().unwrap(), body);
+        let (status, applied) = apply(&mut held, &request);
+        assert_eq!(applied, 1);
+        assert_eq!(status.status, ImsRequestState::ProcessedWithErrors);
+        assert_eq!(
+            (status.processed_count, status.error_count),
+            (Some(3), Some(2))
+        );
+        let codes: Vec<_> = status
+            .error_report
+            .values()
+            .flatten()
+            .map(|e| e.error_code.as_str())
+            .collect();
+        assert_eq!(codes, ["IMSSAV0011", "IMSSAV0054"]);
+        assert_eq!(held.b2b[0].action(), ImsAction::Accept);
+        // The same SAVE again: its first copy changed the action, so prev_status is stale.
+        let (status, applied) = apply(&mut held, &request);
+        assert_eq!(applied, 0);
+        let stale = &status.error_report[&ImsSection::B2b][0];
+        assert_eq!(stale.error_code, "IMSSAV0010");
+        assert_eq!(stale.documents[0].number, "S1");
+    }
+}
