@@ -73,6 +73,27 @@ pub(crate) struct Found<T> {
     pub(crate) value: T,
     /// `chksum` of the innermost wrapper that had one.
     pub(crate) checksum: Option<String>,
+    /// The keys of the object read, and where it is (the wrappers' keys down to it).
+    pub(crate) keys: Vec<String>,
+    pub(crate) path: Vec<String>,
+}
+
+impl<T> Found<T> {
+    /// The JSON text, as read, of each key of the object read that is not among `known`.
+    pub(crate) fn others(
+        &self,
+        bytes: &[u8],
+        known: &[&str],
+    ) -> Result<Vec<(String, Box<serde_json::value::RawValue>)>, JsonError> {
+        let bytes = json::without_bom(bytes);
+        let mut out = Vec::new();
+        for key in self.keys.iter().filter(|k| !known.contains(&k.as_str())) {
+            let mut path = self.path.clone();
+            path.push(key.clone());
+            out.push((key.clone(), read_at(bytes, &path)?));
+        }
+        Ok(out)
+    }
 }
 
 /// Reads `T` (`what`, for messages) from an answer: the first object on the way down that has
@@ -95,7 +116,12 @@ pub(crate) fn read<T: DeserializeOwned>(
                 .any(|k| body_keys.contains(&k.as_str()));
         if is_body {
             let value = read_at(bytes, &path)?;
-            return Ok(Found { value, checksum });
+            return Ok(Found {
+                value,
+                checksum,
+                keys: level.entries.keys().cloned().collect(),
+                path,
+            });
         }
         if let Some(Kind::Text(sum)) = level.entries.get("chksum") {
             checksum = Some(sum.clone());

@@ -62,6 +62,7 @@ use crate::codes::{
 };
 use crate::counterparty::{CounterpartyDocument, SupplierDocument};
 use crate::envelope::{self, AnswerError};
+use crate::payload::OtherSections;
 use crate::sent::{probe, ObjectReader, Probed};
 use crate::warning::{Collector, Warning};
 use crate::{Gstin, StateCode, TaxAmounts};
@@ -126,6 +127,11 @@ pub struct ImsRecords {
     /// Amended e-commerce supplies (`ecoma`).
     #[serde(rename = "ecoma", default, skip_serializing_if = "Vec::is_empty")]
     pub ecoma: Vec<ImsAmendedInvoice>,
+    /// Keys the model does not know (a section GSTN adds, say), each with its JSON text as
+    /// read by [`ImsRecords::from_json`] and written back as read; [`ImsRecords::warnings`]
+    /// names each. (Reading with serde alone leaves them out.)
+    #[serde(flatten, skip_deserializing)]
+    pub other_sections: OtherSections,
 }
 
 /// The keys of IMS records, which tell them from the wrappers around them.
@@ -150,7 +156,13 @@ impl ImsRecords {
     /// wrapper around either; with or without a byte-order mark. GSTN's error answer is
     /// [`AnswerError::Gstn`]; a value that does not fit is [`AnswerError::Json`] with its path.
     pub fn from_json(bytes: &[u8]) -> Result<ImsRecords, AnswerError> {
-        envelope::read(bytes, "IMS records", BODY_KEYS, WRAPPERS).map(|found| found.value)
+        let found = envelope::read::<ImsRecords>(bytes, "IMS records", BODY_KEYS, WRAPPERS)?;
+        let others = found.others(bytes, BODY_KEYS)?;
+        let mut records = found.value;
+        for (key, raw) in others {
+            records.other_sections.insert(key, raw);
+        }
+        Ok(records)
     }
 
     /// Appends the sections of `other` (another section's GETINV answer), keeping this one's
@@ -165,6 +177,7 @@ impl ImsRecords {
         self.b2bdna.extend(other.b2bdna);
         self.ecom.extend(other.ecom);
         self.ecoma.extend(other.ecoma);
+        self.other_sections.append(other.other_sections);
     }
 
     /// Whether no section has a record.
@@ -229,6 +242,9 @@ impl ImsRecords {
         let mut found = Collector::default();
         if let Some(gstin) = &self.gstin {
             found.gstin(gstin, || "gstin".to_owned());
+        }
+        for name in self.other_sections.names() {
+            found.unmodelled(name.to_owned());
         }
         section(&mut found, "b2b", &self.b2b);
         section(&mut found, "b2ba", &self.b2ba);

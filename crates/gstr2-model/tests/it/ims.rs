@@ -638,6 +638,7 @@ fn ims_records() -> impl Strategy<Value = ImsRecords> {
                 b2bdna,
                 ecom,
                 ecoma,
+                other_sections: Default::default(),
             },
         )
 }
@@ -762,4 +763,26 @@ proptest! {
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back, counts);
     }
+}
+
+#[test]
+fn a_section_the_model_does_not_know_is_kept_and_named() {
+    let text =
+        br#"{"data":{"gstin":"27AAPFU0939F1ZV","b2b":[],"impg":[{"boenum":"1","amt":1.10}]}}"#;
+    let records = ImsRecords::from_json(text).expect("reads");
+    assert_eq!(records.other_sections.names().collect::<Vec<_>>(), ["impg"]);
+    let warnings: Vec<String> = records.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("impg"), "{warnings:?}");
+    // Written back as read: the amount's digits too.
+    let written = serde_json::to_string(&records).expect("json");
+    assert!(
+        written.contains(r#""impg":[{"boenum":"1","amt":1.10}]"#),
+        "{written}"
+    );
+    // And read back the same.
+    assert_eq!(
+        ImsRecords::from_json(written.as_bytes()).expect("reads"),
+        records
+    );
 }
