@@ -18,6 +18,10 @@
 //! figure is reconciling, not freeing a million results), and `Reconciler::stream`, which hands
 //! the results over a batch at a time as the `reconcile` example does (here they are counted).
 //!
+//! And the same documents from a GSTR-2B (its newer layout: amounts on the documents) beside
+//! GSTR2A at 100k and 1M: the time per document of the two sources, side by side (a 2B source
+//! must not be slower per document).
+//!
 //! `cargo bench --bench recon`; `RECON_BENCH_MAX=n` skips the cases of more than `n` documents a
 //! side (`100000`: the 1M size; `20000`: all but 10k and the hostile case); `RECON_BENCH_QUICK=1`
 //! skips the criterion groups and prints only the figures (wall and CPU time: CPU time is the
@@ -30,6 +34,7 @@ use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use gstr2_model::codes::{InvoiceType, YesNo};
 use gstr2_model::gstr2a::{Gstr2aB2bSupplier, Gstr2aInvoice};
+use gstr2_model::gstr2b::Gstr2b;
 use gstr2_model::tables::b2b::{B2bInvoice, B2bSupplier};
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, ItemDetail, ReturnPeriod, StateCode};
 use gstr2_recon::{Decisions, Reconciled, Reconciler, Report, Rule};
@@ -67,6 +72,90 @@ fn engine_streamed(register: &Gstr2Payload, gstr2a: &Gstr2a) -> (Reconciled, usi
         });
         (done.expect("the generated amounts fit"), n)
     })
+}
+
+/// The engine against a GSTR-2B of the same documents (`as_gstr2b`): the report, dropped
+/// outside the timing.
+fn engine_gstr2b(register: &Gstr2Payload, gstr2b: &Gstr2b) -> Report {
+    Reconciler::new(register, gstr2b)
+        .run()
+        .expect("the generated amounts fit")
+}
+
+/// GSTR2A's `b2b` and `cdn` documents as a GSTR-2B would list them, in its newer layout
+/// (amounts on the document, no rates): the same suppliers, numbers, dates and amounts. Read
+/// through `Gstr2b::from_json`, as a download would be.
+fn as_gstr2b(gstr2a: &Gstr2a) -> Gstr2b {
+    use std::fmt::Write as _;
+    let sums = |items: &[Item]| {
+        items.iter().fold(
+            (Decimal::ZERO, [Decimal::ZERO; 4]),
+            |(t, [i, c, s, x]), it| {
+                let d = &it.detail;
+                (
+                    t + d.taxable_value,
+                    [
+                        i + d.igst.unwrap_or_default(),
+                        c + d.cgst.unwrap_or_default(),
+                        s + d.sgst.unwrap_or_default(),
+                        x + d.cess.unwrap_or_default(),
+                    ],
+                )
+            },
+        )
+    };
+    let amounts = |out: &mut String, value: Decimal, items: &[Item]| {
+        let (t, [i, c, s, x]) = sums(items);
+        let _ = write!(
+            out,
+            r#""val":{value},"txval":{t},"igst":{i},"cgst":{c},"sgst":{s},"cess":{x}"#
+        );
+    };
+    let mut text = String::from(r#"{"rtnprd":"032024","docdata":{"b2b":["#);
+    for (k, sup) in gstr2a.b2b.iter().enumerate() {
+        let _ = write!(
+            text,
+            r#"{}{{"ctin":"{}","inv":["#,
+            if k > 0 { "," } else { "" },
+            sup.supplier_gstin
+        );
+        for (j, d) in sup.invoices.iter().enumerate() {
+            let _ = write!(
+                text,
+                r#"{}{{"inum":{},"dt":"{}","rev":"N","#,
+                if j > 0 { "," } else { "" },
+                serde_json::to_string(&d.number).expect("a string"),
+                d.date.format("%d-%m-%Y")
+            );
+            amounts(&mut text, d.value, &d.items);
+            text.push('}');
+        }
+        text.push_str("]}");
+    }
+    text.push_str(r#"],"cdnr":["#);
+    for (k, sup) in gstr2a.cdn.iter().enumerate() {
+        let _ = write!(
+            text,
+            r#"{}{{"ctin":"{}","nt":["#,
+            if k > 0 { "," } else { "" },
+            sup.supplier_gstin
+        );
+        for (j, d) in sup.notes.iter().enumerate() {
+            let _ = write!(
+                text,
+                r#"{}{{"ntnum":{},"typ":"{}","dt":"{}","rev":"N","#,
+                if j > 0 { "," } else { "" },
+                serde_json::to_string(&d.number).expect("a string"),
+                d.note_type.as_str(),
+                d.date.format("%d-%m-%Y")
+            );
+            amounts(&mut text, d.value, &d.items);
+            text.push('}');
+        }
+        text.push_str("]}");
+    }
+    text.push_str("]}}");
+    Gstr2b::from_json(text.as_bytes()).expect("the generated GSTR-2B reads")
 }
 
 /// The baseline: the exact-key join only.
@@ -264,6 +353,7 @@ fn main() {
     let mut engine_times = std::collections::BTreeMap::new();
     let mut streamed_times = std::collections::BTreeMap::new();
     let mut join_times = std::collections::BTreeMap::new();
+    let mut sources = Vec::new();
     let mut cases: Vec<(String, usize, bool)> = [10_000usize, 100_000, 1_000_000]
         .into_iter()
         .filter(|&n| n <= max)
@@ -312,6 +402,39 @@ fn main() {
         engine_times.insert(name.clone(), e);
         streamed_times.insert(name.clone(), st);
         join_times.insert(name.clone(), b);
+        // The same documents from a GSTR-2B (amounts on the documents): per document, not
+        // slower than GSTR2A.
+        if !one && n >= 100_000 {
+            let gstr2b = as_gstr2b(&gstr2a);
+            let docs_2a = gstr2a.document_count();
+            let docs_2b = gstr2b.documents.document_count();
+            if !quick {
+                let mut group = c.benchmark_group("reconcile_sources");
+                group.throughput(Throughput::Elements((n + docs_2b) as u64));
+                group
+                    .sample_size(10)
+                    .measurement_time(Duration::from_secs(if n >= 1_000_000 { 60 } else { 15 }));
+                group.bench_with_input(BenchmarkId::new("gstr2a", &name), &(), |bn, _| {
+                    bn.iter_with_large_drop(|| engine(&register, &gstr2a))
+                });
+                group.bench_with_input(BenchmarkId::new("gstr2b", &name), &(), |bn, _| {
+                    bn.iter_with_large_drop(|| engine_gstr2b(&register, &gstr2b))
+                });
+                group.finish();
+            }
+            let g = time(runs, || engine_gstr2b(&register, &gstr2b));
+            let per = |t: Duration, docs: usize| t.as_secs_f64() * 1e9 / (n + docs) as f64;
+            sources.push(format!(
+                "{name:>18}: GSTR2A {:>7.3}s wall ({:.0} ns a document), GSTR-2B {:>7.3}s wall ({:.0} ns a document): 2B/2A per document {:.2}x wall, {:.2}x cpu",
+                e.0.as_secs_f64(),
+                per(e.0, docs_2a),
+                g.0.as_secs_f64(),
+                per(g.0, docs_2b),
+                per(g.0, docs_2b) / per(e.0, docs_2a),
+                (g.1.as_secs_f64() / (n + docs_2b) as f64)
+                    / (e.1.as_secs_f64() / (n + docs_2a) as f64).max(1e-12)
+            ));
+        }
         for (what, t) in [("engine", e), ("streamed", st)] {
             figures.push(format!(
                 "{name:>18}: {what:>8} {:>8.3}s wall {:>8.3}s cpu   baseline {:>7.3}s wall {:>7.3}s cpu   {what}/baseline {:>5.1}x wall {:>5.1}x cpu",
@@ -406,6 +529,9 @@ fn main() {
             t.1.as_secs_f64(),
             n
         );
+    }
+    for f in &sources {
+        println!("{f}");
     }
     if let [(_, one), (_, distinct)] = spelt[..] {
         println!(
