@@ -308,6 +308,85 @@ fn spellings(docs_per_side: usize, one_number: bool) -> (Gstr2Payload, Gstr2a) {
     (register, gstr2a)
 }
 
+/// The other passes' hostile cases, `n` documents a side of one supplier (and one more of the
+/// same PAN), with `one_key` every document naming or bearing one key, else each its own:
+/// - `amendments`: the register's `n` amendments each name an original, and `n` originals are
+///   there to be replaced (pass 1);
+/// - `across`: GSTR2A's `n` amendments each name a register invoice (pass 5);
+/// - `same_pan`: `n` register invoices of one GSTIN and `n` GSTR2A invoices of another with the
+///   same PAN, numbered alike (pass 7).
+fn hostile(case: &str, n: usize, one_key: bool) -> (Gstr2Payload, Gstr2a) {
+    let (a, b) = ("33GSPTN4811G1ZC", "29GSPTN4811G1Z1");
+    let number = |k: usize| {
+        if one_key {
+            "inv-1".to_owned()
+        } else {
+            format!("inv-{k}")
+        }
+    };
+    let day = |k: usize| {
+        let d = NaiveDate::from_ymd_opt(2023, 4, 1).expect("a date")
+            + chrono::Duration::days((k % 300) as i64);
+        d.format("%d-%m-%Y").to_string()
+    };
+    let items = r#""itms":[{"num":1,"itm_det":{"rt":18,"txval":100,"iamt":18}}]"#;
+    let inv = |num: &str, dt: &str, extra: &str| {
+        format!(
+            r#"{{"inum":"{num}","idt":"{dt}","val":118,"pos":"27","rchrg":"N"{extra},{items}}}"#
+        )
+    };
+    let join = |v: Vec<String>| v.join(",");
+    let fixed = day(0);
+    let (register, gstr2a) = match case {
+        "amendments" => {
+            let originals = join((0..n).map(|k| inv(&number(k), &fixed, "")).collect());
+            let amendments = join(
+                (0..n)
+                    .map(|k| {
+                        let o = format!(r#","oinum":"{}","oidt":"{fixed}""#, number(k));
+                        inv(&format!("A-{k}"), &day(k), &o)
+                    })
+                    .collect(),
+            );
+            (
+                format!(
+                    r#""b2b":[{{"ctin":"{a}","inv":[{originals}]}}],"b2ba":[{{"ctin":"{a}","inv":[{amendments}]}}]"#
+                ),
+                String::new(),
+            )
+        }
+        "across" => {
+            let own = join((0..n).map(|k| inv(&number(k), &fixed, "")).collect());
+            let theirs = join(
+                (0..n)
+                    .map(|k| {
+                        let o = format!(r#","oinum":"{}","oidt":"{fixed}""#, number(k));
+                        inv(&format!("A-{k}"), &day(k + 1), &o)
+                    })
+                    .collect(),
+            );
+            (
+                format!(r#""b2b":[{{"ctin":"{a}","inv":[{own}]}}]"#),
+                format!(r#""b2ba":[{{"ctin":"{a}","cfs":"Y","inv":[{theirs}]}}]"#),
+            )
+        }
+        _ => {
+            let own = join((0..n).map(|k| inv(&number(k), &day(k), "")).collect());
+            let theirs = join((0..n).map(|k| inv(&number(k), &day(k), "")).collect());
+            (
+                format!(r#""b2b":[{{"ctin":"{a}","inv":[{own}]}}]"#),
+                format!(r#""b2b":[{{"ctin":"{b}","cfs":"Y","inv":[{theirs}]}}]"#),
+            )
+        }
+    };
+    let register = format!(r#"{{"gstin":"27AAPFU0939F1ZV","fp":"032024",{register}}}"#);
+    let gstr2a = format!("{{{gstr2a}}}");
+    (
+        gstr2_model::json::from_str(&register).expect("the hostile register reads"),
+        gstr2_model::json::from_str(&gstr2a).expect("the hostile GSTR2A reads"),
+    )
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -481,6 +560,20 @@ fn main() {
         group.finish();
         spelt.push((name, time(5, || engine(&register, &gstr2a))));
     }
+    // The other passes' hostile cases, each beside the same count with a key of its own.
+    let mut others = Vec::new();
+    for case in ["amendments", "across", "same_pan"]
+        .into_iter()
+        .filter(|_| n <= max)
+    {
+        let (r1, a1) = hostile(case, n, true);
+        let (r2, a2) = hostile(case, n, false);
+        others.push((
+            case,
+            time(3, || engine(&r1, &a1)),
+            time(3, || engine(&r2, &a2)),
+        ));
+    }
     println!(
         "\nreconcile, median wall time per run ({} cores):",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -532,6 +625,15 @@ fn main() {
     }
     for f in &sources {
         println!("{f}");
+    }
+    for (case, one, distinct) in &others {
+        println!(
+            "{case:>18}: one key {:>7.3}s wall, each its own {:>7.3}s wall: {:.2}x wall, {:.2}x cpu ({n} documents a side)",
+            one.0.as_secs_f64(),
+            distinct.0.as_secs_f64(),
+            one.0.as_secs_f64() / distinct.0.as_secs_f64(),
+            one.1.as_secs_f64() / distinct.1.as_secs_f64().max(0.001)
+        );
     }
     if let [(_, one), (_, distinct)] = spelt[..] {
         println!(

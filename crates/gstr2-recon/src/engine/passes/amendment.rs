@@ -3,6 +3,13 @@
 //! (same type, the number normalised, the date): first GSTR2A's amendments naming a taxpayer
 //! document, then the taxpayer's amendments naming a GSTR2A document. The taxpayer documents
 //! are taken in canonical order, each pairing with the first it may pair with in canonical order.
+//!
+//! A search by key in a sorted index per document, no walk over pairs: where many documents
+//! name one key, each search resumes where the one before stopped (a cursor per run of the
+//! key), past the documents paired already, so a run is walked once however many name it
+//! (but for pairs the user unlinked, which are looked at again).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -23,6 +30,7 @@ impl Group<'_, '_> {
             .collect();
         if !idx.is_empty() {
             idx.sort();
+            let mut cursors: HashMap<usize, usize> = HashMap::new();
             for oi in 0..self.own.len() {
                 if self.own_pair[oi].is_some() {
                     continue;
@@ -34,21 +42,38 @@ impl Group<'_, '_> {
                 );
                 let start =
                     idx.partition_point(|e| (e.0, e.1.as_str(), e.2) < (kind, norm.as_str(), date));
-                let hit = idx[start..]
-                    .iter()
-                    .take_while(|e| (e.0, e.1.as_str(), e.2) == (kind, norm.as_str(), date))
-                    .map(|e| e.3)
-                    .find(|&ci| self.allowed(oi, ci));
+                // Entries before the cursor are paired for good; an unlinked one stops the
+                // cursor, being open to others.
+                let cursor = cursors.entry(start).or_insert(start);
+                let (mut k, mut settled, mut hit) = (*cursor, true, None);
+                while let Some(e) = idx.get(k) {
+                    if (e.0, e.1.as_str(), e.2) != (kind, norm.as_str(), date) {
+                        break;
+                    }
+                    if self.allowed(oi, e.3) {
+                        hit = Some(e.3);
+                        break;
+                    }
+                    settled &= self.counterparty_paired[e.3];
+                    if settled {
+                        *cursor = k + 1;
+                    }
+                    k += 1;
+                }
+                if hit.is_some() && settled {
+                    *cursor = k + 1;
+                }
                 if let Some(ci) = hit {
                     self.pair(oi, ci, Rule::Amendment);
                 }
             }
         }
         // Taxpayer amendments naming a counterparty document.
+        let side = self.counterparty_side;
         let mut idx: Vec<(DocKind, &str, NaiveDate, usize)> = (0..self.counterparty.len())
             .filter(|&k| !self.counterparty_paired[k])
             .map(|k| {
-                let d = self.counterparty_doc(k);
+                let d = &side.docs[self.counterparty[k]];
                 (d.kind, d.norm.as_str(), d.date, k)
             })
             .collect();
@@ -56,24 +81,35 @@ impl Group<'_, '_> {
             return;
         }
         idx.sort();
-        let mut hits = Vec::new();
+        let mut cursors: HashMap<usize, usize> = HashMap::new();
         for oi in 0..self.own.len() {
             if self.own_pair[oi].is_some() {
                 continue;
             }
             let d = self.own_doc(oi);
             let Some((n, dt)) = d.original else { continue };
-            let norm = normalise(n, dt);
-            let start = idx.partition_point(|e| (e.0, e.1, e.2) < (d.kind, norm.as_str(), dt));
-            for e in idx[start..]
-                .iter()
-                .take_while(|e| (e.0, e.1, e.2) == (d.kind, norm.as_str(), dt))
-            {
-                hits.push((oi, e.3));
+            let (kind, norm) = (d.kind, normalise(n, dt));
+            let start = idx.partition_point(|e| (e.0, e.1, e.2) < (kind, norm.as_str(), dt));
+            let cursor = cursors.entry(start).or_insert(start);
+            let (mut k, mut settled, mut hit) = (*cursor, true, None);
+            while let Some(e) = idx.get(k) {
+                if (e.0, e.1, e.2) != (kind, norm.as_str(), dt) {
+                    break;
+                }
+                if self.allowed(oi, e.3) {
+                    hit = Some(e.3);
+                    break;
+                }
+                settled &= self.counterparty_paired[e.3];
+                if settled {
+                    *cursor = k + 1;
+                }
+                k += 1;
             }
-        }
-        for (oi, ci) in hits {
-            if self.allowed(oi, ci) {
+            if let Some(ci) = hit {
+                if settled {
+                    *cursor = k + 1;
+                }
                 self.pair(oi, ci, Rule::Amendment);
             }
         }

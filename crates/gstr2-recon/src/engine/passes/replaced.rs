@@ -6,7 +6,12 @@
 //! listed in its amendment's [`DocSide::replaces`](crate::DocSide::replaces).
 //!
 //! Runs once per side, when the side is read ([`SideState::new`]): a search by key in the sorted
-//! side per amendment, no walk over pairs.
+//! side per amendment, no walk over pairs. Where many amendments name one key, each resumes
+//! where the one before stopped (a cursor per run of the key): documents skipped once (an
+//! amendment, or an original replaced already) stay skipped, so a run is walked once however
+//! many amendments name it.
+
+use std::collections::HashMap;
 
 use crate::engine::side::SideState;
 use crate::number::normalise;
@@ -34,6 +39,9 @@ impl SideState<'_> {
                 b,
             ))
         });
+        // Where the next search of a run resumes, by the run's start (as written, normalised).
+        let mut written_cursor: HashMap<usize, usize> = HashMap::new();
+        let mut norm_cursor: HashMap<usize, usize> = HashMap::new();
         for a in amendments {
             let (supplier, kind, (onum, odt)) = {
                 let d = &self.docs[a];
@@ -45,11 +53,14 @@ impl SideState<'_> {
                 (d.supplier, d.kind, d.number, d.date) < (supplier, kind, onum, odt)
             });
             let mut found = None;
-            for i in start..self.docs.len() {
+            let cursor = written_cursor.entry(start).or_insert(start);
+            for i in *cursor..self.docs.len() {
                 let d = &self.docs[i];
                 if (d.supplier, d.kind, d.number, d.date) != (supplier, kind, onum, odt) {
                     break;
                 }
+                // An amendment (`a` among them) or a replaced original is skipped for good.
+                *cursor = i + 1;
                 if i != a && d.original.is_none() && self.replaced_by[i].is_none() {
                     found = Some(i);
                     break;
@@ -63,13 +74,16 @@ impl SideState<'_> {
                         (d.supplier, d.kind, d.norm.as_str(), d.date)
                             < (supplier, kind, onorm.as_str(), odt)
                     });
-                    for &i in by_norm.get(start..).unwrap_or_default() {
+                    let cursor = norm_cursor.entry(start).or_insert(start);
+                    for &i in by_norm.get(*cursor..).unwrap_or_default() {
                         let d = &self.docs[i];
                         if (d.supplier, d.kind, d.norm.as_str(), d.date)
                             != (supplier, kind, onorm.as_str(), odt)
                         {
                             break;
                         }
+                        // A replaced original is skipped for good.
+                        *cursor += 1;
                         if self.replaced_by[i].is_none() {
                             found = Some(i);
                             break;

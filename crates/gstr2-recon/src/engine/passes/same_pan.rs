@@ -5,7 +5,10 @@
 //! score 1. Suggestions only, never matches. They follow pass 6's suggestions of the result
 //! while it has fewer than [`MatchConfig::max_suggestions`], in the report's order.
 //!
-//! Runs on the outcomes of all suppliers, after passes 3 to 6.
+//! Runs on the outcomes of all suppliers, after passes 3 to 6. Indexed by PAN, type, normalised
+//! number and date: for each taxpayer document, the GSTR2A documents of its key from the start
+//! of its date window, in date order, at most [`MatchConfig::max_candidates`] of them (as pass
+//! 6). Near-linear however many documents share a key.
 
 use rust_decimal::Decimal;
 
@@ -24,8 +27,8 @@ pub(in crate::engine) fn same_pan_suggestions(
     if config.max_suggestions == 0 {
         return;
     }
-    // (pan, kind, normalised number, outcome index) of counterparty-only outcomes.
-    let mut idx: Vec<(&str, DocKind, &str, usize)> = outcomes
+    // (pan, kind, normalised number, date, outcome index) of counterparty-only outcomes.
+    let mut idx: Vec<(&str, DocKind, &str, chrono::NaiveDate, usize)> = outcomes
         .iter()
         .enumerate()
         .filter_map(|(k, o)| match *o {
@@ -35,7 +38,7 @@ pub(in crate::engine) fn same_pan_suggestions(
                     return None;
                 }
                 let pan = d.supplier.pan()?;
-                (!d.norm.is_empty()).then_some((pan, d.kind, d.norm.as_str(), k))
+                (!d.norm.is_empty()).then_some((pan, d.kind, d.norm.as_str(), d.date, k))
             }
             _ => None,
         })
@@ -45,7 +48,18 @@ pub(in crate::engine) fn same_pan_suggestions(
     }
     idx.sort_unstable();
     let window = i64::from(config.date_window_days);
-    let mut found: Vec<(usize, usize, Suggestion, Suggestion)> = Vec::new();
+    // Each suggestion found goes to each side that has room then, in this order; a pair is
+    // kept (and its keys written) only where one side has.
+    let mut found: Vec<(usize, Suggestion)> = Vec::new();
+    let mut held: Vec<usize> = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Own { suggestions, .. } | Outcome::Counterparty { suggestions, .. } => {
+                suggestions.len()
+            }
+            Outcome::Pair { .. } => config.max_suggestions,
+        })
+        .collect();
     for (i, outcome) in outcomes.iter().enumerate() {
         let Outcome::Own { o, .. } = *outcome else {
             continue;
@@ -54,12 +68,19 @@ pub(in crate::engine) fn same_pan_suggestions(
         let Some(pan) = o.supplier.pan() else {
             continue;
         };
-        let start = idx.partition_point(|e| (e.0, e.1, e.2) < (pan, o.kind, o.norm.as_str()));
+        let from = o
+            .date
+            .checked_sub_signed(chrono::Duration::days(window))
+            .unwrap_or(chrono::NaiveDate::MIN);
+        let start =
+            idx.partition_point(|e| (e.0, e.1, e.2, e.3) < (pan, o.kind, o.norm.as_str(), from));
         for e in idx[start..]
             .iter()
             .take_while(|e| (e.0, e.1, e.2) == (pan, o.kind, o.norm.as_str()))
+            .take_while(|e| (e.3 - o.date).num_days() <= window)
+            .take(config.max_candidates)
         {
-            let Some(Outcome::Counterparty { c, .. }) = outcomes.get(e.3) else {
+            let Some(Outcome::Counterparty { c, .. }) = outcomes.get(e.4) else {
                 continue;
             };
             let c = &cp.docs[*c];
@@ -82,19 +103,19 @@ pub(in crate::engine) fn same_pan_suggestions(
                 value_difference: dv,
                 days_apart: days,
             };
-            found.push((i, e.3, suggestion(c.key()), suggestion(o.key())));
-        }
-    }
-    for (i, j, to_own, to_cp) in found {
-        for (k, s) in [(i, to_own), (j, to_cp)] {
-            if let Some(
-                Outcome::Own { suggestions, .. } | Outcome::Counterparty { suggestions, .. },
-            ) = outcomes.get_mut(k)
-            {
-                if suggestions.len() < config.max_suggestions {
-                    suggestions.push(s);
+            for (k, key) in [(i, c), (e.4, o)] {
+                if held[k] < config.max_suggestions {
+                    held[k] += 1;
+                    found.push((k, suggestion(key.key())));
                 }
             }
+        }
+    }
+    for (k, s) in found {
+        if let Some(Outcome::Own { suggestions, .. } | Outcome::Counterparty { suggestions, .. }) =
+            outcomes.get_mut(k)
+        {
+            suggestions.push(s);
         }
     }
 }
