@@ -4,7 +4,9 @@
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;
+use gstr2_model::codes::ImsAction;
 use gstr2_model::codes::{InvoiceType, YesNo};
+use gstr2_model::counterparty::CounterpartyDocument;
 use gstr2_model::gstr2b::Gstr2bItem;
 use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, StateCode, TaxAmounts};
 use rust_decimal::Decimal;
@@ -36,7 +38,7 @@ pub(super) struct Doc<'a> {
     /// Further copies of this counterparty document that GSTN listed ([`SideState::new`](super::side::SideState::new)).
     pub(super) repeats: Repeats,
     /// What IMS makes of it (counterparty documents of GSTR-2B and IMS).
-    pub(super) ims: ImsRole,
+    pub(super) ims: ImsRole<'a>,
     /// Whether the register's reconciled tables can hold it ([`Section::in_books`]): a document
     /// they cannot hold is paired by no pass.
     pub(super) pairable: bool,
@@ -44,28 +46,76 @@ pub(super) struct Doc<'a> {
     pub(super) rejected: bool,
 }
 
-/// A document's amounts, as its source gives them.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A document's amounts, as its source gives them: borrowed from the input, never copied
+/// into the document (a million of each side are held at once).
+#[derive(Clone, Copy)]
 pub(super) enum Amounts<'a> {
     /// Items with their rates: the register, GSTR2A.
     Items(&'a [Item]),
     /// GSTR-2B's items (its older layout), each with a rate or not.
     Gstr2bItems(&'a [Gstr2bItem]),
-    /// Totals only: GSTR-2B's newer layout, IMS, ISD documents, bills of entry. Compared
-    /// as totals, not per rate.
-    Totals(Decimal, TaxAmounts),
+    /// Totals only, as the document gives them: GSTR-2B's newer layout, IMS, ISD documents,
+    /// bills of entry. Compared as totals, not per rate. Their sums were found to fit where
+    /// the document was read.
+    Totals(&'a (dyn CounterpartyDocument + Sync)),
 }
 
-/// What IMS makes of a counterparty document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) enum ImsRole {
+impl Amounts<'_> {
+    /// The totals of an [`Amounts::Totals`] document, which were found to fit when it was
+    /// read (so the sums cannot fail here; should they, a bug, they count as zero).
+    fn totals(d: &(dyn CounterpartyDocument + Sync)) -> (Decimal, TaxAmounts) {
+        let (taxable, tax) = (d.taxable_value(), d.tax());
+        debug_assert!(taxable.is_ok() && tax.is_ok(), "checked when read");
+        (taxable.unwrap_or_default(), tax.unwrap_or_default())
+    }
+}
+
+impl PartialEq for Amounts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Amounts::Items(a), Amounts::Items(b)) => a == b,
+            (Amounts::Gstr2bItems(a), Amounts::Gstr2bItems(b)) => a == b,
+            (Amounts::Totals(a), Amounts::Totals(b)) => Amounts::totals(*a) == Amounts::totals(*b),
+            _ => false,
+        }
+    }
+}
+
+/// What IMS makes of a counterparty document (a few bytes: the action is borrowed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum ImsRole<'a> {
     /// Nothing: a register document, or reconciling against GSTR2A.
     #[default]
     None,
-    /// A record IMS acts on, in this state.
-    Record(RecordState),
+    /// A record IMS acts on, in this state (see [`RecordState`]).
+    Record {
+        /// The action GSTN last reported; `None`: No action.
+        current: Option<&'a ImsAction>,
+        /// Whether GSTN refuses Pending for it.
+        pending_blocked: bool,
+        /// Whether the supplier's return is filed.
+        supplier_filed: bool,
+    },
     /// A document that never passes IMS, and why.
     Never(NeverInIms),
+}
+
+impl ImsRole<'_> {
+    /// The record's state, for the policy; `None` unless it is a record.
+    pub(super) fn state(&self) -> Option<RecordState> {
+        match *self {
+            ImsRole::Record {
+                current,
+                pending_blocked,
+                supplier_filed,
+            } => Some(RecordState {
+                current: current.cloned().unwrap_or(ImsAction::NoAction),
+                pending_blocked,
+                supplier_filed,
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// The copies of a counterparty document listed more than once, folded into the first.
@@ -220,7 +270,7 @@ impl<'a> Doc<'a> {
                 .iter()
                 .map(|i| (i.taxable_value.unwrap_or_default(), i.tax()))
                 .fold(zero, add),
-            Amounts::Totals(taxable, tax) => (taxable, tax),
+            Amounts::Totals(d) => Amounts::totals(d),
         }
     }
 

@@ -22,17 +22,17 @@ pub(super) fn recommend(
     let Some(doc) = doc else {
         return config.ims_policy.recommend(code, None, None);
     };
-    match &doc.ims {
-        ImsRole::Record(state) => {
+    match (doc.ims.state(), doc.ims) {
+        (Some(state), _) => {
             let decided = if decisions.ims_actions.is_empty() {
                 None
             } else {
                 decisions.ims_actions.get(&doc.key())
             };
-            config.ims_policy.recommend(code, Some(state), decided)
+            config.ims_policy.recommend(code, Some(&state), decided)
         }
-        ImsRole::Never(why) => ImsPolicy::never_in_ims(*why),
-        ImsRole::None => Recommendation {
+        (None, ImsRole::Never(why)) => ImsPolicy::never_in_ims(why),
+        (None, _) => Recommendation {
             action: None,
             reasons: Vec::new(),
         },
@@ -57,7 +57,7 @@ pub(super) fn stale_ims_decisions(
             None if found.is_empty() => Some(StaleReason::CounterpartyDocumentGone),
             None => Some(StaleReason::ReplacedByAmendment),
             Some(k) => match cp.docs[k].ims {
-                ImsRole::Record(_) => None,
+                ImsRole::Record { .. } => None,
                 _ => Some(StaleReason::NeverInIms),
             },
         };

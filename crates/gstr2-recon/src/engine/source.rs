@@ -33,7 +33,7 @@ const IMPORTS_IN_IMS_FROM: (u16, u8) = (2025, 10);
 /// has a rate, else its totals (summed with checks).
 fn gstr2b_amounts<'a>(
     items: &'a [Gstr2bItem],
-    doc: &dyn CounterpartyDocument,
+    doc: &'a (dyn CounterpartyDocument + Sync),
 ) -> Result<Amounts<'a>, &'static str> {
     if !items.is_empty() && items.iter().all(|i| i.rate.is_some()) {
         return Ok(Amounts::Gstr2bItems(items));
@@ -41,12 +41,15 @@ fn gstr2b_amounts<'a>(
     totals(doc)
 }
 
-/// A document's totals, as its source sums them.
-fn totals(doc: &dyn CounterpartyDocument) -> Result<Amounts<'static>, &'static str> {
-    let taxable = doc.taxable_value().map_err(|_| "its taxable value")?;
-    let tax = doc.tax().map_err(|_| "its tax")?;
-    Ok(Amounts::Totals(taxable, tax))
+/// A document's totals, as its source sums them, once found to fit.
+fn totals(doc: &(dyn CounterpartyDocument + Sync)) -> Result<Amounts<'_>, &'static str> {
+    doc.taxable_value().map_err(|_| "its taxable value")?;
+    doc.tax().map_err(|_| "its tax")?;
+    Ok(Amounts::Totals(doc))
 }
+
+/// The actions a GSTR-2B document stands in: rejected (`docRejdata`) or not.
+static REJECTED: ImsAction = ImsAction::Reject;
 
 fn yes_no(i: Option<&Indicator>) -> Option<YesNo> {
     i.map(|i| if i.is_yes() { YesNo::Yes } else { YesNo::No })
@@ -57,21 +60,17 @@ fn gstr2b_role(
     reverse_charge: Option<&Indicator>,
     itc: Option<&ItcAvailability>,
     rejected: bool,
-) -> ImsRole {
+) -> ImsRole<'static> {
     if reverse_charge.is_some_and(Indicator::is_yes) {
         ImsRole::Never(NeverInIms::ReverseCharge)
     } else if matches!(itc, Some(ItcAvailability::No)) {
         ImsRole::Never(NeverInIms::ItcNotAvailable)
     } else {
-        ImsRole::Record(RecordState {
-            current: if rejected {
-                ImsAction::Reject
-            } else {
-                ImsAction::NoAction
-            },
+        ImsRole::Record {
+            current: rejected.then_some(&REJECTED),
             pending_blocked: false,
             supplier_filed: true,
-        })
+        }
     }
 }
 
@@ -177,7 +176,8 @@ fn gstr2b_part<'a>(
                         Some(IsdDocumentType::CreditNote) => DocKind::CreditNote,
                         _ => DocKind::Invoice,
                     };
-                    let amounts = Amounts::Totals(Decimal::ZERO, $d.tax());
+                    // An ISD document's sums are of four optional heads: they fit.
+                    let amounts = Amounts::Totals($d);
                     let mut doc = Doc::new(Fields {
                         section: $section,
                         kind,
@@ -279,7 +279,7 @@ pub(super) fn ims_docs(records: &ImsRecords) -> Result<Vec<Doc<'_>>, AmountOverf
                         .with_supplier($d.supplier_gstin)
                 })?;
                 let state = RecordState::of(
-                    $d.action.as_ref(),
+                    None,
                     $d.pending_blocked.as_ref(),
                     $d.supplier_filing_status.as_ref(),
                 );
@@ -303,7 +303,11 @@ pub(super) fn ims_docs(records: &ImsRecords) -> Result<Vec<Doc<'_>>, AmountOverf
                     }),
                     source: (0, di),
                 });
-                doc.ims = ImsRole::Record(state);
+                doc.ims = ImsRole::Record {
+                    current: $d.action.as_ref(),
+                    pending_blocked: state.pending_blocked,
+                    supplier_filed: state.supplier_filed,
+                };
                 out.push(doc);
             }
         };
