@@ -1,10 +1,13 @@
 //! The fast lane and the csv crate's lane read the same documents, lines and errors.
 
+use chrono::NaiveDate;
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 
 use super::*;
 use crate::csv::b2b::{Col, COLUMNS, ITEM};
 use crate::csv::items::{self, NumberedItem};
+use crate::{Gstin, StateCode};
 
 /// A `b2b` invoice with a few typed fields, enough to meet every kind of cell error.
 #[derive(Debug, PartialEq)]

@@ -15,9 +15,8 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
-use super::{
-    decode_rows, key_fields, line_key, Assemble, Document, Errors, FastMap, Grouped, Rows,
-};
+use super::group::{decode_rows, key_fields, line_key};
+use super::{Assemble, Document, Errors, FastMap, Grouped, Rows};
 
 /// What [`read_blocks`] gives.
 pub(super) enum Streamed<A> {
