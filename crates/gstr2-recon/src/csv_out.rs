@@ -1,4 +1,4 @@
-//! Results written out on both cores: as JSON (the report, byte for byte what serde_json
+//! Results written out on every core of the current rayon pool: as JSON (the report, byte for byte what serde_json
 //! writes) and as CSV with both sides side by side, one row per result.
 
 use std::io::Write;
@@ -282,34 +282,44 @@ fn ims_reason_text(out: &mut Vec<u8>, r: &ImsReason) {
     out.extend_from_slice(text.as_bytes());
 }
 
-/// Results formatted on both cores, this many at a time on each, and written in order.
+/// Results formatted at a time by one thread; as many batches are formatted at once as rayon has
+/// threads, then written in order.
 const BATCH: usize = 16_384;
 
-/// Formats `items` in batches on two threads with `format` (given each batch and the index of
-/// its first item, counting from `first`) into `bufs`, and writes the batches to `out` in order.
-/// The two buffers are reused from batch to batch, and from call to call: their pages are
-/// faulted in once, not for every batch.
+/// Formats `items` in batches of [`BATCH`] with `format` (given each batch and the index of its
+/// first item, counting from `first`), as many at once as the current rayon pool has threads,
+/// into `bufs`, and writes the batches to `out` in order. The buffers are reused from round to
+/// round, and from call to call: their pages are faulted in once, not for every batch.
 fn write_batched<T: Sync, E: Send>(
     items: &[T],
     first: usize,
     out: &mut impl Write,
-    bufs: &mut [Vec<u8>; 2],
+    bufs: &mut Vec<Vec<u8>>,
     format: impl Fn(&[T], usize, &mut Vec<u8>) -> Result<(), E> + Sync,
     io: impl Fn(std::io::Error, usize) -> E,
 ) -> Result<(), E> {
-    let batch = |start: usize, part: &[T], buf: &mut Vec<u8>| -> Result<(), E> {
-        buf.clear();
-        format(part, start, buf)
-    };
-    let [x, y] = bufs;
-    for (k, pair) in items.chunks(2 * BATCH).enumerate() {
-        let start = first + k * 2 * BATCH;
-        let (a, b) = pair.split_at(pair.len().min(BATCH));
-        let (rx, ry) = rayon::join(|| batch(start, a, x), || batch(start + a.len(), b, y));
-        rx?;
-        ry?;
-        out.write_all(x).map_err(|e| io(e, start))?;
-        out.write_all(y).map_err(|e| io(e, start + a.len()))?;
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads().max(1);
+    if bufs.len() < threads {
+        bufs.resize_with(threads, Vec::new);
+    }
+    for (k, round) in items.chunks(threads * BATCH).enumerate() {
+        let start = first + k * threads * BATCH;
+        let batches: Vec<&[T]> = round.chunks(BATCH).collect();
+        let formatted: Vec<Result<(), E>> = bufs
+            .par_iter_mut()
+            .zip(batches.par_iter())
+            .enumerate()
+            .map(|(j, (buf, part))| {
+                buf.clear();
+                format(part, start + j * BATCH, buf)
+            })
+            .collect();
+        // The first error in the results' order, whichever thread met it first.
+        formatted.into_iter().collect::<Result<(), E>>()?;
+        for (j, buf) in bufs.iter().take(batches.len()).enumerate() {
+            out.write_all(buf).map_err(|e| io(e, start + j * BATCH))?;
+        }
     }
     Ok(())
 }
@@ -355,7 +365,7 @@ pub struct ResultsCsvWriter<W: Write> {
     /// Results written so far: the index of the next, for errors.
     written: usize,
     /// Where batches are formatted, one per core.
-    bufs: [Vec<u8>; 2],
+    bufs: Vec<Vec<u8>>,
 }
 
 impl<W: Write> ResultsCsvWriter<W> {
@@ -374,7 +384,7 @@ impl<W: Write> ResultsCsvWriter<W> {
         })
     }
 
-    /// Writes one row per result, formatted on both cores.
+    /// Writes one row per result, formatted on every core.
     pub fn write(&mut self, results: &[MatchResult]) -> Result<(), ResultsCsvError> {
         write_batched(
             results,
@@ -420,7 +430,7 @@ fn json_io(index: usize) -> impl Fn(std::io::Error) -> ResultsJsonError {
 }
 
 /// Writes the report as JSON: the same bytes as `serde_json::to_writer(out, report)`, with the
-/// results serialized in batches on both cores.
+/// results serialized in batches on every core.
 ///
 /// ```
 /// use gstr2_recon::{write_results_json, Report, Summary};
@@ -462,7 +472,7 @@ pub struct ResultsJsonWriter<W: Write> {
     /// Results written so far: the index of the next, for errors.
     written: usize,
     /// Where batches are formatted, one per core.
-    bufs: [Vec<u8>; 2],
+    bufs: Vec<Vec<u8>>,
 }
 
 impl<W: Write> ResultsJsonWriter<W> {
@@ -481,7 +491,7 @@ impl<W: Write> ResultsJsonWriter<W> {
         })
     }
 
-    /// Writes the next results, serialized on both cores.
+    /// Writes the next results, serialized on every core.
     pub fn write(&mut self, results: &[MatchResult]) -> Result<(), ResultsJsonError> {
         write_batched(
             results,
