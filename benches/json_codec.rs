@@ -24,8 +24,7 @@ use gstr2_model::{json, Gstr2a};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-#[path = "support/recon_data.rs"]
-mod recon_data;
+use gstr2_demo::recon_data;
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())

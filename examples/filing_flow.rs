@@ -47,14 +47,10 @@
 //! Interactively, type each line when it is asked for. The exit status is non-zero when a step
 //! fails or is not confirmed, with the error on standard error.
 
-// The flow is shared with the end-to-end tests, which read what it answers.
-#[allow(dead_code)]
-#[path = "support/flow.rs"]
-mod flow;
-
 use std::process::ExitCode;
 
-use flow::{FlowConfig, FlowError, Otps};
+// The flow's steps, shared with the end-to-end tests, which read what it answers.
+use gstr2_demo::flow::{self, FlowConfig, FlowError, Otps};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -9,13 +9,12 @@
 //! `OUT/gstr2a.json`. `--one-supplier` puts every document under a single supplier. The files are
 //! what `examples/reconcile.rs` and the baselines in `benches/baselines/` read.
 
-#[path = "../benches/support/recon_data.rs"]
-mod recon_data;
-
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+use gstr2_demo::recon_data;
 
 struct Args {
     docs: usize,

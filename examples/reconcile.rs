@@ -35,10 +35,7 @@
 
 use std::process::ExitCode;
 
-#[path = "support/reconcile_job.rs"]
-mod reconcile_job;
-
-use reconcile_job::{run, Args};
+use gstr2_demo::reconcile_job::{run, Args};
 
 const USAGE: &str =
     "usage: reconcile --purchases DIR (--gstr2a GSTR2A.json | --gstr2b GSTR2B.json \

@@ -20,16 +20,19 @@ use crate::flow;
 /// The sandbox's default login and EVC OTP.
 const OTP: &str = "575757";
 
-/// The example and the sandbox binary, built once for the whole test binary.
+/// The examples and the sandbox binary, built once for the whole test binary.
 pub(crate) struct Binaries {
     example: PathBuf,
-    sandbox: PathBuf,
+    /// The `gstn-sandbox` binary.
+    pub(crate) sandbox: PathBuf,
+    /// The `ims_flow` example.
+    pub(crate) ims_flow: PathBuf,
     /// The `convert` example.
     pub(crate) convert: PathBuf,
 }
 
-/// Builds `examples/filing_flow.rs`, `examples/convert.rs` and the `gstn-sandbox` binary with the cargo that runs the
-/// tests and the profile of this test binary (`cargo test --test it` does not build examples;
+/// Builds `examples/filing_flow.rs`, `examples/ims_flow.rs`, `examples/convert.rs` and the
+/// `gstn-sandbox` binary with the cargo that runs the tests and the profile of this test binary (`cargo test --test it` does not build examples;
 /// a build that is up to date costs a second), and answers where they are.
 pub(crate) fn binaries() -> &'static Binaries {
     static BUILT: OnceLock<Binaries> = OnceLock::new();
@@ -54,6 +57,8 @@ pub(crate) fn binaries() -> &'static Binaries {
             "--example",
             "filing_flow",
             "--example",
+            "ims_flow",
+            "--example",
             "convert",
             "-p",
             "gstn-sandbox",
@@ -75,7 +80,7 @@ pub(crate) fn binaries() -> &'static Binaries {
             "cargo build failed:\n{}",
             String::from_utf8_lossy(&built.stderr)
         );
-        let (mut example, mut sandbox, mut convert) = (None, None, None);
+        let (mut example, mut sandbox, mut convert, mut ims_flow) = (None, None, None, None);
         for line in built.stdout.split(|b| *b == b'\n') {
             let Ok(message) = serde_json::from_slice::<serde_json::Value>(line) else {
                 continue;
@@ -87,6 +92,7 @@ pub(crate) fn binaries() -> &'static Binaries {
                 Some("filing_flow") => example = Some(PathBuf::from(path)),
                 Some("gstn-sandbox") => sandbox = Some(PathBuf::from(path)),
                 Some("convert") => convert = Some(PathBuf::from(path)),
+                Some("ims_flow") => ims_flow = Some(PathBuf::from(path)),
                 _ => {}
             }
         }
@@ -94,16 +100,18 @@ pub(crate) fn binaries() -> &'static Binaries {
             example: example.expect("cargo built the filing_flow example"),
             sandbox: sandbox.expect("cargo built the gstn-sandbox binary"),
             convert: convert.expect("cargo built the convert example"),
+            ims_flow: ims_flow.expect("cargo built the ims_flow example"),
         }
     })
 }
 
-/// A `gstn-sandbox` process seeded with the demo's GSTR2A for the demo GSTIN and period, and
-/// nothing saved. Killed when dropped.
-struct SandboxProcess {
+/// A `gstn-sandbox` process. Killed when dropped.
+pub(crate) struct SandboxProcess {
     child: Child,
-    base_url: String,
-    certificate: PathBuf,
+    /// Where it listens.
+    pub(crate) base_url: String,
+    /// Its certificate (PEM), as `--cert-out` wrote it.
+    pub(crate) certificate: PathBuf,
 }
 
 impl Drop for SandboxProcess {
@@ -113,6 +121,8 @@ impl Drop for SandboxProcess {
     }
 }
 
+/// A `gstn-sandbox` process seeded with the demo's GSTR2A for the demo GSTIN and period, and
+/// nothing saved.
 fn start_sandbox(dir: &Path) -> SandboxProcess {
     let seed = dir.join("seed");
     let folder = seed.join(flow::DEMO_GSTIN).join(flow::DEMO_PERIOD);
@@ -122,12 +132,17 @@ fn start_sandbox(dir: &Path) -> SandboxProcess {
         folder.join("gstr2a.json"),
     )
     .unwrap();
+    start_sandbox_with(dir, &["--seed-dir".as_ref(), seed.as_os_str()])
+}
+
+/// A `gstn-sandbox` process with its certificate in `dir`, a quick key and processing, and
+/// the arguments `extra`.
+pub(crate) fn start_sandbox_with(dir: &Path, extra: &[&std::ffi::OsStr]) -> SandboxProcess {
     let certificate = dir.join("gstn.pem");
     let mut child = Command::new(&binaries().sandbox)
         .args(["--port", "0", "--key-bits", "1024", "--no-generate"])
         .args(["--processing-ms", "0", "--processing-polls", "0"])
-        .arg("--seed-dir")
-        .arg(&seed)
+        .args(extra)
         .arg("--cert-out")
         .arg(&certificate)
         .stdin(Stdio::null())

@@ -15,53 +15,32 @@
 //! with GSTN? [y/N]`, then the EVC OTP.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
+use gstn_client::{GstnClient, PollPolicy, SaveReport};
+use gstn_proto::Otp;
 use gstn_sandbox::{SandboxConfig, SandboxHandle};
-use gstr2::client::{
-    DocumentFailure, FileTokenStore, GstnClient, PollPolicy, Progress, SaveReport, SessionStatus,
-};
-use gstr2::model::summary::SectionSummary;
-use gstr2::model::{csv, json, Gstin, Gstr2Payload, Gstr2Summary, Gstr2a, ReturnPeriod, Table};
-use gstr2::proto::Otp;
-use gstr2::recon::{
+use gstr2_model::summary::SectionSummary;
+use gstr2_model::{csv, json, Gstin, Gstr2Payload, Gstr2Summary, Gstr2a, ReturnPeriod, Table};
+use gstr2_recon::{
     compare_summaries, local_summary, ActionFlag, Decision, Decisions, DocKey, MatchResult,
-    Reconciler, Report, SavePayloads, StaleDecision, SummaryDifference,
+    Reconciler, Report, SavePayloads, StaleDecision,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Writes one line of what the user sees.
-macro_rules! say {
-    ($out:expr, $($arg:tt)*) => { say($out, format_args!($($arg)*)) };
-}
+pub use crate::connect::Certificate;
+use crate::connect::{connect, Connection, Env, Probe};
+use crate::error::gstn;
+pub use crate::error::{describe_difference, FlowError};
+use crate::present::{
+    confirm_step, create_dir, docs, reason_name, say, write_json, Bars, Column, Columns,
+};
+pub use crate::present::{Confirm, Otps};
+use crate::sample::workspace_root;
+pub use crate::sample::{sample_data_dir, DEMO_GSTIN, DEMO_PAN, DEMO_PERIOD};
 
-/// The receiver and period of the sample register in `examples/data/`.
-pub const DEMO_GSTIN: &str = "27AAPFU0939F1ZV";
-/// The return period of the sample register.
-pub const DEMO_PERIOD: &str = "072017";
-/// The PAN inside [`DEMO_GSTIN`].
-pub const DEMO_PAN: &str = "AAPFU0939F";
 /// Chunk size of the demo's saves: small, so that the sample register goes in several chunks.
 pub const DEMO_CHUNK_LIMIT: usize = 2048;
-
-/// The sample register shipped with the repository.
-pub fn sample_data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join("data")
-}
-
-/// GSTN's certificate, as `GSTN_CERT` gives it.
-#[derive(Clone)]
-pub enum Certificate {
-    /// PEM text.
-    Pem(String),
-    /// DER bytes.
-    Der(Vec<u8>),
-}
 
 /// Everything the flow needs to know.
 pub struct FlowConfig {
@@ -104,6 +83,24 @@ pub struct FlowConfig {
     pub confirm: Confirm,
 }
 
+impl FlowConfig {
+    /// The session's settings of this configuration.
+    pub fn connection(&self) -> Connection {
+        Connection {
+            base_url: self.base_url.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            username: self.username.clone(),
+            gstin: self.gstin,
+            certificate: self.certificate.clone(),
+            ip_usr: self.ip_usr.clone(),
+            token_file: self.token_file.clone(),
+            poll: self.poll.clone(),
+            chunk_limit: self.chunk_limit,
+        }
+    }
+}
+
 /// Where Step-4's decisions (pending marks, links, unlinks) come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecisionSource {
@@ -120,209 +117,6 @@ pub enum DecisionSource {
     /// No decision: every result keeps the action the engine computed (a real endpoint without
     /// `GSTR2_DECISIONS`).
     Computed,
-}
-
-/// Whether the steps that change the return at GSTN (Step-5 save, Step-7 submit, Step-8 file)
-/// ask before they send.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Confirm {
-    /// Show what the step will send and ask (`Save these to GSTN? [y/N]`,
-    /// `Submit the return to GSTN? [y/N]`, `File the return with GSTN? [y/N]`). The answer is
-    /// the next line of [`Otps::Lines`], the reader of the OTPs: `y` or `yes`, in any case, goes
-    /// on; anything else, or the end of the input, stops the flow with
-    /// [`FlowError::NotConfirmed`] before the step sends anything. Step-8 asks before GSTN sends
-    /// the EVC OTP. The default against a real endpoint.
-    Ask,
-    /// Go on without asking: the demo, and a real endpoint with `GSTR2_CONFIRM=yes` (the input
-    /// then carries only the OTPs).
-    Assume,
-}
-
-/// Where the OTPs come from.
-pub enum Otps {
-    /// Known in advance (the embedded sandbox "sends" a fixed OTP).
-    Known {
-        /// The login OTP.
-        login: String,
-        /// The EVC OTP.
-        evc: String,
-    },
-    /// Read one line each from a reader (standard input), login first, then EVC; with
-    /// [`Confirm::Ask`] the answers to the questions come from the same reader, in the order
-    /// the steps ask (see the module's documentation).
-    Lines(Box<dyn BufRead + Send>),
-}
-
-impl Otps {
-    fn next(&mut self, which: &str, out: &mut dyn Write) -> Result<Otp, FlowError> {
-        let text = match self {
-            Otps::Known { login, evc } => {
-                say!(
-                    out,
-                    "  The {which} OTP entered (the sandbox's own, from its configuration)"
-                )?;
-                if which == "login" {
-                    login.clone()
-                } else {
-                    evc.clone()
-                }
-            }
-            Otps::Lines(reader) => {
-                say(out, format_args!("  Enter the {which} OTP:"))?;
-                let mut line = String::new();
-                let n = reader.read_line(&mut line).map_err(|e| FlowError::Io {
-                    what: format!("reading the {which} OTP from standard input"),
-                    source: e,
-                })?;
-                if n == 0 {
-                    return Err(FlowError::Input(format!(
-                        "standard input ended before the {which} OTP"
-                    )));
-                }
-                line.trim().to_owned()
-            }
-        };
-        Otp::new(text).map_err(|e| FlowError::Input(format!("the {which} OTP: {e}")))
-    }
-
-    /// Asks `question` and answers whether the next line says `y` or `yes` (in any case). The
-    /// end of the input is a no. The answer is not echoed.
-    fn confirm(&mut self, question: &str, out: &mut dyn Write) -> Result<bool, FlowError> {
-        let Otps::Lines(reader) = self else {
-            return Err(FlowError::Config(
-                "the flow asks for confirmations, but no input lines were given to answer them"
-                    .into(),
-            ));
-        };
-        say!(out, "  {question} [y/N]")?;
-        let mut line = String::new();
-        reader.read_line(&mut line).map_err(|e| FlowError::Io {
-            what: "reading an answer from standard input".into(),
-            source: e,
-        })?;
-        let answer = line.trim().to_ascii_lowercase();
-        Ok(answer == "y" || answer == "yes")
-    }
-}
-
-/// Why the flow stopped.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum FlowError {
-    /// A missing or malformed setting.
-    Config(String),
-    /// Bad input from the user (an OTP).
-    Input(String),
-    /// A file could not be read or written.
-    Io {
-        /// What was being done.
-        what: String,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The purchase register could not be read.
-    Register(String),
-    /// GSTN (or the client) failed at a step.
-    Gstn {
-        /// The seed's step.
-        step: &'static str,
-        /// The cause.
-        source: Box<gstr2::client::Error>,
-    },
-    /// Payloads could not be built from the reconciliation.
-    Payload(String),
-    /// Amounts of the register, GSTR2A or the payloads add up beyond what a decimal holds (the
-    /// reconciliation, the local summary): the message names the document.
-    Amounts(String),
-    /// GSTN did not store every document saved.
-    SaveFailures(Vec<DocumentFailure>),
-    /// The downloaded summary differs from the local one (Step-6).
-    SummaryDiffers(Vec<SummaryDifference>),
-    /// The decisions file (`GSTR2_DECISIONS`) is not the JSON of [`Decisions`].
-    Decisions {
-        /// The file.
-        path: PathBuf,
-        /// Where in it (the JSON path) and what is wrong.
-        message: String,
-    },
-    /// The user did not confirm a step ([`Confirm::Ask`]); the step sent nothing.
-    NotConfirmed {
-        /// The seed's step.
-        step: &'static str,
-        /// Where that leaves the return.
-        consequence: &'static str,
-    },
-}
-
-impl fmt::Display for FlowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FlowError::Config(m) => write!(f, "configuration: {m}"),
-            FlowError::Input(m) => write!(f, "input: {m}"),
-            FlowError::Io { what, source } => write!(f, "{what}: {source}"),
-            FlowError::Register(m) => write!(f, "purchase register: {m}"),
-            FlowError::Gstn { step, source } => write!(f, "{step}: {source}"),
-            FlowError::Payload(m) => write!(f, "payload: {m}"),
-            FlowError::Amounts(m) => write!(f, "amounts: {m}"),
-            FlowError::SaveFailures(failures) => {
-                write!(f, "gstn did not store {} document(s):", failures.len())?;
-                for x in failures {
-                    // A note is named by its own number, with the invoice it adjusts.
-                    let adjusts = x
-                        .adjusted_invoice
-                        .as_deref()
-                        .map(|inv| format!(" (adjusts {inv})"))
-                        .unwrap_or_default();
-                    write!(
-                        f,
-                        "\n  chunk {} ({}): {} {} {}{adjusts}: {} {}",
-                        x.chunk + 1,
-                        x.reference_id,
-                        x.section,
-                        x.supplier_gstin.as_deref().unwrap_or("-"),
-                        x.document.as_deref().unwrap_or("-"),
-                        x.code.as_deref().unwrap_or("-"),
-                        x.message.as_deref().unwrap_or("")
-                    )?;
-                }
-                Ok(())
-            }
-            FlowError::SummaryDiffers(diffs) => {
-                write!(
-                    f,
-                    "the summary downloaded from gstn differs from the local one on {} field(s); \
-                     do not submit:",
-                    diffs.len()
-                )?;
-                for d in diffs {
-                    write!(f, "\n  {}", describe_difference(d))?;
-                }
-                Ok(())
-            }
-            FlowError::Decisions { path, message } => {
-                write!(f, "decisions file {}: {message}", path.display())
-            }
-            FlowError::NotConfirmed { step, consequence } => {
-                write!(f, "{step}: not confirmed; {consequence}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for FlowError {}
-
-/// One summary difference in words: section, supplier, field, both values.
-pub fn describe_difference(d: &SummaryDifference) -> String {
-    let value =
-        |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
-    format!(
-        "{}{} {}: local {}, gstn {}",
-        d.section,
-        d.ctin.map(|c| format!(" supplier {c}")).unwrap_or_default(),
-        d.field,
-        value(d.local),
-        value(d.downloaded)
-    )
 }
 
 /// What a completed flow did.
@@ -351,14 +145,8 @@ pub async fn run(
         DecisionSource::File(path) => Some(read_decisions(path)?),
         DecisionSource::Demonstration | DecisionSource::Computed => None,
     };
-    std::fs::create_dir_all(&config.out_dir).map_err(|source| FlowError::Io {
-        what: format!("creating {}", config.out_dir.display()),
-        source,
-    })?;
-    let bars = Bars {
-        show: config.show_progress,
-        ..Bars::default()
-    };
+    create_dir(&config.out_dir)?;
+    let bars = Bars::new(config.show_progress);
     say!(
         out,
         "GSTR2 of {} for {} at {}",
@@ -367,7 +155,14 @@ pub async fn run(
         config.base_url
     )?;
 
-    let client = step1_connect(config, &bars, otps, out).await?;
+    let client = connect(
+        &config.connection(),
+        Probe::Summary(config.period),
+        &bars,
+        otps,
+        out,
+    )
+    .await?;
     let step2 = step2_generate_payload(config, &client, out).await?;
     let gstr2a = step3_download_counterparty(config, &client, &bars, out).await?;
     let (report, decisions, recon_progress_calls) =
@@ -391,36 +186,16 @@ pub async fn run(
     })
 }
 
-fn say(out: &mut dyn Write, line: fmt::Arguments<'_>) -> Result<(), FlowError> {
-    writeln!(out, "{line}").map_err(|source| FlowError::Io {
-        what: "writing the output".into(),
-        source,
-    })
-}
-
-fn gstn(step: &'static str) -> impl FnOnce(gstr2::client::Error) -> FlowError {
-    move |source| FlowError::Gstn {
-        step,
-        source: Box::new(source),
-    }
-}
-
-fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FlowError> {
-    let text = json::to_string_pretty(value).map_err(|e| FlowError::Io {
-        what: format!("encoding {}", path.display()),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    std::fs::write(path, text + "\n").map_err(|source| FlowError::Io {
-        what: format!("writing {}", path.display()),
-        source,
-    })
-}
-
 /// The user's decisions from `path` (`GSTR2_DECISIONS`): the JSON of [`Decisions`] that the demo
 /// writes to `decisions.json`. A key other than `pending`, `links` and `unlinks` is refused
 /// rather than ignored, so that a misspelt key cannot drop the user's marks; the error names the
 /// file and the JSON path.
 pub fn read_decisions(path: &Path) -> Result<Decisions, FlowError> {
+    read_decisions_of(path, &["pending", "links", "unlinks"])
+}
+
+/// The decisions of the file at `path`, whose top-level keys must be among `keys`.
+pub(crate) fn read_decisions_of(path: &Path, keys: &[&str]) -> Result<Decisions, FlowError> {
     let bytes = std::fs::read(path).map_err(|source| FlowError::Io {
         what: format!("reading the decisions file {}", path.display()),
         source,
@@ -431,40 +206,14 @@ pub fn read_decisions(path: &Path) -> Result<Decisions, FlowError> {
     };
     let value: serde_json::Value = json::from_slice(&bytes).map_err(|e| refused(e.to_string()))?;
     if let Some(object) = value.as_object() {
-        if let Some(key) = object
-            .keys()
-            .find(|k| !["pending", "links", "unlinks"].contains(&k.as_str()))
-        {
+        if let Some(key) = object.keys().find(|k| !keys.contains(&k.as_str())) {
             return Err(refused(format!(
-                "json at {key}: unknown key (expected pending, links, unlinks)"
+                "json at {key}: unknown key (expected {})",
+                keys.join(", ")
             )));
         }
     }
     json::from_slice(&bytes).map_err(|e| refused(e.to_string()))
-}
-
-/// With [`Confirm::Ask`], shows `what` the step will do and asks `question`; a no stops the flow
-/// with [`FlowError::NotConfirmed`]. With [`Confirm::Assume`] it shows and asks nothing.
-fn confirm_step(
-    config: &FlowConfig,
-    otps: &mut Otps,
-    out: &mut dyn Write,
-    what: &[String],
-    question: &str,
-    step: &'static str,
-    consequence: &'static str,
-) -> Result<(), FlowError> {
-    if config.confirm == Confirm::Assume {
-        return Ok(());
-    }
-    for line in what {
-        say!(out, "{line}")?;
-    }
-    if otps.confirm(question, out)? {
-        Ok(())
-    } else {
-        Err(FlowError::NotConfirmed { step, consequence })
-    }
 }
 
 /// One document of a save payload, as named before the save is confirmed.
@@ -588,205 +337,6 @@ fn save_plan(config: &FlowConfig, payloads: &SavePayloads) -> Result<Vec<String>
     Ok(lines)
 }
 
-/// The progress bar the client's callback draws on, and counts of its events.
-#[derive(Clone, Default)]
-struct Bars {
-    show: bool,
-    current: Arc<Mutex<Option<ProgressBar>>>,
-    events: Arc<Mutex<BTreeMap<&'static str, usize>>>,
-}
-
-impl Bars {
-    fn start(&self, len: u64, what: &str) -> ProgressBar {
-        let bar = if self.show {
-            ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
-        } else {
-            ProgressBar::hidden()
-        };
-        let style = ProgressStyle::with_template("  {prefix:<22} [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-        bar.set_style(style);
-        bar.set_prefix(what.to_owned());
-        if let Ok(mut slot) = self.current.lock() {
-            *slot = Some(bar.clone());
-        }
-        bar
-    }
-
-    fn finish(&self) {
-        if let Ok(mut slot) = self.current.lock() {
-            if let Some(bar) = slot.take() {
-                bar.finish_and_clear();
-            }
-        }
-    }
-
-    /// Draws one of the client's progress events.
-    fn on_client(&self, event: Progress) {
-        let kind = match &event {
-            Progress::ChunkSaved { .. } => "chunk_saved",
-            Progress::ChunkProcessed { .. } => "chunk_processed",
-            Progress::Gstr2aWaiting { .. } => "gstr2a_waiting",
-            Progress::Gstr2aFileDownloaded { .. } => "gstr2a_file_downloaded",
-            Progress::Gstr2aSectionDone { .. } => "gstr2a_section_done",
-            Progress::SectionFetched { .. } => "section_fetched",
-            _ => "other",
-        };
-        if let Ok(mut events) = self.events.lock() {
-            *events.entry(kind).or_default() += 1;
-        }
-        let Ok(slot) = self.current.lock() else {
-            return;
-        };
-        let Some(bar) = slot.as_ref() else { return };
-        match event {
-            Progress::ChunkSaved {
-                done,
-                total,
-                documents,
-            } => {
-                bar.set_length(total as u64);
-                bar.set_message(format!(
-                    "chunk {done} saved ({documents} documents), waiting for RETSTATUS"
-                ));
-            }
-            Progress::ChunkProcessed { done, total } => {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-                bar.set_message(format!("chunk {done} processed"));
-            }
-            Progress::Gstr2aWaiting { section } => {
-                bar.set_message(format!("{section}: large file being prepared"));
-            }
-            Progress::Gstr2aFileDownloaded {
-                section,
-                done,
-                total,
-            } => {
-                bar.set_message(format!("{section}: file {done}/{total}"));
-            }
-            Progress::Gstr2aSectionDone { section, documents } => {
-                bar.inc(1);
-                bar.set_message(format!("{section}: {documents} documents"));
-            }
-            Progress::SectionFetched { table } => {
-                bar.inc(1);
-                bar.set_message(table.code().to_owned());
-            }
-            _ => {}
-        }
-    }
-}
-
-fn build_client(config: &FlowConfig, bars: &Bars) -> Result<GstnClient, FlowError> {
-    if let Some(dir) = config.token_file.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| FlowError::Io {
-            what: format!("creating {}", dir.display()),
-            source,
-        })?;
-    }
-    let bars = bars.clone();
-    let mut builder = GstnClient::builder()
-        .base_url(config.base_url.clone())
-        .client_id(config.client_id.clone())
-        .client_secret(config.client_secret.clone())
-        .gstin(config.gstin)
-        .username(config.username.clone())
-        .ip_usr(config.ip_usr.clone())
-        .token_store(Arc::new(FileTokenStore::new(config.token_file.clone())))
-        .poll_policy(config.poll.clone())
-        .progress(move |event| bars.on_client(event));
-    builder = match &config.certificate {
-        Certificate::Pem(pem) => builder.certificate_pem(pem.clone()),
-        Certificate::Der(der) => builder.certificate_der(der.clone()),
-    };
-    if let Some(limit) = config.chunk_limit {
-        builder = builder.chunk_limit(limit);
-    }
-    builder.build().map_err(gstn("Step-1 connect"))
-}
-
-/// "1 document", "2 documents".
-fn docs(n: usize) -> String {
-    if n == 1 {
-        "1 document".into()
-    } else {
-        format!("{n} documents")
-    }
-}
-
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// Step-1: an existing token, or a new one with the OTP.
-async fn step1_connect(
-    config: &FlowConfig,
-    bars: &Bars,
-    otps: &mut Otps,
-    out: &mut dyn Write,
-) -> Result<GstnClient, FlowError> {
-    say!(out, "\nStep-1: Connect with GSTN")?;
-    let client = build_client(config, bars)?;
-    match client
-        .connect_with_stored()
-        .await
-        .map_err(gstn("Step-1 connect"))?
-    {
-        SessionStatus::Existing { expires_at } => {
-            // The stored token is only known good once GSTN accepts it: ask for the summary.
-            match client.summary(config.period).await {
-                Err(e) if e.is_relogin_required() => {
-                    say!(
-                        out,
-                        "  The stored token was refused by GSTN ({e}); a new OTP is needed."
-                    )?;
-                }
-                Err(e @ gstr2::client::Error::Gstn { .. })
-                | Err(e @ gstr2::client::Error::Decode { .. }) => {
-                    say!(
-                        out,
-                        "  Existing token (valid until {}; GSTN answered: {e})",
-                        when(expires_at)
-                    )?;
-                    return Ok(client);
-                }
-                Err(e) => return Err(gstn("Step-1 connect")(e)),
-                Ok(_) => {
-                    say!(out, "  Existing token (valid until {})", when(expires_at))?;
-                    return Ok(client);
-                }
-            }
-        }
-        SessionStatus::Expired => {
-            say!(out, "  The stored token has expired; a new OTP is needed.")?
-        }
-        _ => {}
-    }
-    client.request_otp().await.map_err(gstn("Step-1 connect"))?;
-    say!(
-        out,
-        "  OTP sent to the registered mobile number of {}.",
-        config.username
-    )?;
-    let otp = otps.next("login", out)?;
-    let status = client
-        .authenticate(&otp)
-        .await
-        .map_err(gstn("Step-1 connect"))?;
-    if let SessionStatus::Obtained { expires_at } = status {
-        // The next run reads the token file instead ("Existing token"), while GSTN knows it.
-        say!(
-            out,
-            "  Success: Token Obtained (valid until {}; kept in {})",
-            when(expires_at),
-            config.token_file.display()
-        )?;
-    }
-    Ok(client)
-}
-
 /// What Step-2 read and decided.
 struct Step2 {
     register: Gstr2Payload,
@@ -906,7 +456,7 @@ fn section_line(s: &SectionSummary) -> String {
     // The heads come from GSTN's summary: added with checked arithmetic, shown as such if
     // their sum is beyond what a decimal holds.
     let heads = |v: [Option<rust_decimal::Decimal>; 4]| {
-        gstr2::model::amount::checked_sum(v.into_iter().flatten())
+        gstr2_model::amount::checked_sum(v.into_iter().flatten())
             .map_or_else(|| "beyond 7.9e28".to_owned(), |t| t.round_dp(2).to_string())
     };
     let tax = heads([s.tax_igst, s.tax_cgst, s.tax_sgst, s.tax_cess]);
@@ -952,9 +502,9 @@ fn print_summary(
 /// One line per GSTR2A document: supplier, `cfs`, section, number, date, value.
 fn counterparty_rows(g: &Gstr2a) -> Vec<[String; 6]> {
     let cfs =
-        |c: &Option<gstr2::model::codes::YesNo>| c.as_ref().map_or("-", |c| c.as_str()).to_owned();
+        |c: &Option<gstr2_model::codes::YesNo>| c.as_ref().map_or("-", |c| c.as_str()).to_owned();
     let row = |ctin: &Gstin,
-               filed: &Option<gstr2::model::codes::YesNo>,
+               filed: &Option<gstr2_model::codes::YesNo>,
                kind: String,
                number: &str,
                date,
@@ -964,7 +514,7 @@ fn counterparty_rows(g: &Gstr2a) -> Vec<[String; 6]> {
             cfs(filed),
             kind,
             number.to_owned(),
-            gstr2::model::date::format(date),
+            gstr2_model::date::format(date),
             value.to_string(),
         ]
     };
@@ -1028,10 +578,7 @@ async fn step3_download_counterparty(
     out: &mut dyn Write,
 ) -> Result<Gstr2a, FlowError> {
     say!(out, "\nStep-3: Download Counter Party")?;
-    bars.start(
-        gstr2::client::GSTR2A_SECTIONS.len() as u64,
-        "GSTR2A download",
-    );
+    bars.start(gstn_client::GSTR2A_SECTIONS.len() as u64, "GSTR2A download");
     let downloaded = client.download_gstr2a(config.period).await;
     bars.finish();
     let gstr2a = downloaded.map_err(gstn("Step-3 download counter party"))?;
@@ -1043,14 +590,20 @@ async fn step3_download_counterparty(
         gstr2a.document_count(),
         path.display()
     )?;
+    let table = Columns::new(
+        4,
+        &[
+            Column::left(15),
+            Column::left(3),
+            Column::left(6),
+            Column::left(16),
+            Column::left(10),
+            Column::right(12),
+        ],
+    );
     let header = ["supplier", "cfs", "type", "number", "date", "value"].map(String::from);
-    for [supplier, cfs, kind, number, date, value] in
-        std::iter::once(header).chain(counterparty_rows(&gstr2a))
-    {
-        say!(
-            out,
-            "    {supplier:<15} {cfs:<3} {kind:<6} {number:<16} {date:<10} {value:>12}"
-        )?;
+    for row in std::iter::once(header).chain(counterparty_rows(&gstr2a)) {
+        table.say(out, &row)?;
     }
     // What is odd in GSTN's data was read and kept; the user sees where.
     let warnings = gstr2a.warnings();
@@ -1070,8 +623,20 @@ async fn step3_download_counterparty(
 /// Warnings about GSTN's data shown at Step-3 before the rest is cut to a count.
 const WARNINGS_SHOWN: usize = 20;
 
-fn result_line(r: &MatchResult) -> String {
-    let number = |s: Option<&gstr2::recon::DocSide>| {
+/// Step-4's table of results: match code, flag, supplier, both numbers, value, reasons.
+const RESULT_COLUMNS: [Column; 7] = [
+    Column::left(8),
+    Column::left(4),
+    Column::left(15),
+    Column::left(16),
+    Column::left(16),
+    Column::right(12),
+    Column::left(0).after(2),
+];
+
+/// One result as the cells of [`RESULT_COLUMNS`].
+fn result_cells(r: &MatchResult) -> [String; 7] {
+    let number = |s: Option<&gstr2_recon::DocSide>| {
         s.map(|s| s.key.number.clone())
             .unwrap_or_else(|| "-".into())
     };
@@ -1079,26 +644,16 @@ fn result_line(r: &MatchResult) -> String {
         .counted_side()
         .map(|s| s.value.round_dp(2).to_string())
         .unwrap_or_default();
-    let why: Vec<String> = r
-        .reasons
-        .iter()
-        .map(|reason| {
-            serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.get("reason").and_then(|r| r.as_str().map(str::to_owned)))
-                .unwrap_or_default()
-        })
-        .collect();
-    format!(
-        "{:<8} {:<4} {:<15} {:<16} {:<16} {:>12}  {}",
-        r.code.as_str(),
-        r.action.as_str(),
-        r.supplier,
+    let why: Vec<String> = r.reasons.iter().map(reason_name).collect();
+    [
+        r.code.as_str().to_owned(),
+        r.action.as_str().to_owned(),
+        r.supplier.to_string(),
         number(r.own.as_ref()),
         number(r.counterparty.as_ref()),
         value,
-        why.join(", ")
-    )
+        why.join(", "),
+    ]
 }
 
 /// A result's key for a pending mark: the counterparty document's.
@@ -1118,7 +673,7 @@ fn reconcile_now(
 ) -> Result<Report, FlowError> {
     let inputs = Reconciler::new(register, gstr2a).decisions(decisions);
     let bar = bars.start(0, "Reconciliation");
-    let progress = |p: gstr2::recon::Progress| {
+    let progress = |p: gstr2_recon::Progress| {
         calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         bar.set_length(p.total as u64);
         bar.set_position(p.matched as u64);
@@ -1151,19 +706,21 @@ fn step4_accept_reject(
     let calls = std::sync::atomic::AtomicUsize::new(0);
     let decisions = Decisions::default();
     let report = reconcile_now(register, gstr2a, &decisions, bars, &calls)?;
-    say!(
+    let table = Columns::new(4, &RESULT_COLUMNS);
+    table.say(
         out,
-        "    {:<8} {:<4} {:<15} {:<16} {:<16} {:>12}  {}",
-        "match",
-        "flag",
-        "supplier",
-        "purchase",
-        "counter party",
-        "value",
-        "why"
+        &[
+            "match",
+            "flag",
+            "supplier",
+            "purchase",
+            "counter party",
+            "value",
+            "why",
+        ],
     )?;
     for r in &report.results {
-        say!(out, "    {}", result_line(r))?;
+        table.say(out, &result_cells(r))?;
     }
     let tally = &report.summary.overall;
     let codes: Vec<String> = tally
@@ -1355,7 +912,7 @@ fn users_decisions(
 }
 
 /// A decision that no longer applies, in words: what it was and the engine's reason.
-fn describe_stale(s: &StaleDecision) -> String {
+pub(crate) fn describe_stale(s: &StaleDecision) -> String {
     let what = match &s.decision {
         Decision::Pending { key } => format!("pending {} {}", key.supplier, key.number),
         Decision::Link { link } => format!(
@@ -1409,7 +966,7 @@ async fn step5_save(
     write_payloads(config, &payloads, out)?;
     if config.confirm == Confirm::Ask {
         confirm_step(
-            config,
+            config.confirm,
             otps,
             out,
             &save_plan(config, &payloads)?,
@@ -1494,7 +1051,7 @@ async fn step7_submit(
 ) -> Result<(), FlowError> {
     say!(out, "\nStep-7: Submit")?;
     confirm_step(
-        config,
+        config.confirm,
         otps,
         out,
         &[format!(
@@ -1528,7 +1085,7 @@ async fn step8_file(
 ) -> Result<String, FlowError> {
     say!(out, "\nStep-8: File")?;
     confirm_step(
-        config,
+        config.confirm,
         otps,
         out,
         &[format!(
@@ -1572,63 +1129,37 @@ async fn step8_file(
 pub fn config_from_env(
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<FlowConfig>, FlowError> {
-    let Some(base_url) = var("GSTN_BASE_URL").filter(|v| !v.is_empty()) else {
+    let env = Env { var: &var };
+    let Some(base_url) = env.get("GSTN_BASE_URL") else {
         return Ok(None);
     };
-    let need = |name: &str| {
-        var(name)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| FlowError::Config(format!("{name} is not set")))
-    };
-    let gstin: Gstin = need("GSTN_GSTIN")?
-        .parse()
-        .map_err(|e| FlowError::Config(format!("GSTN_GSTIN: {e}")))?;
-    let period: ReturnPeriod = need("GSTN_PERIOD")?
-        .parse()
-        .map_err(|e| FlowError::Config(format!("GSTN_PERIOD: {e}")))?;
-    let cert_path = PathBuf::from(need("GSTN_CERT")?);
-    let bytes = std::fs::read(&cert_path).map_err(|source| FlowError::Io {
-        what: format!("GSTN_CERT {}", cert_path.display()),
-        source,
-    })?;
-    let certificate = match String::from_utf8(bytes) {
-        Ok(text) if text.contains("-----BEGIN") => Certificate::Pem(text),
-        Ok(text) => Certificate::Der(text.into_bytes()),
-        Err(e) => Certificate::Der(e.into_bytes()),
-    };
+    // The order of the checks: a user missing several settings hears of these first.
+    env.gstin()?;
+    let period = env.period()?;
+    env.certificate()?;
     let out_dir = var("GSTR2_OUT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(default_out_dir);
-    let decisions = match var("GSTR2_DECISIONS").filter(|v| !v.is_empty()) {
+    let decisions = match env.get("GSTR2_DECISIONS") {
         Some(path) => DecisionSource::File(path.into()),
         None => DecisionSource::Computed,
     };
-    let confirm = match var("GSTR2_CONFIRM").as_deref() {
-        None | Some("") | Some("no") => Confirm::Ask,
-        Some("yes") => Confirm::Assume,
-        Some(other) => {
-            return Err(FlowError::Config(format!(
-                "GSTR2_CONFIRM: {other:?} is neither yes (do not ask) nor no (ask before save, \
-                 submit and file)"
-            )))
-        }
-    };
+    let confirm = env.confirm("save, submit and file")?;
+    let connection = env.connection(base_url, &out_dir)?;
     Ok(Some(FlowConfig {
-        base_url,
-        client_id: need("GSTN_CLIENT_ID")?,
-        client_secret: need("GSTN_CLIENT_SECRET")?,
-        username: need("GSTN_USERNAME")?,
-        gstin,
-        pan: need("GSTN_PAN")?,
+        base_url: connection.base_url,
+        client_id: connection.client_id,
+        client_secret: connection.client_secret,
+        username: connection.username,
+        gstin: connection.gstin,
+        pan: env.need("GSTN_PAN")?,
         period,
-        certificate,
-        ip_usr: var("GSTN_IP_USR").unwrap_or_else(|| "127.0.0.1".into()),
+        certificate: connection.certificate,
+        ip_usr: connection.ip_usr,
         data_dir: var("GSTR2_DATA")
             .map(PathBuf::from)
             .unwrap_or_else(sample_data_dir),
-        token_file: var("GSTR2_TOKEN_FILE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| out_dir.join("token.json")),
+        token_file: connection.token_file,
         out_dir,
         chunk_limit: None,
         poll: PollPolicy::default(),
@@ -1640,9 +1171,7 @@ pub fn config_from_env(
 
 /// `target/gstr2-demo/` of the repository.
 pub fn default_out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("gstr2-demo")
+    workspace_root().join("target").join("gstr2-demo")
 }
 
 /// The embedded sandbox's settings for the demo: GSTR2A sections of more than 4 documents go

@@ -2,9 +2,8 @@
 //! (`b2b` and `cdn` of a [`Gstr2Payload`]) and the suppliers' GSTR2A ([`Gstr2a`], with `cfs` and
 //! `chksum`), for benches, the `gen_recon_data` example and the baseline scripts.
 //!
-//! Included by path, so it uses only `gstr2_model` and `rand`:
-//! `#[path = "support/recon_data.rs"] mod recon_data;` from a bench,
-//! `#[path = "../benches/support/recon_data.rs"] mod recon_data;` from an example.
+//! It uses only `gstr2_model` and `rand`, so that `gstr2-model`'s own tests can include the file
+//! by path (a dependency on this crate would give them a second `gstr2_model`).
 //!
 //! The mix, drawn per document: about 70% the same on both sides, 10% the same document with its
 //! number written differently in the register (`INV/2023-24/0042` vs `inv-42`: case, separators,

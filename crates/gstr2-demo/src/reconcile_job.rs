@@ -9,11 +9,11 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use gstr2::model::gstr2b::Gstr2b;
-use gstr2::model::ims::ImsRecords;
-use gstr2::model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
-use gstr2::recon::ims::ImsActions;
-use gstr2::recon::{
+use gstr2_model::gstr2b::Gstr2b;
+use gstr2_model::ims::ImsRecords;
+use gstr2_model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
+use gstr2_recon::ims::ImsActions;
+use gstr2_recon::{
     local_summary, ActionFlag, Decisions, MatchCode, Reconciled, Reconciler, ResultsCsvWriter,
     ResultsJsonWriter, Source, Summary, Tally,
 };
@@ -43,11 +43,11 @@ pub struct Args {
 
 /// A CSV folder's errors, one a line, each under the folder's name but those that name their
 /// file already.
-fn csv_errors(dir: &Path, errors: &gstr2::model::csv::CsvErrors) -> String {
+fn csv_errors(dir: &Path, errors: &gstr2_model::csv::CsvErrors) -> String {
     let mut lines: Vec<String> = errors
         .iter()
         .map(|e| match e {
-            gstr2::model::csv::CsvError::Io { .. } => e.to_string(),
+            gstr2_model::csv::CsvError::Io { .. } => e.to_string(),
             _ => format!("{}: {e}", dir.display()),
         })
         .collect();
@@ -233,11 +233,11 @@ fn rss() -> String {
 }
 
 /// Warnings shown on standard error before the rest is cut to a count.
-const WARNINGS_SHOWN: usize = 20;
+pub const WARNINGS_SHOWN: usize = 20;
 
 /// The lines that show the GSTR2A file's warnings on standard error: at most
 /// [`WARNINGS_SHOWN`], then a count of the rest.
-pub fn warning_lines(file: &Path, out: &Path, warnings: &[gstr2::model::Warning]) -> Vec<String> {
+pub fn warning_lines(file: &Path, out: &Path, warnings: &[gstr2_model::Warning]) -> Vec<String> {
     let mut lines: Vec<String> = warnings
         .iter()
         .take(WARNINGS_SHOWN)
@@ -259,7 +259,7 @@ pub fn warning_lines(file: &Path, out: &Path, warnings: &[gstr2::model::Warning]
 fn report_warnings(
     file: &Path,
     out: &Path,
-    warnings: &[gstr2::model::Warning],
+    warnings: &[gstr2_model::Warning],
 ) -> Result<(), String> {
     for line in warning_lines(file, out, warnings) {
         eprintln!("{line}");
@@ -285,7 +285,7 @@ pub fn run(args: Args) -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (gstr2a, register) = std::thread::scope(|s| {
         let csv = s.spawn(|| {
-            gstr2::model::csv::read_dir(
+            gstr2_model::csv::read_dir(
                 &args.purchases,
                 args.gstin.unwrap_or(placeholder_gstin),
                 args.period.unwrap_or(placeholder_fp),
@@ -334,10 +334,10 @@ pub fn run(args: Args) -> Result<(), String> {
         .previously_saved(previously_saved.as_ref());
     let headline = format!(
         "reconciled {} register documents against {} GSTR2A documents for {} {}",
-        register.document_count(gstr2::model::Table::B2b)
-            + register.document_count(gstr2::model::Table::B2ba)
-            + register.document_count(gstr2::model::Table::Cdn)
-            + register.document_count(gstr2::model::Table::Cdna),
+        register.document_count(gstr2_model::Table::B2b)
+            + register.document_count(gstr2_model::Table::B2ba)
+            + register.document_count(gstr2_model::Table::Cdn)
+            + register.document_count(gstr2_model::Table::Cdna),
         gstr2a.document_count(),
         register.gstin,
         register.fp
@@ -443,8 +443,9 @@ pub fn run(args: Args) -> Result<(), String> {
 
 /// Which statement [`run_today`] reads, read.
 enum Today {
-    Gstr2b(Gstr2b),
-    Ims(ImsRecords),
+    // Boxed, both: the two differ in size by hundreds of bytes (clippy's large_enum_variant).
+    Gstr2b(Box<Gstr2b>),
+    Ims(Box<ImsRecords>),
 }
 
 /// Reconciles against a GSTR-2B or IMS records, today's workflow: writes `results.json`,
@@ -456,8 +457,14 @@ fn run_today(args: Args) -> Result<(), String> {
     let t0 = Instant::now();
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let (path, read) = match (&args.gstr2b, &args.ims) {
-        (Some(p), None) => (p, Gstr2b::from_json(&read_bytes(p)?).map(Today::Gstr2b)),
-        (None, Some(p)) => (p, ImsRecords::from_json(&read_bytes(p)?).map(Today::Ims)),
+        (Some(p), None) => (
+            p,
+            Gstr2b::from_json(&read_bytes(p)?).map(|b| Today::Gstr2b(Box::new(b))),
+        ),
+        (None, Some(p)) => (
+            p,
+            ImsRecords::from_json(&read_bytes(p)?).map(|r| Today::Ims(Box::new(r))),
+        ),
         _ => return Err("give one of --gstr2a, --gstr2b and --ims".into()),
     };
     let today = read.map_err(|e| format!("{}: {e}", path.display()))?;
@@ -477,7 +484,7 @@ fn run_today(args: Args) -> Result<(), String> {
         .period
         .or(file_period)
         .ok_or_else(|| format!("no --period and none in the {name} file"))?;
-    let register = gstr2::model::csv::read_dir(&args.purchases, gstin, period)
+    let register = gstr2_model::csv::read_dir(&args.purchases, gstin, period)
         .map_err(|errors| csv_errors(&args.purchases, &errors))?;
     let decisions: Decisions = match &args.decisions {
         Some(p) => read_json(p)?,
@@ -489,8 +496,8 @@ fn run_today(args: Args) -> Result<(), String> {
     };
     report_warnings(path, &args.out, &warnings)?;
     let source = match &today {
-        Today::Gstr2b(b) => Source::Gstr2b(b),
-        Today::Ims(r) => Source::Ims(r),
+        Today::Gstr2b(b) => Source::Gstr2b(b.as_ref()),
+        Today::Ims(r) => Source::Ims(r.as_ref()),
     };
     let reconciler = Reconciler::new(&register, source).decisions(&decisions);
 
@@ -568,10 +575,10 @@ fn run_today(args: Args) -> Result<(), String> {
     };
     println!(
         "reconciled {} register documents against {counterparty} {name} documents for {} {}",
-        register.document_count(gstr2::model::Table::B2b)
-            + register.document_count(gstr2::model::Table::B2ba)
-            + register.document_count(gstr2::model::Table::Cdn)
-            + register.document_count(gstr2::model::Table::Cdna),
+        register.document_count(gstr2_model::Table::B2b)
+            + register.document_count(gstr2_model::Table::B2ba)
+            + register.document_count(gstr2_model::Table::Cdn)
+            + register.document_count(gstr2_model::Table::Cdna),
         register.gstin,
         register.fp
     );
