@@ -40,8 +40,7 @@ use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Item, ItemDetail, ReturnPeriod, S
 use gstr2_recon::{Decisions, Reconciled, Reconciler, Report, Rule};
 use rust_decimal::Decimal;
 
-#[path = "support/recon_data.rs"]
-mod recon_data;
+use gstr2_demo::recon_data;
 
 /// `f` on the inputs of a reconciliation without decisions.
 fn with_inputs<T>(

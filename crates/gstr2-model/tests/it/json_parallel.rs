@@ -20,7 +20,7 @@ use gstr2_model::{json, Gstin, Gstr2a, ReturnPeriod, StateCode};
 
 use super::properties::{code, gstin};
 
-#[path = "../../../../benches/support/recon_data.rs"]
+#[path = "../../../gstr2-demo/src/recon_data.rs"]
 #[allow(dead_code)]
 mod recon_data;
 
