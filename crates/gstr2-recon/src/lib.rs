@@ -452,7 +452,7 @@ impl<'a> Reconciler<'a> {
         let Source::Ims(records) = self.source else {
             return None;
         };
-        let decided: std::collections::HashMap<RecordRef, &ImsAction> =
+        let decided: std::collections::BTreeMap<RecordRef, &ImsAction> =
             actions.actions.iter().map(|(at, a)| (*at, a)).collect();
         Some(ImsBodies::of(self.register.gstin, records, |at| {
             decided.get(&at).map(|a| (*a).clone())
@@ -470,9 +470,9 @@ impl<'a> Reconciler<'a> {
         let Source::Ims(records) = self.source else {
             return None;
         };
-        let decided: std::collections::HashMap<RecordRef, &ImsAction> =
+        let decided: std::collections::BTreeMap<RecordRef, &ImsAction> =
             actions.actions.iter().map(|(at, a)| (*at, a)).collect();
-        let superseded: std::collections::HashSet<RecordRef> =
+        let superseded: std::collections::BTreeSet<RecordRef> =
             actions.superseded.iter().copied().collect();
         Some(ExpectedItc::of(records, |at| match decided.get(&at) {
             Some(a) => (*a).clone(),

@@ -9,7 +9,7 @@
 //! key), past the documents paired already, so a run is walked once however many name it
 //! (but for pairs the user unlinked, which are looked at again).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -30,7 +30,7 @@ impl Group<'_, '_> {
             .collect();
         if !idx.is_empty() {
             idx.sort();
-            let mut cursors: HashMap<usize, usize> = HashMap::new();
+            let mut cursors: BTreeMap<usize, usize> = BTreeMap::new();
             for oi in 0..self.own.len() {
                 if self.own_pair[oi].is_some() {
                     continue;
@@ -81,7 +81,7 @@ impl Group<'_, '_> {
             return;
         }
         idx.sort();
-        let mut cursors: HashMap<usize, usize> = HashMap::new();
+        let mut cursors: BTreeMap<usize, usize> = BTreeMap::new();
         for oi in 0..self.own.len() {
             if self.own_pair[oi].is_some() {
                 continue;

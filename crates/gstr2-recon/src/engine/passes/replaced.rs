@@ -11,7 +11,7 @@
 //! amendment, or an original replaced already) stay skipped, so a run is walked once however
 //! many amendments name it.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::engine::side::SideState;
 use crate::number::normalise;
@@ -40,8 +40,8 @@ impl SideState<'_> {
             ))
         });
         // Where the next search of a run resumes, by the run's start (as written, normalised).
-        let mut written_cursor: HashMap<usize, usize> = HashMap::new();
-        let mut norm_cursor: HashMap<usize, usize> = HashMap::new();
+        let mut written_cursor: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut norm_cursor: BTreeMap<usize, usize> = BTreeMap::new();
         for a in amendments {
             let (supplier, kind, (onum, odt)) = {
                 let d = &self.docs[a];
