@@ -37,7 +37,8 @@
 //!   in a directory and restored at start, so a token outlives a restart; returns are not
 //!   kept ([`persist`]).
 //! - The binary (`cargo run -p gstn-sandbox -- --port 0 --seed-dir DIR`) is described in the
-//!   crate's README.
+//!   crate's README. It needs the `bin` feature (on by default: clap, tracing-subscriber,
+//!   tokio's `signal`); the library needs none of them (`default-features = false`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
