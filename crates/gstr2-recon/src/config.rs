@@ -100,7 +100,7 @@ impl Default for Tolerance {
     }
 }
 
-/// The action flag decided for each match code (the seed's Step-4 table by default).
+/// The action flag decided for each match code (by default: OK accept, TO upload, CO and Mismatch reject).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Policy {

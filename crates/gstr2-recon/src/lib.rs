@@ -150,7 +150,7 @@ use crate::ims::{ExpectedItc, ImsActions, ImsBodies, RecordRef};
 /// The suppliers' side of a reconciliation: the statement their documents come from.
 #[derive(Clone, Copy, Debug)]
 pub enum Source<'a> {
-    /// GSTR2A, the seed's workflow (periods of 2017): results carry GSTR-2 action flags and
+    /// GSTR2A, the GSTR-2 workflow (the July 2017 periods): results carry GSTR-2 action flags and
     /// make the GSTR2 save payloads ([`Reconciler::save_payloads`]).
     Gstr2a(&'a Gstr2a),
     /// A GSTR-2B: every document gets a result, the sections the register cannot hold (ISD,

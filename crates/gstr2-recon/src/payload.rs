@@ -1,4 +1,4 @@
-//! The GSTR2 save payloads built from a report (seed Step-2 and Step-5): new and modified
+//! The GSTR2 save payloads built from a report (Steps 2 and 5 of the GSTR-2 workflow, `docs/workflow.md`): new and modified
 //! documents in [`SavePayloads::upsert`], deleted ones in [`SavePayloads::delete`].
 //!
 //! - Counterparty documents whose action is Accept, Reject or Pending are sent as GSTR2A has

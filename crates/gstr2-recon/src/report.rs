@@ -180,7 +180,7 @@ impl std::fmt::Display for DocKey {
     }
 }
 
-/// The four match codes of the seed's Step-4.
+/// The four match codes of Step 4 of the GSTR-2 workflow (`docs/workflow.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum MatchCode {
     /// Both sides agree within tolerance (`OK`).
@@ -198,7 +198,7 @@ pub enum MatchCode {
 }
 
 impl MatchCode {
-    /// The code as the seed writes it.
+    /// The code as GSTR-2 reports write it (`OK`, `TO`, `CO`, `Mismatch`).
     pub fn as_str(self) -> &'static str {
         match self {
             MatchCode::Ok => "OK",

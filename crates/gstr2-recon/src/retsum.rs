@@ -1,5 +1,5 @@
 //! The local summary in the shape of GSTN's `RETSUM`, and its comparison with a downloaded one
-//! (seed Step-6).
+//! (Step 6 of the GSTR-2 workflow, `docs/workflow.md`).
 //!
 //! # The convention
 //!
