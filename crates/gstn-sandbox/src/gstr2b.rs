@@ -6,7 +6,10 @@
 //! 2B sections as `b2b` → `b2b`, `b2ba` → `b2ba`, `b2bcn` and `b2bdn` → `cdnr` (`typ` C or D),
 //! `b2bcna` and `b2bdna` → `cdnra`, `ecom` → `ecom`, `ecoma` → `ecoma`; each supplier once per
 //! section, in the order its first record comes. The sandbox's IMS holds one ITC period: GEN2B
-//! of any period takes every record.
+//! of any period takes every record. An original whose amendment is among the records (the same
+//! supplier, the original's number as written and date) is superseded: its amendment stands
+//! for it, and it is in neither part, so that its ITC counts once (as gstr2-recon's expected
+//! ITC counts it; what GSTN does is not published).
 //!
 //! **Summaries.** `itcsumm.itcavl.nonrevsup` (from `docdata`) and `itcsumm.itcRejected.nonrevsup`
 //! (from `docRejdata`) hold `txval` and the four heads per section and in all; `cpsumm` and
@@ -20,7 +23,7 @@
 //! `docRejdata`, a supplier's documents split across parts where a part fills up. The
 //! checksum (`chksum`) is the whole 2B's in every answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use gstr2_model::codes::{FilingStatus, ImsAction};
@@ -231,10 +234,52 @@ pub(crate) fn generate(
 ) -> Result<Value, String> {
     let mut available = Part::default();
     let mut rejected = Part::default();
+    // An original whose amendment is among the records is superseded by it: the amendment
+    // stands for it in 2B, and the original is in neither part (as gstr2-recon expects).
+    type Key = (Gstin, String, NaiveDate);
+    let originals = |list: Vec<Key>| -> BTreeSet<Key> { list.into_iter().collect() };
+    let none = BTreeSet::new();
+    let superseded_b2b = originals(
+        records
+            .b2ba
+            .iter()
+            .map(|r| (r.supplier_gstin, r.original_number.clone(), r.original_date))
+            .collect(),
+    );
+    let superseded_ecom = originals(
+        records
+            .ecoma
+            .iter()
+            .map(|r| (r.supplier_gstin, r.original_number.clone(), r.original_date))
+            .collect(),
+    );
+    let superseded_cn = originals(
+        records
+            .b2bcna
+            .iter()
+            .map(|r| (r.supplier_gstin, r.original_number.clone(), r.original_date))
+            .collect(),
+    );
+    let superseded_dn = originals(
+        records
+            .b2bdna
+            .iter()
+            .map(|r| (r.supplier_gstin, r.original_number.clone(), r.original_date))
+            .collect(),
+    );
     macro_rules! take {
         ($list:expr, $section:literal, $note:expr, $sign:expr, |$r:ident| $fields:expr) => {
+            take!($list, $section, $note, $sign, &none, |$r| $fields)
+        };
+        ($list:expr, $section:literal, $note:expr, $sign:expr, $superseded:expr, |$r:ident| $fields:expr) => {
             for $r in $list.iter() {
                 if !filed($r.supplier_filing_status.as_ref()) {
+                    continue;
+                }
+                let superseded: &BTreeSet<Key> = $superseded;
+                if !superseded.is_empty()
+                    && superseded.contains(&($r.supplier_gstin, $r.number.clone(), $r.date))
+                {
                     continue;
                 }
                 let part = match $r.action() {
@@ -289,15 +334,31 @@ pub(crate) fn generate(
     };
     let plus = Decimal::ONE;
     let minus = -Decimal::ONE;
-    take!(records.b2b, "b2b", None, plus, |r| object(json!({
-        "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date)})));
+    take!(records.b2b, "b2b", None, plus, &superseded_b2b, |r| object(
+        json!({
+        "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date)})
+    ));
     take!(records.b2ba, "b2ba", None, plus, |r| object(json!({
         "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date),
         "oinum": r.original_number, "oidt": date(r.original_date)})));
-    take!(records.b2bcn, "cdnr", Some("C"), minus, |r| object(json!({
-        "ntnum": r.number, "typ": "C", "suptyp": typ(&r.invoice_type), "dt": date(r.date)})));
-    take!(records.b2bdn, "cdnr", Some("D"), plus, |r| object(json!({
-        "ntnum": r.number, "typ": "D", "suptyp": typ(&r.invoice_type), "dt": date(r.date)})));
+    take!(
+        records.b2bcn,
+        "cdnr",
+        Some("C"),
+        minus,
+        &superseded_cn,
+        |r| object(json!({
+        "ntnum": r.number, "typ": "C", "suptyp": typ(&r.invoice_type), "dt": date(r.date)}))
+    );
+    take!(
+        records.b2bdn,
+        "cdnr",
+        Some("D"),
+        plus,
+        &superseded_dn,
+        |r| object(json!({
+        "ntnum": r.number, "typ": "D", "suptyp": typ(&r.invoice_type), "dt": date(r.date)}))
+    );
     take!(records.b2bcna, "cdnra", Some("C"), minus, |r| object(
         json!({
         "ntnum": r.number, "typ": "C", "suptyp": typ(&r.invoice_type), "dt": date(r.date),
@@ -308,8 +369,10 @@ pub(crate) fn generate(
         "ntnum": r.number, "typ": "D", "suptyp": typ(&r.invoice_type), "dt": date(r.date),
         "onttyp": "D", "ontnum": r.original_number, "ontdt": date(r.original_date)})
     ));
-    take!(records.ecom, "ecom", None, plus, |r| object(json!({
-        "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date)})));
+    take!(records.ecom, "ecom", None, plus, &superseded_ecom, |r| {
+        object(json!({
+        "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date)}))
+    });
     take!(records.ecoma, "ecoma", None, plus, |r| object(json!({
         "inum": r.number, "typ": typ(&r.invoice_type), "dt": date(r.date),
         "oinum": r.original_number, "oidt": date(r.original_date)})));
@@ -554,5 +617,28 @@ mod tests {
         let total: usize = parts.iter().map(document_count).sum();
         assert_eq!(total, 4);
         assert_eq!(head(&data, 4).get("docdata"), None);
+    }
+
+    #[test]
+    fn an_original_superseded_by_its_amendment_counts_once() {
+        let text = format!(
+            r#"{{"b2b":[{{"stin":"{s}","inum":"O-1","idt":"01-07-2017","val":118,"txval":100,
+            "iamt":18,"srcfilstatus":"Filed","action":"A"}}],
+            "b2ba":[{{"stin":"{s}","inum":"O-1A","idt":"05-07-2017","oinum":"O-1","oidt":"01-07-2017",
+            "val":236,"txval":200,"iamt":36,"srcfilstatus":"Filed","action":"A"}}]}}"#,
+            s = "33GSPTN4811G1ZC"
+        );
+        let records = ImsRecords::from_json(text.as_bytes()).expect("records");
+        let data = generate(
+            &records,
+            "27AAPFU0939F1ZV".parse().expect("gstin"),
+            "072017".parse().expect("period"),
+            NaiveDate::from_ymd_opt(2017, 8, 14).expect("date"),
+        )
+        .expect("generated");
+        assert!(data["docdata"].get("b2b").is_none(), "{data}");
+        assert_eq!(data["docdata"]["b2ba"][0]["inv"][0]["inum"], "O-1A");
+        let igst = &data["itcsumm"]["itcavl"]["nonrevsup"]["igst"];
+        assert_eq!(igst, "36", "{data}");
     }
 }
