@@ -510,7 +510,7 @@ pub fn local_summary(
     match previously_saved {
         None => entries(&payloads.upsert, false, &mut add),
         Some(prev) => {
-            let mut map: BTreeMap<(Table, String), Entry> = BTreeMap::new();
+            let mut map: BTreeMap<(Table, String), Entry<'_>> = BTreeMap::new();
             entries(prev, true, &mut |e| {
                 map.insert((e.table, e.key.clone()), e);
             });

@@ -13,39 +13,39 @@ use gstr2_model::{Gstin, Gstr2Payload, Gstr2a, Itc, Item, ItemDetail, StateCode}
 use gstr2_recon::{Decisions, MatchResult, Reconciler, Report};
 use rust_decimal::Decimal;
 
-pub fn gstin(n: u32) -> Gstin {
+pub(crate) fn gstin(n: u32) -> Gstin {
     let first = format!("27ABCDE{:04}F1Z", n % 10000);
     let c = gstr2_model::gstin::check_character(first.as_bytes()) as char;
     format!("{first}{c}").parse().expect("valid test gstin")
 }
 
 /// The same PAN as `gstin(n)`, registered in state 29.
-pub fn gstin_29(n: u32) -> Gstin {
+pub(crate) fn gstin_29(n: u32) -> Gstin {
     let first = format!("29ABCDE{:04}F1Z", n % 10000);
     let c = gstr2_model::gstin::check_character(first.as_bytes()) as char;
     format!("{first}{c}").parse().expect("valid test gstin")
 }
 
-pub fn me() -> Gstin {
+pub(crate) fn me() -> Gstin {
     let first = "29AAPFU0939F1Z";
     let c = gstr2_model::gstin::check_character(first.as_bytes()) as char;
     format!("{first}{c}").parse().expect("valid test gstin")
 }
 
-pub fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
 }
 
-pub fn date(s: &str) -> NaiveDate {
+pub(crate) fn date(s: &str) -> NaiveDate {
     gstr2_model::date::parse(s).expect("date")
 }
 
-pub fn pos() -> StateCode {
+pub(crate) fn pos() -> StateCode {
     "27".parse().expect("pos")
 }
 
 /// One item at 18% IGST.
-pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
+pub(crate) fn item(txval: &str, igst: &str, itc: bool) -> Item {
     Item {
         number: 1,
         detail: ItemDetail {
@@ -70,7 +70,7 @@ pub fn item(txval: &str, igst: &str, itc: bool) -> Item {
     }
 }
 
-pub fn inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> B2bInvoice {
+pub(crate) fn inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> B2bInvoice {
     B2bInvoice {
         flag: None,
         checksum: None,
@@ -87,7 +87,7 @@ pub fn inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> B2bInvo
     }
 }
 
-pub fn cp_inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gstr2aInvoice {
+pub(crate) fn cp_inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gstr2aInvoice {
     Gstr2aInvoice {
         checksum: Some(format!("ck-{number}")),
         number: number.into(),
@@ -106,7 +106,7 @@ pub fn cp_inv(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gstr
     }
 }
 
-pub fn own_amend(orig: &str, orig_d: &str, i: B2bInvoice) -> B2baInvoice {
+pub(crate) fn own_amend(orig: &str, orig_d: &str, i: B2bInvoice) -> B2baInvoice {
     B2baInvoice {
         flag: None,
         checksum: None,
@@ -123,7 +123,7 @@ pub fn own_amend(orig: &str, orig_d: &str, i: B2bInvoice) -> B2baInvoice {
     }
 }
 
-pub fn cp_amend(orig: &str, orig_d: &str, i: Gstr2aInvoice) -> Gstr2aAmendedInvoice {
+pub(crate) fn cp_amend(orig: &str, orig_d: &str, i: Gstr2aInvoice) -> Gstr2aAmendedInvoice {
     Gstr2aAmendedInvoice {
         checksum: i.checksum,
         original_number: orig.into(),
@@ -144,7 +144,7 @@ pub fn cp_amend(orig: &str, orig_d: &str, i: Gstr2aInvoice) -> Gstr2aAmendedInvo
     }
 }
 
-pub fn note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> CreditDebitNote {
+pub(crate) fn note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> CreditDebitNote {
     CreditDebitNote {
         flag: None,
         checksum: None,
@@ -163,7 +163,7 @@ pub fn note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Credit
     }
 }
 
-pub fn cp_note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gstr2aNote {
+pub(crate) fn cp_note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gstr2aNote {
     Gstr2aNote {
         checksum: Some(format!("ck-{number}")),
         note_type: NoteType::Credit,
@@ -190,7 +190,7 @@ pub fn cp_note(number: &str, d: &str, val: &str, txval: &str, igst: &str) -> Gst
 }
 
 /// A register with `b2b` invoices of one supplier.
-pub fn register(ctin: Gstin, invoices: Vec<B2bInvoice>) -> Gstr2Payload {
+pub(crate) fn register(ctin: Gstin, invoices: Vec<B2bInvoice>) -> Gstr2Payload {
     let mut p = Gstr2Payload::new(me(), "092023".parse().expect("fp"));
     if !invoices.is_empty() {
         p.b2b.push(B2bSupplier {
@@ -202,7 +202,7 @@ pub fn register(ctin: Gstin, invoices: Vec<B2bInvoice>) -> Gstr2Payload {
     p
 }
 
-pub fn own_b2ba(p: &mut Gstr2Payload, ctin: Gstin, invoices: Vec<B2baInvoice>) {
+pub(crate) fn own_b2ba(p: &mut Gstr2Payload, ctin: Gstin, invoices: Vec<B2baInvoice>) {
     p.b2ba.push(B2baSupplier {
         supplier_gstin: ctin,
         filing_status: None,
@@ -210,7 +210,7 @@ pub fn own_b2ba(p: &mut Gstr2Payload, ctin: Gstin, invoices: Vec<B2baInvoice>) {
     });
 }
 
-pub fn own_cdn(p: &mut Gstr2Payload, ctin: Gstin, notes: Vec<CreditDebitNote>) {
+pub(crate) fn own_cdn(p: &mut Gstr2Payload, ctin: Gstin, notes: Vec<CreditDebitNote>) {
     p.cdn.push(CdnSupplier {
         supplier_gstin: ctin,
         filing_status: None,
@@ -219,7 +219,7 @@ pub fn own_cdn(p: &mut Gstr2Payload, ctin: Gstin, notes: Vec<CreditDebitNote>) {
 }
 
 /// A GSTR2A with `b2b` invoices of one supplier whose filing status is `cfs`.
-pub fn gstr2a(ctin: Gstin, cfs: Option<YesNo>, invoices: Vec<Gstr2aInvoice>) -> Gstr2a {
+pub(crate) fn gstr2a(ctin: Gstin, cfs: Option<YesNo>, invoices: Vec<Gstr2aInvoice>) -> Gstr2a {
     let mut a = Gstr2a {
         gstin: Some(me()),
         fp: Some("092023".parse().expect("fp")),
@@ -239,7 +239,7 @@ pub fn gstr2a(ctin: Gstin, cfs: Option<YesNo>, invoices: Vec<Gstr2aInvoice>) -> 
     a
 }
 
-pub fn cp_b2ba(a: &mut Gstr2a, ctin: Gstin, invoices: Vec<Gstr2aAmendedInvoice>) {
+pub(crate) fn cp_b2ba(a: &mut Gstr2a, ctin: Gstin, invoices: Vec<Gstr2aAmendedInvoice>) {
     a.b2ba.push(Gstr2aB2baSupplier {
         supplier_gstin: ctin,
         filing_status: Some(YesNo::Yes),
@@ -251,7 +251,7 @@ pub fn cp_b2ba(a: &mut Gstr2a, ctin: Gstin, invoices: Vec<Gstr2aAmendedInvoice>)
     });
 }
 
-pub fn cp_cdn(a: &mut Gstr2a, ctin: Gstin, notes: Vec<Gstr2aNote>) {
+pub(crate) fn cp_cdn(a: &mut Gstr2a, ctin: Gstin, notes: Vec<Gstr2aNote>) {
     a.cdn.push(Gstr2aCdnSupplier {
         supplier_gstin: ctin,
         filing_status: Some(YesNo::Yes),
@@ -263,13 +263,13 @@ pub fn cp_cdn(a: &mut Gstr2a, ctin: Gstin, notes: Vec<Gstr2aNote>) {
     });
 }
 
-pub fn run(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decisions) -> Report {
+pub(crate) fn run(register: &Gstr2Payload, gstr2a: &Gstr2a, decisions: &Decisions) -> Report {
     let inputs = Reconciler::new(register, gstr2a).decisions(decisions);
     inputs.run().expect("reconciled")
 }
 
 /// One line per result: code/action, rule, both numbers, differences, reasons, suggestions.
-pub fn line(r: &MatchResult) -> String {
+pub(crate) fn line(r: &MatchResult) -> String {
     let mut s = format!(
         "{}/{} {} own={} cp={}",
         r.code.as_str(),
@@ -320,7 +320,7 @@ pub fn line(r: &MatchResult) -> String {
     s
 }
 
-pub fn lines(report: &Report) -> String {
+pub(crate) fn lines(report: &Report) -> String {
     let mut v: Vec<String> = report.results.iter().map(line).collect();
     for d in &report.stale_decisions {
         v.push(format!(
