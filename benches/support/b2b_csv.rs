@@ -39,7 +39,7 @@ fn money(out: &mut Vec<u8>, paise: u64) {
 }
 
 /// A `b2b` CSV of about `target` bytes, and the number of invoices in it.
-pub fn generate(target: usize, seed: u64) -> (Vec<u8>, usize) {
+pub(crate) fn generate(target: usize, seed: u64) -> (Vec<u8>, usize) {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(target + 4096);
     out.extend_from_slice(HEADER.as_bytes());

@@ -7,7 +7,7 @@ use tempfile::TempDir;
 use crate::flow::{self, Filed, FlowConfig, FlowError, Otps};
 
 /// A sandbox with a small key (quick in debug builds), seeded as the demo seeds it.
-pub async fn demo_sandbox() -> SandboxHandle {
+pub(crate) async fn demo_sandbox() -> SandboxHandle {
     flow::start_demo_sandbox(flow::demo_sandbox_config().with_key_bits(1024))
         .await
         .expect("demo sandbox starts")
@@ -15,7 +15,7 @@ pub async fn demo_sandbox() -> SandboxHandle {
 
 /// The demo's sandbox keeping its key pair and sessions in `state` (as the example does in
 /// `target/gstr2-demo/sandbox/`).
-pub async fn demo_sandbox_in(state: &std::path::Path) -> SandboxHandle {
+pub(crate) async fn demo_sandbox_in(state: &std::path::Path) -> SandboxHandle {
     flow::start_demo_sandbox(
         flow::demo_sandbox_config()
             .with_key_bits(1024)
@@ -26,7 +26,7 @@ pub async fn demo_sandbox_in(state: &std::path::Path) -> SandboxHandle {
 }
 
 /// The demo's configuration with its files in `dir`.
-pub fn demo_config(sandbox: &SandboxHandle, dir: &TempDir) -> FlowConfig {
+pub(crate) fn demo_config(sandbox: &SandboxHandle, dir: &TempDir) -> FlowConfig {
     flow::demo_config(
         sandbox,
         dir.path().join("out"),
@@ -36,7 +36,10 @@ pub fn demo_config(sandbox: &SandboxHandle, dir: &TempDir) -> FlowConfig {
 }
 
 /// Runs the flow and answers its result with what it printed.
-pub async fn run(config: &FlowConfig, otps: &mut Otps) -> (Result<Filed, FlowError>, String) {
+pub(crate) async fn run(
+    config: &FlowConfig,
+    otps: &mut Otps,
+) -> (Result<Filed, FlowError>, String) {
     let mut out = Vec::new();
     let result = flow::run(config, otps, &mut out).await;
     (result, String::from_utf8_lossy(&out).into_owned())

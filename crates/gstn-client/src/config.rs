@@ -125,7 +125,7 @@ impl fmt::Debug for Config {
 
 impl Config {
     /// The absolute URL of an API path.
-    pub fn url(&self, path: &str) -> Result<Url> {
+    pub(crate) fn url(&self, path: &str) -> Result<Url> {
         self.base_url
             .join(path.trim_start_matches('/'))
             .map_err(|e| Error::Config(format!("api path {path:?}: {e}")))

@@ -156,7 +156,7 @@ pub(crate) struct Taxpayer {
 impl Taxpayer {
     /// Processes the pending SAVE or RESET if its time has come (or at once with `force`).
     /// Answers the number of actions it changed.
-    pub fn settle(&mut self, force: bool) -> u64 {
+    pub(crate) fn settle(&mut self, force: bool) -> u64 {
         let due = self
             .pending
             .as_ref()

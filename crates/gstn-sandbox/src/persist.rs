@@ -179,7 +179,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 impl StateDir {
     /// Opens `dir`, creating it (owner-only on Unix) if needed.
-    pub fn open(dir: &Path) -> Result<StateDir, SandboxError> {
+    pub(crate) fn open(dir: &Path) -> Result<StateDir, SandboxError> {
         if !dir.is_dir() {
             let mut builder = std::fs::DirBuilder::new();
             builder.recursive(true);
@@ -196,7 +196,7 @@ impl StateDir {
     }
 
     /// The directory.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
@@ -205,7 +205,7 @@ impl StateDir {
     }
 
     /// The key pair of the dir, or `make()`'s, written to the dir first.
-    pub fn keys(
+    pub(crate) fn keys(
         &self,
         make: impl FnOnce() -> Result<Keys, SandboxError>,
         check: impl FnOnce(Keys) -> Result<Keys, SandboxError>,
@@ -249,7 +249,7 @@ impl StateDir {
     /// The sessions kept in the dir, without the ended ones and the tokens expired for over an
     /// hour. No file: none. A file that cannot be read is moved to
     /// [`CORRUPT_SESSIONS_FILE`] with a warning, and no sessions are answered.
-    pub fn load_sessions(&self) -> Sessions {
+    pub(crate) fn load_sessions(&self) -> Sessions {
         let path = self.file(SESSIONS_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => Zeroizing::new(bytes),
@@ -294,7 +294,7 @@ impl StateDir {
 
     /// Writes the sessions to the dir; a failure is logged (the request that changed them has
     /// succeeded in memory either way).
-    pub fn save_sessions(&self, sessions: &Sessions) {
+    pub(crate) fn save_sessions(&self, sessions: &Sessions) {
         let path = self.file(SESSIONS_FILE);
         let written = encode_sessions(sessions, Clock::now())
             .map_err(|e| e.to_string())

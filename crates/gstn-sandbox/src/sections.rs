@@ -89,7 +89,7 @@ fn ungroup<D: Clone, S>(
 
 impl Sections {
     /// The stored return as a save payload, sections and documents in key order.
-    pub fn to_payload(&self, gstin: Gstin, fp: ReturnPeriod) -> Gstr2Payload {
+    pub(crate) fn to_payload(&self, gstin: Gstin, fp: ReturnPeriod) -> Gstr2Payload {
         let mut p = Gstr2Payload::new(gstin, fp);
         p.b2b = ungroup(&self.b2b, |supplier_gstin, filing_status, invoices| {
             B2bSupplier {

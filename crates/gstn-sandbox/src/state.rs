@@ -108,7 +108,7 @@ pub(crate) fn token_id(token: &str) -> [u8; 32] {
 
 impl Sessions {
     /// Ends a session and every token of it.
-    pub fn end(&mut self, id: u64) {
+    pub(crate) fn end(&mut self, id: u64) {
         self.sessions.remove(&id);
         self.tokens.retain(|_, t| t.session != id);
     }
@@ -430,24 +430,24 @@ impl Inner {
     /// Keeps `sessions` in the state dir, if there is one. Called with the sessions lock held,
     /// right after each change (OTP sent, login, refresh, logout, expiry, EVC OTP), so the
     /// file follows the changes in order.
-    pub fn sessions_changed(&self, sessions: &Sessions) {
+    pub(crate) fn sessions_changed(&self, sessions: &Sessions) {
         if let Some(dir) = &self.state_dir {
             dir.save_sessions(sessions);
         }
     }
 
-    pub fn count(&self, name: &str) {
+    pub(crate) fn count(&self, name: &str) {
         self.count_n(name, 1);
     }
 
-    pub fn count_n(&self, name: &str, n: u64) {
+    pub(crate) fn count_n(&self, name: &str, n: u64) {
         if n > 0 {
             *lock(&self.counters).entry(name.to_owned()).or_insert(0) += n;
         }
     }
 
     /// The error injected for the next request of `action`, if any ([`SandboxState::fail_next`]).
-    pub fn injected(&self, action: &str) -> Option<GstnError> {
+    pub(crate) fn injected(&self, action: &str) -> Option<GstnError> {
         let error = lock(&self.injected).get_mut(action)?.pop_front()?;
         self.count(&format!("injected:{}", error.error_code));
         Some(error)
@@ -455,7 +455,7 @@ impl Inner {
 
     /// The IMS and GSTR-2B of `gstin`: as held, or loaded from `seed_dir/<GSTIN>/ims.json`, or
     /// empty.
-    pub fn taxpayer(&self, gstin: Gstin) -> Result<Arc<Mutex<Taxpayer>>, SandboxError> {
+    pub(crate) fn taxpayer(&self, gstin: Gstin) -> Result<Arc<Mutex<Taxpayer>>, SandboxError> {
         if let Some(t) = lock(&self.ims).get(&gstin) {
             return Ok(t.clone());
         }
@@ -474,20 +474,24 @@ impl Inner {
     }
 
     /// [`Inner::taxpayer`], an empty one where the seed file cannot be read.
-    pub fn taxpayer_or_empty(&self, gstin: Gstin) -> Arc<Mutex<Taxpayer>> {
+    pub(crate) fn taxpayer_or_empty(&self, gstin: Gstin) -> Arc<Mutex<Taxpayer>> {
         self.taxpayer(gstin).unwrap_or_else(|e| {
             tracing::warn!("{e}");
             lock(&self.ims).entry(gstin).or_default().clone()
         })
     }
 
-    pub fn next_reference(&self, prefix: &str) -> String {
+    pub(crate) fn next_reference(&self, prefix: &str) -> String {
         let n = self.next_reference.fetch_add(1, Ordering::Relaxed);
         format!("{prefix}{n:012}")
     }
 
     /// The return of `gstin` and `period`, created empty on first use.
-    pub fn return_state(&self, gstin: Gstin, period: ReturnPeriod) -> Arc<Mutex<ReturnState>> {
+    pub(crate) fn return_state(
+        &self,
+        gstin: Gstin,
+        period: ReturnPeriod,
+    ) -> Arc<Mutex<ReturnState>> {
         lock(&self.returns)
             .entry((gstin, period))
             .or_default()
@@ -496,7 +500,13 @@ impl Inner {
 
     /// Processes the acknowledged saves whose processing delay has passed (all of them when
     /// `force`), one after the other in the order they were acknowledged.
-    pub fn settle(&self, ret: &mut ReturnState, gstin: Gstin, period: ReturnPeriod, force: bool) {
+    pub(crate) fn settle(
+        &self,
+        ret: &mut ReturnState,
+        gstin: Gstin,
+        period: ReturnPeriod,
+        force: bool,
+    ) {
         let now = Instant::now();
         while ret
             .pending
@@ -533,7 +543,7 @@ impl Inner {
     }
 
     /// The return's GSTR2A: seeded, else from the seed folder, else generated, else empty.
-    pub fn gstr2a_of(
+    pub(crate) fn gstr2a_of(
         &self,
         ret: &mut ReturnState,
         gstin: Gstin,

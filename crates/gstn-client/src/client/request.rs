@@ -69,7 +69,7 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    pub fn new(action: Action, method: Method, url: Url, endpoint: Endpoint) -> Self {
+    pub(crate) fn new(action: Action, method: Method, url: Url, endpoint: Endpoint) -> Self {
         Request {
             action,
             method,
@@ -82,27 +82,27 @@ impl Request {
         }
     }
 
-    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    pub(crate) fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.query.push((name, value.into()));
         self
     }
 
-    pub fn json_body(mut self, body: Zeroizing<Vec<u8>>) -> Self {
+    pub(crate) fn json_body(mut self, body: Zeroizing<Vec<u8>>) -> Self {
         self.body = Some(Body::Json(body));
         self
     }
 
-    pub fn sealed_body(mut self, plaintext: Zeroizing<Vec<u8>>) -> Self {
+    pub(crate) fn sealed_body(mut self, plaintext: Zeroizing<Vec<u8>>) -> Self {
         self.body = Some(Body::Sealed(plaintext));
         self
     }
 
-    pub fn evc_body(mut self, summary: Zeroizing<Vec<u8>>, pan: String, otp: Otp) -> Self {
+    pub(crate) fn evc_body(mut self, summary: Zeroizing<Vec<u8>>, pan: String, otp: Otp) -> Self {
         self.body = Some(Body::Evc { summary, pan, otp });
         self
     }
 
-    pub fn repeat(mut self, repeat: Repeat) -> Self {
+    pub(crate) fn repeat(mut self, repeat: Repeat) -> Self {
         self.repeat = repeat;
         self
     }

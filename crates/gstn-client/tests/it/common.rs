@@ -10,37 +10,37 @@ use gstn_sandbox::{spawn, SandboxConfig, SandboxHandle};
 use gstr2_model::gstin::check_character;
 use gstr2_model::{json, Gstin, Gstr2Payload, ReturnPeriod};
 
-pub const GSTIN: &str = "27AAPFU0939F1ZV";
-pub const PAN: &str = "AAPFU0939F";
-pub const USER: &str = "asp_user";
-pub const IP: &str = "203.0.113.7";
+pub(crate) const GSTIN: &str = "27AAPFU0939F1ZV";
+pub(crate) const PAN: &str = "AAPFU0939F";
+pub(crate) const USER: &str = "asp_user";
+pub(crate) const IP: &str = "203.0.113.7";
 
-pub fn gstin() -> Gstin {
+pub(crate) fn gstin() -> Gstin {
     GSTIN.parse().unwrap()
 }
 
-pub fn period() -> ReturnPeriod {
+pub(crate) fn period() -> ReturnPeriod {
     "072017".parse().unwrap()
 }
 
-pub fn otp() -> Otp {
+pub(crate) fn otp() -> Otp {
     Otp::new(DEFAULT_OTP).unwrap()
 }
 
 /// A sandbox config with a small RSA key (quick in debug builds).
-pub fn config() -> SandboxConfig {
+pub(crate) fn config() -> SandboxConfig {
     let mut config = SandboxConfig::default();
     config.key_bits = 1024;
     config.gstr2a_seed = None;
     config
 }
 
-pub async fn sandbox(config: SandboxConfig) -> SandboxHandle {
+pub(crate) async fn sandbox(config: SandboxConfig) -> SandboxHandle {
     spawn(config).await.expect("sandbox starts")
 }
 
 /// A client for the sandbox with fast polls and short backoffs.
-pub fn builder(sandbox: &SandboxHandle) -> GstnClientBuilder {
+pub(crate) fn builder(sandbox: &SandboxHandle) -> GstnClientBuilder {
     GstnClient::builder()
         .base_url(sandbox.base_url())
         .client_id(DEFAULT_CLIENT_ID)
@@ -57,28 +57,28 @@ pub fn builder(sandbox: &SandboxHandle) -> GstnClientBuilder {
         )
 }
 
-pub async fn login(client: &GstnClient) {
+pub(crate) async fn login(client: &GstnClient) {
     client.request_otp().await.expect("otp requested");
     client.authenticate(&otp()).await.expect("authenticated");
 }
 
 /// Records progress events.
 #[derive(Clone, Default)]
-pub struct Recorder(pub Arc<Mutex<Vec<Progress>>>);
+pub(crate) struct Recorder(pub Arc<Mutex<Vec<Progress>>>);
 
 impl Recorder {
-    pub fn callback(&self) -> impl Fn(Progress) + Send + Sync + 'static {
+    pub(crate) fn callback(&self) -> impl Fn(Progress) + Send + Sync + 'static {
         let events = self.0.clone();
         move |p| events.lock().unwrap().push(p)
     }
 
-    pub fn events(&self) -> Vec<Progress> {
+    pub(crate) fn events(&self) -> Vec<Progress> {
         self.0.lock().unwrap().clone()
     }
 }
 
 /// A valid GSTIN of state `state` built around a serial number.
-pub fn supplier_gstin(state: u8, serial: usize) -> Gstin {
+pub(crate) fn supplier_gstin(state: u8, serial: usize) -> Gstin {
     let first14 = format!("{state:02}GSPTN{:04}G1Z", serial % 10_000);
     let check = check_character(first14.as_bytes()) as char;
     format!("{first14}{check}").parse().unwrap()
@@ -86,7 +86,7 @@ pub fn supplier_gstin(state: u8, serial: usize) -> Gstin {
 
 /// `n` inter-state B2B invoices (suppliers in Tamil Nadu, place of supply Maharashtra) spread
 /// over `suppliers` suppliers, with one to three items each, and two credit notes.
-pub fn payload(n: usize, suppliers: usize) -> Gstr2Payload {
+pub(crate) fn payload(n: usize, suppliers: usize) -> Gstr2Payload {
     let mut b2b = Vec::new();
     for s in 0..suppliers {
         let ctin = supplier_gstin(33, s + 1);
@@ -135,7 +135,7 @@ pub fn payload(n: usize, suppliers: usize) -> Gstr2Payload {
 
 /// Every document of a payload as (section, supplier, document JSON), sorted: what GSTN holds,
 /// whatever the order or grouping it was sent in.
-pub fn documents(p: &Gstr2Payload) -> Vec<(String, String, String)> {
+pub(crate) fn documents(p: &Gstr2Payload) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for s in &p.b2b {
         for d in &s.invoices {

@@ -14,7 +14,7 @@ use crate::common::*;
 /// IMS records of `n` invoices (suppliers of Tamil Nadu, filed, no action), two credit notes,
 /// a debit note, an amended invoice; invoice 3 may not be kept pending, invoice 4's supplier
 /// has not filed.
-pub fn ims_records(n: usize) -> ImsRecords {
+pub(crate) fn ims_records(n: usize) -> ImsRecords {
     let mut b2b = Vec::new();
     for i in 0..n {
         let stin = supplier_gstin(33, 1 + i % 7);
@@ -47,7 +47,7 @@ pub fn ims_records(n: usize) -> ImsRecords {
 }
 
 /// A sandbox seeded with `records` for the test GSTIN, with short delays.
-pub async fn ims_sandbox(
+pub(crate) async fn ims_sandbox(
     config: SandboxConfig,
     records: ImsRecords,
 ) -> gstn_sandbox::SandboxHandle {

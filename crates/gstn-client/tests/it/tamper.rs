@@ -10,7 +10,7 @@ use axum::response::Response;
 
 /// Which answers are damaged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Large-file downloads (`/files/...`): a byte of the `.tar.gz` flipped.
     Files,
     /// Encrypted GSTR2 section answers: a character of `data` changed (still Base64).
@@ -87,7 +87,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
 }
 
 /// Starts the proxy, damaging the first `corrupt` answers of `target`; answers its base URL.
-pub async fn start(upstream: String, target: Target, corrupt: usize) -> String {
+pub(crate) async fn start(upstream: String, target: Target, corrupt: usize) -> String {
     let proxy = Proxy {
         upstream,
         http: reqwest::Client::new(),

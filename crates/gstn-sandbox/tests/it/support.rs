@@ -12,23 +12,23 @@ use gstr2_model::{Gstin, ReturnPeriod};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-pub const OTP: &str = "575757";
+pub(crate) const OTP: &str = "575757";
 
 /// A valid GSTIN of Maharashtra (27).
-pub fn receiver() -> Gstin {
+pub(crate) fn receiver() -> Gstin {
     "27AAPFU0939F1ZV".parse().unwrap()
 }
 
 /// Valid GSTINs: Tamil Nadu (33) and Jammu & Kashmir (01), and a Maharashtra supplier.
-pub fn supplier_tn() -> Gstin {
+pub(crate) fn supplier_tn() -> Gstin {
     "33GSPTN4811G1ZC".parse().unwrap()
 }
-pub fn supplier_jk() -> Gstin {
+pub(crate) fn supplier_jk() -> Gstin {
     "01AAAAP1208Q1ZS".parse().unwrap()
 }
 
 /// A valid GSTIN in `state` made from `n` (different `n`, different GSTIN).
-pub fn gstin(state: u8, n: u32) -> Gstin {
+pub(crate) fn gstin(state: u8, n: u32) -> Gstin {
     let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let a = letters[(n % 26) as usize] as char;
     let b = letters[((n / 26) % 26) as usize] as char;
@@ -39,32 +39,32 @@ pub fn gstin(state: u8, n: u32) -> Gstin {
     s.parse().unwrap()
 }
 
-pub fn period() -> ReturnPeriod {
+pub(crate) fn period() -> ReturnPeriod {
     "072017".parse().unwrap()
 }
 
 /// A sandbox with a 1024-bit key (quick to generate in debug builds) and short delays.
-pub fn config() -> SandboxConfig {
+pub(crate) fn config() -> SandboxConfig {
     let mut c = SandboxConfig::default();
     c.key_bits = 1024;
     c.processing_delay = Duration::from_millis(20);
     c
 }
 
-pub async fn sandbox(config: SandboxConfig) -> SandboxHandle {
+pub(crate) async fn sandbox(config: SandboxConfig) -> SandboxHandle {
     spawn(config).await.expect("sandbox starts")
 }
 
 /// What a call answered: decrypted JSON, plain JSON, or GSTN's error.
 #[derive(Debug)]
-pub enum Reply {
+pub(crate) enum Reply {
     Ok(Value),
     Err(u16, GstnError),
 }
 
 impl Reply {
     #[track_caller]
-    pub fn ok(self) -> Value {
+    pub(crate) fn ok(self) -> Value {
         match self {
             Reply::Ok(v) => v,
             Reply::Err(status, e) => panic!("expected success, got {status} {e}"),
@@ -72,7 +72,7 @@ impl Reply {
     }
 
     #[track_caller]
-    pub fn err(self) -> (u16, GstnError) {
+    pub(crate) fn err(self) -> (u16, GstnError) {
         match self {
             Reply::Ok(v) => panic!("expected an error, got {v}"),
             Reply::Err(status, e) => (status, e),
@@ -80,13 +80,13 @@ impl Reply {
     }
 
     #[track_caller]
-    pub fn code(self) -> String {
+    pub(crate) fn code(self) -> String {
         self.err().1.error_code.code().to_owned()
     }
 }
 
 /// One taxpayer's session against the sandbox.
-pub struct Client {
+pub(crate) struct Client {
     pub http: reqwest::Client,
     pub base: String,
     pub cert: GstnPublicKey,
@@ -102,7 +102,7 @@ pub struct Client {
 
 impl Client {
     /// Fetches the certificate the way a GSP hands it out.
-    pub async fn new(sb: &SandboxHandle, gstin: Gstin) -> Client {
+    pub(crate) async fn new(sb: &SandboxHandle, gstin: Gstin) -> Client {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .build()
@@ -131,7 +131,7 @@ impl Client {
         }
     }
 
-    pub fn headers(&self, txn: &TxnId) -> reqwest::header::HeaderMap {
+    pub(crate) fn headers(&self, txn: &TxnId) -> reqwest::header::HeaderMap {
         let mut h = reqwest::header::HeaderMap::new();
         let mut set = |k: &'static str, v: &str| {
             h.insert(k, v.parse().unwrap());
@@ -173,7 +173,7 @@ impl Client {
         }
     }
 
-    pub async fn auth(&self, body: &AuthRequest) -> Reply {
+    pub(crate) async fn auth(&self, body: &AuthRequest) -> Reply {
         let resp = self
             .http
             .post(format!("{}{}", self.base, paths::AUTHENTICATE))
@@ -185,12 +185,12 @@ impl Client {
         self.reply(resp, false).await
     }
 
-    pub async fn request_otp(&self) -> Reply {
+    pub(crate) async fn request_otp(&self) -> Reply {
         let body = AuthRequest::otp_request(&self.username, &self.cert, &self.app_key).unwrap();
         self.auth(&body).await
     }
 
-    pub async fn auth_token(&mut self, otp: &str) -> Reply {
+    pub(crate) async fn auth_token(&mut self, otp: &str) -> Reply {
         let otp = Otp::new(otp).unwrap();
         let body =
             AuthRequest::auth_token(&self.username, &self.cert, &self.app_key, &otp).unwrap();
@@ -203,12 +203,12 @@ impl Client {
         reply
     }
 
-    pub async fn login(&mut self) {
+    pub(crate) async fn login(&mut self) {
         self.request_otp().await.ok();
         self.auth_token(OTP).await.ok();
     }
 
-    pub async fn refresh(&mut self) -> Reply {
+    pub(crate) async fn refresh(&mut self) -> Reply {
         let body = AuthRequest::refresh_token(
             &self.username,
             self.key.as_ref().unwrap(),
@@ -224,7 +224,7 @@ impl Client {
         reply
     }
 
-    pub async fn logout(&self) -> Reply {
+    pub(crate) async fn logout(&self) -> Reply {
         let body = AuthRequest::logout(
             &self.username,
             &self.cert,
@@ -235,7 +235,7 @@ impl Client {
         self.auth(&body).await
     }
 
-    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn get(&self, path: &str, query: &[(&str, &str)]) -> Reply {
         let mut q: Vec<(&str, String)> = vec![
             ("gstin", self.gstin.to_string()),
             ("ret_period", self.period.to_string()),
@@ -252,7 +252,7 @@ impl Client {
         self.reply(resp, true).await
     }
 
-    pub async fn evc_otp(&self) -> Reply {
+    pub(crate) async fn evc_otp(&self) -> Reply {
         let pan = self.gstin.pan().unwrap().to_owned();
         let resp = self
             .http
@@ -271,7 +271,7 @@ impl Client {
     }
 
     /// Sends an already-built body to GSTR2 (PUT or POST).
-    pub async fn send_raw(
+    pub(crate) async fn send_raw(
         &self,
         put: bool,
         txn: &TxnId,
@@ -297,11 +297,11 @@ impl Client {
         ))
     }
 
-    pub fn seal(&self, action: Action, body: &Value) -> EncryptedRequest {
+    pub(crate) fn seal(&self, action: Action, body: &Value) -> EncryptedRequest {
         EncryptedRequest::seal(self.key.as_ref().unwrap(), action, body).unwrap()
     }
 
-    pub async fn save(&self, payload: &Value) -> Reply {
+    pub(crate) async fn save(&self, payload: &Value) -> Reply {
         self.send_raw(
             true,
             &TxnId::generate(),
@@ -312,14 +312,14 @@ impl Client {
     }
 
     /// Saves and polls RETSTATUS until final; returns (reference, every status seen, final body).
-    pub async fn save_and_wait(&self, payload: &Value) -> (String, Vec<String>, Value) {
+    pub(crate) async fn save_and_wait(&self, payload: &Value) -> (String, Vec<String>, Value) {
         let r = self.save(payload).await.ok();
         let reference = r["reference_id"].as_str().unwrap().to_owned();
         let (seen, last) = self.wait(&reference).await;
         (reference, seen, last)
     }
 
-    pub async fn wait(&self, reference: &str) -> (Vec<String>, Value) {
+    pub(crate) async fn wait(&self, reference: &str) -> (Vec<String>, Value) {
         let mut seen = Vec::new();
         for _ in 0..200 {
             let s = self
@@ -339,7 +339,7 @@ impl Client {
         panic!("still IP after 200 polls");
     }
 
-    pub async fn submit(&self) -> Reply {
+    pub(crate) async fn submit(&self) -> Reply {
         let body = json!({"gstin": self.gstin, "ret_period": self.period.to_string()});
         self.send_raw(
             false,
@@ -350,7 +350,7 @@ impl Client {
         .unwrap()
     }
 
-    pub async fn file(&self, summary: &Value, otp: &str) -> Reply {
+    pub(crate) async fn file(&self, summary: &Value, otp: &str) -> Reply {
         let json = serde_json::to_vec(summary).unwrap();
         let pan = self.gstin.pan().unwrap();
         let req = FileRequest::evc(
@@ -366,7 +366,7 @@ impl Client {
 }
 
 /// A minimal B2B invoice from `ctin` with one item; intra-state amounts when `intra`.
-pub fn b2b_invoice(inum: &str, idt: &str, pos: &str, intra: bool) -> Value {
+pub(crate) fn b2b_invoice(inum: &str, idt: &str, pos: &str, intra: bool) -> Value {
     let det = if intra {
         json!({"rt": 18, "txval": 1000, "camt": 90, "samt": 90, "csamt": 0})
     } else {
@@ -381,7 +381,7 @@ pub fn b2b_invoice(inum: &str, idt: &str, pos: &str, intra: bool) -> Value {
            "itms": [{"num": 1, "itm_det": det, "itc": itc}]})
 }
 
-pub fn payload(gstin: Gstin, sections: Value) -> Value {
+pub(crate) fn payload(gstin: Gstin, sections: Value) -> Value {
     let mut p = json!({"gstin": gstin, "fp": "072017"});
     if let (Some(p), Some(s)) = (p.as_object_mut(), sections.as_object()) {
         for (k, v) in s {
