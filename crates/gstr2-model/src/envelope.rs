@@ -313,47 +313,17 @@ fn read_seed_at<'de, S>(bytes: &'de [u8], path: &[String], seed: S) -> Result<S:
 where
     S: DeserializeSeed<'de> + Clone,
 {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let fast = Nested {
-        keys: path,
-        inner: seed.clone(),
-    }
-    .deserialize(&mut de)
-    .and_then(|value| de.end().map(|()| value));
-    if let Ok(value) = fast {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut track = serde_path_to_error::Track::new();
-    let tracked = Nested {
-        keys: path,
-        inner: seed,
-    }
-    .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    match tracked {
-        Ok(value) => de
-            .end()
-            .map(|()| value)
-            .map_err(|e| decode_error(".".to_owned(), &e)),
-        Err(e) => Err(decode_error(track.path().to_string(), &e)),
-    }
-}
-
-fn decode_error(path: String, e: &serde_json::Error) -> JsonError {
-    let message = e.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message,
-    };
-    JsonError::Decode {
-        path,
-        line: e.line(),
-        column: e.column(),
-        message,
-    }
+    json::read_seed(
+        bytes,
+        Nested {
+            keys: path,
+            inner: seed,
+        },
+    )
 }
 
 /// `inner` read at the end of `keys`, every other key on the way skipped.
+#[derive(Clone)]
 struct Nested<'k, S> {
     keys: &'k [String],
     inner: S,

@@ -3,7 +3,9 @@
 //! Numbers are read and written with their exact digits (serde_json's `arbitrary_precision`);
 //! nothing passes through `f64`.
 
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde::Serialize;
 
 use crate::Gstr2a;
@@ -41,14 +43,50 @@ impl JsonError {
     }
 }
 
-fn decode_error(e: serde_path_to_error::Error<serde_json::Error>) -> JsonError {
-    let path = e.path().to_string();
-    let inner = e.into_inner();
+/// A decode error at `path`, with serde_json's line, column and message.
+fn decode_error(path: String, e: &serde_json::Error) -> JsonError {
     JsonError::Decode {
         path,
-        line: inner.line(),
-        column: inner.column(),
-        message: strip_position(&inner.to_string()),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    }
+}
+
+/// Decodes `seed` from `de` with the JSON path tracked, then checks that nothing but whitespace
+/// follows the value: the one path-tracking decode of the crate. An error names the path of the
+/// offending value (`.` for the root, and for what follows the value).
+pub(crate) fn decode_tracked<'de, R, S>(
+    de: &mut serde_json::Deserializer<R>,
+    seed: S,
+) -> Result<S::Value, JsonError>
+where
+    R: serde_json::de::Read<'de>,
+    S: DeserializeSeed<'de>,
+{
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track))
+        .map_err(|e| decode_error(track.path().to_string(), &e))?;
+    de.end().map_err(|e| decode_error(".".to_owned(), &e))?;
+    Ok(value)
+}
+
+/// Decodes `seed` from JSON bytes, which must hold nothing after the value but whitespace: once
+/// without tracking where the reader is, and only if that fails once more with the JSON path
+/// tracked ([`decode_tracked`]), to say where. The result is the same either way.
+pub(crate) fn read_seed<'de, S>(bytes: &'de [u8], seed: S) -> Result<S::Value, JsonError>
+where
+    S: DeserializeSeed<'de> + Clone,
+{
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let fast = seed
+        .clone()
+        .deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value));
+    match fast {
+        Ok(value) => Ok(value),
+        Err(_) => decode_tracked(&mut serde_json::Deserializer::from_slice(bytes), seed),
     }
 }
 
@@ -79,25 +117,7 @@ pub fn without_bom(bytes: &[u8]) -> &[u8] {
 /// The input is read once without tracking where the reader is; only if that fails is it read
 /// again with the JSON path tracked, to say where. The error is the same either way.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    let bytes = without_bom(bytes);
-    match serde_json::from_slice(bytes) {
-        Ok(value) => Ok(value),
-        Err(_) => from_slice_tracked(bytes),
-    }
-}
-
-/// Reads a model type from JSON bytes with the JSON path tracked all the way: the slow reading
-/// that makes [`from_slice`]'s errors.
-fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
-    de.end().map_err(|e| JsonError::Decode {
-        path: ".".into(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    })?;
-    Ok(value)
+    read_seed(without_bom(bytes), PhantomData::<T>)
 }
 
 /// Reads a model type from a JSON string.
@@ -131,14 +151,7 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(mut reader: R) -> Resu
     }
     let head = without_bom(&head[..got]);
     let mut de = serde_json::Deserializer::from_reader(head.chain(reader));
-    let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
-    de.end().map_err(|e| JsonError::Decode {
-        path: ".".into(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    })?;
-    Ok(value)
+    decode_tracked(&mut de, PhantomData::<T>)
 }
 
 /// Reads a GSTR2A download on up to `threads` threads (the calling one included).
