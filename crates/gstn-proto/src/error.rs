@@ -127,7 +127,7 @@ pub enum SecretError {
 /// A JSON body could not be read; says where (the JSON path).
 #[derive(Debug, thiserror::Error)]
 #[error("{what}: invalid json at `{path}`: {source}")]
-pub struct JsonError {
+pub struct BodyJsonError {
     /// What was being read (`encrypted response`, `RETSTATUS body`, ...).
     pub what: &'static str,
     /// The JSON path of the fault (`error.error_cd`), `.` for the root.
@@ -149,7 +149,7 @@ pub enum EnvelopeError {
     FailureWithoutError,
     /// The JSON is not the expected shape.
     #[error(transparent)]
-    Json(#[from] JsonError),
+    Json(#[from] BodyJsonError),
     /// Decryption or HMAC verification failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
@@ -159,14 +159,14 @@ pub enum EnvelopeError {
 pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(
     what: &'static str,
     bytes: &[u8],
-) -> Result<T, JsonError> {
+) -> Result<T, BodyJsonError> {
     let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| JsonError {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| BodyJsonError {
         what,
         path: e.path().to_string(),
         source: e.into_inner(),
     })?;
-    de.end().map_err(|source| JsonError {
+    de.end().map_err(|source| BodyJsonError {
         what,
         path: ".".to_owned(),
         source,

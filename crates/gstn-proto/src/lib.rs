@@ -135,7 +135,7 @@ pub use envelope::{
     decode_body, AuthRequest, AuthTokenResponse, EncryptedRequest, EncryptedResponse, ErrorBody,
     FileRequest, GstnError, SignatureType, StatusCd, StatusResponse,
 };
-pub use error::{CryptoError, EnvelopeError, JsonError, KeyError, SecretError};
+pub use error::{BodyJsonError, CryptoError, EnvelopeError, KeyError, SecretError};
 pub use error_code::{ErrorClass, ErrorCode};
 pub use headers::{paths, Headers, TxnId};
 pub use keys::{GstnPrivateKey, GstnPublicKey};
