@@ -2,6 +2,7 @@
 //! `GSTN_*` variables against a real endpoint, and Step-1 (an existing token, or a new one with
 //! the login OTP).
 
+use std::fmt;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use crate::error::{gstn, FlowError};
 use crate::present::{create_dir, say, when, Bars, Confirm, Otps};
 
 /// GSTN's certificate, as `GSTN_CERT` gives it.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub enum Certificate {
     /// PEM text.
     Pem(String),
@@ -21,7 +22,7 @@ pub enum Certificate {
     Der(Vec<u8>),
 }
 
-/// The settings of one GSTN session.
+/// The settings of one GSTN session. Its `Debug` shows the client secret as `***`.
 #[derive(Clone)]
 pub struct Connection {
     /// GSTN's (or a GSP's, or the sandbox's) base URL.
@@ -44,6 +45,23 @@ pub struct Connection {
     pub poll: PollPolicy,
     /// Largest plaintext of one save request; `None` for the client's default.
     pub chunk_limit: Option<usize>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("username", &self.username)
+            .field("gstin", &self.gstin)
+            .field("certificate", &self.certificate)
+            .field("ip_usr", &self.ip_usr)
+            .field("token_file", &self.token_file)
+            .field("poll", &self.poll)
+            .field("chunk_limit", &self.chunk_limit)
+            .finish()
+    }
 }
 
 /// What Step-1 asks GSTN to find out whether a stored token is still good: a call of the flow's
@@ -234,4 +252,29 @@ pub(crate) async fn connect(
         )?;
     }
     Ok(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_client_secret() {
+        let connection = Connection {
+            base_url: "https://gstn.example".into(),
+            client_id: "l7xx-client".into(),
+            client_secret: "s3cret-of-the-app".into(),
+            username: "asp_user".into(),
+            gstin: crate::sample::DEMO_GSTIN.parse().unwrap(),
+            certificate: Certificate::Pem("-----BEGIN CERTIFICATE-----".into()),
+            ip_usr: "127.0.0.1".into(),
+            token_file: "token.json".into(),
+            poll: PollPolicy::fast(),
+            chunk_limit: None,
+        };
+        let shown = format!("{connection:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains(r#"client_secret: "***""#), "{shown}");
+        assert!(shown.contains("l7xx-client"), "{shown}");
+    }
 }

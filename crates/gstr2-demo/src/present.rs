@@ -186,7 +186,7 @@ pub enum Confirm {
     Assume,
 }
 
-/// Where the OTPs come from.
+/// Where the OTPs come from. Its `Debug` shows neither the OTPs nor the reader.
 pub enum Otps {
     /// Known in advance (the embedded sandbox "sends" a fixed OTP).
     Known {
@@ -199,6 +199,19 @@ pub enum Otps {
     /// [`Confirm::Ask`] the answers to the questions come from the same reader, in the order
     /// the steps ask (see each flow's documentation).
     Lines(Box<dyn BufRead + Send>),
+}
+
+impl fmt::Debug for Otps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Otps::Known { .. } => f
+                .debug_struct("Known")
+                .field("login", &"***")
+                .field("evc", &"***")
+                .finish(),
+            Otps::Lines(_) => f.debug_tuple("Lines").finish_non_exhaustive(),
+        }
+    }
 }
 
 impl Otps {
@@ -406,5 +419,22 @@ impl Bars {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_otps() {
+        let known = Otps::Known {
+            login: "575757".into(),
+            evc: "131313".into(),
+        };
+        let shown = format!("{known:?}");
+        assert_eq!(shown, r#"Known { login: "***", evc: "***" }"#);
+        let lines = Otps::Lines(Box::new(std::io::Cursor::new("575757\n")));
+        assert_eq!(format!("{lines:?}"), "Lines(..)");
     }
 }

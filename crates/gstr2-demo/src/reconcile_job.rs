@@ -19,7 +19,7 @@ use gstr2_recon::{
 };
 
 /// What the job reads and where it writes.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Args {
     /// The CSV folder of the register.
     pub purchases: PathBuf,
