@@ -104,8 +104,9 @@ pub struct Item {
 /// Intra-state items carry `camt` and `samt`, inter-state items `iamt`; a head the document does
 /// not carry is `None` and is left out of the JSON. The fields only the seed's amendment tables
 /// carry (`csrt`, `ty`, `hsn_sc`) are boxed in [`ItemDetail::extra`], so that the common item is
-/// 120 bytes instead of 160; on the wire they stay flat keys of `itm_det`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// 120 bytes instead of 160; on the wire they stay flat keys of `itm_det`. Equality is the
+/// wire's: an empty box equals no box (both write nothing).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(from = "ItemDetailWire")]
 pub struct ItemDetail {
     /// Total tax rate in percent (`rt`).
@@ -136,6 +137,28 @@ pub struct ItemExtra {
     pub hsn_sac: Option<String>,
 }
 
+impl PartialEq for ItemDetail {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.rate,
+            self.taxable_value,
+            self.igst,
+            self.cgst,
+            self.sgst,
+            self.cess,
+        ) == (
+            other.rate,
+            other.taxable_value,
+            other.igst,
+            other.cgst,
+            other.sgst,
+            other.cess,
+        ) && self.extra_or_default() == other.extra_or_default()
+    }
+}
+
+impl Eq for ItemDetail {}
+
 impl ItemExtra {
     /// Boxed, or `None` when every field is absent: what [`ItemDetail::extra`] holds.
     pub fn non_empty(self) -> Option<Box<ItemExtra>> {
@@ -154,6 +177,16 @@ impl ItemDetail {
             sgst: self.sgst.unwrap_or_default(),
             cess: self.cess.unwrap_or_default(),
         }
+    }
+
+    /// The rare fields, all absent where there is no box (or an empty one).
+    pub fn extra_or_default(&self) -> ItemExtra {
+        self.extra.as_deref().cloned().unwrap_or_default()
+    }
+
+    /// Sets the rare fields, boxed only when one is present (the invariant the readers keep).
+    pub fn set_extra(&mut self, extra: ItemExtra) {
+        self.extra = extra.non_empty();
     }
 
     /// Cess rate (`csrt`).
@@ -249,8 +282,8 @@ impl Serialize for ItemDetail {
 ///
 /// The credit claimed this month (`tc_*`), which only the seed's amendment tables carry, is
 /// boxed in [`Itc::this_month`], so that the common `Itc` is 96 bytes instead of 164; on the
-/// wire its keys stay flat keys of `itc`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// wire its keys stay flat keys of `itc`. Equality is the wire's: an empty box equals no box.
+#[derive(Clone, Debug, Deserialize)]
 #[serde(from = "ItcWire")]
 pub struct Itc {
     /// Eligibility (`elg`); with [`Eligibility::Ineligible`] every amount must be zero.
@@ -267,6 +300,26 @@ pub struct Itc {
     /// never give an empty one; build one with [`ItcThisMonth::non_empty`]).
     pub this_month: Option<Box<ItcThisMonth>>,
 }
+
+impl PartialEq for Itc {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.eligibility,
+            self.igst,
+            self.cgst,
+            self.sgst,
+            self.cess,
+        ) == (
+            &other.eligibility,
+            other.igst,
+            other.cgst,
+            other.sgst,
+            other.cess,
+        ) && self.this_month() == other.this_month()
+    }
+}
+
+impl Eq for Itc {}
 
 /// Credit claimed this month (`tc_i`, `tc_c`, `tc_s`, `tc_cs`): the seed's amendment tables
 /// only.
@@ -595,5 +648,12 @@ mod tests {
             serde_json::to_string(&boxed_empty).expect("encodes"),
             serde_json::to_string(&plain).expect("encodes")
         );
+        // Equal on the wire, equal in Rust; and the setter keeps the invariant.
+        assert_eq!(boxed_empty, plain);
+        boxed_empty.detail.set_extra(ItemExtra::default());
+        assert_eq!(boxed_empty.detail.extra, None);
+        let mut itc_boxed_empty = plain.itc.as_deref().cloned().expect("itc");
+        itc_boxed_empty.this_month = Some(Box::default());
+        assert_eq!(Some(&itc_boxed_empty), plain.itc.as_deref());
     }
 }
