@@ -26,8 +26,10 @@
 //! # Ok::<(), json::JsonError>(())
 //! ```
 
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::hash_map::Entry;
 use std::fmt;
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
@@ -129,7 +131,8 @@ impl Collector {
         docs: impl Fn(&'a S) -> &'a [D],
         identity: impl Fn(&'a D) -> Identity<'a>,
     ) {
-        let mut first: HashMap<(Gstin, Identity<'a>), (usize, usize)> = HashMap::new();
+        // Looked up only, never iterated: the warnings come out in the order of the input.
+        let mut first: FxHashMap<(Gstin, Identity<'a>), (usize, usize)> = FxHashMap::default();
         for (i, supplier) in suppliers.iter().enumerate() {
             let ctin = gstin(supplier);
             self.gstin(ctin, || format!("{prefix}[{i}].ctin"));
@@ -165,7 +168,7 @@ impl Collector {
         gstin: impl Fn(&'a R) -> Option<(&'a Gstin, &'static str)>,
         key: impl Fn(&'a R) -> K,
     ) {
-        let mut first: HashMap<K, usize> = HashMap::new();
+        let mut first: FxHashMap<K, usize> = FxHashMap::default();
         for (i, entry) in entries.iter().enumerate() {
             if let Some((g, field)) = gstin(entry) {
                 self.gstin(g, || format!("{prefix}[{i}].{field}"));

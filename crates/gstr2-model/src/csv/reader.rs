@@ -13,7 +13,6 @@
 //! the rows into documents. This module holds what ties them: the [`Document`] a table's rows
 //! make, and [`read_docs`], which reads a table on one thread or in blocks ([`stream`]).
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use super::error::CsvError;
@@ -36,33 +35,12 @@ mod stream;
 #[cfg(test)]
 mod tests;
 
-/// A fast, non-cryptographic hasher (the rotate-multiply scheme of rustc's `FxHasher`) for the
-/// reader's internal indexes of document keys. Its maps are never iterated, so their order
-/// never shows.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct FastHasher(u64);
+/// The hasher of the reader's lookups (keys of documents, GSTINs): rustc-hash's FxHasher,
+/// fast on the short keys a row has.
+pub(crate) type FastHasher = rustc_hash::FxHasher;
 
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map keyed with [`FastHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+/// A map keyed with [`FastHasher`], for lookups only (its order is never output).
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// The errors found while reading, capped; reading stops once the cap is reached.
 pub(crate) struct Errors {

@@ -4,7 +4,8 @@
 //! `cdna`, `isd`, `impg`, `impgsez`) it finds the byte range of every element (a supplier, or a
 //! bill of entry), and within a supplier the range of every document (`inv`, `nt`), by following
 //! strings, their escapes and the nesting of brackets. As it goes, it hands runs of consecutive
-//! elements (an eighth of a thread's share of the input each) to the other threads, which decode
+//! elements (an eighth of a thread's share of the input each) to tasks of the current rayon pool
+//! (the app's own, or rayon's global one), which decode
 //! them with serde_json, each through the same `Deserialize` as the one-thread reading; once the
 //! scan is done the calling thread decodes runs too. A supplier that spans runs is split: its
 //! documents are decoded in the runs they fall in, its other fields from its bytes with an empty
@@ -233,32 +234,33 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
     } else {
         0
     };
-    let (layout, mut runs) = std::thread::scope(|scope| {
-        let queue = &queue;
-        let workers: Vec<_> = (0..helpers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .name("gstr2a-json".into())
-                    .spawn_scoped(scope, move || queue.work(bytes))
-                    // A thread that cannot be started is one fewer: the caller decodes more.
-                    .ok()
-            })
-            .collect();
+    // The decoding runs in the current rayon pool (the app's, or rayon's global one), with at
+    // most as many helpers as the pool has threads besides the one scanning.
+    let helpers = helpers.min(rayon::current_num_threads().saturating_sub(1));
+    let decoded: Mutex<Vec<(usize, Vec<Decoded>)>> = Mutex::new(Vec::new());
+    let keep = |done: Vec<(usize, Vec<Decoded>)>| {
+        decoded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(done);
+    };
+    let layout = rayon::scope(|scope| {
+        let (queue, keep) = (&queue, &keep);
+        for _ in 0..helpers {
+            scope.spawn(move |_| keep(queue.work(bytes)));
+        }
         let layout = scan(bytes, &mut |found| batcher.found(found));
         match layout {
             Some(_) => batcher.send(),
             None => queue.failed.store(true, Ordering::Relaxed),
         }
         queue.close();
-        let mut runs = queue.work(bytes);
-        for worker in workers {
-            match worker.join() {
-                Ok(done) => runs.extend(done),
-                Err(_) => queue.failed.store(true, Ordering::Relaxed),
-            }
-        }
-        (layout, runs)
+        // The scanning thread decodes too, once the scan is done; in a pool of one thread it
+        // decodes every run (the helpers, started after, find none left).
+        keep(queue.work(bytes));
+        layout
     });
+    let mut runs = decoded.into_inner().unwrap_or_else(PoisonError::into_inner);
     if queue.failed.load(Ordering::Relaxed) {
         return None;
     }

@@ -2,9 +2,7 @@
 //! number that every table shares, each problem pushed under the cap.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
@@ -97,37 +95,15 @@ pub(super) struct Checker<'c> {
     pub(super) report: Report,
 }
 
-/// Keys of documents seen so far in one table: supplier (if any) and upper-cased number.
-pub(super) type Seen<'p> = HashMap<(Option<&'p Gstin>, Cow<'p, str>), u32, BuildHasherDefault<Fnv>>;
+/// Keys of documents seen so far in one table: supplier (if any) and upper-cased number. Hashed
+/// with rustc-hash's FxHasher: the keys are short strings built from the payload, hashed once
+/// each; SipHash's protection against chosen collisions buys nothing in a one-shot check and
+/// costs a fifth of the run. Looked up only, never iterated.
+pub(super) type Seen<'p> = rustc_hash::FxHashMap<(Option<&'p Gstin>, Cow<'p, str>), u32>;
 
 /// A table's duplicate check, sized for its documents.
 pub(super) fn seen<'p>(documents: usize) -> Seen<'p> {
-    HashMap::with_capacity_and_hasher(documents, BuildHasherDefault::default())
-}
-
-/// FNV-1a: the keys are short strings built from the payload, hashed once each; SipHash's
-/// protection against chosen collisions buys nothing in a one-shot check and costs a fifth of
-/// the run.
-#[derive(Default)]
-pub(super) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    Seen::with_capacity_and_hasher(documents, Default::default())
 }
 
 /// Where inside a document a problem is, rendered only when one is found.
