@@ -283,8 +283,7 @@ fn gstr2_confirm_is_yes_no_or_unset() {
     }
     env.insert("GSTR2_CONFIRM", "y".into());
     let e = config_from_env(lookup(&env))
-        .err()
-        .expect("neither yes nor no")
+        .expect_err("neither yes nor no")
         .to_string();
     assert!(e.contains("GSTR2_CONFIRM"), "{e}");
 }
@@ -294,28 +293,24 @@ fn without_gstn_base_url_the_demo_runs_and_a_missing_setting_is_named() {
     assert!(config_from_env(|_| None).unwrap().is_none());
     let mut env = BTreeMap::from([("GSTN_BASE_URL", "https://gstn.example".to_owned())]);
     let e = config_from_env(lookup(&env))
-        .err()
-        .expect("settings missing")
+        .expect_err("settings missing")
         .to_string();
     assert!(e.contains("GSTN_GSTIN is not set"), "{e}");
     env.insert("GSTN_GSTIN", "27AAPFU0939F1ZX".into());
     let e = config_from_env(lookup(&env))
-        .err()
-        .expect("bad check character")
+        .expect_err("bad check character")
         .to_string();
     assert!(e.contains("GSTN_GSTIN"), "{e}");
     env.insert("GSTN_GSTIN", flow::DEMO_GSTIN.into());
     env.insert("GSTN_PERIOD", "132017".into());
     let e = config_from_env(lookup(&env))
-        .err()
-        .expect("bad period")
+        .expect_err("bad period")
         .to_string();
     assert!(e.contains("GSTN_PERIOD"), "{e}");
     env.insert("GSTN_PERIOD", flow::DEMO_PERIOD.into());
     env.insert("GSTN_CERT", "/nonexistent/gstn.cer".into());
     let e = config_from_env(lookup(&env))
-        .err()
-        .expect("no certificate")
+        .expect_err("no certificate")
         .to_string();
     assert!(e.contains("/nonexistent/gstn.cer"), "{e}");
 }

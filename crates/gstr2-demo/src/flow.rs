@@ -58,10 +58,6 @@ use self::summary::step6_download_summary;
 pub const DEMO_CHUNK_LIMIT: usize = 2048;
 
 /// Everything the flow needs to know.
-// No `Debug` yet (it would show the client secret as `***`, as `Connection`'s does): with one,
-// clippy's `err_expect` fires on the `.err().expect(..)` of tests/it/real_endpoint.rs, which
-// `expect_err` replaces; that file is not this crate's to change.
-#[allow(missing_debug_implementations)]
 pub struct FlowConfig {
     /// GSTN's (or a GSP's, or the sandbox's) base URL.
     pub base_url: String,
@@ -100,6 +96,31 @@ pub struct FlowConfig {
     /// Whether Step-5, Step-7 and Step-8 ask before they send: [`Confirm::Assume`] for the demo
     /// and with `GSTR2_CONFIRM=yes`, [`Confirm::Ask`] against a real endpoint otherwise.
     pub confirm: Confirm,
+}
+
+impl std::fmt::Debug for FlowConfig {
+    /// Every setting but the client secret, shown as `***`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlowConfig")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("username", &self.username)
+            .field("gstin", &self.gstin)
+            .field("pan", &self.pan)
+            .field("period", &self.period)
+            .field("certificate", &self.certificate)
+            .field("ip_usr", &self.ip_usr)
+            .field("data_dir", &self.data_dir)
+            .field("out_dir", &self.out_dir)
+            .field("token_file", &self.token_file)
+            .field("chunk_limit", &self.chunk_limit)
+            .field("poll", &self.poll)
+            .field("show_progress", &self.show_progress)
+            .field("decisions", &self.decisions)
+            .field("confirm", &self.confirm)
+            .finish()
+    }
 }
 
 impl FlowConfig {

@@ -20,8 +20,10 @@ use gstr2_model::{json, Gstin, Gstr2a, ReturnPeriod, StateCode};
 
 use super::properties::{code, gstin};
 
+// By path, not through gstr2-demo (which would bring a second gstr2_model): its public items
+// are this test's private ones.
 #[path = "../../../gstr2-demo/src/recon_data.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unreachable_pub)]
 mod recon_data;
 
 const SAMPLE: &[u8] = include_bytes!("../../../../examples/data/gstr2a.json");
