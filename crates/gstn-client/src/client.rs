@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 
 use crate::config::{Config, GstnClientBuilder};
 use crate::error::{Error, Result, SessionError};
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 use crate::session::{Session, SessionStatus};
 
 mod answer;
@@ -70,7 +70,7 @@ impl GstnClient {
         &self.inner.config
     }
 
-    pub(crate) fn emit(&self, event: Progress) {
+    pub(crate) fn emit(&self, event: ProgressEvent) {
         if let Some(progress) = &self.inner.config.progress {
             progress.emit(event);
         }

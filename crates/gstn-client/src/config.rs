@@ -12,7 +12,7 @@ use secrecy::SecretString;
 
 use crate::client::GstnClient;
 use crate::error::{Error, Result};
-use crate::progress::{Progress, ProgressFn};
+use crate::progress::{ProgressEvent, ProgressFn};
 use crate::retry::{PollPolicy, RetryPolicy};
 use crate::store::{MemoryTokenStore, TokenStore};
 
@@ -309,8 +309,8 @@ impl GstnClientBuilder {
         self
     }
 
-    /// A callback for [`Progress`] events.
-    pub fn progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+    /// A callback for [`ProgressEvent`] events.
+    pub fn progress(mut self, f: impl Fn(ProgressEvent) + Send + Sync + 'static) -> Self {
         self.progress = Some(ProgressFn::new(f));
         self
     }

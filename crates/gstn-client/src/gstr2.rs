@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::chunk::split_payload;
 use crate::client::{decode_json, decode_plain, to_json, Endpoint, GstnClient, Repeat, Request};
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 
 /// How a call that must take effect once ended.
 enum Once {
@@ -210,13 +210,13 @@ impl GstnClient {
         for (index, chunk) in chunks.iter().enumerate() {
             let documents = chunk.total_documents();
             let reference_id = self.save_chunk(chunk).await?;
-            self.emit(Progress::ChunkSaved {
+            self.emit(ProgressEvent::ChunkSaved {
                 done: index + 1,
                 total,
                 documents,
             });
             let status = self.wait_for_status(payload.fp, &reference_id).await?;
-            self.emit(Progress::ChunkProcessed {
+            self.emit(ProgressEvent::ChunkProcessed {
                 done: index + 1,
                 total,
             });
@@ -349,7 +349,7 @@ impl GstnClient {
             path: e.path().unwrap_or(".").to_owned(),
             message: e.to_string(),
         })?;
-        self.emit(Progress::SectionFetched { table });
+        self.emit(ProgressEvent::SectionFetched { table });
         Ok(payload)
     }
 

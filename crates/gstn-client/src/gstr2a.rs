@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::client::{decode_json, Endpoint, GstnClient, Repeat, Request, NO_DOCUMENTS};
 use crate::config::check_scheme;
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 
 /// The GSTR2A sections [`GstnClient::download_gstr2a`] fetches.
 pub const GSTR2A_SECTIONS: [&str; 4] = ["B2B", "B2BA", "CDN", "CDNA"];
@@ -38,7 +38,7 @@ impl GstnClient {
         };
         for section in GSTR2A_SECTIONS {
             let part = self.gstr2a_section(period, section).await?;
-            self.emit(Progress::Gstr2aSectionDone {
+            self.emit(ProgressEvent::Gstr2aSectionDone {
                 section,
                 documents: part.document_count(),
             });
@@ -79,7 +79,7 @@ impl GstnClient {
             });
         }
         let token: LargeFileToken = decode_json(&action, "large-file token", &data)?;
-        self.emit(Progress::Gstr2aWaiting { section });
+        self.emit(ProgressEvent::Gstr2aWaiting { section });
         tracing::info!(
             section,
             est_minutes = token.est_minutes,
@@ -93,7 +93,7 @@ impl GstnClient {
         let mut merged = Gstr2a::default();
         for (index, members) in self
             .large_file(&scope, &token, &|done, total| {
-                self.emit(Progress::Gstr2aFileDownloaded {
+                self.emit(ProgressEvent::Gstr2aFileDownloaded {
                     section,
                     done,
                     total,

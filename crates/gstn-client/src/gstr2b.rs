@@ -24,7 +24,7 @@ use reqwest::Method;
 
 use crate::client::{decode_json, to_json, GstnClient, Repeat};
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 
 /// How a GEN2B ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl GstnClient {
             let mut part = self.gstr2b_part(period, Some(file)).await?;
             part.file_number = part.file_number.or(Some(file));
             parts.push(part);
-            self.emit(Progress::Gstr2bPartDownloaded {
+            self.emit(ProgressEvent::Gstr2bPartDownloaded {
                 done: file as usize,
                 total: count as usize,
             });
@@ -115,7 +115,7 @@ impl GstnClient {
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "gstr-2b queued"
                     );
-                    self.emit(Progress::Gstr2bQueued { period });
+                    self.emit(ProgressEvent::Gstr2bQueued { period });
                     wait
                 }
                 Err(e) => return Err(typed(e, period)),

@@ -77,7 +77,7 @@
 //! - Secrets (app key, session key, auth token, OTPs) live in `gstn-proto`'s zeroizing types and
 //!   never reach `Debug`, logs, URLs or errors. Logs go through `tracing`, each request in a span
 //!   with its `txn`.
-//! - Progress goes to a callback ([`Progress`]); the library never prints.
+//! - Progress goes to a callback ([`ProgressEvent`]); the library never prints.
 
 pub mod chunk;
 mod client;
@@ -102,7 +102,7 @@ pub use ims::{
     ims_section_code, ImsFailureKind, ImsRecordFailure, ImsRecordRef, ImsRequestReport,
     ImsSaveReport, IMS_SECTIONS,
 };
-pub use progress::{Progress, ProgressFn};
+pub use progress::{ProgressEvent, ProgressFn};
 pub use retry::{PollPolicy, RetryPolicy};
 pub use session::{Session, SessionStatus};
 pub use store::{FileTokenStore, MemoryTokenStore, StoreError, TokenStore};

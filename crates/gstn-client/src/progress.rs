@@ -12,7 +12,7 @@ use gstr2_model::{ReturnPeriod, Table};
 /// One step of a long operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Progress {
+pub enum ProgressEvent {
     /// A chunk of a `RETSAVE` was accepted by GSTN (it answered a reference id).
     ChunkSaved {
         /// Chunks accepted so far (1-based).
@@ -83,17 +83,17 @@ pub enum Progress {
     },
 }
 
-/// The callback that receives [`Progress`] events. It must be quick: it runs on the request path.
+/// The callback that receives [`ProgressEvent`]s. It must be quick: it runs on the request path.
 #[derive(Clone)]
-pub struct ProgressFn(pub(crate) Arc<dyn Fn(Progress) + Send + Sync>);
+pub struct ProgressFn(pub(crate) Arc<dyn Fn(ProgressEvent) + Send + Sync>);
 
 impl ProgressFn {
     /// Wraps a closure.
-    pub fn new(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+    pub fn new(f: impl Fn(ProgressEvent) + Send + Sync + 'static) -> Self {
         ProgressFn(Arc::new(f))
     }
 
-    pub(crate) fn emit(&self, event: Progress) {
+    pub(crate) fn emit(&self, event: ProgressEvent) {
         (self.0)(event);
     }
 }

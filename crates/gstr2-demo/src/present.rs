@@ -10,7 +10,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use gstn_client::Progress;
+use gstn_client::ProgressEvent;
 use gstn_proto::Otp;
 use gstr2_model::json;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -343,18 +343,18 @@ impl Bars {
     }
 
     /// Draws one of the client's progress events.
-    pub(crate) fn on_client(&self, event: Progress) {
+    pub(crate) fn on_client(&self, event: ProgressEvent) {
         let kind = match &event {
-            Progress::ChunkSaved { .. } => "chunk_saved",
-            Progress::ChunkProcessed { .. } => "chunk_processed",
-            Progress::Gstr2aWaiting { .. } => "gstr2a_waiting",
-            Progress::Gstr2aFileDownloaded { .. } => "gstr2a_file_downloaded",
-            Progress::Gstr2aSectionDone { .. } => "gstr2a_section_done",
-            Progress::SectionFetched { .. } => "section_fetched",
-            Progress::Gstr2bQueued { .. } => "gstr2b_queued",
-            Progress::Gstr2bPartDownloaded { .. } => "gstr2b_part_downloaded",
-            Progress::ImsSectionFetched { .. } => "ims_section_fetched",
-            Progress::ImsRequestProcessed { .. } => "ims_request_processed",
+            ProgressEvent::ChunkSaved { .. } => "chunk_saved",
+            ProgressEvent::ChunkProcessed { .. } => "chunk_processed",
+            ProgressEvent::Gstr2aWaiting { .. } => "gstr2a_waiting",
+            ProgressEvent::Gstr2aFileDownloaded { .. } => "gstr2a_file_downloaded",
+            ProgressEvent::Gstr2aSectionDone { .. } => "gstr2a_section_done",
+            ProgressEvent::SectionFetched { .. } => "section_fetched",
+            ProgressEvent::Gstr2bQueued { .. } => "gstr2b_queued",
+            ProgressEvent::Gstr2bPartDownloaded { .. } => "gstr2b_part_downloaded",
+            ProgressEvent::ImsSectionFetched { .. } => "ims_section_fetched",
+            ProgressEvent::ImsRequestProcessed { .. } => "ims_request_processed",
             _ => "other",
         };
         if let Ok(mut events) = self.events.lock() {
@@ -365,7 +365,7 @@ impl Bars {
         };
         let Some(bar) = slot.as_ref() else { return };
         match event {
-            Progress::ChunkSaved {
+            ProgressEvent::ChunkSaved {
                 done,
                 total,
                 documents,
@@ -375,44 +375,44 @@ impl Bars {
                     "chunk {done} saved ({documents} documents), waiting for RETSTATUS"
                 ));
             }
-            Progress::ChunkProcessed { done, total } => {
+            ProgressEvent::ChunkProcessed { done, total } => {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
                 bar.set_message(format!("chunk {done} processed"));
             }
-            Progress::Gstr2aWaiting { section } => {
+            ProgressEvent::Gstr2aWaiting { section } => {
                 bar.set_message(format!("{section}: large file being prepared"));
             }
-            Progress::Gstr2aFileDownloaded {
+            ProgressEvent::Gstr2aFileDownloaded {
                 section,
                 done,
                 total,
             } => {
                 bar.set_message(format!("{section}: file {done}/{total}"));
             }
-            Progress::Gstr2aSectionDone { section, documents } => {
+            ProgressEvent::Gstr2aSectionDone { section, documents } => {
                 bar.inc(1);
                 bar.set_message(format!("{section}: {documents} documents"));
             }
-            Progress::SectionFetched { table } => {
+            ProgressEvent::SectionFetched { table } => {
                 bar.inc(1);
                 bar.set_message(table.code().to_owned());
             }
-            Progress::Gstr2bQueued { period } => {
+            ProgressEvent::Gstr2bQueued { period } => {
                 bar.set_message(format!(
                     "GSTR-2B of {period} queued at GSTN (RTN_24), waiting"
                 ));
             }
-            Progress::Gstr2bPartDownloaded { done, total } => {
+            ProgressEvent::Gstr2bPartDownloaded { done, total } => {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
                 bar.set_message(format!("part {done}/{total}"));
             }
-            Progress::ImsSectionFetched { section, records } => {
+            ProgressEvent::ImsSectionFetched { section, records } => {
                 bar.inc(1);
                 bar.set_message(format!("{section}: {records} records"));
             }
-            Progress::ImsRequestProcessed { done, total } => {
+            ProgressEvent::ImsRequestProcessed { done, total } => {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
                 bar.set_message(format!("request {done} processed (REQSTS)"));

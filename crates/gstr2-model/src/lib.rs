@@ -1,14 +1,17 @@
 //! # gstr2-model
 //!
-//! Typed models of the GSTR2 return (inward supplies) and of the GSTR2A documents GSTN sends,
-//! with two codecs: JSON in GSTN's wire shape ([`json`]) and CSV in the seed's columns ([`csv`]:
-//! one file per table, one row per item, a folder of files ↔ one save payload).
+//! Typed models of the GSTR2 return (inward supplies), of the GSTR2A and GSTR-2B statements and
+//! the IMS records GSTN sends, with two codecs: JSON in GSTN's wire shape ([`json`]) and CSV
+//! ([`csv`]: one file per table, one row per item, a folder of files ↔ one save payload; the
+//! format is described in the repository's `docs/csv-format.md`).
 //!
 //! - Domain types: [`Gstin`], [`StateCode`], [`ReturnPeriod`], dates ([`date`]), amounts as
-//!   [`rust_decimal::Decimal`] ([`amount`]), and the seed's code lists ([`codes`]).
-//! - The 15 tables ([`tables`], [`Table`]), nested as GSTN nests them, and the save payload that
-//!   holds them ([`Gstr2Payload`]).
-//! - The `RETSUM` summary ([`Gstr2Summary`]) and GSTR2A ([`Gstr2a`]).
+//!   [`rust_decimal::Decimal`] ([`amount`]), and GSTN's code lists ([`codes`]).
+//! - The 15 tables ([`tables`], [`Table`]), nested as GSTN nests them, their types re-exported
+//!   here ([`B2bInvoice`], [`CreditDebitNote`], …), and the save payload that holds them
+//!   ([`Gstr2Payload`]).
+//! - The `RETSUM` summary ([`Gstr2Summary`]), GSTR2A ([`Gstr2a`]), GSTR-2B ([`Gstr2b`]) and IMS
+//!   records ([`ImsRecords`]).
 //! - Validation beyond parsing ([`validate`]): every problem of a payload at once, each with
 //!   its location.
 //!
@@ -70,4 +73,20 @@ pub use period::{ReturnPeriod, ReturnPeriodError};
 pub use state::{StateCode, StateCodeError};
 pub use summary::Gstr2Summary;
 pub use table::Table;
+pub use tables::b2b::{B2bInvoice, B2bSupplier};
+pub use tables::b2b_unregistered::{B2bUnregistered, B2bUnregisteredInvoice};
+pub use tables::b2ba::{B2baInvoice, B2baSupplier};
+pub use tables::cdn::{CdnSupplier, CreditDebitNote};
+pub use tables::cdn_unregistered::UnregisteredNote;
+pub use tables::cdna::{CdnaSupplier, CreditDebitNoteAmendment};
+pub use tables::hsnsum::{HsnLine, HsnSummary};
+pub use tables::imp_g::ImportOfGoods;
+pub use tables::imp_ga::ImportOfGoodsAmendment;
+pub use tables::imp_s::ImportOfServices;
+pub use tables::imp_sa::ImportOfServicesAmendment;
+pub use tables::itc::{ItcReversal, ReversalAmounts, ReversalRule};
+pub use tables::nil_supplies::{NilSupplies, NilSupplyAmounts};
+pub use tables::txi::Advance;
+pub use tables::txia::{AdvanceAmendment, AdvanceAmendmentItem};
+pub use tables::txpd::AdvanceAdjusted;
 pub use warning::Warning;

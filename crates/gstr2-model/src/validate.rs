@@ -81,7 +81,7 @@ mod tables;
 /// How strict [`validate`] is, and how much it reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidationConfig {
-    /// The most problems reported; the rest are counted in [`Report::omitted`]. Default 1000.
+    /// The most problems reported; the rest are counted in [`ValidationReport::omitted`]. Default 1000.
     pub max_problems: usize,
     /// How far a document's value may fall below its taxable value plus tax before it is a
     /// problem, in rupees. Default ₹1.
@@ -317,7 +317,7 @@ impl fmt::Display for Problem {
 
 /// What [`validate_report`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct ValidationReport {
     /// The problems, at most [`ValidationConfig::max_problems`], in the order described in the
     /// [module docs](self).
     pub problems: Vec<Problem>,
@@ -334,10 +334,10 @@ pub fn validate(payload: &Gstr2Payload, config: &ValidationConfig) -> Vec<Proble
 }
 
 /// Like [`validate`], and also says how many problems did not fit under the cap.
-pub fn validate_report(payload: &Gstr2Payload, config: &ValidationConfig) -> Report {
+pub fn validate_report(payload: &Gstr2Payload, config: &ValidationConfig) -> ValidationReport {
     let mut c = Checker {
         config,
-        report: Report::default(),
+        report: ValidationReport::default(),
     };
     c.b2b(payload);
     c.b2ba(payload);

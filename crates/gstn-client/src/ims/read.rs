@@ -11,7 +11,7 @@ use super::{ims_section_code, IMS_SECTIONS};
 use crate::client::{decode_json, GstnClient, NO_DOCUMENTS};
 use crate::error::{Error, Result};
 use crate::gstr2a::FileScope;
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 
 impl GstnClient {
     /// The record counts by section and action (GETCNT, goods type `ALL_OTH`).
@@ -91,7 +91,7 @@ impl GstnClient {
             read_records(&data, &format!("section {code}"))?
         };
         records.gstin = records.gstin.or(Some(config.gstin));
-        self.emit(Progress::ImsSectionFetched {
+        self.emit(ProgressEvent::ImsSectionFetched {
             section: section.clone(),
             records: records.document_count(),
         });

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use super::{ImsFailureKind, ImsRecordFailure, ImsRecordRef, ImsRequestReport, ImsSaveReport};
 use crate::client::{decode_json, GstnClient, Repeat};
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use crate::progress::ProgressEvent;
 
 /// Runs `$body` for each section list of an [`ImsRecords`] (`$list` a shared reference; each
 /// section has its own record type, and the body uses the fields they share).
@@ -211,7 +211,7 @@ impl GstnClient {
                 .collect();
             let reference_id = self.send_ims_request(&action, &part).await?;
             let status = self.wait_for_ims_request(&reference_id).await?;
-            self.emit(Progress::ImsRequestProcessed { done: c + 1, total });
+            self.emit(ProgressEvent::ImsRequestProcessed { done: c + 1, total });
             map_failures(&status, &in_part, &mut report.failures);
             report.requests.push(ImsRequestReport {
                 reference_id,

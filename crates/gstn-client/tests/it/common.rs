@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gstn_client::{GstnClient, GstnClientBuilder, PollPolicy, Progress, RetryPolicy};
+use gstn_client::{GstnClient, GstnClientBuilder, PollPolicy, ProgressEvent, RetryPolicy};
 use gstn_proto::Otp;
 use gstn_sandbox::config::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_OTP};
 use gstn_sandbox::{spawn, SandboxConfig, SandboxHandle};
@@ -64,15 +64,15 @@ pub(crate) async fn login(client: &GstnClient) {
 
 /// Records progress events.
 #[derive(Clone, Default)]
-pub(crate) struct Recorder(pub Arc<Mutex<Vec<Progress>>>);
+pub(crate) struct Recorder(pub Arc<Mutex<Vec<ProgressEvent>>>);
 
 impl Recorder {
-    pub(crate) fn callback(&self) -> impl Fn(Progress) + Send + Sync + 'static {
+    pub(crate) fn callback(&self) -> impl Fn(ProgressEvent) + Send + Sync + 'static {
         let events = self.0.clone();
         move |p| events.lock().unwrap().push(p)
     }
 
-    pub(crate) fn events(&self) -> Vec<Progress> {
+    pub(crate) fn events(&self) -> Vec<ProgressEvent> {
         self.0.lock().unwrap().clone()
     }
 }

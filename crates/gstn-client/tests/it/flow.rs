@@ -1,7 +1,7 @@
 //! The whole sequence: OTP → token → save (one call, and chunked) → status → sections →
 //! summary → submit → file.
 
-use gstn_client::{Progress, SessionStatus};
+use gstn_client::{ProgressEvent, SessionStatus};
 use gstn_proto::ProcessingStatus;
 use gstr2_model::Table;
 
@@ -85,7 +85,7 @@ async fn otp_token_save_status_sections_summary_submit_file() {
         .events()
         .into_iter()
         .filter(
-            |e| matches!(e, Progress::ChunkSaved { total, .. } if *total == report.chunks.len()),
+            |e| matches!(e, ProgressEvent::ChunkSaved { total, .. } if *total == report.chunks.len()),
         )
         .collect();
     assert_eq!(saved.len(), report.chunks.len());

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use gstn_client::Progress;
+use gstn_client::ProgressEvent;
 use gstr2_model::{json, Gstr2a};
 
 use crate::common::*;
@@ -105,12 +105,17 @@ async fn the_large_file_flow_is_followed_to_the_end() {
     let files: Vec<_> = recorder
         .events()
         .into_iter()
-        .filter(|e| matches!(e, Progress::Gstr2aFileDownloaded { section: "B2B", .. }))
+        .filter(|e| {
+            matches!(
+                e,
+                ProgressEvent::Gstr2aFileDownloaded { section: "B2B", .. }
+            )
+        })
         .collect();
     assert!(files.len() >= 2, "{files:?}");
     assert!(matches!(
         files.last(),
-        Some(Progress::Gstr2aFileDownloaded { done, total, .. }) if done == total
+        Some(ProgressEvent::Gstr2aFileDownloaded { done, total, .. }) if done == total
     ));
     sandbox.shutdown().await;
 }

@@ -24,7 +24,7 @@ use std::io::{Read, Write};
 
 use super::error::{CsvError, CsvErrors};
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs_into, Assemble, Document, Errors, Grouped, Input, Row};
+use super::reader::{columns, read_docs_into, Assemble, Errors, Grouped, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::b2b::{B2bInvoice, B2bSupplier};
@@ -96,7 +96,7 @@ pub(crate) struct Doc {
     invoice: B2bInvoice,
 }
 
-impl Document for Doc {
+impl RowDocument for Doc {
     type Item = NumberedItem;
     const TABLE: Table = Table::B2b;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;
@@ -153,7 +153,7 @@ impl Document for Doc {
 }
 
 /// A document of a `ctin`-nested table as read from rows: its supplier's fields and itself.
-pub(crate) trait SupplierDoc: Document {
+pub(crate) trait SupplierDoc: RowDocument {
     /// The table's supplier.
     type Supplier: Supplier;
     /// The supplier's GSTIN and `cfs`.

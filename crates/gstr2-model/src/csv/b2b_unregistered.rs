@@ -24,7 +24,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::b2b_unregistered::{B2bUnregistered, B2bUnregisteredInvoice};
 use crate::Table;
@@ -80,7 +80,7 @@ const ITEM: ItemCols = ItemCols {
     tc_cs: Col::TcCs as usize,
 };
 
-impl Document for B2bUnregisteredInvoice {
+impl RowDocument for B2bUnregisteredInvoice {
     type Item = NumberedItem;
     const TABLE: Table = Table::B2bUnregistered;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

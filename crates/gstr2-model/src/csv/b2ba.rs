@@ -27,7 +27,7 @@ use std::io::{Read, Write};
 use super::b2b::{by_supplier, decode_suppliers};
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, Document, Errors, Input, Row};
+use super::reader::{columns, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::codes::YesNo;
 use crate::tables::b2ba::{B2baInvoice, B2baSupplier};
@@ -103,7 +103,7 @@ pub(crate) struct Doc {
     invoice: B2baInvoice,
 }
 
-impl Document for Doc {
+impl RowDocument for Doc {
     type Item = NumberedItem;
     const TABLE: Table = Table::B2ba;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

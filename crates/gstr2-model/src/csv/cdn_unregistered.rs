@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ItemCols, NumberedItem, Rate};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::cdn_unregistered::UnregisteredNote;
 use crate::Table;
@@ -81,7 +81,7 @@ const ITEM: ItemCols = ItemCols {
     tc_cs: Col::TcCs as usize,
 };
 
-impl Document for UnregisteredNote {
+impl RowDocument for UnregisteredNote {
     type Item = NumberedItem;
     const TABLE: Table = Table::CdnUnregistered;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

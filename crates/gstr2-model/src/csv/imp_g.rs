@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::imp_g::ImportOfGoods;
 use crate::Table;
@@ -62,7 +62,7 @@ const ITEM: ImportCols = ImportCols {
     hsn: Col::HsnSc as usize,
 };
 
-impl Document for ImportOfGoods {
+impl RowDocument for ImportOfGoods {
     type Item = NumberedImportItem;
     const TABLE: Table = Table::ImpG;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

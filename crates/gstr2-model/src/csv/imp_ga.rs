@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::imp_ga::ImportOfGoodsAmendment;
 use crate::Table;
@@ -64,7 +64,7 @@ const ITEM: ImportCols = ImportCols {
     hsn: Col::Hsn as usize,
 };
 
-impl Document for ImportOfGoodsAmendment {
+impl RowDocument for ImportOfGoodsAmendment {
     type Item = NumberedImportItem;
     const TABLE: Table = Table::ImpGa;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

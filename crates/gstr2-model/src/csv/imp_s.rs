@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::imp_s::ImportOfServices;
 use crate::Table;
@@ -60,7 +60,7 @@ const ITEM: ImportCols = ImportCols {
     hsn: Col::HsnSc as usize,
 };
 
-impl Document for ImportOfServices {
+impl RowDocument for ImportOfServices {
     type Item = NumberedImportItem;
     const TABLE: Table = Table::ImpS;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 
 use super::error::CsvError;
 use super::items::{self, ImportCols, NumberedImportItem};
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::imp_sa::ImportOfServicesAmendment;
 use crate::Table;
@@ -62,7 +62,7 @@ const ITEM: ImportCols = ImportCols {
     hsn: Col::Sac as usize,
 };
 
-impl Document for ImportOfServicesAmendment {
+impl RowDocument for ImportOfServicesAmendment {
     type Item = NumberedImportItem;
     const TABLE: Table = Table::ImpSa;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

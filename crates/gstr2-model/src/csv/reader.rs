@@ -10,7 +10,7 @@
 //! The reading, pass by pass: [`header`] maps the header row to a table's columns; [`records`]
 //! splits the input into records and rows (with [`fast`] beneath it); [`row`] finds each
 //! column's cell in a row and parses it, with [`cell`]'s trimming and amounts; [`group`] groups
-//! the rows into documents. This module holds what ties them: the [`Document`] a table's rows
+//! the rows into documents. This module holds what ties them: the [`RowDocument`] a table's rows
 //! make, and [`read_docs`], which reads a table on one thread or in blocks ([`stream`]).
 
 use std::io::Read;
@@ -70,7 +70,7 @@ impl Errors {
 }
 
 /// A document of a table whose rows are one per item, the document's fields repeated.
-pub(crate) trait Document: Sized + Send {
+pub(crate) trait RowDocument: Sized + Send {
     /// What one row adds to the document.
     type Item: Send;
     /// The table.
@@ -79,11 +79,11 @@ pub(crate) trait Document: Sized + Send {
     const COLUMNS: &'static [Column];
     /// The document's columns, repeated on each of its rows; the key's columns first.
     const DOC: &'static [usize];
-    /// How many of [`Document::DOC`]'s first columns form the key that tells documents apart.
+    /// How many of [`RowDocument::DOC`]'s first columns form the key that tells documents apart.
     const KEY: usize;
     /// The item's columns: a row with all of them empty adds no item.
     const ITEM: &'static [usize];
-    /// [`Document::ITEM`] as a [`slot_mask`].
+    /// [`RowDocument::ITEM`] as a [`slot_mask`].
     const ITEM_MASK: u64 = slot_mask(Self::ITEM);
     /// Reads the document's fields from its first row, with no items.
     fn parse(row: &Row<'_>) -> Result<Self, CsvError>;
@@ -154,7 +154,7 @@ const BLOCK: usize = 1 << 20;
 /// ([`stream`]); when a block has a quote char or an error, or a document's key turns up in two
 /// blocks, what was read is decoded again on one thread (then the rest of the input), so that
 /// the documents and the errors are always those of the one-thread reading.
-pub(crate) fn read_docs<D: Document, R: Read>(
+pub(crate) fn read_docs<D: RowDocument, R: Read>(
     input: Input<'_, R>,
     errors: &mut Errors,
 ) -> Grouped<D> {
@@ -162,7 +162,7 @@ pub(crate) fn read_docs<D: Document, R: Read>(
 }
 
 /// [`read_docs`], the documents going to `A` as they are read.
-pub(crate) fn read_docs_into<D: Document, R: Read, A: Assemble<D>>(
+pub(crate) fn read_docs_into<D: RowDocument, R: Read, A: Assemble<D>>(
     input: Input<'_, R>,
     errors: &mut Errors,
 ) -> A {
@@ -189,7 +189,7 @@ impl<R: Read> Read for Input<'_, R> {
 }
 
 /// [`read_docs_into`] with the number of threads and the shortest input read in blocks.
-pub(crate) fn assemble_docs<D: Document, R: Read, A: Assemble<D>>(
+pub(crate) fn assemble_docs<D: RowDocument, R: Read, A: Assemble<D>>(
     input: Input<'_, R>,
     errors: &mut Errors,
     pieces: usize,
@@ -206,7 +206,7 @@ pub(crate) fn assemble_docs<D: Document, R: Read, A: Assemble<D>>(
 }
 
 /// [`assemble_docs`] from a reader, in blocks of about `block` bytes.
-fn read_docs_in_blocks<D: Document, R: Read, A: Assemble<D>>(
+fn read_docs_in_blocks<D: RowDocument, R: Read, A: Assemble<D>>(
     mut input: R,
     errors: &mut Errors,
     pieces: usize,
@@ -249,12 +249,12 @@ impl Read for Failing {
 }
 
 /// Reads a table on one thread.
-fn read_one<D: Document, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
+fn read_one<D: RowDocument, R: Read>(input: R, errors: &mut Errors) -> Grouped<D> {
     read_split::<D, R>(input, errors, Split::DEFAULT).grouped
 }
 
 /// Reads a table on one thread, splitting records as `split` says.
-fn read_split<D: Document, R: Read>(input: R, errors: &mut Errors, split: Split) -> Decoded<D> {
+fn read_split<D: RowDocument, R: Read>(input: R, errors: &mut Errors, split: Split) -> Decoded<D> {
     match Rows::open_split(D::TABLE, D::COLUMNS, input, split) {
         Ok(Some(rows)) => decode_rows(rows, errors, 0),
         Ok(None) => Decoded::default(),
@@ -271,7 +271,7 @@ fn read_split<D: Document, R: Read>(input: R, errors: &mut Errors, split: Split)
 #[cfg(test)]
 pub(crate) fn read_pieces<D>(bytes: &[u8], pieces: usize) -> Option<Grouped<D>>
 where
-    D: Document + PartialEq + std::fmt::Debug,
+    D: RowDocument + PartialEq + std::fmt::Debug,
 {
     let block = bytes.len().div_ceil(pieces.max(1));
     let read =

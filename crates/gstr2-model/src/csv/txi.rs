@@ -18,7 +18,7 @@
 use std::io::{Read, Write};
 
 use super::error::CsvError;
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::item::AdvanceItem;
 use crate::tables::txi::Advance;
@@ -41,7 +41,7 @@ columns! {
 /// An advance of `txi` (`TXPD = false`) or `txpd` (`TXPD = true`), as read from rows.
 pub(crate) struct Doc<const TXPD: bool>(Advance);
 
-impl<const TXPD: bool> Document for Doc<TXPD> {
+impl<const TXPD: bool> RowDocument for Doc<TXPD> {
     type Item = (Option<u32>, AdvanceItem);
     const TABLE: Table = if TXPD { Table::Txpd } else { Table::Txi };
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

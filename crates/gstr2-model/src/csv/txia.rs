@@ -26,7 +26,7 @@
 use std::io::{Read, Write};
 
 use super::error::CsvError;
-use super::reader::{columns, read_docs, Document, Errors, Input, Row};
+use super::reader::{columns, read_docs, Errors, Input, Row, RowDocument};
 use super::writer::write_table;
 use crate::tables::txia::{AdvanceAmendment, AdvanceAmendmentItem};
 use crate::Table;
@@ -61,7 +61,7 @@ columns! {
     Chksum = "chksum" [Extension],
 }
 
-impl Document for AdvanceAmendment {
+impl RowDocument for AdvanceAmendment {
     type Item = AdvanceAmendmentItem;
     const TABLE: Table = Table::Txia;
     const COLUMNS: &'static [super::reader::Column] = COLUMNS;

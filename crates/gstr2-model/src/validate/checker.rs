@@ -10,7 +10,7 @@ use crate::codes::{Eligibility, InvoiceType, SupplyType};
 use crate::item::{ImportItem, Item, TaxAmounts};
 use crate::{Gstin, StateCode, Table};
 
-use super::{Problem, ProblemKind, Report, TaxHead, ValidationConfig};
+use super::{Problem, ProblemKind, TaxHead, ValidationConfig, ValidationReport};
 
 /// Where a document sits, rendered into a location only when a problem is found.
 #[derive(Clone)]
@@ -92,7 +92,7 @@ impl Doc<'_> {
 
 pub(super) struct Checker<'c> {
     pub(super) config: &'c ValidationConfig,
-    pub(super) report: Report,
+    pub(super) report: ValidationReport,
 }
 
 /// Keys of documents seen so far in one table: supplier (if any) and upper-cased number. Hashed

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::io::Read;
 
 use super::cell::cell;
-use super::{Document, Errors, FastHasher, FastMap, Grouped, Row, Rows};
+use super::{Errors, FastHasher, FastMap, Grouped, Row, RowDocument, Rows};
 use crate::csv::error::CsvError;
 
 /// The raw document cells of every document, to tell a repeated row from a conflicting one.
@@ -75,7 +75,7 @@ impl<D> Default for Decoded<D> {
 }
 
 /// The field index of each key column in the header, `None` for a key column it lacks.
-pub(super) fn key_fields<D: Document>(header: &[u8]) -> Option<Vec<Option<usize>>> {
+pub(super) fn key_fields<D: RowDocument>(header: &[u8]) -> Option<Vec<Option<usize>>> {
     let rows = Rows::open(D::TABLE, D::COLUMNS, header).ok()??;
     let key = D::DOC.get(..D::KEY.min(D::DOC.len()))?;
     Some(
@@ -105,7 +105,7 @@ pub(super) fn line_key<'a>(line: &'a [u8], keys: &[Option<usize>]) -> Option<Vec
 /// `len` is the input's length when known (else 0): the lists of documents are allocated for
 /// about as many as it can hold, so that they seldom grow. Reserved pages that are never
 /// written cost no memory.
-pub(super) fn decode_rows<D: Document, R: Read>(
+pub(super) fn decode_rows<D: RowDocument, R: Read>(
     mut rows: Rows<R>,
     errors: &mut Errors,
     len: usize,
@@ -216,7 +216,7 @@ pub(super) fn decode_rows<D: Document, R: Read>(
 }
 
 /// Moves the pending items into their document.
-fn flush<D: Document>(docs: &mut [D], doc: Option<usize>, pending: &mut Vec<D::Item>) {
+fn flush<D: RowDocument>(docs: &mut [D], doc: Option<usize>, pending: &mut Vec<D::Item>) {
     if let Some(d) = doc.and_then(|i| docs.get_mut(i)) {
         d.reserve(pending.len());
         for item in pending.drain(..) {
@@ -237,7 +237,7 @@ fn key_hash(row: &Row<'_>, key: &[usize]) -> u64 {
     h.finish()
 }
 
-fn conflict<D: Document>(
+fn conflict<D: RowDocument>(
     raws: &RawDocs,
     doc: usize,
     j: usize,

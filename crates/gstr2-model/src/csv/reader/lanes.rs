@@ -20,7 +20,7 @@ struct Invoice {
     items: Vec<NumberedItem>,
 }
 
-impl Document for Invoice {
+impl RowDocument for Invoice {
     type Item = NumberedItem;
     const TABLE: Table = Table::B2b;
     const COLUMNS: &'static [Column] = COLUMNS;

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::group::{decode_rows, key_fields, line_key};
-use super::{Assemble, Document, Errors, FastMap, Grouped, Rows};
+use super::{Assemble, Errors, FastMap, Grouped, RowDocument, Rows};
 
 /// What [`read_blocks`] gives.
 pub(super) enum Streamed<A> {
@@ -29,7 +29,7 @@ pub(super) enum Streamed<A> {
 
 /// Reads `input` (of which `read` was read already) in blocks of about `block` bytes, decoded
 /// on `threads` threads.
-pub(super) fn read_blocks<D: Document, R: Read, A: Assemble<D>>(
+pub(super) fn read_blocks<D: RowDocument, R: Read, A: Assemble<D>>(
     mut read: Vec<u8>,
     input: &mut R,
     threads: usize,
@@ -105,7 +105,7 @@ pub(super) fn read_blocks<D: Document, R: Read, A: Assemble<D>>(
 /// Reads input already in memory in blocks of about `block` bytes, decoded on `threads`
 /// threads in place (no block is copied); `None` when it must be read on one thread (a quote
 /// char, an error, a document's key in two blocks).
-pub(super) fn read_slice<D: Document, A: Assemble<D>>(
+pub(super) fn read_slice<D: RowDocument, A: Assemble<D>>(
     bytes: &[u8],
     threads: usize,
     block: usize,
@@ -136,7 +136,7 @@ pub(super) fn read_slice<D: Document, A: Assemble<D>>(
 /// The key fields of a header line that blocks can be read after; `None` for one with a quote
 /// char or a lone carriage return (the header must be one record, read again before each
 /// block), or without the table's key columns.
-fn header_keys<D: Document>(header: &[u8]) -> Option<Vec<Option<usize>>> {
+fn header_keys<D: RowDocument>(header: &[u8]) -> Option<Vec<Option<usize>>> {
     let line = header.strip_suffix(b"\n").unwrap_or(header);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.contains(&b'"') || line.contains(&b'\r') {
@@ -165,7 +165,7 @@ impl Block<'_> {
 /// joins them while they are decoded. `produce` runs on the calling thread and returns `false`
 /// when it failed (the blocks not yet decoded are then skipped). Gives the joined blocks and
 /// how many were sent.
-fn decode_blocks<'s, D: Document, A: Assemble<D>>(
+fn decode_blocks<'s, D: RowDocument, A: Assemble<D>>(
     header: &[u8],
     threads: usize,
     produce: impl FnOnce(&mut dyn FnMut(Block<'s>)) -> bool,
@@ -369,7 +369,7 @@ fn fill<R: Read>(
 
 /// Decodes block `k` (the first one starts with the header; the others are read after it);
 /// `None` when it holds a quote char or an error.
-fn decode_block<D: Document>(k: usize, header: &[u8], bytes: &[u8]) -> Option<Piece<D>> {
+fn decode_block<D: RowDocument>(k: usize, header: &[u8], bytes: &[u8]) -> Option<Piece<D>> {
     if memchr::memchr(b'"', bytes).is_some() {
         return None;
     }
