@@ -412,7 +412,7 @@ impl<'a> Reconciler<'a> {
     }
 
     /// The GSTR2 save payloads of a report made by this reconciler (see
-    /// [`payload`](crate::payload)); copies the documents it sends.
+    /// [`payload`]); copies the documents it sends.
     ///
     /// Errors: the source is not GSTR2A ([`PayloadError::NotGstr2a`]: GSTR-2B and IMS take no
     /// GSTR2 payload), or the report was not made from these inputs.
