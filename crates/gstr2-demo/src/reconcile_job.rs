@@ -269,6 +269,47 @@ fn report_warnings(
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Reconciles with the results streamed to `results.json` and `results.csv` in `out`, each
+/// batch shown to `each` first; none is kept. Both files are finished even when something
+/// failed: a writer thread's own error (a full disk, say) is what to report, not the
+/// "stopped" the engine's sink saw.
+fn stream_results(
+    reconciler: &Reconciler<'_>,
+    out: &Path,
+    each: &mut dyn FnMut(&[gstr2_recon::MatchResult]),
+) -> Result<Reconciled, String> {
+    let register = reconciler.register();
+    let (json_path, csv_path) = (out.join("results.json"), out.join("results.csv"));
+    let mut json = ResultsJsonWriter::new(
+        WriteBehind::create(&json_path)?,
+        &register.gstin,
+        &register.fp,
+    )
+    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
+        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    let streamed = reconciler.stream(&mut |batch| {
+        each(batch);
+        let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
+        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
+        c.map_err(|e| format!("{}: {e}", csv_path.display()))
+    });
+    let nothing = (Summary::default(), Vec::new());
+    let (summary, stale) = match &streamed {
+        Ok(done) => (&done.summary, &done.stale_decisions),
+        Err(_) => (&nothing.0, &nothing.1),
+    };
+    let json = json
+        .finish(summary, stale)
+        .map_err(|e| format!("{}: {e}", json_path.display()))
+        .and_then(WriteBehind::finish);
+    let csv = csv
+        .finish()
+        .map_err(|e| format!("{}: {e}", csv_path.display()))
+        .and_then(WriteBehind::finish);
+    json.and(csv).and(streamed.map_err(|e| e.to_string()))
+}
+
 /// Runs the whole job; errors name the file they come from.
 pub fn run(args: Args) -> Result<(), String> {
     if args.gstr2b.is_some() || args.ims.is_some() {
@@ -344,36 +385,7 @@ pub fn run(args: Args) -> Result<(), String> {
     );
     // The results go to their two files a batch at a time as the engine builds them; none is
     // kept. What the payloads need of them is kept in the plan.
-    let (json_path, csv_path) = (args.out.join("results.json"), args.out.join("results.csv"));
-    let mut json = ResultsJsonWriter::new(
-        WriteBehind::create(&json_path)?,
-        &register.gstin,
-        &register.fp,
-    )
-    .map_err(|e| format!("{}: {e}", json_path.display()))?;
-    let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
-        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
-    let streamed = inputs.stream(&mut |batch| {
-        let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
-        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
-        c.map_err(|e| format!("{}: {e}", csv_path.display()))
-    });
-    // Both files are finished even when something failed: a writer thread's own error (a full
-    // disk, say) is what to report, not the "stopped" the engine's sink saw.
-    let nothing = (Summary::default(), Vec::new());
-    let (summary, stale) = match &streamed {
-        Ok(done) => (&done.summary, &done.stale_decisions),
-        Err(_) => (&nothing.0, &nothing.1),
-    };
-    let json = json
-        .finish(summary, stale)
-        .map_err(|e| format!("{}: {e}", json_path.display()))
-        .and_then(WriteBehind::finish);
-    let csv = csv
-        .finish()
-        .map_err(|e| format!("{}: {e}", csv_path.display()))
-        .and_then(WriteBehind::finish);
-    let done = json.and(csv).and(streamed.map_err(|e| e.to_string()))?;
+    let done = stream_results(&inputs, &args.out, &mut |_| {})?;
     let t_engine = t0.elapsed();
     if std::env::var_os("RECON_RSS").is_some() {
         eprintln!("rss after engine and results {} kB", rss());
@@ -501,42 +513,16 @@ fn run_today(args: Args) -> Result<(), String> {
     };
     let reconciler = Reconciler::new(&register, source).decisions(&decisions);
 
-    let (json_path, csv_path) = (args.out.join("results.json"), args.out.join("results.csv"));
-    let mut json = ResultsJsonWriter::new(
-        WriteBehind::create(&json_path)?,
-        &register.gstin,
-        &register.fp,
-    )
-    .map_err(|e| format!("{}: {e}", json_path.display()))?;
-    let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
-        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
     // What IMS is to be told, collected batch by batch (a few dozen bytes a record).
     let mut actions = ImsActions::default();
     // The recommended actions counted, of every source.
     let mut by_action = std::collections::BTreeMap::new();
-    let streamed = reconciler.stream(&mut |batch| {
+    let done = stream_results(&reconciler, &args.out, &mut |batch| {
         actions.extend(reconciler.ims_actions(batch));
         for a in batch.iter().filter_map(|r| r.ims_action.as_ref()) {
             *by_action.entry(a.as_str().to_owned()).or_insert(0usize) += 1;
         }
-        let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
-        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
-        c.map_err(|e| format!("{}: {e}", csv_path.display()))
-    });
-    let nothing = (Summary::default(), Vec::new());
-    let (summary, stale) = match &streamed {
-        Ok(done) => (&done.summary, &done.stale_decisions),
-        Err(_) => (&nothing.0, &nothing.1),
-    };
-    let json = json
-        .finish(summary, stale)
-        .map_err(|e| format!("{}: {e}", json_path.display()))
-        .and_then(WriteBehind::finish);
-    let csv = csv
-        .finish()
-        .map_err(|e| format!("{}: {e}", csv_path.display()))
-        .and_then(WriteBehind::finish);
-    let done: Reconciled = json.and(csv).and(streamed.map_err(|e| e.to_string()))?;
+    })?;
 
     let out = &args.out;
     write_json(

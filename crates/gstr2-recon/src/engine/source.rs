@@ -85,16 +85,17 @@ fn gstr2b_part<'a>(
     let overflow = |sum: &'static str, section: Section, supplier: Gstin, number: &str| {
         AmountOverflow::new(sum, section.as_str(), Some(number)).with_supplier(supplier)
     };
-    // Invoices: b2b, ecom; amended: b2ba, ecoma.
-    macro_rules! invoices {
-        ($list:expr, $section:expr, |$d:ident| $original:expr) => {
+    // Invoices (`b2b`, `ecom`; amended `b2ba`, `ecoma`) and notes (`cdnr`; amended `cdnra`):
+    // each supplier's `$docs`, of kind `$kind`, naming `$original`.
+    macro_rules! documents {
+        ($list:expr, $docs:ident, $section:expr, |$d:ident| $kind:expr, $original:expr) => {
             for (si, s) in $list.iter().enumerate() {
-                for (di, $d) in s.invoices.iter().enumerate() {
+                for (di, $d) in s.$docs.iter().enumerate() {
                     let amounts = gstr2b_amounts(&$d.items, $d)
                         .map_err(|sum| overflow(sum, $section, s.supplier_gstin, &$d.number))?;
                     let mut doc = Doc::new(Fields {
                         section: $section,
-                        kind: DocKind::Invoice,
+                        kind: $kind,
                         supplier: s.supplier_gstin,
                         number: &$d.number,
                         date: $d.date,
@@ -119,54 +120,43 @@ fn gstr2b_part<'a>(
             }
         };
     }
-    invoices!(docs.b2b, Section::B2b, |d| None);
-    invoices!(docs.b2ba, Section::B2ba, |d| Some((
-        &d.original_number,
-        d.original_date
-    )));
-    invoices!(docs.ecom, Section::Ecom, |d| None);
-    invoices!(docs.ecoma, Section::Ecoma, |d| Some((
-        &d.original_number,
-        d.original_date
-    )));
-    macro_rules! notes {
-        ($list:expr, $section:expr, |$d:ident| $original:expr) => {
-            for (si, s) in $list.iter().enumerate() {
-                for (di, $d) in s.notes.iter().enumerate() {
-                    let amounts = gstr2b_amounts(&$d.items, $d)
-                        .map_err(|sum| overflow(sum, $section, s.supplier_gstin, &$d.number))?;
-                    let mut doc = Doc::new(Fields {
-                        section: $section,
-                        kind: DocKind::of_note(&$d.note_type),
-                        supplier: s.supplier_gstin,
-                        number: &$d.number,
-                        date: $d.date,
-                        original: $original,
-                        value: $d.value,
-                        amounts,
-                        pos: $d.place_of_supply,
-                        rchrg: yes_no($d.reverse_charge.as_ref()),
-                        inv_typ: None,
-                        checksum: None,
-                        cfs: Some(YesNo::Yes),
-                        source: (si, di),
-                    });
-                    doc.ims = gstr2b_role(
-                        $d.reverse_charge.as_ref(),
-                        $d.itc_availability.as_ref(),
-                        rejected,
-                    );
-                    doc.rejected = rejected;
-                    out.push(doc);
-                }
-            }
-        };
-    }
-    notes!(docs.cdnr, Section::Cdnr, |d| None);
-    notes!(docs.cdnra, Section::Cdnra, |d| Some((
-        &d.original_number,
-        d.original_date
-    )));
+    let original = |n: &'a String, d| Some((n.as_str(), d));
+    documents!(docs.b2b, invoices, Section::B2b, |d| DocKind::Invoice, None);
+    documents!(
+        docs.b2ba,
+        invoices,
+        Section::B2ba,
+        |d| DocKind::Invoice,
+        original(&d.original_number, d.original_date)
+    );
+    documents!(
+        docs.ecom,
+        invoices,
+        Section::Ecom,
+        |d| DocKind::Invoice,
+        None
+    );
+    documents!(
+        docs.ecoma,
+        invoices,
+        Section::Ecoma,
+        |d| DocKind::Invoice,
+        original(&d.original_number, d.original_date)
+    );
+    documents!(
+        docs.cdnr,
+        notes,
+        Section::Cdnr,
+        |d| DocKind::of_note(&d.note_type),
+        None
+    );
+    documents!(
+        docs.cdnra,
+        notes,
+        Section::Cdnra,
+        |d| DocKind::of_note(&d.note_type),
+        original(&d.original_number, d.original_date)
+    );
     // ISD documents: never in IMS, never in the register's reconciled tables.
     macro_rules! isd {
         ($list:expr, $section:expr, |$d:ident| $original:expr) => {
