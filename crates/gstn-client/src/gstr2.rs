@@ -353,7 +353,7 @@ impl GstnClient {
         Ok(payload)
     }
 
-    /// The return's summary (`RETSUM`), to compare with the books (seed Step-6) and to file.
+    /// The return's summary (`RETSUM`), to compare with the books (Step 6 of the GSTR-2 workflow, `docs/workflow.md`) and to file.
     pub async fn summary(&self, period: ReturnPeriod) -> Result<Gstr2Summary> {
         let config = self.config();
         let action = Action::RetSum;

@@ -1,6 +1,6 @@
 //! A GSTN session: the app key, the session key (`EK`), the auth token and when it expires.
 //!
-//! This is what the user calls the "token" (seed Step-1): obtained with an OTP, kept in a
+//! This is what the user calls the "token" (Step 1 of the workflows, `docs/workflow.md`): obtained with an OTP, kept in a
 //! [`TokenStore`](crate::TokenStore), reused while valid ("Existing token"), refreshed before it
 //! expires.
 
@@ -117,7 +117,7 @@ impl fmt::Debug for Session {
 }
 
 /// Where the client's session stands, e.g. to tell the user "Existing token" from "Token
-/// obtained" (seed Step-1).
+/// obtained" (Step 1 of the workflows, `docs/workflow.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionStatus {

@@ -9,7 +9,7 @@
 //! deleted (`D`) and edited (`E`) documents do not count.
 //!
 //! **Sections.** One `section_summary` entry per section that holds at least one counted
-//! document (for `NIL`: a supply-type block; for `ITC_RVSL`: a rule), in the order of the seed's tables: `B2B`,
+//! document (for `NIL`: a supply-type block; for `ITC_RVSL`: a rule), in the order of the CSV format's tables: `B2B`,
 //! `B2BA`, `B2BUR`, `IMP_G`, `IMP_GA`, `IMP_S`, `IMP_SA`, `CDN`, `CDNA`, `CDNUR`, `NIL`,
 //! `ITC_RVSL`, `TXI`, `ATXI`, `TXPD` (`sec_nm` as [`gstr2_model::Table::section_name`]).
 //!

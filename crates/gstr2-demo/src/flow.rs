@@ -1,4 +1,4 @@
-//! The seed's GSTR2 workflow (Steps 1-8) on the public API of gstr2, shared by the
+//! The CSV format's GSTR2 workflow (Steps 1-8) on the public API of gstr2, shared by the
 //! `filing_flow` example and the end-to-end tests of `tests/it/`.
 //!
 //! Each step is a function of a few calls; what the user would see is written to `out`, and
@@ -77,7 +77,7 @@ pub struct FlowConfig {
     pub certificate: Certificate,
     /// The end user's IP address (`ip-usr` header).
     pub ip_usr: String,
-    /// The purchase register, a folder of the seed's CSV files.
+    /// The purchase register, a folder of CSV files (`docs/csv-format.md`).
     pub data_dir: PathBuf,
     /// Where the payloads, the GSTR2A download, the decisions and the summaries are written.
     pub out_dir: PathBuf,

@@ -4,7 +4,7 @@
 //! 1. connect (the login OTP, or "Existing token" from the token file);
 //! 2. download the IMS records: the counts by section and action (`GETCNT`), then every record
 //!    (`GETINV` per section);
-//! 3. load the purchase register (the seed's CSV folder);
+//! 3. load the purchase register (a CSV folder (`docs/csv-format.md`));
 //! 4. reconcile the register with the records and recommend an IMS action for each record, by
 //!    [`ImsPolicy`](gstr2_recon::ims::ImsPolicy), with its reasons; then apply the user's
 //!    decisions ([`ImsFlowConfig::decisions`], the `ims_actions` of `GSTR2_DECISIONS`);
@@ -75,7 +75,7 @@ pub struct ImsFlowConfig {
     pub connection: Connection,
     /// The GSTR-2B period (`MMYYYY`), which is also the period of the register's documents.
     pub period: ReturnPeriod,
-    /// The purchase register, a folder of the seed's CSV files.
+    /// The purchase register, a folder of CSV files (`docs/csv-format.md`).
     pub data_dir: PathBuf,
     /// Where the downloads, the results, the bodies sent and the ITC are written.
     pub out_dir: PathBuf,

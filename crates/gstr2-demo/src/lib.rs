@@ -1,6 +1,6 @@
 //! What the examples, tests and benches of gstr2 share; not published.
 //!
-//! - [`flow`]: the seed's GSTR-2 workflow (Steps 1 to 8), run by `cargo run --example
+//! - [`flow`]: the CSV format's GSTR-2 workflow (Steps 1 to 8), run by `cargo run --example
 //!   filing_flow` and the end-to-end tests;
 //! - [`ims_flow`]: today's workflow, GSTR-2B and IMS (Steps 1 to 7), run by `cargo run --example
 //!   ims_flow`;

@@ -1,4 +1,4 @@
-//! The seed's code lists as enums: `rchrg`, `cfs`, `p_gst` ([`YesNo`]), `updby`, `flag`, `cflag`,
+//! GSTN's code lists as enums: `rchrg`, `cfs`, `p_gst` ([`YesNo`]), `updby`, `flag`, `cflag`,
 //! `inv_typ`, `elg`, `sply_ty`, `ntty`, `opd`, and the smaller ones of the import and amendment
 //! tables.
 //!
@@ -279,7 +279,7 @@ impl NoteType {
 }
 
 code_list! {
-    /// Goods or services (`ty`, in the seed's amendment tables).
+    /// Goods or services (`ty`, in the CSV format's amendment tables).
     pub enum GoodsOrServices ("ty") {
         /// Goods (`G`).
         Goods = "G",
@@ -290,7 +290,7 @@ code_list! {
 
 /// `opd`: present only on carried-forward documents.
 ///
-/// The seed describes it twice: as the original period (in `cdn`) and as `S/R` (in `b2b`). Both
+/// The CSV format describes it twice: as the original period (in `cdn`) and as `S/R` (in `b2b`). Both
 /// are kept: a `MMYYYY` period, or who carried the document forward.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]

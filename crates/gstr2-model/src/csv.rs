@@ -1,9 +1,10 @@
-//! The CSV codec: the seed's 15 tables, one file per table, one row per item.
+//! The CSV codec: the 15 tables of the CSV format (described in the repository's
+//! `docs/csv-format.md`), one file per table, one row per item.
 //!
-//! Each table's file has a header of the seed's column codes (`003_…txt`), then one row per
+//! Each table's file has a header of the CSV format's column codes, then one row per
 //! item with the document's fields repeated on each of its rows. Reading groups the rows back
 //! into the nested model (supplier → document → items); writing flattens it again. Where the
-//! seed's columns and GSTN's wire shape differ, each table's module documents the mapping:
+//! CSV format's columns and GSTN's wire shape differ, each table's module documents the mapping:
 //!
 //! | table | module |
 //! |---|---|
@@ -15,7 +16,7 @@
 //! | 9 `imp_s` | [`imp_s`] |
 //! | 10 `imp_sa` | [`imp_sa`]: `irt` ↔ `rt`, `sac` ↔ `hsn_sc` |
 //! | 11 `cdn` | [`cdn`]: the `itms` column |
-//! | 12 `cdna` | [`cdna`]: per-head rates, no item number, no `txval` in the seed |
+//! | 12 `cdna` | [`cdna`]: per-head rates, no item number, no `txval` in the CSV format |
 //! | 13 `cdn_unregistered` | [`cdn_unregistered`] |
 //! | 14 `nil_supplies` | [`nil_supplies`] |
 //! | 15 `itc` | [`itc`]: the `rule` column |
@@ -56,7 +57,7 @@
 //!
 //! # Writing
 //!
-//! The seed's columns are always written, in the seed's order; extension columns (e.g.
+//! The CSV format's columns are always written, in the format's order; extension columns (e.g.
 //! `chksum`, or `csrt` in `b2b`) follow, only when some row has a value in them. What is
 //! written reads back to the same model, with these exceptions, all documented at their table:
 //! a supplier with no documents and the grouping of `b2bur` are not kept, empty strings read

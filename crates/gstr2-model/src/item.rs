@@ -102,7 +102,7 @@ pub struct Item {
 /// Rate, taxable value and tax of one item (`itm_det`).
 ///
 /// Intra-state items carry `camt` and `samt`, inter-state items `iamt`; a head the document does
-/// not carry is `None` and is left out of the JSON. The fields only the seed's amendment tables
+/// not carry is `None` and is left out of the JSON. The fields only the CSV format's amendment tables
 /// carry (`csrt`, `ty`, `hsn_sc`) are boxed in [`ItemDetail::extra`], so that the common item is
 /// 120 bytes instead of 160; on the wire they stay flat keys of `itm_det`. Equality is the
 /// wire's: an empty box equals no box (both write nothing).
@@ -126,7 +126,7 @@ pub struct ItemDetail {
     pub extra: Option<Box<ItemExtra>>,
 }
 
-/// The fields of an item that only the seed's amendment tables carry (`csrt`, `ty`, `hsn_sc`).
+/// The fields of an item that only the CSV format's amendment tables carry (`csrt`, `ty`, `hsn_sc`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ItemExtra {
     /// Cess rate (`csrt`).
@@ -280,7 +280,7 @@ impl Serialize for ItemDetail {
 
 /// Input tax credit claimed on one item (`itc`).
 ///
-/// The credit claimed this month (`tc_*`), which only the seed's amendment tables carry, is
+/// The credit claimed this month (`tc_*`), which only the CSV format's amendment tables carry, is
 /// boxed in [`Itc::this_month`], so that the common `Itc` is 96 bytes instead of 164; on the
 /// wire its keys stay flat keys of `itc`. Equality is the wire's: an empty box equals no box.
 #[derive(Clone, Debug, Deserialize)]
@@ -321,7 +321,7 @@ impl PartialEq for Itc {
 
 impl Eq for Itc {}
 
-/// Credit claimed this month (`tc_i`, `tc_c`, `tc_s`, `tc_cs`): the seed's amendment tables
+/// Credit claimed this month (`tc_i`, `tc_c`, `tc_s`, `tc_cs`): the CSV format's amendment tables
 /// only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ItcThisMonth {
@@ -469,7 +469,7 @@ pub struct ImportItem {
     /// Taxable value (`txval`).
     #[serde(rename = "txval", with = "crate::amount")]
     pub taxable_value: Decimal,
-    /// IGST rate in percent (`rt`; `irt` in the seed's amendment tables).
+    /// IGST rate in percent (`rt`; `irt` in the CSV format's amendment tables).
     #[serde(rename = "rt", with = "crate::amount")]
     pub rate: Decimal,
     /// Integrated tax (`iamt`).
@@ -488,7 +488,7 @@ pub struct ImportItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub cess: Option<Decimal>,
-    /// Cess rate (`csrt`): the seed's amendment tables only.
+    /// Cess rate (`csrt`): the CSV format's amendment tables only.
     #[serde(
         rename = "csrt",
         with = "crate::amount::option",
@@ -515,7 +515,7 @@ pub struct ImportItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub itc_cess: Option<Decimal>,
-    /// IGST credit claimed this month (`tc_i`): the seed's amendment tables only.
+    /// IGST credit claimed this month (`tc_i`): the CSV format's amendment tables only.
     #[serde(
         rename = "tc_i",
         with = "crate::amount::option",
@@ -523,7 +523,7 @@ pub struct ImportItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub itc_igst_this_month: Option<Decimal>,
-    /// Cess credit claimed this month (`tc_cs`): the seed's amendment tables only.
+    /// Cess credit claimed this month (`tc_cs`): the CSV format's amendment tables only.
     #[serde(
         rename = "tc_cs",
         with = "crate::amount::option",
@@ -531,7 +531,7 @@ pub struct ImportItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub itc_cess_this_month: Option<Decimal>,
-    /// HSN code of goods or SAC code of services (`hsn_sc`; the seed's `hsn` in `imp_ga`, `sac`
+    /// HSN code of goods or SAC code of services (`hsn_sc`; the CSV format's `hsn` in `imp_ga`, `sac`
     /// in `imp_sa`).
     #[serde(rename = "hsn_sc", default, skip_serializing_if = "Option::is_none")]
     pub hsn_sac: Option<String>,

@@ -90,7 +90,7 @@ pub struct Gstr2Payload {
     /// Table 18 (`txpd`).
     #[serde(rename = "txpd", default, skip_serializing_if = "Vec::is_empty")]
     pub txpd: Vec<Advance>,
-    /// HSN summary (`hsnsum`); not one of the seed's tables.
+    /// HSN summary (`hsnsum`); not one of the CSV format's tables.
     #[serde(rename = "hsnsum", default, skip_serializing_if = "Option::is_none")]
     pub hsnsum: Option<HsnSummary>,
     /// Top-level keys the model does not know, each with its JSON value as read.

@@ -1,11 +1,11 @@
-//! [`Table`]: the 15 tables, with their seed code, wire key, summary section name and GET action.
+//! [`Table`]: the 15 tables, with their table code, wire key, summary section name and GET action.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::codes::CodeError;
 
-/// One of the 15 tables of the seed's GSTR2 CSV format.
+/// One of the 15 tables of the gstr2 CSV format (`docs/csv-format.md`).
 ///
 /// ```
 /// use gstr2_model::Table;
@@ -51,7 +51,7 @@ pub enum Table {
 }
 
 impl Table {
-    /// All 15 tables in the seed's order.
+    /// All 15 tables in the format's order.
     pub const ALL: [Table; 15] = [
         Table::B2b,
         Table::B2ba,
@@ -71,7 +71,7 @@ impl Table {
     ];
 
     fn row(self) -> (&'static str, &'static str, &'static str, &'static str) {
-        // (seed code, wire key, sec_nm, GET action)
+        // (table code, wire key, sec_nm, GET action)
         match self {
             Table::B2b => ("b2b", "b2b", "B2B", "B2B"),
             Table::B2ba => ("b2ba", "b2ba", "B2BA", "B2BA"),
@@ -91,7 +91,7 @@ impl Table {
         }
     }
 
-    /// The seed's table code, also the CSV file's stem (`b2b_unregistered`).
+    /// The CSV format's table code, also the CSV file's stem (`b2b_unregistered`).
     pub fn code(self) -> &'static str {
         self.row().0
     }
@@ -119,7 +119,7 @@ impl Table {
 
 impl FromStr for Table {
     type Err = CodeError;
-    /// Accepts the seed code, the wire key or the section name, in any case.
+    /// Accepts the table code, the wire key or the section name, in any case.
     fn from_str(s: &str) -> Result<Self, CodeError> {
         Table::ALL
             .into_iter()

@@ -1,6 +1,6 @@
-//! The 15 tables of the seed's GSTR2 CSV format, one module each, in GSTN's JSON wire shape.
+//! The 15 tables of the gstr2 CSV format (`docs/csv-format.md`), one module each, in GSTN's JSON wire shape.
 //!
-//! | seed table | module | wire key | section (`sec_nm`) | GET action |
+//! | table | module | wire key | section (`sec_nm`) | GET action |
 //! |---|---|---|---|---|
 //! | `b2b` | [`b2b`] | `b2b` | `B2B` | `B2B` |
 //! | `b2ba` | [`b2ba`] | `b2ba` | `B2BA` | `B2BA` |

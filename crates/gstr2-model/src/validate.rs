@@ -34,7 +34,7 @@
 //! - Document numbers are compared without regard to ASCII case, as GSTN does: `inv1` and `INV1`
 //!   are the same invoice. Duplicates are keyed by supplier and number in `b2b`, `b2ba`, `cdn`,
 //!   `cdna`; by number alone in `b2bur`, `cdnur`, the import tables and `txia`.
-//! - `hsnsum` is not one of the seed's tables and is not checked.
+//! - `hsnsum` is not one of the CSV format's tables and is not checked.
 //!
 //! Problems come in a fixed order: the tables in [`Table::ALL`] order, documents in payload order,
 //! and within a document, header checks before item checks.

@@ -16,7 +16,7 @@
 //! | extensions `csrt`, `ty`, `hsn_sc` | `itm_det.csrt`, `.ty`, `.hsn_sc` |
 //! | extensions `tc_i`, `tc_c`, `tc_s`, `tc_cs` | `itc.tc_*` |
 //!
-//! Extension columns come after the seed's, are optional on read and are written only when a
+//! Extension columns come after the CSV format's, are optional on read and are written only when a
 //! document uses them. Rows are grouped into invoices by (`ctin`, `inum`), into suppliers by
 //! `ctin`, both in first-seen order; see [`crate::csv`] for the rules shared by all tables.
 

@@ -16,7 +16,7 @@
 //! | `elg`, `tx_*`, `tc_*` | `itms[].itc.*` |
 //! | extensions `chksum`, `inv_typ` | `inv[].chksum`, `inv[].inv_typ` |
 //!
-//! The seed's per-head rates become the wire's total rate `rt`: `irt` for an inter-state item,
+//! The CSV format's per-head rates become the wire's total rate `rt`: `irt` for an inter-state item,
 //! `crt + srt` (which must be equal) for an intra-state one; written back as `irt = rt`, or
 //! `crt = srt = rt / 2` with one more decimal place when the item carries CGST/SGST and no IGST
 //! (the exact rules are in `csv::items`). Rows are grouped into invoices by (`ctin`, `inum`),

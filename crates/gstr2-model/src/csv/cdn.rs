@@ -9,13 +9,13 @@
 //! |---|---|
 //! | `ctin`, `cfs` | `cdn[].ctin`, `cdn[].cfs` |
 //! | `flag`, `ntty`, `nt_num`, `nt_dt`, `inum`, `idt`, `rsn`, `p_gst`, `val`, `updby`, `cflag`, `opd` | `nt[].*`, same keys |
-//! | `itms` | nothing: the seed's marker of where the item columns begin; written empty, ignored on read |
+//! | `itms` | nothing: the CSV format's marker of where the item columns begin; written empty, ignored on read |
 //! | `num`, `txval`, `rt`, `iamt`, `camt`, `samt`, `csamt` | `itms[].num`, `itms[].itm_det.*` |
 //! | `elg`, `tx_i`, `tx_c`, `tx_s`, `tx_cs` | `itms[].itc.*` |
 //! | extension `chksum` | `nt[].chksum` |
 //! | extensions `csrt`, `ty`, `hsn_sc`, `tc_*` | `itm_det.csrt`, `.ty`, `.hsn_sc`, `itc.tc_*` |
 //!
-//! The seed's descriptions of `rsn` and `p_gst` are swapped; the codes follow the wire: `rsn` is
+//! The CSV format's descriptions of `rsn` and `p_gst` are swapped; the codes follow the wire: `rsn` is
 //! the reason text, `p_gst` the pre-GST flag `Y`/`N`. Amounts are written positive, as on the
 //! wire; `ntty` says how they count. Rows are grouped into notes by (`ctin`, `nt_num`), into
 //! suppliers by `ctin`, both in first-seen order.

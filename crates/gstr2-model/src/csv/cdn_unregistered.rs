@@ -13,7 +13,7 @@
 //! | extensions `flag`, `chksum` | `cdnur[].flag`, `cdnur[].chksum` |
 //! | extensions `csrt`, `ty`, `hsn_sc`, `tc_*` | `itm_det.csrt`, `.ty`, `.hsn_sc`, `itc.tc_*` |
 //!
-//! As in `cdn`, `rsn` is the reason text and `p_gst` the pre-GST flag (the seed's descriptions
+//! As in `cdn`, `rsn` is the reason text and `p_gst` the pre-GST flag (the CSV format's descriptions
 //! are swapped). Rows are grouped into notes by (`nt_num`, `nt_dt`), in first-seen order.
 
 use std::io::{Read, Write};

@@ -9,15 +9,15 @@
 //! |---|---|
 //! | `ctin`, `cfs` | `cdna[].ctin`, `cdna[].cfs` |
 //! | `flag`, `ntty`, `ont_num`, `ont_dt`, `nt_num`, `nt_dt`, `inum`, `idt`, `rsn`, `val`, `updby`, `rchrg` | `nt[].*`, same keys |
-//! | `itms` | nothing: the seed's marker of where the item columns begin; written empty, ignored on read |
+//! | `itms` | nothing: the CSV format's marker of where the item columns begin; written empty, ignored on read |
 //! | `irt`, `crt`, `srt` | `itms[].itm_det.rt`: `irt`, or `crt + srt` (as in `b2ba`) |
 //! | `iamt`, `camt`, `samt`, `csrt`, `csamt` | `itms[].itm_det.*` |
 //! | `elg`, `tx_*`, `tc_*` | `itms[].itc.*` |
-//! | extension `num` | `itms[].num`; the seed has no item number: when the column is absent or empty, items are numbered 1, 2, … in row order, and it is written only when some note's items are not numbered so |
+//! | extension `num` | `itms[].num`; the CSV format has no item number: when the column is absent or empty, items are numbered 1, 2, … in row order, and it is written only when some note's items are not numbered so |
 //! | extensions `txval`, `p_gst`, `chksum`, `ty`, `hsn_sc` | `itm_det.txval`, `nt[].p_gst`, `nt[].chksum`, `itm_det.ty`, `itm_det.hsn_sc` |
 //!
-//! The seed's `cdna` has no `txval` column, but the wire's item needs one: `txval` is a required
-//! extension column, written after the seed's. Rows are grouped into notes by (`ctin`,
+//! The CSV format's `cdna` has no `txval` column, but the wire's item needs one: `txval` is a required
+//! extension column, written after the CSV format's. Rows are grouped into notes by (`ctin`,
 //! `nt_num`), into suppliers by `ctin`, both in first-seen order.
 
 use std::io::{Read, Write};

@@ -2,8 +2,8 @@
 //!
 //! # CSV ↔ wire
 //!
-//! The seed's table has the four amounts and no rule, while the wire keeps one block of amounts
-//! per rule (`itc_rvsl.rule2_2`, `rule7_1_m`, …). The CSV adds a `rule` column after the seed's:
+//! The CSV format's table has the four amounts and no rule, while the wire keeps one block of amounts
+//! per rule (`itc_rvsl.rule2_2`, `rule7_1_m`, …). The CSV adds a `rule` column after the CSV format's:
 //! one row per rule.
 //!
 //! | CSV | wire |
@@ -11,8 +11,8 @@
 //! | `rule` (`rule2_2`, `rule7_1_m`, `rule8_1_h`, `rule7_2_a`, `rule7_2_b`, `revitc`, `other`) | the key in `itc_rvsl` |
 //! | `iamt`, `samt`, `camt`, `csamt` | the same keys inside it |
 //!
-//! A row with `rule` empty, or a file without the column (the seed's own layout), is `other`
-//! ("any other liability"): the amounts are kept, and a single seed row reads as one block. The
+//! A row with `rule` empty, or a file without the column (the CSV format's own layout), is `other`
+//! ("any other liability"): the amounts are kept, and a single row of that layout reads as one block. The
 //! same rule twice is an error. `rule` is always written.
 
 use std::io::{Read, Write};

@@ -1,9 +1,9 @@
 //! The item columns shared by several tables: `itm_det` and `itc` of [`Item`], the flat
-//! [`ImportItem`], and the two ways the seed writes a rate.
+//! [`ImportItem`], and the two ways the CSV format writes a rate.
 //!
 //! # Rates: `rt`, or `irt`/`crt`/`srt`
 //!
-//! The wire has one total rate `rt` per item. Most seed tables have an `rt` column; `b2ba` and
+//! The wire has one total rate `rt` per item. Most tables have an `rt` column; `b2ba` and
 //! `cdna` have per-head rates instead. The mapping:
 //!
 //! - reading: `irt` alone (or with `crt`/`srt` empty or zero) gives `rt = irt`; `crt` and `srt`
@@ -17,7 +17,7 @@
 //! # Item numbers
 //!
 //! `num` is the item's number; when the cell is empty (or the table has no `num` column, as
-//! `cdna` in the seed) items are numbered 1, 2, … in the order of their rows.
+//! `cdna` in the CSV format) items are numbered 1, 2, … in the order of their rows.
 //!
 //! # ITC
 //!
@@ -325,7 +325,7 @@ pub(crate) struct ImportCols {
     pub tx_cs: usize,
     pub tc_i: usize,
     pub tc_cs: usize,
-    /// `hsn_sc`, or the seed's `hsn` (`imp_ga`) and `sac` (`imp_sa`).
+    /// `hsn_sc`, or the CSV format's `hsn` (`imp_ga`) and `sac` (`imp_sa`).
     pub hsn: usize,
 }
 

@@ -4,13 +4,13 @@
 //! # CSV ↔ wire
 //!
 //! One row per item: `cpty` … `csamt` (the amended document and its totals) repeated on each of
-//! its rows, then the item. The wire keeps the seed's codes (see
+//! its rows, then the item. The wire keeps the CSV format's codes (see
 //! [`tables::txia`](crate::tables::txia)).
 //!
-//! The seed repeats five column names: `txval`, `iamt`, `camt`, `samt`, `csamt` appear first as
+//! The CSV format repeats five column names: `txval`, `iamt`, `camt`, `samt`, `csamt` appear first as
 //! the document's totals and again as the item's amounts. The header is written that way, and on
 //! read the **first** occurrence of a repeated name is the document's column, the second the
-//! item's (error messages call the latter e.g. `txval (item)`). The seed's `Irt` is read in any
+//! item's (error messages call the latter e.g. `txval (item)`). The CSV format's `Irt` is read in any
 //! case and written `irt`.
 //!
 //! | CSV | wire |
@@ -20,7 +20,7 @@
 //! | `ty`, `hsn_sc`, second `txval`, `irt`, second `iamt`, `crt`, second `camt`, `srt`, second `samt`, `csrt`, second `csamt` | `atxi[].itms[].*`, same keys |
 //! | extensions `flag`, `chksum` | `atxi[].flag`, `atxi[].chksum` |
 //!
-//! The seed's items have no number; they keep the order of their rows. Rows are grouped into
+//! The CSV format's items have no number; they keep the order of their rows. Rows are grouped into
 //! documents by (`cpty`, `dnum`), in first-seen order.
 
 use std::io::{Read, Write};

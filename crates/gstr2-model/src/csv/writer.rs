@@ -91,7 +91,7 @@ impl Cells {
 pub(crate) type Emit<'a> = dyn FnMut(&Cells) -> Result<(), CsvError> + 'a;
 
 /// Writes a table: `rows` fills [`Cells`] and calls the sink once per row, twice over: first to
-/// learn which extension columns hold a value, then to write. Required and seed columns are
+/// learn which extension columns hold a value, then to write. Required and format columns are
 /// always written, in the layout's order; extension columns only when used.
 pub(crate) fn write_table<W: Write>(
     table: Table,

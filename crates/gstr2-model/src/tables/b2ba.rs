@@ -59,7 +59,7 @@ pub struct B2baInvoice {
     /// Who uploaded it (`updby`).
     #[serde(rename = "updby", default, skip_serializing_if = "Option::is_none")]
     pub uploaded_by: Option<UploadedBy>,
-    /// Invoice type (`inv_typ`); not a column of the seed's CSV.
+    /// Invoice type (`inv_typ`); not a column of the CSV format.
     #[serde(rename = "inv_typ", default, skip_serializing_if = "Option::is_none")]
     pub invoice_type: Option<InvoiceType>,
     /// Line items (`itms`).

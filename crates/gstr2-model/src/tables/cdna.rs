@@ -53,7 +53,7 @@ pub struct CreditDebitNoteAmendment {
     /// Reason for issuing the note (`rsn`).
     #[serde(rename = "rsn", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Pre-GST regime (`p_gst`); not a column of the seed's CSV.
+    /// Pre-GST regime (`p_gst`); not a column of the CSV format.
     #[serde(rename = "p_gst", default, skip_serializing_if = "Option::is_none")]
     pub pre_gst: Option<YesNo>,
     /// Number of the invoice the note adjusts (`inum`).

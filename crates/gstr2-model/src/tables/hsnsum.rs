@@ -1,4 +1,4 @@
-//! `hsnsum`: the HSN-wise summary of inward supplies. Not one of the seed's 15 CSV tables; kept so
+//! `hsnsum`: the HSN-wise summary of inward supplies. Not one of the CSV format's 15 tables; kept so
 //! that a save payload carrying it round-trips.
 
 use rust_decimal::Decimal;

@@ -20,10 +20,10 @@ pub struct ImportOfGoodsAmendment {
     /// GSTN's checksum, echoed unchanged (`chksum`).
     #[serde(rename = "chksum", default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
-    /// Whether the goods come from an SEZ (`is_sez`); not a column of the seed's CSV.
+    /// Whether the goods come from an SEZ (`is_sez`); not a column of the CSV format.
     #[serde(rename = "is_sez", default, skip_serializing_if = "Option::is_none")]
     pub is_sez: Option<YesNo>,
-    /// GSTIN of the SEZ supplier (`stin`); not a column of the seed's CSV.
+    /// GSTIN of the SEZ supplier (`stin`); not a column of the CSV format.
     #[serde(rename = "stin", default, skip_serializing_if = "Option::is_none")]
     pub sez_supplier_gstin: Option<Gstin>,
     /// Original bill of entry number (`oboe_num`).

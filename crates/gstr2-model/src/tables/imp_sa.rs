@@ -35,7 +35,7 @@ pub struct ImportOfServicesAmendment {
     /// Invoice value (`ival`).
     #[serde(rename = "ival", with = "crate::amount")]
     pub value: Decimal,
-    /// Place of supply (`pos`); not a column of the seed's CSV.
+    /// Place of supply (`pos`); not a column of the CSV format.
     #[serde(rename = "pos", default, skip_serializing_if = "Option::is_none")]
     pub place_of_supply: Option<StateCode>,
     /// Items (`itms`).

@@ -1,7 +1,7 @@
 //! Table 15, `itc`: reversal of input tax credit for a return period.
 //!
 //! Wire key `itc_rvsl`: one amount block per rule (`rule2_2`, `rule7_1_m`, `rule8_1_h`,
-//! `rule7_2_a`, `rule7_2_b`, `revitc`, `other`). The seed's CSV has only the four amounts, with no
+//! `rule7_2_a`, `rule7_2_b`, `revitc`, `other`). The CSV format's CSV has only the four amounts, with no
 //! rule: see the table's CSV mapping for how rows name their rule.
 
 use std::fmt;

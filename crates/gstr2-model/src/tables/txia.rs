@@ -1,8 +1,8 @@
 //! Table 17, `txia`: amendments of advances under reverse charge (`txi`) of earlier periods.
 //!
 //! Wire key `atxi`. GSTN publishes no current wire shape for this table, so the wire keeps the
-//! seed's column codes: the document's fields and totals at the top, one element of `itms` per
-//! item with per-head rates (`irt`, `crt`, `srt`, `csrt`). The seed's item has no number; items
+//! CSV format's column codes: the document's fields and totals at the top, one element of `itms` per
+//! item with per-head rates (`irt`, `crt`, `srt`, `csrt`). The CSV format's item has no number; items
 //! keep their order.
 
 use chrono::NaiveDate;
@@ -113,7 +113,7 @@ pub struct AdvanceAmendmentItem {
     /// Taxable value (`txval`).
     #[serde(rename = "txval", with = "crate::amount")]
     pub taxable_value: Decimal,
-    /// IGST rate (`irt`; spelled `Irt` in the seed).
+    /// IGST rate (`irt`; spelled `Irt` in the CSV format).
     #[serde(
         rename = "irt",
         with = "crate::amount::option",

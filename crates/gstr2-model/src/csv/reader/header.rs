@@ -8,14 +8,14 @@ use crate::Table;
 /// Whether a column must be in the header, and when it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// A seed column the model needs: must be in the header; always written.
+    /// A column of the format the model needs: must be in the header; always written.
     Required,
-    /// A seed column: optional in the header; always written.
+    /// A column of the format: optional in the header; always written.
     Seed,
-    /// An extension column after the seed's: optional in the header; written only when some row
+    /// An extension column after the CSV format's: optional in the header; written only when some row
     /// has a value in it.
     Extension,
-    /// A seed column that carries no value (`itms` of `cdn`/`cdna`): optional, ignored on read,
+    /// A column of the format that carries no value (`itms` of `cdn`/`cdna`): optional, ignored on read,
     /// written empty.
     Ignored,
 }
