@@ -161,10 +161,14 @@ impl Block<'_> {
     }
 }
 
-/// Decodes the blocks that `produce` hands to its `send`, in order, on `threads` workers, and
-/// joins them while they are decoded. `produce` runs on the calling thread and returns `false`
-/// when it failed (the blocks not yet decoded are then skipped). Gives the joined blocks and
-/// how many were sent.
+/// Decodes the blocks that `produce` hands to its `send`, in order, on up to `threads` tasks of
+/// the current rayon pool (the app's own, or rayon's global one), and joins them while they are
+/// decoded. `produce` runs on the calling thread and returns `false` when it failed (the blocks
+/// not yet decoded are then skipped). Gives the joined blocks and how many were sent.
+///
+/// The calling thread never waits for a task the pool may not have started: when no decoded
+/// block is ready it decodes one itself, and it waits only while every block is taken by a task
+/// that runs. In a pool of one thread it decodes every block.
 fn decode_blocks<'s, D: RowDocument, A: Assemble<D>>(
     header: &[u8],
     threads: usize,
@@ -174,14 +178,29 @@ fn decode_blocks<'s, D: RowDocument, A: Assemble<D>>(
     let queue = Mutex::new(queue);
     let (done, finished) = mpsc::channel::<(usize, Option<Piece<D>>)>();
     let failed = AtomicBool::new(false);
+    // One block decoded, unless a block has failed already (the rest are not worth it).
+    let decode = |k: usize, block: Block<'s>| {
+        let piece = if failed.load(Ordering::Relaxed) {
+            None
+        } else {
+            decode_block::<D>(k, header, block.bytes())
+        };
+        if piece.is_none() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        (k, piece)
+    };
+    let helpers = threads
+        .max(1)
+        .min(rayon::current_num_threads().saturating_sub(1));
     let mut sent = 0;
     let mut len = 0;
-    let joined = std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
+    let joined = rayon::in_place_scope(|scope| {
+        for _ in 0..helpers {
             let done = done.clone();
-            let (queue, failed) = (&queue, &failed);
-            // A worker that cannot be started leaves the others to do its share.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, move || loop {
+            let (queue, decode) = (&queue, &decode);
+            scope.spawn(move |_| loop {
+                // The lock is held through `recv` only while the producer may still send.
                 let job = match queue.lock() {
                     Ok(queue) => queue.recv(),
                     Err(_) => return,
@@ -189,16 +208,7 @@ fn decode_blocks<'s, D: RowDocument, A: Assemble<D>>(
                 let Ok((k, block)) = job else {
                     return;
                 };
-                // Once a block has failed, the rest are not worth decoding.
-                let piece = if failed.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    decode_block::<D>(k, header, block.bytes())
-                };
-                if piece.is_none() {
-                    failed.store(true, Ordering::Relaxed);
-                }
-                if done.send((k, piece)).is_err() {
+                if done.send(decode(k, block)).is_err() {
                     return;
                 }
             });
@@ -215,14 +225,30 @@ fn decode_blocks<'s, D: RowDocument, A: Assemble<D>>(
             failed.store(true, Ordering::Relaxed);
         }
         drop(jobs);
-        // While the workers decode, the blocks decoded so far are checked for keys seen in
+        // While the tasks decode, the blocks decoded so far are checked for keys seen in
         // earlier blocks and appended in order, so that little is left once the last is done.
         let mut joined = Joined::<D, A>::default();
         // About as many documents as `decode_rows` reserves for.
         let _ = joined.seen.try_reserve(len / 128);
         let mut waiting: Vec<Option<Piece<D>>> = Vec::new();
         waiting.resize_with(sent, || None);
-        for (k, piece) in finished {
+        for _ in 0..sent {
+            let next = match finished.try_recv() {
+                Ok(next) => Some(next),
+                Err(_) => {
+                    let job = queue.lock().ok().and_then(|queue| queue.try_recv().ok());
+                    match job {
+                        Some((k, block)) => Some(decode(k, block)),
+                        // Every block left is being decoded by a task that runs.
+                        None => finished.recv().ok(),
+                    }
+                }
+            };
+            let Some((k, piece)) = next else {
+                // A task stopped without its result (it cannot, short of a panic).
+                joined.failed = true;
+                break;
+            };
             match piece {
                 Some(piece) if !joined.failed => {
                     if joined.seen_before(&piece.hashes) {
