@@ -185,6 +185,7 @@ fn not_found(path: &[String], message: String) -> JsonError {
         line: 1,
         column: 1,
         message,
+        category: serde_json::error::Category::Data,
     }
 }
 

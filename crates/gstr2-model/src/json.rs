@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde::Serialize;
+use serde_json::error::Category;
 
 use crate::Gstr2a;
 
@@ -25,11 +26,15 @@ pub enum JsonError {
         line: usize,
         /// 1-based column of the input.
         column: usize,
-        /// What is wrong.
+        /// What is wrong. It may quote the offending value: where the input holds secrets, say
+        /// [`JsonError::category`] instead.
         message: String,
+        /// The kind of fault: not JSON (`Syntax`), cut short (`Eof`), unreadable (`Io`), or
+        /// JSON that does not fit the type (`Data`).
+        category: Category,
     },
     /// The model could not be written (not expected for the model's own types).
-    #[error("json encode: {0}")]
+    #[error("cannot write json")]
     Encode(#[source] serde_json::Error),
 }
 
@@ -41,6 +46,27 @@ impl JsonError {
             JsonError::Encode(_) => None,
         }
     }
+
+    /// The kind of fault of a decode error: not JSON, cut short, unreadable, or not the shape
+    /// looked for. Unlike the message, it never quotes the input.
+    pub fn category(&self) -> Option<Category> {
+        match self {
+            JsonError::Decode { category, .. } => Some(*category),
+            JsonError::Encode(_) => None,
+        }
+    }
+
+    /// The kind of fault in words (`not json`, `truncated`, `unreadable`, `missing or wrong
+    /// type`), for input that holds secrets: unlike the message, it never quotes the input.
+    pub fn fault(&self) -> &'static str {
+        match self.category() {
+            Some(Category::Syntax) => "not json",
+            Some(Category::Eof) => "truncated",
+            Some(Category::Io) => "unreadable",
+            Some(Category::Data) => "missing or wrong type",
+            None => "cannot write json",
+        }
+    }
 }
 
 /// A decode error at `path`, with serde_json's line, column and message.
@@ -50,6 +76,7 @@ fn decode_error(path: String, e: &serde_json::Error) -> JsonError {
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
+        category: e.classify(),
     }
 }
 
@@ -145,6 +172,7 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(mut reader: R) -> Resu
                     line: 1,
                     column: 1,
                     message: format!("cannot read the input: {e}"),
+                    category: Category::Io,
                 })
             }
         }

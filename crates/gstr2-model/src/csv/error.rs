@@ -58,13 +58,14 @@ pub enum CellError {
 /// A CSV file (or reader) that does not decode, or a folder that cannot be read or written.
 ///
 /// The message names the table's file, the 1-based line of the file and, for a cell, the column
-/// code, e.g. `b2b.csv line 14, column idt: "31-02-2017" is not a date DD-MM-YYYY: no such day
-/// in that month`.
+/// code; the cause, where there is one, is the [`source`](std::error::Error::source), so that
+/// [`ErrorChain`](crate::ErrorChain) prints e.g. `b2b.csv line 14, column idt: "31-02-2017" is
+/// not a date DD-MM-YYYY: no such day in that month`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CsvError {
     /// A cell does not fit its column.
-    #[error("{}.csv line {line}, column {column}: {source}", table.code())]
+    #[error("{}.csv line {line}, column {column}", table.code())]
     Cell {
         /// The table being read.
         table: Table,
@@ -157,7 +158,7 @@ pub enum CsvError {
         key: String,
     },
     /// The CSV reader or writer failed (I/O, or a malformed quote the reader cannot recover from).
-    #[error("{}.csv{}: {source}", table.code(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    #[error("{}.csv{}", table.code(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
     Csv {
         /// The table being read or written.
         table: Table,
@@ -175,7 +176,7 @@ pub enum CsvError {
         sections: Vec<String>,
     },
     /// A file or folder could not be opened, read, created or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -286,13 +287,14 @@ impl CsvErrors {
 }
 
 impl fmt::Display for CsvErrors {
-    /// One error per line; a last line says when the list was cut at the cap.
+    /// One error per line, each with its causes ([`ErrorChain`](crate::ErrorChain)); a last
+    /// line says when the list was cut at the cap.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
-            write!(f, "{e}")?;
+            write!(f, "{}", crate::ErrorChain(e))?;
         }
         if self.is_truncated() {
             write!(

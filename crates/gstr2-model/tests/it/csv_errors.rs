@@ -2,6 +2,7 @@
 //! the message points at.
 
 use gstr2_model::csv::{self, CsvError};
+use gstr2_model::ErrorChain;
 use gstr2_model::Table;
 
 const HEADER: &str = "ctin,cfs,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i";
@@ -32,7 +33,7 @@ fn bad_check_digit() {
     ));
     assert_at(&e, Table::B2b, 3, Some("ctin"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3, column ctin: GSTIN 27AAPFU0939F1ZX: check character is X, expected V"
     );
 }
@@ -44,7 +45,7 @@ fn impossible_date() {
     ));
     assert_at(&e, Table::B2b, 3, Some("idt"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3, column idt: \"31-02-2017\" is not a date DD-MM-YYYY: no such day in that month"
     );
 }
@@ -56,7 +57,7 @@ fn non_numeric_amount() {
     ));
     assert_at(&e, Table::B2b, 3, Some("txval"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3, column txval: \"1,000.00\" is not a number"
     );
 }
@@ -77,7 +78,7 @@ fn unknown_flag() {
     let e = b2b_error(&text);
     assert_at(&e, Table::B2b, 3, Some("flag"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3, column flag: \"X\" is not a flag code (expected one of A, R, M, N, U, P, D, E)"
     );
 }
@@ -87,7 +88,7 @@ fn short_row() {
     let e = b2b_error(&b2b_with("33GSPTN4811G1ZC,Y,S2,24-07-2017,1180.00"));
     assert_at(&e, Table::B2b, 3, None);
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3: row has 5 fields, the header has 13"
     );
 }
@@ -114,7 +115,8 @@ fn bom_and_crlf_file_parses_and_errors_keep_their_lines() {
     let e = b2b_error(&bad);
     assert_at(&e, Table::B2b, 4, Some("elg"));
     assert!(
-        e.to_string()
+        ErrorChain(&e)
+            .to_string()
             .starts_with("b2b.csv line 4, column elg: \"xx\" is not a elg code"),
         "{e}"
     );
@@ -127,7 +129,7 @@ fn the_same_document_with_different_fields_names_both_lines() {
     ));
     assert_at(&e, Table::B2b, 3, Some("val"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 3, column val: \"1200.00\" differs from \"1180.00\" on line 2 for the same document (ctin 33GSPTN4811G1ZC, inum S1)"
     );
 }
@@ -138,7 +140,7 @@ fn a_supplier_with_two_filing_statuses() {
         "33GSPTN4811G1ZC,N,S2,24-07-2017,1180.00,27,N,1,18,1000.00,180.00,ip,180.00",
     ));
     assert_at(&e, Table::B2b, 3, Some("cfs"));
-    assert!(e.to_string().contains("on line 2"), "{e}");
+    assert!(ErrorChain(&e).to_string().contains("on line 2"), "{e}");
 }
 
 #[test]
@@ -146,7 +148,7 @@ fn unknown_and_repeated_columns() {
     let e = b2b_error("ctin,inum,idt,val,pos,rchrg,num,rt,txval,ctim\n");
     assert_at(&e, Table::B2b, 1, Some("ctim"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "b2b.csv line 1: unknown column \"ctim\" (did you mean ctin?)"
     );
     let e = b2b_error("ctin,inum,idt,val,pos,rchrg,num,rt,txval,rt\n");
@@ -160,7 +162,9 @@ fn empty_required_value() {
     ));
     assert_at(&e, Table::B2b, 3, Some("inum"));
     assert!(
-        e.to_string().ends_with("is empty, a value is required"),
+        ErrorChain(&e)
+            .to_string()
+            .ends_with("is empty, a value is required"),
         "{e}"
     );
 }
@@ -179,7 +183,7 @@ fn unequal_cgst_and_sgst_rates() {
                 27AAPFU0939F1ZV,O1,01-07-2017,N1,02-07-2017,118,27,N,100,9,6\n";
     let e = csv::read_b2ba(text.as_bytes()).unwrap_err();
     assert_at(&e, Table::B2ba, 2, Some("srt"));
-    assert!(e.to_string().contains("must be equal"), "{e}");
+    assert!(ErrorChain(&e).to_string().contains("must be equal"), "{e}");
 }
 
 #[test]
@@ -192,7 +196,12 @@ fn cgst_and_sgst_rates_that_add_up_beyond_a_decimal() {
     );
     let e = csv::read_b2ba(text.as_bytes()).unwrap_err();
     assert_at(&e, Table::B2ba, 2, Some("srt"));
-    assert!(e.to_string().contains("beyond what a decimal holds"), "{e}");
+    assert!(
+        ErrorChain(&e)
+            .to_string()
+            .contains("beyond what a decimal holds"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -219,7 +228,7 @@ fn txia_names_the_item_column_of_a_repeated_name() {
     )
     .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "txia.csv line 1: missing required column txval (item)"
     );
 }
@@ -230,7 +239,7 @@ fn nil_supplies_twice() {
     let e = csv::read_table(Table::NilSupplies, text.as_bytes()).unwrap_err();
     assert_at(&e, Table::NilSupplies, 4, Some("nil_supplies"));
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         "nil_supplies.csv line 4, column nil_supplies: \"INTER\" appears again (first on line 2)"
     );
 }
@@ -255,7 +264,7 @@ fn read_dir_gathers_the_errors_of_every_file() {
         "072017".parse().unwrap(),
     )
     .unwrap_err();
-    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let lines: Vec<String> = errors.iter().map(|e| ErrorChain(e).to_string()).collect();
     assert_eq!(lines.len(), 4, "{lines:#?}");
     assert!(
         lines[0].contains("b2b_unregisterd.csv: not a table's file")
@@ -313,5 +322,5 @@ fn write_dir_into_a_file_path_is_an_io_error_naming_it() {
     );
     let e = csv::write_dir(&payload, &file).unwrap_err();
     assert!(matches!(e, CsvError::Io { .. }), "{e}");
-    assert!(e.to_string().contains("occupied"), "{e}");
+    assert!(ErrorChain(&e).to_string().contains("occupied"), "{e}");
 }
