@@ -37,7 +37,7 @@ pub enum ChunkError {
         sections: Vec<String>,
     },
     /// The model could not be written as JSON (not expected for the model's own types).
-    #[error("json encode of table {table}: {source}")]
+    #[error("json encode of table {table}")]
     Encode {
         /// The table being written.
         table: Table,

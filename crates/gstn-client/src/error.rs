@@ -2,6 +2,7 @@
 //! configuration; each says whether a retry can help.
 
 use gstn_proto::{CryptoError, ErrorClass, ErrorCode, KeyError};
+use gstr2_model::json::JsonError;
 use gstr2_model::ReturnPeriod;
 
 use crate::chunk::ChunkError;
@@ -9,6 +10,11 @@ use crate::store::StoreError;
 
 /// Everything a client call can fail with. Never carries a secret: no key, token, OTP or
 /// decrypted payload.
+///
+/// A variant caused by another error says what the client was doing and leaves the cause to
+/// [`source()`](std::error::Error::source) (the rule of
+/// [`ErrorChain`](gstr2_model::ErrorChain)): print the chain, e.g. with
+/// `gstr2_model::ErrorChain(&error)` or anyhow's `{:#}`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -18,7 +24,7 @@ pub enum Error {
     Config(String),
 
     /// The request did not get an answer: connection refused or dropped, timeout, TLS.
-    #[error("{action}: transport error{}: {source}", if *.connect { " before the request was sent" } else { "" })]
+    #[error("{action}: transport error{}", if *.connect { " before the request was sent" } else { "" })]
     Transport {
         /// The GSTN action (`RETSAVE`) or step (`download`).
         action: String,
@@ -82,7 +88,7 @@ pub enum Error {
     },
 
     /// Decrypting, checking an HMAC or a file hash, or encrypting failed.
-    #[error("{action}: crypto: {source}")]
+    #[error("{action}: crypto")]
     Crypto {
         /// The GSTN action.
         action: String,
@@ -107,32 +113,31 @@ pub enum Error {
     },
 
     /// The GSTN public key (certificate) is unusable.
-    #[error("gstn certificate: {0}")]
+    #[error("gstn certificate")]
     Certificate(#[source] KeyError),
 
     /// An answer (or decrypted payload) does not have the expected shape.
-    #[error("{action}: cannot decode {what} at `{path}`: {message}")]
+    #[error("{action}: cannot decode {what}")]
     Decode {
         /// The GSTN action.
         action: String,
         /// What was being read (`response`, `decrypted data`, `file 2 of B2B`).
         what: String,
-        /// The JSON path of the fault, `.` for the root.
-        path: String,
-        /// What is wrong.
-        message: String,
+        /// Where (the JSON path of the fault, [`JsonError::path`]) and what is wrong.
+        #[source]
+        source: JsonError,
     },
 
     /// No usable session: log in (again) with an OTP.
-    #[error("session: {0}")]
+    #[error("session")]
     Session(#[from] SessionError),
 
     /// Reading or writing the token store failed.
-    #[error("token store: {0}")]
+    #[error("token store")]
     Store(#[from] StoreError),
 
     /// The payload cannot be cut into chunks of the configured size.
-    #[error("payload: {0}")]
+    #[error("payload")]
     Chunk(#[from] ChunkError),
 
     /// GSTN kept answering "in progress" for longer than the poll policy allows.
@@ -282,6 +287,9 @@ mod tests {
             reason: "AUTH4038".into(),
         });
         assert!(e.is_relogin_required() && !e.is_retryable());
-        assert_eq!(e.to_string(), "session: relogin required: AUTH4038");
+        assert_eq!(
+            gstr2_model::ErrorChain(&e).to_string(),
+            "session: relogin required: AUTH4038"
+        );
     }
 }

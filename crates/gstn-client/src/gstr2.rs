@@ -343,12 +343,7 @@ impl GstnClient {
             action: action.to_string(),
             detail: e.to_string(),
         })?);
-        let payload: Gstr2Payload = json::from_slice(&bytes).map_err(|e| Error::Decode {
-            action: action.to_string(),
-            what: format!("section {table}"),
-            path: e.path().unwrap_or(".").to_owned(),
-            message: e.to_string(),
-        })?;
+        let payload: Gstr2Payload = decode_json(&action, &format!("section {table}"), &bytes)?;
         self.emit(ProgressEvent::SectionFetched { table });
         Ok(payload)
     }
@@ -363,12 +358,7 @@ impl GstnClient {
             .query("gstin", config.gstin.as_str())
             .query("ret_period", period.to_string());
         let data = self.call_encrypted(&request).await?;
-        json::from_slice(&data).map_err(|e| Error::Decode {
-            action: action.to_string(),
-            what: "summary".into(),
-            path: e.path().unwrap_or(".").to_owned(),
-            message: e.to_string(),
-        })
+        decode_json(&action, "summary", &data)
     }
 
     /// Submits (freezes) the return (`RETSUBMIT`); answers GSTN's `reference_id`, or `None`

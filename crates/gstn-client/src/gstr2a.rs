@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::time::{Duration, Instant};
 
 use gstn_proto::{Action, ErrorClass, FileDetails, FileKey, LargeFileToken};
-use gstr2_model::{json, Gstin, Gstr2a, ReturnPeriod};
+use gstr2_model::{Gstin, Gstr2a, ReturnPeriod};
 use reqwest::{Method, Url};
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
@@ -71,12 +71,7 @@ impl GstnClient {
         let is_token =
             value.get("token").is_some() && value.get(section.to_ascii_lowercase()).is_none();
         if !is_token {
-            return json::from_slice(&data).map_err(|e| Error::Decode {
-                action: section.to_owned(),
-                what: format!("gstr2a section {section}"),
-                path: e.path().unwrap_or(".").to_owned(),
-                message: e.to_string(),
-            });
+            return decode_json(&action, &format!("gstr2a section {section}"), &data);
         }
         let token: LargeFileToken = decode_json(&action, "large-file token", &data)?;
         self.emit(ProgressEvent::Gstr2aWaiting { section });
@@ -104,12 +99,11 @@ impl GstnClient {
             .enumerate()
         {
             for plain in members {
-                let part: Gstr2a = json::from_slice(&plain).map_err(|e| Error::Decode {
-                    action: "FILEDET".into(),
-                    what: format!("file {index} of {section}"),
-                    path: e.path().unwrap_or(".").to_owned(),
-                    message: e.to_string(),
-                })?;
+                let part: Gstr2a = decode_json(
+                    &Action::FileDet,
+                    &format!("file {index} of {section}"),
+                    &plain,
+                )?;
                 merged.merge(part);
             }
         }

@@ -268,23 +268,10 @@ fn answer_error(
     error: gstr2_model::envelope::AnswerError,
     period: ReturnPeriod,
 ) -> Error {
-    match error {
-        gstr2_model::envelope::AnswerError::Gstn { code, message } => typed(
-            Error::Gstn {
-                action: action.to_string(),
-                code: ErrorCode::parse(&code),
-                message,
-                retry_after_minutes: None,
-            },
-            period,
-        ),
-        other => Error::Decode {
-            action: action.to_string(),
-            what: format!("gstr-2b {period}"),
-            path: other.path().unwrap_or(".").to_owned(),
-            message: other.to_string(),
-        },
-    }
+    typed(
+        crate::client::answer_error(action, &format!("gstr-2b {period}"), error),
+        period,
+    )
 }
 
 /// Puts together the parts of a supplier that GSTN spread over several files: one entry per

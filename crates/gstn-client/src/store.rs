@@ -23,7 +23,7 @@ use crate::session::Session;
 #[non_exhaustive]
 pub enum StoreError {
     /// Reading or writing the file failed.
-    #[error("token file {path}: {action}: {source}")]
+    #[error("token file {path}: {action}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -235,18 +235,9 @@ impl TokenStore for FileTokenStore {
         self.check_permissions(&file)?;
         let mut bytes = Zeroizing::new(Vec::new());
         io::Read::read_to_end(&mut file, &mut bytes).map_err(self.io("read"))?;
-        let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(&bytes));
-        let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let field = e.path().to_string();
-            // serde_json's message may quote the offending value: keep only its category.
-            let message = match e.inner().classify() {
-                serde_json::error::Category::Syntax => "not json",
-                serde_json::error::Category::Eof => "truncated",
-                serde_json::error::Category::Io => "unreadable",
-                serde_json::error::Category::Data => "missing or wrong type",
-            };
-            self.format(&field, message)
-        })?;
+        // The error's message may quote the offending value: say only what kind of fault.
+        let record: Record = gstr2_model::json::from_slice(&bytes)
+            .map_err(|e| self.format(e.path().unwrap_or("."), e.fault()))?;
         self.decode(&record).map(Some)
     }
 

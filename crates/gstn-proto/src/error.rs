@@ -124,17 +124,23 @@ pub enum SecretError {
     AuthToken,
 }
 
-/// A JSON body could not be read; says where (the JSON path).
+/// A JSON body could not be read; its source says where (the JSON path) and why.
 #[derive(Debug, thiserror::Error)]
-#[error("{what}: invalid json at `{path}`: {source}")]
+#[error("{what}: invalid json")]
 pub struct BodyJsonError {
     /// What was being read (`encrypted response`, `RETSTATUS body`, ...).
     pub what: &'static str,
-    /// The JSON path of the fault (`error.error_cd`), `.` for the root.
-    pub path: String,
-    /// The parser's error.
+    /// The JSON path of the fault (`error.error_cd`, `.` for the root), line, column and
+    /// message.
     #[source]
-    pub source: serde_json::Error,
+    pub source: gstr2_model::json::JsonError,
+}
+
+impl BodyJsonError {
+    /// The JSON path of the fault (`error.error_cd`), `.` for the root.
+    pub fn path(&self) -> &str {
+        self.source.path().unwrap_or(".")
+    }
 }
 
 /// Reading a GSTN body failed: GSTN said no, the JSON is wrong, or the crypto failed.
@@ -155,21 +161,11 @@ pub enum EnvelopeError {
     Crypto(#[from] CryptoError),
 }
 
-/// Reads JSON with the path of any fault.
+/// Reads JSON (a leading byte-order mark skipped, nothing after the value), with the path of
+/// any fault.
 pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(
     what: &'static str,
     bytes: &[u8],
 ) -> Result<T, BodyJsonError> {
-    let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| BodyJsonError {
-        what,
-        path: e.path().to_string(),
-        source: e.into_inner(),
-    })?;
-    de.end().map_err(|source| BodyJsonError {
-        what,
-        path: ".".to_owned(),
-        source,
-    })?;
-    Ok(value)
+    gstr2_model::json::from_slice(bytes).map_err(|source| BodyJsonError { what, source })
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum SandboxError {
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -16,7 +16,7 @@ pub enum SandboxError {
         source: std::io::Error,
     },
     /// The listening socket could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address asked for.
         addr: String,
@@ -25,7 +25,7 @@ pub enum SandboxError {
         source: std::io::Error,
     },
     /// A seeded GSTR2A file is not valid GSTR2A JSON.
-    #[error("seed file {path}: {source}")]
+    #[error("seed file {}", path.display())]
     Seed {
         /// The file.
         path: PathBuf,
@@ -43,7 +43,7 @@ pub enum SandboxError {
         reason: String,
     },
     /// The key pair or certificate could not be made or read.
-    #[error("key or certificate: {0}")]
+    #[error("key or certificate")]
     Key(#[source] gstn_proto::error::KeyError),
     /// A configuration value is out of range (the field, and why).
     #[error("configuration {field}: {reason}")]

@@ -238,7 +238,7 @@ async fn main() -> ExitCode {
     let sandbox = match spawn(config).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("gstn-sandbox: {e}");
+            eprintln!("gstn-sandbox: {}", gstr2_model::ErrorChain(&e));
             return ExitCode::FAILURE;
         }
     };

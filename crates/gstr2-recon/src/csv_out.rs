@@ -16,7 +16,7 @@ use crate::report::{DocSide, MatchResult, Reason, Report, Summary};
 #[non_exhaustive]
 pub enum ResultsCsvError {
     /// Writing failed at this result (0-based index).
-    #[error("writing results csv at result {index}: {source}")]
+    #[error("writing results csv at result {index}")]
     Write {
         /// The result's index.
         index: usize,
@@ -32,7 +32,7 @@ pub enum ResultsCsvError {
 pub enum ResultsJsonError {
     /// Serializing or writing failed at this result (0-based index; the number of results for
     /// what follows them).
-    #[error("writing results json at result {index}: {source}")]
+    #[error("writing results json at result {index}")]
     Write {
         /// The result's index.
         index: usize,

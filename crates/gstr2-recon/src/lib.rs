@@ -512,17 +512,17 @@ fn record_action(records: &ImsRecords, at: RecordRef) -> ImsAction {
 pub enum ReconcileError {
     /// A register document's amounts overflow; of several, the first in the canonical order
     /// (supplier, type, number, date).
-    #[error("register: {0}")]
+    #[error("register")]
     Register(#[source] AmountOverflow),
     /// A counterparty document's amounts overflow (of GSTR2A, GSTR-2B or IMS); of several,
     /// the first in the canonical order.
-    #[error("counterparty: {0}")]
+    #[error("counterparty")]
     Counterparty(#[source] AmountOverflow),
     /// The summary's totals overflow: the magnitudes of the amounts of the results counted, in
     /// the report's order, add up beyond a decimal at this result, named by its counted
     /// document (the counterparty's when there is one). Stricter than the signed sums, which it
     /// bounds: an invoice and a credit note of 5 × 10²⁸ each overflow it.
-    #[error("summary: {0}")]
+    #[error("summary")]
     Summary(#[source] AmountOverflow),
 }
 

@@ -65,20 +65,37 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     what: &str,
     bytes: &[u8],
 ) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(gstr2_model::json::without_bom(bytes));
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+    gstr2_model::json::from_slice(bytes).map_err(|source| Error::Decode {
         action: action.to_string(),
         what: what.to_owned(),
-        path: e.path().to_string(),
-        message: e.into_inner().to_string(),
-    })?;
-    de.end().map_err(|e| Error::Decode {
-        action: action.to_string(),
-        what: what.to_owned(),
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+        source,
+    })
+}
+
+/// A GSTR-2B or IMS answer that is not what was looked for: GSTN's own error, or JSON that
+/// does not decode.
+pub(crate) fn answer_error(
+    action: &Action,
+    what: &str,
+    error: gstr2_model::envelope::AnswerError,
+) -> Error {
+    match error {
+        gstr2_model::envelope::AnswerError::Gstn { code, message } => Error::Gstn {
+            action: action.to_string(),
+            code: gstn_proto::ErrorCode::parse(&code),
+            message,
+            retry_after_minutes: None,
+        },
+        gstr2_model::envelope::AnswerError::Json(source) => Error::Decode {
+            action: action.to_string(),
+            what: what.to_owned(),
+            source,
+        },
+        other => Error::Protocol {
+            action: action.to_string(),
+            detail: other.to_string(),
+        },
+    }
 }
 
 pub(crate) fn envelope_error(action: &Action, what: &str, error: EnvelopeError) -> Error {
@@ -97,8 +114,7 @@ pub(crate) fn envelope_error(action: &Action, what: &str, error: EnvelopeError) 
         EnvelopeError::Json(json) => Error::Decode {
             action,
             what: what.to_owned(),
-            path: json.path,
-            message: json.source.to_string(),
+            source: json.source,
         },
         EnvelopeError::Crypto(source) => Error::Crypto { action, source },
         other => Error::Protocol {
@@ -156,7 +172,7 @@ mod tests {
         )
         .unwrap_err();
         match err {
-            Error::Decode { path, .. } => assert_eq!(path, "[1].reference_id"),
+            Error::Decode { source, .. } => assert_eq!(source.path(), Some("[1].reference_id")),
             other => panic!("{other:?}"),
         }
     }

@@ -1,14 +1,13 @@
 //! The IMS reads: counts (GETCNT) and records by section (GETINV, through FILEDET when GSTN
 //! answers a token).
 
-use gstn_proto::{Action, ErrorCode, LargeFileToken};
+use gstn_proto::{Action, LargeFileToken};
 use gstr2_model::codes::{ImsAction, ImsSection};
 use gstr2_model::ims::{ImsCounts, ImsRecords};
-use gstr2_model::json;
 use reqwest::Method;
 
 use super::{ims_section_code, IMS_SECTIONS};
-use crate::client::{decode_json, GstnClient, NO_DOCUMENTS};
+use crate::client::{answer_error, decode_json, GstnClient, NO_DOCUMENTS};
 use crate::error::{Error, Result};
 use crate::gstr2a::FileScope;
 use crate::progress::ProgressEvent;
@@ -24,12 +23,7 @@ impl GstnClient {
             .query("gstin", config.gstin.as_str())
             .query("goods_typ", "ALL_OTH");
         let data = self.call_encrypted(&request).await?;
-        json::from_slice(&data).map_err(|e| Error::Decode {
-            action: action.to_string(),
-            what: "ims counts".into(),
-            path: e.path().unwrap_or(".").to_owned(),
-            message: e.to_string(),
-        })
+        decode_json(&action, "ims counts", &data)
     }
 
     /// The records of one section (GETINV), all of them or those whose current action is
@@ -113,18 +107,5 @@ impl GstnClient {
 
 /// Reads IMS records from GETINV's answer (or a file of it).
 fn read_records(bytes: &[u8], what: &str) -> Result<ImsRecords> {
-    ImsRecords::from_json(bytes).map_err(|e| match e {
-        gstr2_model::envelope::AnswerError::Gstn { code, message } => Error::Gstn {
-            action: Action::GetInv.to_string(),
-            code: ErrorCode::parse(&code),
-            message,
-            retry_after_minutes: None,
-        },
-        other => Error::Decode {
-            action: Action::GetInv.to_string(),
-            what: what.to_owned(),
-            path: other.path().unwrap_or(".").to_owned(),
-            message: other.to_string(),
-        },
-    })
+    ImsRecords::from_json(bytes).map_err(|e| answer_error(&Action::GetInv, what, e))
 }

@@ -146,12 +146,7 @@ impl GstnClient {
             .query("gstin", config.gstin.as_str())
             .query("int_tran_id", reference_id);
         let data = self.call_encrypted(&request).await?;
-        json::from_slice(&data).map_err(|e| Error::Decode {
-            action: action.to_string(),
-            what: "request status".into(),
-            path: e.path().unwrap_or(".").to_owned(),
-            message: e.to_string(),
-        })
+        decode_json(&action, "request status", &data)
     }
 
     /// Saves IMS actions (a body made with [`ImsSaveRequest::save`]) or sets records back to

@@ -3,6 +3,7 @@
 use gstn_client::Error;
 use gstn_proto::ProcessingStatus;
 use gstr2_model::json;
+use gstr2_model::ErrorChain;
 
 use crate::common::*;
 
@@ -137,7 +138,10 @@ async fn a_tampered_answer_is_a_crypto_error_never_data() {
         .unwrap_err();
     assert!(matches!(err, Error::Crypto { .. }), "{err:?}");
     assert!(!err.is_retryable());
-    assert!(err.to_string().starts_with("B2B: crypto:"), "{err}");
+    assert!(
+        ErrorChain(&err).to_string().starts_with("B2B: crypto:"),
+        "{err}"
+    );
     // The next answer is intact.
     let b2b = client
         .get_section(period(), gstr2_model::Table::B2b)
@@ -162,7 +166,7 @@ async fn a_payload_with_a_section_gstr2_does_not_model_is_not_saved() {
         "{err:?}"
     );
     assert_eq!(
-        err.to_string(),
+        ErrorChain(&err).to_string(),
         "payload: the payload has section that gstr2 does not model (isd): not saved, as GSTN would get it without them"
     );
     // Nothing reached GSTN: the summary counts no document.

@@ -1,6 +1,7 @@
 //! Sessions: a stored token reused across client instances, refresh before expiry, expiry,
 //! a wrong OTP.
 
+use gstr2_model::ErrorChain;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -125,7 +126,7 @@ async fn an_expired_session_needs_a_new_login() {
         "{err:?}"
     );
     assert!(err.is_relogin_required() && !err.is_retryable());
-    assert!(err.to_string().contains("AUTH4038"), "{err}");
+    assert!(ErrorChain(&err).to_string().contains("AUTH4038"), "{err}");
     assert_eq!(client.session_status().await, SessionStatus::Expired);
     assert!(
         store.load().unwrap().is_none(),

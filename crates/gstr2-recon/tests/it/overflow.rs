@@ -6,6 +6,7 @@ use gstr2_model::amount::AmountOverflow;
 use gstr2_model::codes::{Flag, NoteType, YesNo};
 use gstr2_model::summary::SectionSummary;
 use gstr2_model::tables::b2b::B2bSupplier;
+use gstr2_model::ErrorChain;
 use gstr2_model::{json, Gstr2Payload, Gstr2Summary, Gstr2a, Item};
 use gstr2_recon::{
     compare_summaries, into_save_payloads, local_summary, Decisions, Field, MatchCode, MatchConfig,
@@ -93,7 +94,7 @@ fn two_gstr2a_invoices_of_5e28_are_an_error_naming_the_document() {
     assert_eq!(overflow.document.as_deref(), Some("S2"));
     assert_eq!(overflow.sum, "the summary's totals");
     assert_eq!(
-        e.to_string(),
+        ErrorChain(&e).to_string(),
         format!(
             "summary: b2b document S2 of supplier {}: adding up the summary's totals overflows \
              a decimal (about 7.9e28 at most)",
@@ -181,7 +182,9 @@ fn a_document_whose_items_overflow_is_named_with_its_side() {
         )
     );
     assert!(
-        e.to_string().starts_with("register: b2b document R-1"),
+        ErrorChain(&e)
+            .to_string()
+            .starts_with("register: b2b document R-1"),
         "{e}"
     );
 }
