@@ -17,7 +17,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gstr2::model::{csv, json, Gstin, Gstr2Payload, ReturnPeriod};
+use gstr2::model::{csv, json, ErrorChain, Gstin, Gstr2Payload, ReturnPeriod};
 
 const USAGE: &str = "usage:
   convert csv-to-json --gstin GSTIN --period MMYYYY DIR
@@ -98,7 +98,7 @@ fn run(command: Command) -> Result<(), String> {
     match command {
         Command::CsvToJson { gstin, period, dir } => {
             let payload = csv::read_dir(&dir, gstin, period).map_err(|e| e.to_string())?;
-            let text = json::to_string_pretty(&payload).map_err(|e| e.to_string())?;
+            let text = json::to_string_pretty(&payload).map_err(|e| ErrorChain(&e).to_string())?;
             println!("{text}");
             Ok(())
         }
@@ -107,10 +107,10 @@ fn run(command: Command) -> Result<(), String> {
             out,
             drop_uncarried,
         } => {
-            let bytes =
-                std::fs::read(&payload).map_err(|e| format!("{}: {e}", payload.display()))?;
-            let mut payload: Gstr2Payload =
-                json::from_slice(&bytes).map_err(|e| format!("{}: {e}", payload.display()))?;
+            let bytes = std::fs::read(&payload)
+                .map_err(|e| format!("{}: {}", payload.display(), ErrorChain(&e)))?;
+            let mut payload: Gstr2Payload = json::from_slice(&bytes)
+                .map_err(|e| format!("{}: {}", payload.display(), ErrorChain(&e)))?;
             if drop_uncarried {
                 let dropped = csv::take_uncarried(&mut payload);
                 if !dropped.is_empty() {
@@ -124,7 +124,7 @@ fn run(command: Command) -> Result<(), String> {
                 csv::CsvError::Uncarried { .. } => {
                     format!("{e} (--drop-uncarried leaves them out)")
                 }
-                e => e.to_string(),
+                e => ErrorChain(&e).to_string(),
             })?;
             eprintln!(
                 "wrote {} documents to {}",

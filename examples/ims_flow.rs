@@ -66,7 +66,7 @@ async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", gstr2::model::ErrorChain(&e));
             ExitCode::FAILURE
         }
     }

@@ -1,6 +1,7 @@
 //! The example's real-endpoint mode: settings from `GSTN_*` variables, OTPs from standard
 //! input, against a separately started sandbox standing in for GSTN.
 
+use gstr2::model::ErrorChain;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -102,7 +103,7 @@ async fn a_wrong_login_otp_stops_at_step_1_with_gstns_code() {
     let config = config_from_env(lookup(&gstn.env)).unwrap().unwrap();
     let mut otps = Otps::Lines(Box::new(Cursor::new(b"111111\n".to_vec())));
     let (result, printed) = run(&config, &mut otps).await;
-    let message = result.expect_err("a wrong OTP is refused").to_string();
+    let message = ErrorChain(&result.expect_err("a wrong OTP is refused")).to_string();
     assert!(message.starts_with("Step-1 connect"), "{message}");
     assert!(message.contains("AUTH4034"), "{message}");
     assert!(!printed.contains("Step-2"), "{printed}");
@@ -236,7 +237,7 @@ async fn a_bad_decisions_file_is_named_with_its_json_path_before_anything_is_sen
         std::fs::write(&file, text).unwrap();
         let (result, printed) = run(&config, &mut lines(&["575757"])).await;
         let message = match result {
-            Err(e @ FlowError::Decisions { .. }) => e.to_string(),
+            Err(e @ FlowError::Decisions { .. }) => ErrorChain(&e).to_string(),
             other => panic!("{other:?}\n{printed}"),
         };
         assert!(

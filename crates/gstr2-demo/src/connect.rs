@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use gstn_client::{Error, FileTokenStore, GstnClient, PollPolicy, SessionStatus};
-use gstr2_model::{Gstin, ReturnPeriod};
+use gstr2_model::{ErrorChain, Gstin, ReturnPeriod};
 
 use crate::error::{gstn, FlowError};
 use crate::present::{create_dir, say, when, Bars, Confirm, Otps};
@@ -95,14 +95,14 @@ impl Env<'_> {
     pub(crate) fn gstin(&self) -> Result<Gstin, FlowError> {
         self.need("GSTN_GSTIN")?
             .parse()
-            .map_err(|e| FlowError::Config(format!("GSTN_GSTIN: {e}")))
+            .map_err(FlowError::setting("GSTN_GSTIN"))
     }
 
     /// `GSTN_PERIOD`.
     pub(crate) fn period(&self) -> Result<ReturnPeriod, FlowError> {
         self.need("GSTN_PERIOD")?
             .parse()
-            .map_err(|e| FlowError::Config(format!("GSTN_PERIOD: {e}")))
+            .map_err(FlowError::setting("GSTN_PERIOD"))
     }
 
     /// GSTN's certificate from the file `GSTN_CERT` names: PEM if it reads as such, else DER.
@@ -208,14 +208,16 @@ pub(crate) async fn connect(
                 Err(e) if e.is_relogin_required() => {
                     say!(
                         out,
-                        "  The stored token was refused by GSTN ({e}); a new OTP is needed."
+                        "  The stored token was refused by GSTN ({}); a new OTP is needed.",
+                        ErrorChain(&e)
                     )?;
                 }
                 Err(e @ Error::Gstn { .. }) | Err(e @ Error::Decode { .. }) => {
                     say!(
                         out,
-                        "  Existing token (valid until {}; GSTN answered: {e})",
-                        when(expires_at)
+                        "  Existing token (valid until {}; GSTN answered: {})",
+                        when(expires_at),
+                        ErrorChain(&e)
                     )?;
                     return Ok(client);
                 }

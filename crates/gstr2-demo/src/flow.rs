@@ -29,6 +29,7 @@ use gstr2_recon::{Decisions, DocKey};
 
 pub use crate::connect::Certificate;
 use crate::connect::{connect, Connection, Env, Probe};
+use crate::error::Cause;
 pub use crate::error::{describe_difference, FlowError};
 use crate::present::{create_dir, say, Bars};
 pub use crate::present::{Confirm, Otps};
@@ -240,20 +241,28 @@ pub(crate) fn read_decisions_of(path: &Path, keys: &[&str]) -> Result<Decisions,
         what: format!("reading the decisions file {}", path.display()),
         source,
     })?;
-    let refused = |message: String| FlowError::Decisions {
+    let refused = |source: Cause| FlowError::Decisions {
         path: path.to_owned(),
-        message,
+        source,
     };
-    let value: serde_json::Value = json::from_slice(&bytes).map_err(|e| refused(e.to_string()))?;
+    let value: serde_json::Value = json::from_slice(&bytes).map_err(|e| refused(Box::new(e)))?;
     if let Some(object) = value.as_object() {
         if let Some(key) = object.keys().find(|k| !keys.contains(&k.as_str())) {
-            return Err(refused(format!(
-                "json at {key}: unknown key (expected {})",
-                keys.join(", ")
-            )));
+            return Err(refused(Box::new(UnknownKey {
+                key: key.clone(),
+                expected: keys.join(", "),
+            })));
         }
     }
-    json::from_slice(&bytes).map_err(|e| refused(e.to_string()))
+    json::from_slice(&bytes).map_err(|e| refused(Box::new(e)))
+}
+
+/// A top-level key of the decisions file that the flow does not read.
+#[derive(Debug, thiserror::Error)]
+#[error("json at {key}: unknown key (expected {expected})")]
+struct UnknownKey {
+    key: String,
+    expected: String,
 }
 
 /// The settings for a real endpoint, from `GSTN_*` variables (looked up with `var`), or `None`

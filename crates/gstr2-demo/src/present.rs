@@ -33,10 +33,8 @@ pub fn say_line(out: &mut dyn Write, line: fmt::Arguments<'_>) -> Result<(), Flo
 
 /// Writes `value` as pretty JSON (GSTN's wire form) to `path`, with a final newline.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FlowError> {
-    let text = json::to_string_pretty(value).map_err(|e| FlowError::Io {
-        what: format!("encoding {}", path.display()),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let text = json::to_string_pretty(value)
+        .map_err(FlowError::encode(format!("encoding {}", path.display())))?;
     std::fs::write(path, text + "\n").map_err(|source| FlowError::Io {
         what: format!("writing {}", path.display()),
         source,
@@ -244,7 +242,10 @@ impl Otps {
                 line.trim().to_owned()
             }
         };
-        Otp::new(text).map_err(|e| FlowError::Input(format!("the {which} OTP: {e}")))
+        Otp::new(text).map_err(|source| FlowError::Otp {
+            which: which.to_owned(),
+            source,
+        })
     }
 
     /// Asks `question` and answers whether the next line says `y` or `yes` (in any case). The

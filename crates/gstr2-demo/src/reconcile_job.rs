@@ -11,11 +11,11 @@ use std::time::Instant;
 
 use gstr2_model::gstr2b::Gstr2b;
 use gstr2_model::ims::ImsRecords;
-use gstr2_model::{json, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
+use gstr2_model::{json, ErrorChain, Gstin, Gstr2Payload, Gstr2a, ReturnPeriod, TaxAmounts};
 use gstr2_recon::ims::ImsActions;
 use gstr2_recon::{
     local_summary, ActionFlag, Decisions, MatchCode, Reconciled, Reconciler, ResultsCsvWriter,
-    ResultsJsonWriter, Source, Summary, Tally,
+    ResultsJsonWriter, Source, StreamedError, Summary, Tally,
 };
 
 /// What the job reads and where it writes.
@@ -47,8 +47,8 @@ fn csv_errors(dir: &Path, errors: &gstr2_model::csv::CsvErrors) -> String {
     let mut lines: Vec<String> = errors
         .iter()
         .map(|e| match e {
-            gstr2_model::csv::CsvError::Io { .. } => e.to_string(),
-            _ => format!("{}: {e}", dir.display()),
+            gstr2_model::csv::CsvError::Io { .. } => ErrorChain(e).to_string(),
+            _ => format!("{}: {}", dir.display(), ErrorChain(e)),
         })
         .collect();
     if errors.is_truncated() {
@@ -61,8 +61,9 @@ fn csv_errors(dir: &Path, errors: &gstr2_model::csv::CsvErrors) -> String {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))?;
+    json::from_slice(&bytes).map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))
 }
 
 /// A file written on a thread of its own: what is written is copied into chunks of 8 MiB, and
@@ -81,7 +82,8 @@ const CHUNK: usize = 8 << 20;
 
 impl WriteBehind {
     fn create(path: &Path) -> Result<WriteBehind, String> {
-        let mut file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut file =
+            File::create(path).map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))?;
         let (full, todo) = sync_channel::<Vec<u8>>(2);
         let (done, empty) = channel();
         let thread = std::thread::spawn(move || {
@@ -165,7 +167,7 @@ fn write_file(
     let written = write(&mut w).and_then(|()| w.flush().map_err(|e| e.to_string()));
     let behind = w
         .into_inner()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{}: {}", path.display(), e.error()))?;
     // The thread's own error, if any, says more than the "stopped" the writer saw.
     behind.finish()?;
     written.map_err(|e| format!("{}: {e}", path.display()))
@@ -173,7 +175,7 @@ fn write_file(
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
     write_file(path, |w| {
-        json::to_writer(w, value).map_err(|e| e.to_string())
+        json::to_writer(w, value).map_err(|e| ErrorChain(&e).to_string())
     })
 }
 
@@ -266,7 +268,7 @@ fn report_warnings(
     }
     let text: String = warnings.iter().map(|w| format!("{w}\n")).collect();
     let path = out.join("warnings.txt");
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(&path, text).map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))
 }
 
 /// Reconciles with the results streamed to `results.json` and `results.csv` in `out`, each
@@ -285,14 +287,14 @@ fn stream_results(
         &register.gstin,
         &register.fp,
     )
-    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    .map_err(|e| format!("{}: {}", json_path.display(), ErrorChain(&e)))?;
     let mut csv = ResultsCsvWriter::new(WriteBehind::create(&csv_path)?)
-        .map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        .map_err(|e| format!("{}: {}", csv_path.display(), ErrorChain(&e)))?;
     let streamed = reconciler.stream(&mut |batch| {
         each(batch);
         let (j, c) = rayon::join(|| json.write(batch), || csv.write(batch));
-        j.map_err(|e| format!("{}: {e}", json_path.display()))?;
-        c.map_err(|e| format!("{}: {e}", csv_path.display()))
+        j.map_err(|e| format!("{}: {}", json_path.display(), ErrorChain(&e)))?;
+        c.map_err(|e| format!("{}: {}", csv_path.display(), ErrorChain(&e)))
     });
     let nothing = (Summary::default(), Vec::new());
     let (summary, stale) = match &streamed {
@@ -301,13 +303,17 @@ fn stream_results(
     };
     let json = json
         .finish(summary, stale)
-        .map_err(|e| format!("{}: {e}", json_path.display()))
+        .map_err(|e| format!("{}: {}", json_path.display(), ErrorChain(&e)))
         .and_then(WriteBehind::finish);
     let csv = csv
         .finish()
-        .map_err(|e| format!("{}: {e}", csv_path.display()))
+        .map_err(|e| format!("{}: {}", csv_path.display(), ErrorChain(&e)))
         .and_then(WriteBehind::finish);
-    json.and(csv).and(streamed.map_err(|e| e.to_string()))
+    json.and(csv).and(streamed.map_err(|e| match e {
+        StreamedError::Reconcile(e) => ErrorChain(&e).to_string(),
+        StreamedError::Sink(e) => e,
+        other => other.to_string(),
+    }))
 }
 
 /// Runs the whole job; errors name the file they come from.
@@ -316,7 +322,8 @@ pub fn run(args: Args) -> Result<(), String> {
         return run_today(args);
     }
     let t0 = Instant::now();
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("{}: {}", args.out.display(), ErrorChain(&e)))?;
     // Placeholders until the GSTR2A file says; replaced below.
     let placeholder_gstin: Gstin = "27AAPFU0939F1ZV".parse().map_err(|e| format!("{e}"))?;
     let placeholder_fp: ReturnPeriod = "072017".parse().map_err(|e| format!("{e}"))?;
@@ -334,9 +341,10 @@ pub fn run(args: Args) -> Result<(), String> {
             .map_err(|errors| csv_errors(&args.purchases, &errors))
         });
         let gstr2a = std::fs::read(&args.gstr2a)
-            .map_err(|e| e.to_string())
+            .map_err(|e| ErrorChain(&e).to_string())
             .and_then(|bytes| {
-                json::gstr2a_from_slice_parallel(&bytes, threads).map_err(|e| e.to_string())
+                json::gstr2a_from_slice_parallel(&bytes, threads)
+                    .map_err(|e| ErrorChain(&e).to_string())
             })
             .map_err(|e| format!("{}: {e}", args.gstr2a.display()));
         let register = csv
@@ -396,7 +404,7 @@ pub fn run(args: Args) -> Result<(), String> {
     let payloads = done
         .plan
         .into_payloads(register, gstr2a, previously_saved)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ErrorChain(&e).to_string())?;
     // The upsert payload is written while the summary is counted from it.
     let out = &args.out;
     let (retsum, written) = std::thread::scope(|s| {
@@ -408,7 +416,7 @@ pub fn run(args: Args) -> Result<(), String> {
         (retsum, written)
     });
     written?;
-    let retsum = retsum.map_err(|e| format!("the local summary: {e}"))?;
+    let retsum = retsum.map_err(|e| format!("the local summary: {}", ErrorChain(&e)))?;
     write_json(&out.join("payload-delete.json"), &payloads.delete)?;
     write_json(
         &out.join("summary.json"),
@@ -467,7 +475,8 @@ enum Today {
 /// `itc-expected.json` (the ITC of the regenerated GSTR-2B).
 fn run_today(args: Args) -> Result<(), String> {
     let t0 = Instant::now();
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("{}: {}", args.out.display(), ErrorChain(&e)))?;
     let (path, read) = match (&args.gstr2b, &args.ims) {
         (Some(p), None) => (
             p,
@@ -479,7 +488,7 @@ fn run_today(args: Args) -> Result<(), String> {
         ),
         _ => return Err("give one of --gstr2a, --gstr2b and --ims".into()),
     };
-    let today = read.map_err(|e| format!("{}: {e}", path.display()))?;
+    let today = read.map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))?;
     let (file_gstin, file_period) = match &today {
         Today::Gstr2b(b) => (b.gstin, b.return_period),
         Today::Ims(r) => (r.gstin, None),
@@ -544,14 +553,14 @@ fn run_today(args: Args) -> Result<(), String> {
             // No earlier run's body is left behind.
             None => match std::fs::remove_file(&reset_path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(format!("{}: {e}", reset_path.display()))
+                    return Err(format!("{}: {}", reset_path.display(), ErrorChain(&e)))
                 }
                 _ => {}
             },
         }
     }
     if let Some(itc) = reconciler.expected_itc(&actions) {
-        let itc = itc.map_err(|e| format!("the expected ITC: {e}"))?;
+        let itc = itc.map_err(|e| format!("the expected ITC: {}", ErrorChain(&e)))?;
         write_json(&out.join("itc-expected.json"), &itc)?;
     }
 
@@ -584,5 +593,5 @@ fn run_today(args: Args) -> Result<(), String> {
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), ErrorChain(&e)))
 }

@@ -35,20 +35,20 @@ pub fn demo_state_dir(out_dir: &Path) -> PathBuf {
 pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle, FlowError> {
     let handle = gstn_sandbox::spawn(sandbox)
         .await
-        .map_err(|e| FlowError::Config(format!("starting the sandbox: {e}")))?;
+        .map_err(FlowError::setting("starting the sandbox"))?;
     let gstin: Gstin = DEMO_GSTIN
         .parse()
-        .map_err(|e| FlowError::Config(format!("{e}")))?;
+        .map_err(FlowError::setting("the demo GSTIN"))?;
     let period: ReturnPeriod = DEMO_PERIOD
         .parse()
-        .map_err(|e| FlowError::Config(format!("{e}")))?;
+        .map_err(FlowError::setting("the demo period"))?;
     let path = sample_data_dir().join("gstr2a.json");
     let text = std::fs::read_to_string(&path).map_err(|source| FlowError::Io {
         what: format!("reading {}", path.display()),
         source,
     })?;
     let gstr2a: Gstr2a =
-        json::from_str(&text).map_err(|e| FlowError::Config(format!("{}: {e}", path.display())))?;
+        json::from_str(&text).map_err(FlowError::setting(path.display().to_string()))?;
     handle.seed_gstr2a(gstin, period, gstr2a);
 
     // The earlier session, on a client of its own that keeps its token in memory.
@@ -65,13 +65,13 @@ pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle,
         .map_err(gstn("sandbox setup"))?;
     earlier.request_otp().await.map_err(gstn("sandbox setup"))?;
     let otp = Otp::new(handle.state().config().otp.clone())
-        .map_err(|e| FlowError::Config(format!("{e}")))?;
+        .map_err(FlowError::setting("the sandbox's OTP"))?;
     earlier
         .authenticate(&otp)
         .await
         .map_err(gstn("sandbox setup"))?;
     let saved_earlier: Gstr2Payload =
-        json::from_str(EARLIER_SAVE).map_err(|e| FlowError::Config(format!("{e}")))?;
+        json::from_str(EARLIER_SAVE).map_err(FlowError::setting("the earlier session's save"))?;
     let report = earlier
         .save(&saved_earlier)
         .await
@@ -108,11 +108,11 @@ pub fn demo_config(
         username: "asp_user".into(),
         gstin: DEMO_GSTIN
             .parse()
-            .map_err(|e| FlowError::Config(format!("{e}")))?,
+            .map_err(FlowError::setting("the demo GSTIN"))?,
         pan: DEMO_PAN.into(),
         period: DEMO_PERIOD
             .parse()
-            .map_err(|e| FlowError::Config(format!("{e}")))?,
+            .map_err(FlowError::setting("the demo period"))?,
         certificate: Certificate::Pem(sandbox.certificate_pem()),
         ip_usr: "127.0.0.1".into(),
         data_dir: sample_data_dir(),

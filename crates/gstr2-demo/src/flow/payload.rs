@@ -26,8 +26,13 @@ pub(super) async fn step2_generate_payload(
     out: &mut dyn Write,
 ) -> Result<Step2, FlowError> {
     say!(out, "\nStep-2: Generate Payload")?;
-    let register = csv::read_dir(&config.data_dir, config.gstin, config.period)
-        .map_err(|e| FlowError::Register(format!("{}: {e}", config.data_dir.display())))?;
+    let register =
+        csv::read_dir(&config.data_dir, config.gstin, config.period).map_err(|source| {
+            FlowError::Register {
+                dir: config.data_dir.clone(),
+                source,
+            }
+        })?;
     say!(
         out,
         "  Purchase register {}: {} documents in {} tables",
@@ -60,7 +65,7 @@ pub(super) async fn step2_generate_payload(
     print_summary(
         out,
         "Summary (local)",
-        &local_summary(&payloads, saved.as_ref()).map_err(|e| FlowError::Amounts(e.to_string()))?,
+        &local_summary(&payloads, saved.as_ref()).map_err(FlowError::amounts)?,
     )?;
     Ok(Step2 { register, saved })
 }
@@ -91,12 +96,8 @@ fn payloads_for(
     let inputs = Reconciler::new(register, gstr2a)
         .decisions(decisions)
         .previously_saved(saved);
-    let report = inputs
-        .run()
-        .map_err(|e| FlowError::Amounts(e.to_string()))?;
-    inputs
-        .save_payloads(&report)
-        .map_err(|e| FlowError::Payload(e.to_string()))
+    let report = inputs.run().map_err(FlowError::amounts)?;
+    inputs.save_payloads(&report).map_err(FlowError::Payload)
 }
 
 pub(super) fn write_payloads(

@@ -71,7 +71,7 @@ fn reconcile_now(
     };
     let report = inputs.progress(&progress).run();
     bars.finish();
-    report.map_err(|e| FlowError::Amounts(e.to_string()))
+    report.map_err(FlowError::amounts)
 }
 
 fn action_of(report: &Report, key: &DocKey) -> Option<ActionFlag> {
@@ -152,10 +152,8 @@ pub(super) fn step4_accept_reject(
         }
     };
     let path = config.out_dir.join("decisions.json");
-    let text = serde_json::to_string_pretty(&decisions).map_err(|e| FlowError::Io {
-        what: format!("encoding {}", path.display()),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let text = serde_json::to_string_pretty(&decisions)
+        .map_err(FlowError::encode(format!("encoding {}", path.display())))?;
     std::fs::write(&path, text + "\n").map_err(|source| FlowError::Io {
         what: format!("writing {}", path.display()),
         source,

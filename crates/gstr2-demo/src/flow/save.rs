@@ -29,7 +29,7 @@ struct Outgoing {
 /// every section names its documents and flags with the same few keys (the sections grouped by
 /// supplier under `inv` or `nt`).
 fn outgoing(payload: &Gstr2Payload) -> Result<Vec<Outgoing>, FlowError> {
-    let value = serde_json::to_value(payload).map_err(|e| FlowError::Payload(e.to_string()))?;
+    let value = serde_json::to_value(payload).map_err(FlowError::encode("encoding the payload"))?;
     fn text<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
         v.get(key).and_then(|v| v.as_str())
     }
@@ -151,9 +151,7 @@ pub(super) async fn step5_save(
     let inputs = Reconciler::new(&step2.register, gstr2a)
         .decisions(decisions)
         .previously_saved(step2.saved.as_ref());
-    let payloads = inputs
-        .save_payloads(report)
-        .map_err(|e| FlowError::Payload(e.to_string()))?;
+    let payloads = inputs.save_payloads(report).map_err(FlowError::Payload)?;
     say!(out, "  Payloads generated again with the flags of Step-4:")?;
     write_payloads(config, &payloads, out)?;
     if config.confirm == Confirm::Ask {

@@ -25,7 +25,7 @@ pub(super) async fn step6_download_summary(
         .summary(config.period)
         .await
         .map_err(gstn("Step-6 download summary"))?;
-    let local = local_summary(payloads, saved).map_err(|e| FlowError::Amounts(e.to_string()))?;
+    let local = local_summary(payloads, saved).map_err(FlowError::amounts)?;
     write_json(&config.out_dir.join("summary-gstn.json"), &downloaded)?;
     write_json(&config.out_dir.join("summary-local.json"), &local)?;
     print_summary(out, "Summary (downloaded)", &downloaded)?;

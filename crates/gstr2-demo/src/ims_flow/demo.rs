@@ -40,7 +40,7 @@ pub fn demo_state_dir(out_dir: &Path) -> PathBuf {
 pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle, FlowError> {
     gstn_sandbox::spawn(sandbox)
         .await
-        .map_err(|e| FlowError::Config(format!("starting the sandbox: {e}")))
+        .map_err(FlowError::setting("starting the sandbox"))
 }
 
 /// The settings for the embedded sandbox: the demo GSTIN and period, the sample register.
@@ -52,7 +52,7 @@ pub fn demo_config(
     let config = sandbox.state().config();
     let gstin: Gstin = DEMO_GSTIN
         .parse()
-        .map_err(|e| FlowError::Config(format!("{e}")))?;
+        .map_err(FlowError::setting("the demo GSTIN"))?;
     Ok(ImsFlowConfig {
         connection: Connection {
             base_url: sandbox.base_url(),
@@ -68,7 +68,7 @@ pub fn demo_config(
         },
         period: DEMO_PERIOD
             .parse()
-            .map_err(|e| FlowError::Config(format!("{e}")))?,
+            .map_err(FlowError::setting("the demo period"))?,
         data_dir: sample_data_dir(),
         out_dir,
         show_progress: false,

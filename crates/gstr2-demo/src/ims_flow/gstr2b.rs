@@ -99,7 +99,7 @@ pub(super) async fn step6_regenerate_gstr2b(
     let expected = reconciler
         .expected_itc(actions)
         .ok_or_else(|| FlowError::Config("the IMS flow reconciles with IMS".into()))?
-        .map_err(|e| FlowError::Amounts(e.to_string()))?;
+        .map_err(FlowError::amounts)?;
     let downloaded = itc_of(&gstr2b);
     write_json(&config.out_dir.join("itc-expected.json"), &expected)?;
     write_json(&config.out_dir.join("itc-gstr2b.json"), &downloaded)?;

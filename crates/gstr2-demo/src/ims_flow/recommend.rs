@@ -50,9 +50,7 @@ pub(super) fn step4_recommend(
     let Source::Ims(ims) = reconciler.source() else {
         return Err(FlowError::Config("the IMS flow reconciles with IMS".into()));
     };
-    let report = reconciler
-        .run()
-        .map_err(|e| FlowError::Amounts(e.to_string()))?;
+    let report = reconciler.run().map_err(FlowError::amounts)?;
     let table = Columns::new(4, &RESULT_COLUMNS);
     table.say(
         out,
@@ -148,7 +146,7 @@ fn users_decisions(
     let policy = Reconciler::new(reconciler.register(), reconciler.source())
         .decisions(&none)
         .run()
-        .map_err(|e| FlowError::Amounts(e.to_string()))?;
+        .map_err(FlowError::amounts)?;
     let action_of = |report: &Report, key: &DocKey| {
         report
             .results

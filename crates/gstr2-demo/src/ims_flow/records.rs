@@ -135,7 +135,10 @@ pub(super) fn step3_load_register(
 ) -> Result<Gstr2Payload, FlowError> {
     say!(out, "\nStep-3: Load the purchase register")?;
     let register = csv::read_dir(&config.data_dir, config.connection.gstin, config.period)
-        .map_err(|e| FlowError::Register(format!("{}: {e}", config.data_dir.display())))?;
+        .map_err(|source| FlowError::Register {
+            dir: config.data_dir.clone(),
+            source,
+        })?;
     let reconciled: usize = [Table::B2b, Table::B2ba, Table::Cdn, Table::Cdna]
         .iter()
         .map(|t| register.document_count(*t))

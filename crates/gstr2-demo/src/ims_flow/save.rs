@@ -27,10 +27,8 @@ struct Outgoing {
 /// The records of a body, section by section, read from its wire form (`invdata`), where every
 /// section names its records with the same keys.
 fn outgoing(body: &ImsSaveRequest) -> Result<Vec<Outgoing>, FlowError> {
-    let value = serde_json::to_value(&body.records).map_err(|e| FlowError::Io {
-        what: "encoding the IMS body".into(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let value =
+        serde_json::to_value(&body.records).map_err(FlowError::encode("encoding the IMS body"))?;
     let text = |v: &serde_json::Value, keys: &[&str]| {
         keys.iter()
             .find_map(|k| v.get(*k).and_then(|v| v.as_str()))
