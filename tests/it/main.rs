@@ -8,6 +8,7 @@ use gstr2_demo::{flow, ims_flow, reconcile_job};
 mod common;
 mod convert_example;
 mod drop_chunk;
+mod error_rule;
 mod filing;
 mod fixture;
 mod ims_example;

@@ -1,12 +1,11 @@
 //! The example's real-endpoint mode: settings from `GSTN_*` variables, OTPs from standard
 //! input, against a separately started sandbox standing in for GSTN.
 
-use gstr2::model::ErrorChain;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use gstn_sandbox::SandboxConfig;
-use gstr2::model::{json, Gstr2a};
+use gstr2::model::{json, ErrorChain, Gstr2a};
 
 use crate::common::run;
 use crate::flow::{self, config_from_env, Confirm, DecisionSource, FlowError, Otps};

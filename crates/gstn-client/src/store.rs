@@ -377,6 +377,46 @@ mod tests {
     }
 
     #[test]
+    fn a_record_with_anything_after_it_or_a_value_of_the_wrong_type_is_refused_unquoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token.json");
+        let store = FileTokenStore::new(&path);
+        store.save(&session()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let owner_only = || {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+        };
+        // Not a file this store wrote: refused, not read up to where it stops making sense.
+        std::fs::write(
+            &path,
+            format!("{text} {{\"auth_token\":\"tok-0123456789\"}}"),
+        )
+        .unwrap();
+        owner_only();
+        let err = store.load().unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Format { field, .. } if field == "."),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("tok-0123456789"), "{err}");
+        // serde_json's message would quote the number; the store says only what kind of fault.
+        std::fs::write(&path, text.replace("\"tok-0123456789\"", "4711")).unwrap();
+        owner_only();
+        let err = store.load().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "token file {}: invalid record at `auth_token`: missing or wrong type",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
     fn the_file_holds_the_session_fields() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("token.json");

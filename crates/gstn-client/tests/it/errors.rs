@@ -2,8 +2,7 @@
 
 use gstn_client::Error;
 use gstn_proto::ProcessingStatus;
-use gstr2_model::json;
-use gstr2_model::ErrorChain;
+use gstr2_model::{json, ErrorChain};
 
 use crate::common::*;
 

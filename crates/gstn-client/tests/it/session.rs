@@ -1,7 +1,6 @@
 //! Sessions: a stored token reused across client instances, refresh before expiry, expiry,
 //! a wrong OTP.
 
-use gstr2_model::ErrorChain;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +8,7 @@ use gstn_client::{
     Error, FileTokenStore, MemoryTokenStore, SessionError, SessionStatus, TokenStore,
 };
 use gstn_proto::Otp;
-use gstr2_model::Table;
+use gstr2_model::{ErrorChain, Table};
 
 use crate::common::*;
 

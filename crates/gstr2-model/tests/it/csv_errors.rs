@@ -2,8 +2,7 @@
 //! the message points at.
 
 use gstr2_model::csv::{self, CsvError};
-use gstr2_model::ErrorChain;
-use gstr2_model::Table;
+use gstr2_model::{ErrorChain, Table};
 
 const HEADER: &str = "ctin,cfs,inum,idt,val,pos,rchrg,num,rt,txval,iamt,elg,tx_i";
 const GOOD: &str = "33GSPTN4811G1ZC,Y,S1,24-07-2017,1180.00,27,N,1,18,1000.00,180.00,ip,180.00";

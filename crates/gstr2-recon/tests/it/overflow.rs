@@ -6,8 +6,7 @@ use gstr2_model::amount::AmountOverflow;
 use gstr2_model::codes::{Flag, NoteType, YesNo};
 use gstr2_model::summary::SectionSummary;
 use gstr2_model::tables::b2b::B2bSupplier;
-use gstr2_model::ErrorChain;
-use gstr2_model::{json, Gstr2Payload, Gstr2Summary, Gstr2a, Item};
+use gstr2_model::{json, ErrorChain, Gstr2Payload, Gstr2Summary, Gstr2a, Item};
 use gstr2_recon::{
     compare_summaries, into_save_payloads, local_summary, Decisions, Field, MatchCode, MatchConfig,
     PayloadPlan, ReconcileError, Reconciler, SavePayloads, StreamedError,
