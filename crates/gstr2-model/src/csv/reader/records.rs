@@ -14,6 +14,12 @@ use crate::Table;
 
 /// Counts lines as the input is read: the csv crate's record positions are off after CRLF line
 /// ends and blank lines, so the line of a record is found from the byte offsets of `\n`.
+///
+/// The csv crate's issues, open as of csv 1.4: `Position::line` of the first record after a
+/// blank line is the blank line's (<https://github.com/BurntSushi/rust-csv/issues/208>), and with
+/// CRLF line ends the line after a record is the record's own
+/// (<https://github.com/BurntSushi/rust-csv/issues/395>). Once both are fixed, a record's line
+/// could be taken from the crate again.
 pub(crate) struct Lines<R> {
     inner: R,
     offset: u64,
