@@ -19,7 +19,7 @@ use crate::session::{Session, SessionStatus};
 mod answer;
 mod request;
 
-pub(crate) use answer::{answer_error, decode_json, decode_plain, to_json, NO_DOCUMENTS};
+pub(crate) use answer::{answer_error, decode_json, decode_plain, to_json};
 pub(crate) use request::{Endpoint, Repeat, Request};
 
 /// The async GSTN client: one taxpayer (GSTIN and user), one session at a time.

@@ -324,7 +324,7 @@ impl GstnClient {
             .query("ret_period", period.to_string());
         let data = match self.call_encrypted(&request).await {
             Ok(data) => data,
-            Err(Error::Gstn { code, .. }) if crate::client::NO_DOCUMENTS.contains(&code.code()) => {
+            Err(Error::Gstn { code, .. }) if code.is_no_documents() => {
                 return Ok(Gstr2Payload::new(config.gstin, period));
             }
             Err(e) => return Err(e),

@@ -11,7 +11,7 @@ use reqwest::{Method, Url};
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
-use crate::client::{decode_json, Endpoint, GstnClient, Repeat, Request, NO_DOCUMENTS};
+use crate::client::{decode_json, Endpoint, GstnClient, Repeat, Request};
 use crate::config::check_scheme;
 use crate::error::{Error, Result};
 use crate::progress::ProgressEvent;
@@ -62,7 +62,7 @@ impl GstnClient {
             .query("ret_period", period.to_string());
         let data = match self.call_encrypted(&request).await {
             Ok(data) => data,
-            Err(Error::Gstn { code, .. }) if NO_DOCUMENTS.contains(&code.code()) => {
+            Err(Error::Gstn { code, .. }) if code.is_no_documents() => {
                 return Ok(Gstr2a::default());
             }
             Err(e) => return Err(e),

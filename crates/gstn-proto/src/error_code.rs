@@ -30,6 +30,8 @@ pub enum ErrorClass {
     State,
     /// A record-level validation error inside RETSTATUS's `error_report`.
     Record,
+    /// A download found nothing for the period or section: an empty answer, not a failure.
+    NoDocuments,
 }
 
 macro_rules! codes {
@@ -122,6 +124,16 @@ codes! {
     Ret11409 = "RET11409", Credentials, "Username is not Valid";
     Ret11410 = "RET11410", Request, "Invalid GSTIN";
     Ret11420 = "RET11420", Request, "An invalid API Header value";
+    /// A GSTR-2 or GSTR2A section has no documents. GSTN's wording is unconfirmed.
+    Ret11416 = "RET11416", NoDocuments, "No document found";
+    /// A GSTR-2 or GSTR2A section has no documents. GSTN's wording is unconfirmed.
+    Ret11417 = "RET11417", NoDocuments, "No document found";
+    /// A GSTR2A section has no documents. GSTN's wording is unconfirmed.
+    Ret13508 = "RET13508", NoDocuments, "No document found";
+    /// A GSTR2A section has no documents. GSTN's wording is unconfirmed.
+    Ret13509 = "RET13509", NoDocuments, "No document found";
+    /// A GSTR2A section has no documents. GSTN's wording is unconfirmed.
+    Ret13510 = "RET13510", NoDocuments, "No document found";
     Ret12501 = "RET12501", Retryable, "System Failure";
     Ret12502 = "RET12502", Retryable, "System Failure";
     Ret12503 = "RET12503", Retryable, "System Failure";
@@ -151,7 +163,7 @@ codes! {
     /// is unconfirmed.
     Ret2b1023 = "RET2B1023", State, "GSTR-2B is not generated for the return period";
     /// GSTR-2B of the period has no documents. GSTN's wording is unconfirmed.
-    Ret2b1016 = "RET2B1016", Request, "No document found for the return period";
+    Ret2b1016 = "RET2B1016", NoDocuments, "No document found for the return period";
     /// GEN2B with no IMS action changed since the last generation: the 2B is current.
     Ims2005 = "IMS2005", State, "2B cannot be generated as there are no changes";
     /// An IMS record's `prev_status` is not the action GSTN holds, or the supplier edited the
@@ -196,6 +208,12 @@ impl ErrorCode {
     /// A large file is still being prepared (`RTN_24`).
     pub fn is_queued(&self) -> bool {
         self.class() == ErrorClass::Queued
+    }
+
+    /// A download found nothing: an empty answer rather than a failure (`RET11416`,
+    /// `RET11417`, `RET13508`, `RET13509`, `RET13510`, `RET2B1016`).
+    pub fn is_no_documents(&self) -> bool {
+        self.class() == ErrorClass::NoDocuments
     }
 }
 
@@ -330,6 +348,11 @@ mod tests {
         assert!(!ErrorCode::Auth4034.is_session_error());
         assert!(ErrorCode::Ret12501.is_retryable());
         assert!(ErrorCode::Rtn24.is_retryable() && ErrorCode::Rtn24.is_queued());
+        for code in ["RET11416", "RET11417", "RET13508", "RET13509", "RET13510", "RET2B1016"] {
+            let code = ErrorCode::parse(code);
+            assert!(code.is_no_documents() && !code.is_retryable(), "{code}");
+        }
+        assert!(!ErrorCode::Ret11410.is_no_documents());
         assert!(!ErrorCode::Ret12505.is_retryable());
         assert!(!ErrorCode::Other("X".into()).is_retryable());
         assert!(ErrorCode::Imssav0015.is_retryable());

@@ -112,8 +112,10 @@
 //! | Accept or Pending of a credit note without `itcRedReq` | `IMSSAV0054` |
 //!
 //! Session errors (`AUTH4033`, `AUTH4038`, `RET11407`, `OTP0011`) mean: refresh or log in again;
-//! `TEC4001`, `RET12501`–`RET12504`, `RTN_24` and `IMSSAV0015` may succeed later unchanged; the rest need a
-//! change to the request or the credentials.
+//! `TEC4001`, `RET12501`–`RET12504`, `RTN_24` and `IMSSAV0015` may succeed later unchanged;
+//! `RET11416`, `RET11417`, `RET13508`–`RET13510` and `RET2B1016` mean the download found nothing
+//! (an empty answer, [`ErrorCode::is_no_documents`]); the rest need a change to the request or the
+//! credentials.
 
 pub mod action;
 pub mod bodies;

@@ -8,10 +8,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// Codes that mean "nothing there" rather than failure on a GET (protocol notes §5).
-pub(crate) const NO_DOCUMENTS: [&str; 5] =
-    ["RET11416", "RET13508", "RET13509", "RET13510", "RET11417"];
-
 /// Turns a non-2xx answer into an error: GSTN's own error body if there is one, else the HTTP
 /// status. A 2xx body with `status_cd` 0 is a GSTN error too.
 pub(super) fn check_answer(action: &Action, status: StatusCode, bytes: &[u8]) -> Result<()> {

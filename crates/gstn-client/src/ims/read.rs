@@ -7,7 +7,7 @@ use gstr2_model::ims::{ImsCounts, ImsRecords};
 use reqwest::Method;
 
 use super::{ims_section_code, IMS_SECTIONS};
-use crate::client::{answer_error, decode_json, GstnClient, NO_DOCUMENTS};
+use crate::client::{answer_error, decode_json, GstnClient};
 use crate::error::{Error, Result};
 use crate::gstr2a::FileScope;
 use crate::progress::ProgressEvent;
@@ -50,7 +50,7 @@ impl GstnClient {
         }
         let data = match self.call_encrypted(&request).await {
             Ok(data) => data,
-            Err(Error::Gstn { code, .. }) if NO_DOCUMENTS.contains(&code.code()) => {
+            Err(Error::Gstn { code, .. }) if code.is_no_documents() => {
                 return Ok(ImsRecords::default())
             }
             Err(e) => return Err(e),
