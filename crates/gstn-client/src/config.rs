@@ -23,9 +23,9 @@ pub const DEFAULT_CHUNK_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The API paths under the base URL, the API version of each action in its path.
 ///
-/// The defaults are the versions the protocol notes found (§1, §3) for authentication and
-/// GSTR2, and for GSTR-2B and IMS the newest version a source shows (GSTN's current ones are
-/// unconfirmed; set another version here if GSTN or the GSP answers another):
+/// The defaults are the versions public clients use for authentication and GSTR2, and for
+/// GSTR-2B and IMS the newest version a source shows (`docs/protocol.md` §2; GSTN's current ones
+/// are unconfirmed; set another version here if GSTN or the GSP answers another):
 ///
 /// | field | actions | default |
 /// |---|---|---|

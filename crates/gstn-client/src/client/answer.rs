@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// Codes that mean "nothing there" rather than failure on a GET (protocol notes §5).
+/// Codes that mean "nothing there" rather than failure on a GET (`docs/protocol.md` §11).
 pub(crate) const NO_DOCUMENTS: [&str; 5] =
     ["RET11416", "RET13508", "RET13509", "RET13510", "RET11417"];
 
