@@ -27,7 +27,7 @@ pub enum FlowError {
     Register(String),
     /// GSTN (or the client) failed at a step.
     Gstn {
-        /// The CSV format's step.
+        /// The workflow's step (`docs/workflow.md`), as the flow names it.
         step: &'static str,
         /// The cause.
         source: Box<gstn_client::Error>,
@@ -57,7 +57,7 @@ pub enum FlowError {
     /// The user did not confirm a step ([`Confirm::Ask`](crate::present::Confirm::Ask)); the
     /// step sent nothing.
     NotConfirmed {
-        /// The CSV format's step.
+        /// The workflow's step (`docs/workflow.md`), as the flow names it.
         step: &'static str,
         /// Where that leaves the return.
         consequence: &'static str,
