@@ -1,5 +1,5 @@
-//! Converts between a folder of GSTR2 CSV files (one `<table>.csv` per table, the seed's
-//! columns) and one GSTR2 save payload in GSTN's JSON.
+//! Converts between a folder of GSTR2 CSV files (one `<table>.csv` per table, with the columns of
+//! `docs/csv-format.md`) and one GSTR2 save payload in GSTN's JSON.
 //!
 //! ```text
 //! cargo run --example convert -- csv-to-json --gstin 27AAPFU0939F1ZV --period 072017 examples/data

@@ -1,4 +1,4 @@
-//! The seed's GSTR2 filing workflow, Steps 1 to 8, as a user runs it.
+//! The GSTR-2 filing workflow, Steps 1 to 8 of `docs/workflow.md`, as a user runs it.
 //!
 //! ```text
 //! cargo run --example filing_flow

@@ -5,7 +5,8 @@
 //! cargo run --release --example gen_recon_data -- --docs 1000000 --seed 42 --out target/recon-data
 //! ```
 //!
-//! writes `OUT/purchases/` (`b2b.csv`, `cdn.csv`: the seed's columns, one row per item) and
+//! writes `OUT/purchases/` (`b2b.csv`, `cdn.csv`: the columns of `docs/csv-format.md`, one row
+//! per item) and
 //! `OUT/gstr2a.json`. `--one-supplier` puts every document under a single supplier. The files are
 //! what `examples/reconcile.rs` and the baselines in `benches/baselines/` read.
 

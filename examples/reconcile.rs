@@ -26,12 +26,13 @@
 //! the first 20 warnings on stderr and the summary table, with the count of warnings, on stdout.
 //! GSTIN and period default to the GSTR2A file's.
 //!
-//! Every core is used: the GSTR2A JSON is decoded typed, its suppliers in runs on scoped
-//! threads, while the CSV folder is decoded, a large table in pieces; the engine runs across suppliers in
-//! parallel and hands its results over a batch at a time (`reconcile_streamed`), each batch
-//! written to both results files on both cores and dropped, so that the results are never all
-//! in memory; the payloads are then built from the engine's plan by moving the inputs'
-//! documents. `RECON_RSS=1` prints the resident memory after each phase on stderr.
+//! Every core of the current rayon pool is used: the GSTR2A JSON is decoded typed, its
+//! suppliers in runs on the pool, while the CSV folder is decoded beside it, a large table in
+//! blocks on the same pool; the engine runs across suppliers in parallel and hands its results
+//! over a batch at a time (`Reconciler::new(..).stream(sink)`), each batch formatted for both
+//! results files at once on the pool, handed to each file's writer thread and dropped, so that
+//! the results are never all in memory; the payloads are then built from the engine's plan by
+//! moving the inputs' documents. `RECON_RSS=1` prints the resident memory after each phase on stderr.
 
 use std::process::ExitCode;
 

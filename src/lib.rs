@@ -6,7 +6,8 @@
 //!
 //! - [`model`]: typed GSTR2 tables and GSTR2A documents, with CSV and JSON codecs.
 //! - [`recon`]: the pure reconciliation engine, save payloads and the local summary.
-//! - [`proto`]: the GSTN wire layer: envelopes, actions, headers, error codes, crypto.
+//! - [`proto`]: the GSTN wire layer: envelopes, actions, headers, error codes, crypto (the
+//!   protocol as gstr2 speaks it is described in `docs/protocol.md`).
 //! - `client` (feature `client`, on by default): the async GSTN session client.
 //! - `sandbox` (feature `sandbox`, off by default): a local GSTN on 127.0.0.1 speaking the same
 //!   protocol, for an app's own tests; an app that only talks to GSTN compiles no server.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Baseline: reconcile a purchase register against GSTR2A with pandas.
 
-Reads what `examples/reconcile.rs` reads: the CSV folder (`b2b.csv`, `cdn.csv`: the seed's
-columns, one row per item) and the GSTR2A JSON; normalises document numbers by the rule of
+Reads what `examples/reconcile.rs` reads: the CSV folder (`b2b.csv`, `cdn.csv`: the columns of
+docs/csv-format.md, one row per item) and the GSTR2A JSON; normalises document numbers by the rule of
 `gstr2-recon` (tokens of letters and digits, lowercase, the document's own fiscal-year fragment
 dropped, leading zeros dropped per numeric token); joins on supplier, document type and
 normalised number; compares value, taxable value and the four tax heads with a Rs 1 tolerance;

@@ -1,4 +1,5 @@
-//! A seeded generator of a large `b2b` CSV in the seed's columns, for the `model_codec` bench.
+//! A seeded generator of a large `b2b` CSV in the columns of `docs/csv-format.md`, for the
+//! `model_codec` bench.
 //!
 //! Included by path (`#[path = "support/b2b_csv.rs"] mod b2b_csv;`); it uses only
 //! `gstr2_model` and `rand`. The register belongs to a Maharashtra receiver: suppliers in state

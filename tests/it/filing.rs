@@ -15,7 +15,7 @@ async fn the_demo_files_the_return_through_all_eight_steps() {
     let (result, printed) = run(&config, &mut demo_otps(&sandbox)).await;
     let filed = result.unwrap_or_else(|e| panic!("{e}\n{printed}"));
 
-    // The seed's steps, in its order and words.
+    // The workflow's steps (`docs/workflow.md`), in order, as the user sees them.
     let steps = [
         "Step-1: Connect with GSTN",
         "Step-2: Generate Payload",

@@ -1,5 +1,6 @@
 //! `examples/data/gstr2a.json` is made for the sample register: valid checksums, and every
-//! match code of the seed's Step-4 when reconciled against `examples/data/`.
+//! match code of Step 4 of the GSTR-2 workflow (`docs/workflow.md`) when reconciled against
+//! `examples/data/`.
 
 use gstn_sandbox::gstr2a::document_checksum;
 use gstr2::model::{csv, json, Gstr2a};

@@ -23,9 +23,9 @@ pub const DEFAULT_CHUNK_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The API paths under the base URL, the API version of each action in its path.
 ///
-/// The defaults are the versions the protocol notes found (§1, §3) for authentication and
-/// GSTR2, and for GSTR-2B and IMS the newest version a source shows (GSTN's current ones are
-/// unconfirmed; set another version here if GSTN or the GSP answers another):
+/// The defaults are the versions public clients use for authentication and GSTR2, and for
+/// GSTR-2B and IMS the newest version a source shows (`docs/protocol.md` §2; GSTN's current ones
+/// are unconfirmed; set another version here if GSTN or the GSP answers another):
 ///
 /// | field | actions | default |
 /// |---|---|---|
@@ -438,6 +438,21 @@ mod tests {
         assert!(check_scheme(&url("http://10.0.0.1")).is_err());
         assert!(check_scheme(&url("http://localhost.example.com")).is_err());
         assert!(check_scheme(&url("ftp://127.0.0.1")).is_err());
+    }
+
+    /// The defaults the builder's docs state, and the size [`DEFAULT_CHUNK_LIMIT`]'s docs give
+    /// for a full chunk on the wire: about 3.6 MiB.
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let b = GstnClientBuilder::default();
+        assert_eq!(b.connect_timeout, Duration::from_secs(10));
+        assert_eq!(b.request_timeout, Duration::from_secs(60));
+        assert_eq!(b.refresh_margin, Duration::from_secs(15 * 60));
+        assert_eq!(b.chunk_limit, 2 * 1024 * 1024);
+        let key = gstn_proto::SessionKey::from_bytes([7; 32]);
+        let data = gstn_proto::crypto::encrypt_data(&key, &vec![b' '; DEFAULT_CHUNK_LIMIT]);
+        let mib = data.len() as f64 / (1024.0 * 1024.0);
+        assert!((3.55..3.65).contains(&mib), "{mib} MiB");
     }
 
     #[test]

@@ -195,6 +195,38 @@ mod tests {
         assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
     }
 
+    /// The policies the docs of `RetryPolicy::default`, `PollPolicy::default` and
+    /// `PollPolicy::fast` state.
+    #[test]
+    fn policies_are_the_documented_ones() {
+        let (ms, s) = (Duration::from_millis, Duration::from_secs);
+        let r = RetryPolicy::default();
+        assert_eq!(
+            (r.max_retries, r.initial_backoff, r.max_backoff),
+            (5, ms(200), s(10))
+        );
+        let p = PollPolicy::default();
+        assert_eq!(
+            (
+                p.initial_interval,
+                p.max_interval,
+                p.timeout,
+                p.queued_wait_max
+            ),
+            (s(1), s(30), s(15 * 60), s(10 * 60))
+        );
+        let f = PollPolicy::fast();
+        assert_eq!(
+            (
+                f.initial_interval,
+                f.max_interval,
+                f.timeout,
+                f.queued_wait_max
+            ),
+            (ms(20), ms(200), s(60), ms(200))
+        );
+    }
+
     #[test]
     fn poll_interval_is_bounded() {
         let p = PollPolicy::fast();

@@ -1,5 +1,5 @@
-//! The crypto of the GSTN taxpayer API (§2 of the protocol notes), both directions of every
-//! step: the client uses one, the sandbox the other.
+//! The crypto of the GSTN taxpayer API (`docs/protocol.md` §4), both directions of every step:
+//! the client uses one, the sandbox the other.
 //!
 //! All symmetric crypto is AES-256 in ECB mode with PKCS#7 padding; every binary value travels
 //! as standard Base64 (with `=` padding, non-canonical trailing bits rejected).

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-/// A step of the §2 crypto failed. Each variant names the wire field (`data`, `rek`, `hmac`,
-/// `sek`, `app_key`, `otp`, `sign`, `ek`, `content`) it was working on. Never carries key or
-/// plaintext bytes.
+/// A step of the crypto (`docs/protocol.md` §4) failed. Each variant names the wire field
+/// (`data`, `rek`, `hmac`, `sek`, `app_key`, `otp`, `sign`, `ek`, `content`) it was working on.
+/// Never carries key or plaintext bytes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CryptoError {

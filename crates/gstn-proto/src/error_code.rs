@@ -1,8 +1,9 @@
-//! GSTN's error codes (§5), typed, with GSTN's message text and what a client can do about each.
+//! GSTN's error codes (`docs/protocol.md` §11), typed, with GSTN's message text and what a
+//! client can do about each.
 //!
-//! Messages are those published by GSTN-facing services (sandbox.co.in's list of GSTN codes and
-//! the protocol notes); GSTN sometimes words them differently per return, so the message that
-//! travels in an error body is kept next to the code in [`crate::GstnError`].
+//! Messages are those GSPs publish with GSTN's codes (sandbox.co.in's list among them; the sources
+//! are in `docs/protocol.md` §14); GSTN sometimes words them differently per return, so the
+//! message that travels in an error body is kept next to the code in [`crate::GstnError`].
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,6 +1,6 @@
 //! GSTN's RSA key pair: the public key read from its X.509 certificate (client side), the
 //! private key and a self-signed certificate (sandbox side), and the app key's RSA PKCS#1 v1.5
-//! wrapping (§2).
+//! wrapping (`docs/protocol.md` §4).
 
 use std::fmt;
 use std::str::FromStr as _;

@@ -2,6 +2,8 @@
 //!
 //! The GSTN taxpayer API's wire layer, shared by the client (`gstn-client`) and the local
 //! sandbox (`gstn-sandbox`): envelopes, actions, headers, paths, error codes, and the crypto.
+//! The protocol itself, in the project's words and with what is unconfirmed about it, is
+//! `docs/protocol.md` in the repository.
 //!
 //! ```
 //! use gstn_proto::{crypto, Action, EncryptedRequest, SessionKey};
@@ -28,9 +30,9 @@
 //!   header sets that carry a secret ([`AuthRequest`], [`AuthTokenResponse`], [`FileRequest`],
 //!   [`FileDetails`], [`Headers`]) hide it in their `Debug` too. No error message of this crate
 //!   carries key, token, OTP or plaintext bytes.
-//! - [`crypto`]: every step of the protocol notes' §2, both directions (the client uses one,
-//!   the sandbox the other): AES-256-ECB + PKCS#7 (RustCrypto `aes` + `ecb`), standard Base64,
-//!   HMAC-SHA256 verified in constant time, the EVC `sign`, the large-file `ek`.
+//! - [`crypto`]: every step of the encryption (`docs/protocol.md` §4), both directions (the
+//!   client uses one, the sandbox the other): AES-256-ECB + PKCS#7 (RustCrypto `aes` + `ecb`),
+//!   standard Base64, HMAC-SHA256 verified in constant time, the EVC `sign`, the large-file `ek`.
 //! - [`keys`]: [`GstnPublicKey`] from GSTN's X.509 certificate (PEM or DER) with
 //!   [`GstnPublicKey::check_validity`], RSA PKCS#1 v1.5 wrapping of the app key;
 //!   [`GstnPrivateKey`] (PKCS#8 or PKCS#1 PEM, or generated) and

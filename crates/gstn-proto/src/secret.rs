@@ -65,30 +65,30 @@ macro_rules! aes_key {
 }
 
 aes_key!(
-    /// The app key: 32 random bytes the client makes per session (§2). Sent to GSTN wrapped in
-    /// RSA (OTPREQUEST, AUTHTOKEN, LOGOUT) or under the session key (REFRESHTOKEN); the key of
-    /// the OTP and of `sek`.
+    /// The app key: 32 random bytes the client makes per session (`docs/protocol.md` §4). Sent
+    /// to GSTN wrapped in RSA (OTPREQUEST, AUTHTOKEN, LOGOUT) or under the session key
+    /// (REFRESHTOKEN); the key of the OTP and of `sek`.
     AppKey,
     "app_key"
 );
 
 aes_key!(
-    /// The session key `EK`: `sek` decrypted with the app key (§2). Encrypts request `data`,
-    /// keys request `hmac`, and wraps each response's `rek`.
+    /// The session key `EK`: `sek` decrypted with the app key (`docs/protocol.md` §4). Encrypts
+    /// request `data`, keys request `hmac`, and wraps each response's `rek`.
     SessionKey,
     "sek"
 );
 
 aes_key!(
     /// A response key `REK`: the server picks one per response; it encrypts `data` and keys the
-    /// response `hmac` (§2).
+    /// response `hmac` (`docs/protocol.md` §4).
     ResponseKey,
     "rek"
 );
 
 aes_key!(
     /// A large-file key: `ek` of `FILEDET`, Base64 on the wire, the AES key of each downloaded
-    /// file's content (§3).
+    /// file's content (`docs/protocol.md` §8).
     FileKey,
     "ek"
 );

@@ -390,3 +390,43 @@ impl SandboxConfig {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defaults the fields' docs (and the README's table of options) state.
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let (ms, s) = (Duration::from_millis, Duration::from_secs);
+        let c = SandboxConfig::default();
+        assert_eq!(
+            (c.port, c.client_id.as_str(), c.client_secret.as_str()),
+            (0, "sandbox-client", "sandbox-secret")
+        );
+        assert_eq!((c.otp.as_str(), c.evc_otp.as_str()), ("575757", "575757"));
+        assert_eq!(
+            (c.token_lifetime, c.session_max),
+            (s(6 * 3600), s(30 * 24 * 3600))
+        );
+        assert_eq!((c.processing_delay, c.processing_polls), (ms(50), 1));
+        assert_eq!(
+            (
+                c.large_file_threshold,
+                c.documents_per_file,
+                c.file_queue_time
+            ),
+            (500, 250, ms(200))
+        );
+        assert_eq!((c.gstr2a_seed, c.gstr2a_documents), (Some(1), 12));
+        assert_eq!((c.key_bits, c.max_body_bytes), (2048, 5 * 1024 * 1024));
+        assert_eq!(
+            (c.gstr2b_documents_per_file, c.gstr2b_queue_time),
+            (1000, ms(200))
+        );
+        assert!(!c.faults.any() && c.faults.seed == 0);
+        assert!(c.users.is_none() && c.seed_dir.is_none() && c.state_dir.is_none());
+        assert!(c.key_path.is_none() && c.cert_path.is_none() && c.cert_out.is_none());
+        assert!(c.ims_file.is_none());
+    }
+}

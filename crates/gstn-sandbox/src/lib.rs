@@ -1,7 +1,7 @@
 //! # gstn-sandbox
 //!
 //! A local GSTN taxpayer API on 127.0.0.1, stateful, speaking the same protocol as GSTN
-//! (`gstn-api.md`, through `gstn-proto`): OTP login, encrypted GSTR2 saves with asynchronous
+//! (`docs/protocol.md`, through `gstn-proto`): OTP login, encrypted GSTR2 saves with asynchronous
 //! processing, summaries, submission and EVC filing, GSTR2A downloads including the large-file
 //! flow, and fault injection. Every example and client test of the project runs against it.
 //!

@@ -1,17 +1,19 @@
 //! `RETSUM`: the summary of what a return holds, computed from the stored sections.
 //!
-//! This is the sandbox's own implementation of the project's summary convention
-//! (`reconciliation.md`, "The summary (RETSUM) convention"); it deliberately shares no code with
-//! the local summary of `gstr2-recon`, so that comparing the two checks the save.
+//! This is the sandbox's own implementation of the project's summary convention (GSTN publishes
+//! none, `docs/protocol.md` §7; the convention is documented in `gstr2_recon::retsum`); it
+//! deliberately shares no code with the local summary of `gstr2-recon`, so that comparing the
+//! two checks the save.
 //!
 //! **Which documents count.** The receiver's own uploads (no `flag`, or `U`) and counterparty
 //! documents accepted (`A`) or modified (`M`). Rejected (`R`), pending (`P`), no-action (`N`),
 //! deleted (`D`) and edited (`E`) documents do not count.
 //!
 //! **Sections.** One `section_summary` entry per section that holds at least one counted
-//! document (for `NIL`: a supply-type block; for `ITC_RVSL`: a rule), in the order of the CSV format's tables: `B2B`,
-//! `B2BA`, `B2BUR`, `IMP_G`, `IMP_GA`, `IMP_S`, `IMP_SA`, `CDN`, `CDNA`, `CDNUR`, `NIL`,
-//! `ITC_RVSL`, `TXI`, `ATXI`, `TXPD` (`sec_nm` as [`gstr2_model::Table::section_name`]).
+//! document (for `NIL`: a supply-type block; for `ITC_RVSL`: a rule), in the order of the
+//! tables (`docs/csv-format.md`): `B2B`, `B2BA`, `B2BUR`, `IMP_G`, `IMP_GA`, `IMP_S`, `IMP_SA`,
+//! `CDN`, `CDNA`, `CDNUR`, `NIL`, `ITC_RVSL`, `TXI`, `ATXI`, `TXPD` (`sec_nm` as
+//! [`gstr2_model::Table::section_name`]).
 //!
 //! | section | `rc` | `ttl_val` | `ttl_txpd_igst/cgst/sgst/cess` | `ttl_itcavld_*` |
 //! |---|---|---|---|---|

@@ -73,7 +73,7 @@ pub enum FlowError {
     /// GSTN (or the client) failed at a step.
     #[error("{step}")]
     Gstn {
-        /// The CSV format's step.
+        /// The workflow's step (`docs/workflow.md`), as the flow names it.
         step: &'static str,
         /// The cause.
         #[source]
@@ -113,7 +113,7 @@ pub enum FlowError {
     /// step sent nothing.
     #[error("{step}: not confirmed; {consequence}")]
     NotConfirmed {
-        /// The CSV format's step.
+        /// The workflow's step (`docs/workflow.md`), as the flow names it.
         step: &'static str,
         /// Where that leaves the return.
         consequence: &'static str,

@@ -1,5 +1,5 @@
-//! The CSV format's GSTR2 workflow (Steps 1-8) on the public API of gstr2, shared by the
-//! `filing_flow` example and the end-to-end tests of `tests/it/`.
+//! The GSTR-2 workflow (Steps 1-8 of `docs/workflow.md`) on the public API of gstr2, shared by
+//! the `filing_flow` example and the end-to-end tests of `tests/it/`.
 //!
 //! Each step is a function of a few calls; what the user would see is written to `out`, and
 //! progress from the libraries (chunked save, GSTR2A download, reconciliation) is drawn as

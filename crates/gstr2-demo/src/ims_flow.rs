@@ -4,7 +4,7 @@
 //! 1. connect (the login OTP, or "Existing token" from the token file);
 //! 2. download the IMS records: the counts by section and action (`GETCNT`), then every record
 //!    (`GETINV` per section);
-//! 3. load the purchase register (a CSV folder (`docs/csv-format.md`));
+//! 3. load the purchase register (a CSV folder, `docs/csv-format.md`);
 //! 4. reconcile the register with the records and recommend an IMS action for each record, by
 //!    [`ImsPolicy`](gstr2_recon::ims::ImsPolicy), with its reasons; then apply the user's
 //!    decisions ([`ImsFlowConfig::decisions`], the `ims_actions` of `GSTR2_DECISIONS`);

@@ -1,7 +1,7 @@
 //! What the examples, tests and benches of gstr2 share; not published.
 //!
-//! - [`flow`]: the CSV format's GSTR-2 workflow (Steps 1 to 8), run by `cargo run --example
-//!   filing_flow` and the end-to-end tests;
+//! - [`flow`]: the GSTR-2 workflow (Steps 1 to 8 of `docs/workflow.md`), run by `cargo run
+//!   --example filing_flow` and the end-to-end tests;
 //! - [`ims_flow`]: today's workflow, GSTR-2B and IMS (Steps 1 to 7), run by `cargo run --example
 //!   ims_flow`;
 //! - [`present`] and [`connect`]: what both flows show and ask (lines, tables, progress bars,

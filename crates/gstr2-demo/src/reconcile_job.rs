@@ -68,8 +68,8 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
 
 /// A file written on a thread of its own: what is written is copied into chunks of 8 MiB, and
 /// each full chunk goes to the thread, which hands it to the kernel. The kernel's copy into the
-/// page cache (a second or more for the job's 1.4 GB of output) then runs beside the engine
-/// instead of between its batches. At most four chunks exist; they are reused.
+/// page cache, long for a large job's output, then runs beside the engine instead of between its
+/// batches. At most four chunks exist; they are reused.
 struct WriteBehind {
     path: PathBuf,
     chunk: Vec<u8>,
@@ -327,9 +327,8 @@ pub fn run(args: Args) -> Result<(), String> {
     // Placeholders until the GSTR2A file says; replaced below.
     let placeholder_gstin: Gstin = "27AAPFU0939F1ZV".parse().map_err(|e| format!("{e}"))?;
     let placeholder_fp: ReturnPeriod = "072017".parse().map_err(|e| format!("{e}"))?;
-    // Both files at once, each on every core (the JSON's suppliers decoded in runs on scoped
-    // threads, a large CSV table in pieces): where one waits on its serial parts, the other
-    // runs.
+    // Both files at once, each on every core of the rayon pool (the JSON's suppliers decoded in
+    // runs, a large CSV table in blocks): where one waits on its serial parts, the other runs.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (gstr2a, register) = std::thread::scope(|s| {
         let csv = s.spawn(|| {

@@ -312,6 +312,14 @@ mod tests {
     use super::*;
     use serde::{Deserialize, Serialize};
 
+    /// The limit the docs of [`AmountOverflow`] (and of the sums across the workspace) give:
+    /// about 7.9 × 10²⁸.
+    #[test]
+    fn a_decimal_holds_about_7_9_times_10_to_the_28() {
+        let max = Decimal::MAX.to_string();
+        assert_eq!((max.len(), &max[..2]), (29, "79"), "{max}");
+    }
+
     #[derive(Serialize, Deserialize, PartialEq, Debug)]
     struct T {
         #[serde(with = "super")]

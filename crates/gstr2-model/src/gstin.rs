@@ -2,7 +2,7 @@
 //!
 //! A GSTIN is checked for its shape (one of the forms GSTN issues, [`GstinKind`]), a valid state
 //! code in its first two digits where the form carries one, and the mod-36 check character in its
-//! last place (`gstn-api.md` §6).
+//! last place (`docs/protocol.md` §12).
 
 use std::fmt;
 use std::str::FromStr;
@@ -34,7 +34,7 @@ const CODE_POINTS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Gstin([u8; 15]);
 
-/// The forms of GSTIN that GSTN issues (`gstn-api.md` §6).
+/// The forms of GSTIN that GSTN issues (`docs/protocol.md` §12).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum GstinKind {

@@ -94,7 +94,8 @@ pub struct Item {
     #[serde(rename = "itm_det")]
     pub detail: ItemDetail,
     /// Input tax credit claimed (`itc`); absent in GSTR2A. Boxed: GSTR2A's items never carry
-    /// it, and an item is 136 bytes with the box against 224 with the `Itc` inline.
+    /// it, and an item is 136 bytes with the box against 224 with the `Itc` inline (on 64-bit
+    /// targets, as a test pins).
     #[serde(rename = "itc", default, skip_serializing_if = "Option::is_none")]
     pub itc: Option<Box<Itc>>,
 }
@@ -102,10 +103,11 @@ pub struct Item {
 /// Rate, taxable value and tax of one item (`itm_det`).
 ///
 /// Intra-state items carry `camt` and `samt`, inter-state items `iamt`; a head the document does
-/// not carry is `None` and is left out of the JSON. The fields only the CSV format's amendment tables
-/// carry (`csrt`, `ty`, `hsn_sc`) are boxed in [`ItemDetail::extra`], so that the common item is
-/// 120 bytes instead of 160; on the wire they stay flat keys of `itm_det`. Equality is the
-/// wire's: an empty box equals no box (both write nothing).
+/// not carry is `None` and is left out of the JSON. The fields only the CSV format's amendment
+/// tables carry (`csrt`, `ty`, `hsn_sc`) are boxed in [`ItemDetail::extra`], so that the common
+/// `ItemDetail` is 120 bytes instead of 160 (on 64-bit targets, as a test pins); on the wire they
+/// stay flat keys of `itm_det`. Equality is the wire's: an empty box equals no box (both write
+/// nothing).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "ItemDetailWire")]
 pub struct ItemDetail {
@@ -281,8 +283,8 @@ impl Serialize for ItemDetail {
 /// Input tax credit claimed on one item (`itc`).
 ///
 /// The credit claimed this month (`tc_*`), which only the CSV format's amendment tables carry, is
-/// boxed in [`Itc::this_month`], so that the common `Itc` is 96 bytes instead of 164; on the
-/// wire its keys stay flat keys of `itc`. Equality is the wire's: an empty box equals no box.
+/// boxed in [`Itc::this_month`], so that the common `Itc` is 96 bytes instead of 164 (on 64-bit
+/// targets, as a test pins); on the wire its keys stay flat keys of `itc`. Equality is the wire's: an empty box equals no box.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "ItcWire")]
 pub struct Itc {
@@ -618,6 +620,42 @@ impl AdvanceItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sizes the docs of [`Item`], [`ItemDetail`] and [`Itc`] give, on 64-bit targets: each
+    /// type as it is, and as it would be with its rare fields inline instead of boxed (the same
+    /// fields, unboxed, in a struct of their own). A million documents' items are held at once.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn sizes_are_the_documented_ones() {
+        use std::mem::size_of;
+
+        #[allow(dead_code)]
+        struct ItcInline {
+            eligibility: Eligibility,
+            heads: [Option<Decimal>; 4],
+            this_month: Option<ItcThisMonth>,
+        }
+        #[allow(dead_code)]
+        struct ItemDetailInline {
+            rate: Decimal,
+            taxable_value: Decimal,
+            heads: [Option<Decimal>; 4],
+            extra: Option<ItemExtra>,
+        }
+        #[allow(dead_code)]
+        struct ItemWithItcInline {
+            number: u32,
+            detail: ItemDetail,
+            itc: Option<Itc>,
+        }
+
+        assert_eq!(size_of::<Item>(), 136);
+        assert_eq!(size_of::<ItemWithItcInline>(), 224);
+        assert_eq!(size_of::<ItemDetail>(), 120);
+        assert_eq!(size_of::<ItemDetailInline>(), 160);
+        assert_eq!(size_of::<Itc>(), 96);
+        assert_eq!(size_of::<ItcInline>(), 164);
+    }
 
     #[test]
     fn rare_fields_are_boxed_only_when_present_and_stay_flat_on_the_wire() {

@@ -182,20 +182,23 @@ pub fn from_reader<R: std::io::Read, T: DeserializeOwned>(mut reader: R) -> Resu
     decode_tracked(&mut de, PhantomData::<T>)
 }
 
-/// Reads a GSTR2A download on up to `threads` threads (the calling one included).
+/// Reads a GSTR2A download on up to `threads` threads (the calling one included) of the
+/// current rayon pool (the app's own, or rayon's global one).
 ///
-/// The result is the same as `from_slice::<Gstr2a>(bytes)`'s, errors included: the top-level
-/// object is scanned for the elements of its sections (`b2b`, `b2ba`, `cdn`, `cdna`, `isd`,
-/// `impg`, `impgsez`), which are decoded in runs of about equal size on scoped threads and put
-/// back in order. On anything irregular (a malformed or unexpected input, an element that does
-/// not decode, a key given twice) the input is read again on one thread with [`from_slice`], so
-/// an error always carries the one-thread reading's JSON path. A supplier too large for one
-/// thread's share has its documents decoded on several threads too.
+/// The result is the same as `from_slice::<Gstr2a>(bytes)`'s, errors included: the calling
+/// thread scans the top-level object for the elements of its sections (`b2b`, `b2ba`, `cdn`,
+/// `cdna`, `isd`, `impg`, `impgsez`) and, as it finds them, hands runs of about equal size to
+/// tasks of the pool (no more tasks than the pool has threads besides the caller); once the scan
+/// is done it decodes runs too, and the runs are put back in order. On anything irregular (a
+/// malformed or unexpected input, an element that does not decode, a key given twice) the input
+/// is read again on one thread with [`from_slice`], so an error always carries the one-thread
+/// reading's JSON path. A supplier too large for one thread's share has its documents decoded in
+/// several runs.
 ///
-/// Inputs under 64 KiB are read on the calling thread alone. With two cores free, the
-/// 1M-document download of the baselines (248 MB) reads in about 0.65 s instead of 1.0 s
-/// (`cargo bench --bench json_codec`); the scan costs about a tenth more CPU time in all, so on a
-/// machine whose cores are already busy there is nothing to gain.
+/// Inputs of at most 64 KiB are read on the calling thread alone. What the other threads save is
+/// measured by `cargo bench --bench json_codec` (the figures are in
+/// `benches/baselines/README.md`); the scan costs CPU time of its own, so on a machine whose
+/// cores are already busy there is nothing to gain.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2a};

@@ -94,7 +94,7 @@ impl Tolerance {
 }
 
 impl Default for Tolerance {
-    /// ₹1 for every field, as the best open-source anchor uses.
+    /// ₹1 for every field: amounts that differ only by rounding to the rupee agree.
     fn default() -> Self {
         Tolerance::uniform(Decimal::ONE)
     }

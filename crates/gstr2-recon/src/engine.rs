@@ -433,4 +433,10 @@ mod tests {
         assert!(matches!(stopped, Err(StreamedError::Sink("disk full"))));
         assert_eq!(calls, 2);
     }
+
+    /// The batch [`crate::Reconciler::stream`]'s docs give.
+    #[test]
+    fn a_streamed_batch_is_32768_results() {
+        assert_eq!(BATCH, 32_768);
+    }
 }

@@ -110,11 +110,11 @@
 //! [`write_results_csv`] write the report on every core.
 //!
 //! ## Without the report
-//! A million results take about a gigabyte. [`Reconciler::stream`] hands them to a sink a
-//! batch at a time instead (write them with [`ResultsJsonWriter`] and [`ResultsCsvWriter`]: the
-//! same bytes as the report's) and keeps none; it returns the summary, the stale decisions and
-//! a [`PayloadPlan`] (a few dozen bytes per result) from which [`PayloadPlan::into_payloads`]
-//! builds the same payloads. The `reconcile` example works this way.
+//! A large reconciliation's results take much memory: each carries both sides' values and its
+//! reasons. [`Reconciler::stream`] hands them to a sink a batch at a time instead (write them
+//! with [`ResultsJsonWriter`] and [`ResultsCsvWriter`]: the same bytes as the report's) and keeps
+//! none; it returns the summary, the stale decisions and a [`PayloadPlan`] (64 bytes per result
+//! that sends a document) from which [`PayloadPlan::into_payloads`] builds the same payloads. The `reconcile` example works this way.
 
 pub mod config;
 mod csv_out;
@@ -353,7 +353,7 @@ impl<'a> Reconciler<'a> {
 
     /// [`Reconciler::run`] for results too many to hold: they are handed to `sink` a batch at
     /// a time, in the report's order, and dropped after, so that the memory is that of one
-    /// batch (some 32,000 results) instead of all. The results, the summary and the stale
+    /// batch (32,768 results) instead of all. The results, the summary and the stale
     /// decisions are those of [`Reconciler::run`]; the GSTR2 payloads come from
     /// [`Reconciled::plan`], the IMS bodies from the actions the sink collects
     /// ([`Reconciler::ims_actions`]).

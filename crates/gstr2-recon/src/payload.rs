@@ -144,9 +144,9 @@ impl Failure {
 }
 
 /// What the payloads need of a reconciliation, without its results: per result that sends a
-/// document, the action and where its documents sit in the inputs. A few dozen bytes per
-/// result: [`Reconciler::stream`] returns one so that payloads can be built after its
-/// results are gone.
+/// document, the action and where its documents sit in the inputs. 64 bytes per such result (on
+/// 64-bit targets, as a test pins): [`Reconciler::stream`] returns one so that payloads can be
+/// built after its results are gone.
 ///
 /// ```
 /// use gstr2_model::{json, Gstr2Payload, Gstr2a};

@@ -1,4 +1,4 @@
-//! Envelopes and bodies: the JSON shapes of §1, §3 and §5 in both directions.
+//! Envelopes and bodies: the JSON shapes of `docs/protocol.md` §5 to §8 in both directions.
 
 use gstn_proto::{
     decode_body, AppKey, AuthRequest, AuthToken, AuthTokenResponse, EncryptedResponse,

@@ -1,4 +1,5 @@
-//! Known-answer tests: every step of §2 against the Python `cryptography` vectors, both ways.
+//! Known-answer tests: every step of `docs/protocol.md` §4 against the Python `cryptography`
+//! vectors, both ways.
 
 use gstn_proto::{
     crypto, Action, AppKey, AuthTokenResponse, EncryptedRequest, EncryptedResponse, FileKey,

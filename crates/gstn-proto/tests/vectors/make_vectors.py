@@ -2,7 +2,7 @@
 """Known-answer vectors for gstn-proto, made independently with the `cryptography` package.
 
 Run once from this folder: `python3 make_vectors.py`. It writes one JSON file per step of
-the GSTN crypto (protocol notes §2). Keys and plaintexts are fixed so every output that is
+the GSTN crypto (docs/protocol.md §4). Keys and plaintexts are fixed so every output that is
 deterministic (AES-ECB, HMAC) can be checked byte for byte; the RSA key pair, certificates and
 the PKCS#1 v1.5 ciphertext are random and stored as made.
 """

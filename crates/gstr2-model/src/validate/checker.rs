@@ -98,7 +98,7 @@ pub(super) struct Checker<'c> {
 /// Keys of documents seen so far in one table: supplier (if any) and upper-cased number. Hashed
 /// with rustc-hash's FxHasher: the keys are short strings built from the payload, hashed once
 /// each; SipHash's protection against chosen collisions buys nothing in a one-shot check and
-/// costs a fifth of the run. Looked up only, never iterated.
+/// costs time in every lookup. Looked up only, never iterated.
 pub(super) type Seen<'p> = rustc_hash::FxHashMap<(Option<&'p Gstin>, Cow<'p, str>), u32>;
 
 /// A table's duplicate check, sized for its documents.

@@ -12,7 +12,7 @@ use gstr2_model::{json, GstinError, Gstr2Payload, Gstr2Summary, Gstr2a};
 use super::json_parallel::gstr2a;
 
 /// GSTN's GSTR2A sample with every section as GSTN writes it: `01AABCE2207R1Z5` (a supplier
-/// GSTIN of the spec's sample, which fails its check character), `benum` a number, tax heads
+/// GSTIN of GSTN's published sample, which fails its check character), `benum` a number, tax heads
 /// left out, `200.0` beside `200`, float noise in an amount.
 const AS_SENT: &str = include_str!("../fixtures/gstr2a_as_sent.json");
 const GSTR2A: &str = include_str!("../fixtures/gstr2a.json");

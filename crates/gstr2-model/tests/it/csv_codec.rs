@@ -1,5 +1,6 @@
-//! The CSV codec on good input: the sample folder, the seed's layout quirks, and the lenient
-//! reading rules (BOM, CRLF, quotes, spaces, column order).
+//! The CSV codec on good input: the sample folder, the format's layout quirks
+//! (`docs/csv-format.md`), and the lenient reading rules (BOM, CRLF, quotes, spaces, column
+//! order).
 
 use std::path::{Path, PathBuf};
 
@@ -302,7 +303,7 @@ fn txia_reads_repeated_columns_first_as_document_then_as_item() {
         .map(|i| i.taxable_value.to_string())
         .collect();
     assert_eq!(items, ["10000.00", "5000.00"]);
-    // The seed spells the IGST rate `Irt`: any case is read.
+    // Some `txia` files spell the IGST rate `Irt`: any case is read.
     let seed_case = text.replacen(",irt,", ",Irt,", 1);
     assert_ne!(seed_case, text);
     assert_eq!(

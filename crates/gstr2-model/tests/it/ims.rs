@@ -61,7 +61,7 @@ fn getinv_records_of_every_section_read() {
         Some("27AAPFU0939F1ZV")
     );
 
-    // The spec's sample record, as GSTN sent it.
+    // A published sample record, as GSTN sent it.
     let sample = &ims.b2b[0];
     assert_eq!(sample.supplier_gstin.as_str(), "24MAYAS0100J1JD");
     assert_eq!(

@@ -1,18 +1,19 @@
-//! Tests: json_samples. The sample payloads of `gstn-api.md` §4 as committed fixtures
+//! Tests: json_samples. GSTN's published sample payloads (a GSTR-2 save and a GSTR2A download, as
+//! public GSTN clients carry them; `docs/protocol.md` §7, §8) as committed fixtures
 //! (`tests/fixtures/`), round-tripping JSON → model → JSON compared as `serde_json::Value`.
 //!
-//! The fixtures are the spec's samples made complete: where the spec elides (`"..."`, `{...}`),
-//! plausible values fill in, in the same style. Changes to the spec's own values, so that the
+//! The fixtures are those samples made complete: where a sample elides (`"..."`, `{...}`),
+//! plausible values fill in, in the same style. Changes to the samples' own values, so that the
 //! model accepts them:
 //!
-//! - GSTINs: the spec's sample GSTINs fail the mod-36 check character (`gstn-api.md` §6), so they
+//! - GSTINs: the samples' GSTINs fail the mod-36 check character (`docs/protocol.md` §12), so they
 //!   are replaced by valid ones: `01AABCE2207R1Z5` → `01AABCE2207R1ZV` (only the check character
 //!   differs), and the receiver `07CQZCD1111I4Y3` → `07CQZCD1111I4ZJ` (its 14th place, `Y`, fits
 //!   no GSTIN form either: it must be `Z`, `1-9`, `A`, `B` or `D-J`). `01AAAAP1208Q1ZS` is valid
 //!   and stays. [`spec_gstins_fail_the_check_character`] shows the originals being rejected.
 //! - Return period: the sample's `fp` `012016` predates GST (July 2017): `072017` instead. The
 //!   document dates keep the sample's 2016 values.
-//! - `gstr2_save_amendments.json` adds the sections the spec's sample leaves out (`b2ba`,
+//! - `gstr2_save_amendments.json` adds the sections the save sample leaves out (`b2ba`,
 //!   `imp_ga`, `imp_sa`, `cdna`, `atxi`), so that every section of the save payload round-trips.
 
 use gstr2_model::validate::{validate, ValidationConfig};
@@ -48,7 +49,7 @@ where
 fn gstr2_save_sample_round_trips() {
     let payload: Gstr2Payload = round_trip(SAVE);
     assert_eq!(payload.gstin.to_string(), "07CQZCD1111I4ZJ");
-    // Every section of the spec's sample holds something.
+    // Every section of the save sample holds something.
     for table in [
         Table::B2b,
         Table::B2bUnregistered,
@@ -156,7 +157,7 @@ fn decode_errors_carry_the_json_path() {
 
 #[test]
 fn spec_gstins_fail_the_check_character() {
-    // The spec's sample as GSTN printed it: its supplier GSTIN fails the check (§6).
+    // The sample as GSTN published it: its supplier GSTIN fails the check character.
     let spec = SAVE.replace("01AABCE2207R1ZV", "01AABCE2207R1Z5");
     let err = json::from_str::<Gstr2Payload>(&spec).unwrap_err();
     assert_eq!(err.path(), Some("b2b[0].ctin"));

@@ -157,3 +157,10 @@ fn a_counterparty_invoice_without_any_place_of_supply_is_refused() {
         other => panic!("expected NoPlaceOfSupply, got {other:?}"),
     }
 }
+
+/// The size [`PayloadPlan`]'s docs give per result that sends a document, on 64-bit targets.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn a_planned_result_is_the_documented_size() {
+    assert_eq!(size_of::<Planned>(), 64);
+}

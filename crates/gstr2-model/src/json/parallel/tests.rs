@@ -200,3 +200,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(read_in_runs(text.as_bytes(), threads, limit), Some(gstr2a));
     }
 }
+
+/// The 64 KiB that `json::gstr2a_from_slice_parallel`'s docs give: an input of at most that many
+/// bytes fills one run, which the calling thread decodes alone; a larger one makes several.
+#[test]
+fn inputs_up_to_64_kib_make_one_run() {
+    for threads in 1..=64 {
+        assert!(
+            run_bytes(64 * 1024, threads) >= 64 * 1024,
+            "{threads} threads"
+        );
+    }
+    assert!(run_bytes(64 * 1024 + 1, 2) < 64 * 1024 + 1);
+}
