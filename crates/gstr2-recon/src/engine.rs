@@ -29,7 +29,6 @@ mod source;
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
-use gstr2_model::Gstr2Payload;
 use rayon::prelude::*;
 
 use self::doc::{counterparty_docs, own_docs, OnRepeat};
@@ -41,10 +40,9 @@ use self::pending::pending_marks;
 use self::recommend::{recommend, stale_ims_decisions};
 use self::side::SideState;
 use self::source::{gstr2b_docs, ims_docs};
-use crate::config::MatchConfig;
-use crate::decisions::{Decisions, StaleDecision};
+use crate::decisions::StaleDecision;
 use crate::report::{ActionFlag, MatchResult, Reason, Rule, Summary, Tallies};
-use crate::{Progress, ReconcileError, Source, StreamedError};
+use crate::{Progress, ReconcileError, Reconciler, Source, StreamedError};
 
 /// Where [`run`] hands its results: each batch with the index of its first result.
 pub(crate) type Sink<'s, E> = dyn FnMut(usize, &[MatchResult]) -> Result<(), E> + 's;
@@ -55,17 +53,20 @@ pub(crate) const BATCH: usize = 1 << 15;
 /// Reconciles, handing the results to `sink` `batch_len` at a time in the report's order (with
 /// the index of the batch's first result), and keeps them or not (`keep`). Errors: amounts that
 /// overflow (a document's, or the summary's totals at a result), or the sink's error.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run<E>(
-    register: &Gstr2Payload,
-    source: Source<'_>,
-    decisions: &Decisions,
-    config: &MatchConfig,
-    progress: &(dyn Fn(Progress) + Sync),
+    inputs: &Reconciler<'_>,
     keep: Keep,
     batch_len: usize,
     sink: &mut Sink<'_, E>,
 ) -> Result<Run, StreamedError<E>> {
+    let Reconciler {
+        register,
+        source,
+        decisions,
+        ref config,
+        progress,
+        previously_saved: _,
+    } = *inputs;
     let (own, cp) = rayon::join(
         || SideState::new(own_docs(register), OnRepeat::Keep),
         || {
@@ -251,7 +252,8 @@ mod tests {
 
     use super::*;
     use crate::report::{DocKey, DocKind};
-    use gstr2_model::Gstr2a;
+    use crate::Decisions;
+    use gstr2_model::{Gstr2Payload, Gstr2a};
 
     /// A register and a GSTR2A of three suppliers (one of another state with the same PAN) with
     /// exact, renumbered, differing and one-sided documents, and decisions of every kind.
@@ -322,19 +324,9 @@ mod tests {
     #[test]
     fn batches_handed_over_make_the_report() {
         let (register, gstr2a, decisions) = sample();
-        let config = MatchConfig::default();
+        let inputs = Reconciler::new(&register, &gstr2a).decisions(&decisions);
         let never = |_: usize, _: &[MatchResult]| Ok::<(), ()>(());
-        let whole = run(
-            &register,
-            Source::Gstr2a(&gstr2a),
-            &decisions,
-            &config,
-            &|_| {},
-            Keep::All,
-            BATCH,
-            &mut { never },
-        )
-        .expect("run");
+        let whole = run(&inputs, Keep::All, BATCH, &mut { never }).expect("run");
         assert!(whole.results.len() > 20, "{}", whole.results.len());
         assert!(whole
             .results
@@ -353,21 +345,12 @@ mod tests {
             for keep in [Keep::All, Keep::Batches] {
                 let mut seen: Vec<MatchResult> = Vec::new();
                 let mut firsts = Vec::new();
-                let run = run(
-                    &register,
-                    Source::Gstr2a(&gstr2a),
-                    &decisions,
-                    &config,
-                    &|_| {},
-                    keep,
-                    batch_len,
-                    &mut |first, batch| {
-                        assert!(batch.len() <= batch_len);
-                        firsts.push(first);
-                        seen.extend_from_slice(batch);
-                        Ok::<(), ()>(())
-                    },
-                )
+                let run = run(&inputs, keep, batch_len, &mut |first, batch| {
+                    assert!(batch.len() <= batch_len);
+                    firsts.push(first);
+                    seen.extend_from_slice(batch);
+                    Ok::<(), ()>(())
+                })
                 .expect("run");
                 assert_eq!(seen, whole.results, "batches of {batch_len}");
                 assert_eq!(
@@ -387,12 +370,9 @@ mod tests {
         // Progress ends at the total, once the last batch is handed over.
         let events = std::sync::Mutex::new(Vec::new());
         let log = |e: (bool, usize)| events.lock().map(|mut v| v.push(e)).unwrap_or(());
+        let progress = |p: Progress| log((false, p.matched));
         run(
-            &register,
-            Source::Gstr2a(&gstr2a),
-            &decisions,
-            &config,
-            &|p| log((false, p.matched)),
+            &inputs.clone().progress(&progress),
             Keep::Batches,
             5,
             &mut |first, batch| {
@@ -413,23 +393,14 @@ mod tests {
 
         // A sink's error stops the run and comes back.
         let mut calls = 0;
-        let stopped = run(
-            &register,
-            Source::Gstr2a(&gstr2a),
-            &decisions,
-            &config,
-            &|_| {},
-            Keep::Batches,
-            2,
-            &mut |_, _| {
-                calls += 1;
-                if calls == 2 {
-                    Err("disk full")
-                } else {
-                    Ok(())
-                }
-            },
-        );
+        let stopped = run(&inputs, Keep::Batches, 2, &mut |_, _| {
+            calls += 1;
+            if calls == 2 {
+                Err("disk full")
+            } else {
+                Ok(())
+            }
+        });
         assert!(matches!(stopped, Err(StreamedError::Sink("disk full"))));
         assert_eq!(calls, 2);
     }

@@ -327,16 +327,9 @@ impl<'a> Reconciler<'a> {
     /// Errors: amounts that add up beyond what a decimal holds ([`ReconcileError`]), named by
     /// document; never a panic.
     pub fn run(&self) -> Result<Report, ReconcileError> {
-        let run = engine::run(
-            self.register,
-            self.source,
-            self.decisions,
-            &self.config,
-            self.progress,
-            engine::Keep::All,
-            engine::BATCH,
-            &mut |_, _| Ok::<(), std::convert::Infallible>(()),
-        );
+        let run = engine::run(self, engine::Keep::All, engine::BATCH, &mut |_, _| {
+            Ok::<(), std::convert::Infallible>(())
+        });
         let run = match run {
             Ok(run) => run,
             Err(StreamedError::Reconcile(e)) => return Err(e),
@@ -390,11 +383,7 @@ impl<'a> Reconciler<'a> {
     ) -> Result<Reconciled, StreamedError<E>> {
         let mut plan = PayloadPlan::default();
         let run = engine::run(
-            self.register,
-            self.source,
-            self.decisions,
-            &self.config,
-            self.progress,
+            self,
             engine::Keep::Batches,
             engine::BATCH,
             &mut |first, batch| {
