@@ -1069,3 +1069,54 @@ proptest! {
         let _ = json::from_slice::<Gstr2Payload>(&bytes);
     }
 }
+
+/// GSTN's answers as published (GSTR-2B, IMS, GSTR2A) and a save payload: the documents the
+/// damaged-input properties start from.
+const ANSWERS: [&[u8]; 7] = [
+    include_bytes!("../fixtures/gstr2b_v4.json"),
+    include_bytes!("../fixtures/gstr2b_quirks.json"),
+    include_bytes!("../fixtures/gstr2b_paged_head.json"),
+    include_bytes!("../fixtures/ims_records.json"),
+    include_bytes!("../fixtures/ims_portal.json"),
+    include_bytes!("../fixtures/gstr2a_as_sent.json"),
+    include_bytes!("../fixtures/gstr2_save.json"),
+];
+
+/// Every reader of what GSTN sends, on the same bytes; none may panic.
+fn read_every_way(bytes: &[u8]) {
+    let _ = gstr2_model::Gstr2b::from_json(bytes);
+    let _ = gstr2_model::ImsRecords::from_json(bytes);
+    let _ = json::from_slice::<Gstr2a>(bytes);
+    for threads in 1..=3 {
+        let _ = json::gstr2a_from_slice_parallel(bytes, threads);
+    }
+    let _ = json::from_slice::<Gstr2Payload>(bytes);
+    let _ = json::from_reader::<_, Gstr2a>(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A real answer with a few bytes changed never makes a reader panic: unlike random bytes,
+    /// these get past the first byte, deep into GSTR-2B's, IMS's and GSTR2A's documents.
+    #[test]
+    fn readers_of_gstn_answers_never_panic_on_damaged_input(
+        answer in select(&ANSWERS[..]),
+        changes in vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let mut bytes = answer.to_vec();
+        for (at, byte) in changes {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        read_every_way(&bytes);
+    }
+
+    /// A real answer cut short anywhere never makes a reader panic.
+    #[test]
+    fn readers_of_gstn_answers_never_panic_on_truncated_input(
+        answer in select(&ANSWERS[..]), at in any::<prop::sample::Index>()
+    ) {
+        read_every_way(&answer[..at.index(answer.len())]);
+    }
+}
