@@ -493,7 +493,7 @@ async fn held_at(gstn: &SandboxProcess) -> ImsRecords {
         .client_secret("sandbox-secret")
         .gstin(demo_gstin())
         .username("reader")
-        .ip_usr("127.0.0.1")
+        .user_ip(std::net::Ipv4Addr::LOCALHOST.into())
         .certificate_pem(std::fs::read_to_string(&gstn.certificate).unwrap())
         .poll_policy(PollPolicy::fast())
         .build()

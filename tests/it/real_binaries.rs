@@ -229,7 +229,7 @@ async fn saved_at(gstn: &SandboxProcess) -> Gstr2Payload {
         .client_secret("sandbox-secret")
         .gstin(demo_gstin())
         .username("reader")
-        .ip_usr("127.0.0.1")
+        .user_ip(std::net::Ipv4Addr::LOCALHOST.into())
         .certificate_pem(pem)
         .poll_policy(PollPolicy::fast())
         .build()

@@ -94,7 +94,7 @@ pub(crate) struct Config {
     pub client_secret: SecretString,
     pub gstin: Gstin,
     pub username: String,
-    pub ip_usr: String,
+    pub user_ip: IpAddr,
     pub public_key: GstnPublicKey,
     pub retry: RetryPolicy,
     pub poll: PollPolicy,
@@ -113,7 +113,7 @@ impl fmt::Debug for Config {
             .field("client_secret", &"***")
             .field("gstin", &self.gstin)
             .field("username", &self.username)
-            .field("ip_usr", &self.ip_usr)
+            .field("user_ip", &self.user_ip)
             .field("retry", &self.retry)
             .field("poll", &self.poll)
             .field("chunk_limit", &self.chunk_limit)
@@ -151,7 +151,7 @@ pub struct GstnClientBuilder {
     client_secret: Option<SecretString>,
     gstin: Option<Gstin>,
     username: Option<String>,
-    ip_usr: Option<String>,
+    user_ip: Option<IpAddr>,
     certificate: Option<Certificate>,
     connect_timeout: Duration,
     request_timeout: Duration,
@@ -184,7 +184,7 @@ impl Default for GstnClientBuilder {
             client_secret: None,
             gstin: None,
             username: None,
-            ip_usr: None,
+            user_ip: None,
             certificate: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
@@ -236,9 +236,9 @@ impl GstnClientBuilder {
         self
     }
 
-    /// The end user's public IP address (`ip-usr` header).
-    pub fn ip_usr(mut self, ip: impl Into<String>) -> Self {
-        self.ip_usr = Some(ip.into());
+    /// The end user's public IP address, sent as the `ip-usr` header.
+    pub fn user_ip(mut self, ip: IpAddr) -> Self {
+        self.user_ip = Some(ip);
         self
     }
 
@@ -333,12 +333,8 @@ impl GstnClientBuilder {
         let client_secret = self.client_secret.ok_or_else(|| missing("client secret"))?;
         let gstin = self.gstin.ok_or_else(|| missing("gstin"))?;
         let username = self.username.ok_or_else(|| missing("username"))?;
-        let ip_usr = self.ip_usr.ok_or_else(|| missing("ip-usr"))?;
-        for (name, value) in [
-            ("client id", &client_id),
-            ("username", &username),
-            ("ip-usr", &ip_usr),
-        ] {
+        let user_ip = self.user_ip.ok_or_else(|| missing("user ip"))?;
+        for (name, value) in [("client id", &client_id), ("username", &username)] {
             if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(Error::Config(format!(
                     "{name} must be non-empty visible ascii"
@@ -378,7 +374,7 @@ impl GstnClientBuilder {
             client_secret,
             gstin,
             username,
-            ip_usr,
+            user_ip,
             public_key,
             retry: self.retry,
             poll: self.poll,

@@ -27,7 +27,7 @@
 //!     .client_secret("sandbox-secret")
 //!     .gstin("27AAPFU0939F1ZV".parse()?)
 //!     .username("asp_user")
-//!     .ip_usr("203.0.113.7")
+//!     .user_ip("203.0.113.7".parse()?)
 //!     .certificate_pem(gstn.certificate_pem())
 //!     .token_store(Arc::new(FileTokenStore::new(dir.path().join("gstn-token.json"))))
 //!     .poll_policy(PollPolicy::fast())

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,7 +39,7 @@ pub struct Connection {
     /// GSTN's public certificate.
     pub certificate: Certificate,
     /// The end user's IP address (`ip-usr` header).
-    pub ip_usr: String,
+    pub user_ip: IpAddr,
     /// The token file ("Existing token" on the next connect).
     pub token_file: PathBuf,
     /// How `RETSTATUS`, `REQSTS` and `GENSTS2B` are polled.
@@ -56,7 +57,7 @@ impl fmt::Debug for Connection {
             .field("username", &self.username)
             .field("gstin", &self.gstin)
             .field("certificate", &self.certificate)
-            .field("ip_usr", &self.ip_usr)
+            .field("user_ip", &self.user_ip)
             .field("token_file", &self.token_file)
             .field("poll", &self.poll)
             .field("chunk_limit", &self.chunk_limit)
@@ -146,7 +147,10 @@ impl Env<'_> {
             username: self.need("GSTN_USERNAME")?,
             gstin: self.gstin()?,
             certificate: self.certificate()?,
-            ip_usr: (self.var)("GSTN_IP_USR").unwrap_or_else(|| "127.0.0.1".into()),
+            user_ip: match self.get("GSTN_IP_USR") {
+                Some(ip) => ip.parse().map_err(FlowError::setting("GSTN_IP_USR"))?,
+                None => Ipv4Addr::LOCALHOST.into(),
+            },
             token_file: (self.var)("GSTR2_TOKEN_FILE")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| out_dir.join("token.json")),
@@ -168,7 +172,7 @@ pub(crate) fn build_client(config: &Connection, bars: &Bars) -> Result<GstnClien
         .client_secret(config.client_secret.clone())
         .gstin(config.gstin)
         .username(config.username.clone())
-        .ip_usr(config.ip_usr.clone())
+        .user_ip(config.user_ip)
         .token_store(Arc::new(FileTokenStore::new(config.token_file.clone())))
         .poll_policy(config.poll.clone())
         .progress(move |event| bars.on_client(event));
@@ -269,7 +273,7 @@ mod tests {
             username: "asp_user".into(),
             gstin: crate::sample::DEMO_GSTIN.parse().unwrap(),
             certificate: Certificate::Pem("-----BEGIN CERTIFICATE-----".into()),
-            ip_usr: "127.0.0.1".into(),
+            user_ip: Ipv4Addr::LOCALHOST.into(),
             token_file: "token.json".into(),
             poll: PollPolicy::fast(),
             chunk_limit: None,

@@ -21,6 +21,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use gstn_client::{PollPolicy, SaveReport};
@@ -77,7 +78,7 @@ pub struct FlowConfig {
     /// GSTN's public certificate.
     pub certificate: Certificate,
     /// The end user's IP address (`ip-usr` header).
-    pub ip_usr: String,
+    pub user_ip: IpAddr,
     /// The purchase register, a folder of CSV files (`docs/csv-format.md`).
     pub data_dir: PathBuf,
     /// Where the payloads, the GSTR2A download, the decisions and the summaries are written.
@@ -111,7 +112,7 @@ impl std::fmt::Debug for FlowConfig {
             .field("pan", &self.pan)
             .field("period", &self.period)
             .field("certificate", &self.certificate)
-            .field("ip_usr", &self.ip_usr)
+            .field("user_ip", &self.user_ip)
             .field("data_dir", &self.data_dir)
             .field("out_dir", &self.out_dir)
             .field("token_file", &self.token_file)
@@ -134,7 +135,7 @@ impl FlowConfig {
             username: self.username.clone(),
             gstin: self.gstin,
             certificate: self.certificate.clone(),
-            ip_usr: self.ip_usr.clone(),
+            user_ip: self.user_ip,
             token_file: self.token_file.clone(),
             poll: self.poll.clone(),
             chunk_limit: self.chunk_limit,
@@ -302,7 +303,7 @@ pub fn config_from_env(
         pan: env.need("GSTN_PAN")?,
         period,
         certificate: connection.certificate,
-        ip_usr: connection.ip_usr,
+        user_ip: connection.user_ip,
         data_dir: var("GSTR2_DATA")
             .map(PathBuf::from)
             .unwrap_or_else(sample_data_dir),

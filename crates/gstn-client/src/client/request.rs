@@ -288,7 +288,7 @@ impl GstnClient {
         if let Some(state) = config.gstin.state_code() {
             put(h::STATE_CD, &state.to_string(), false)?;
         }
-        put(h::IP_USR, &config.ip_usr, false)?;
+        put(h::IP_USR, &config.user_ip.to_string(), false)?;
         put(h::TXN, request.txn.as_str(), false)?;
         if let Endpoint::Returns(period) = request.endpoint {
             put(h::GSTIN, config.gstin.as_str(), false)?;

@@ -47,7 +47,7 @@ pub(crate) fn builder(sandbox: &SandboxHandle) -> GstnClientBuilder {
         .client_secret(DEFAULT_CLIENT_SECRET)
         .gstin(gstin())
         .username(USER)
-        .ip_usr(IP)
+        .user_ip(IP.parse().unwrap())
         .certificate_pem(sandbox.certificate_pem())
         .poll_policy(PollPolicy::fast())
         .retry_policy(

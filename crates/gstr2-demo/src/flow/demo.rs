@@ -1,6 +1,7 @@
 //! The demo against the embedded sandbox: its settings, the sandbox seeded with the sample's
 //! GSTR2A and an earlier session's save, and the OTPs it "sends".
 
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use gstn_client::{GstnClient, PollPolicy};
@@ -58,7 +59,7 @@ pub async fn start_demo_sandbox(sandbox: SandboxConfig) -> Result<SandboxHandle,
         .client_secret(gstn_sandbox::config::DEFAULT_CLIENT_SECRET)
         .gstin(gstin)
         .username("earlier_session")
-        .ip_usr("127.0.0.1")
+        .user_ip(Ipv4Addr::LOCALHOST.into())
         .certificate_pem(handle.certificate_pem())
         .poll_policy(PollPolicy::fast())
         .build()
@@ -114,7 +115,7 @@ pub fn demo_config(
             .parse()
             .map_err(FlowError::setting("the demo period"))?,
         certificate: Certificate::Pem(sandbox.certificate_pem()),
-        ip_usr: "127.0.0.1".into(),
+        user_ip: Ipv4Addr::LOCALHOST.into(),
         data_dir: sample_data_dir(),
         out_dir,
         token_file,

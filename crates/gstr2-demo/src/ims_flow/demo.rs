@@ -1,6 +1,7 @@
 //! The demo against the embedded sandbox: the IMS records it is seeded with, its settings, and
 //! the flow's settings for it.
 
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use gstn_client::PollPolicy;
@@ -61,7 +62,7 @@ pub fn demo_config(
             username: "asp_user".into(),
             gstin,
             certificate: Certificate::Pem(sandbox.certificate_pem()),
-            ip_usr: "127.0.0.1".into(),
+            user_ip: Ipv4Addr::LOCALHOST.into(),
             token_file,
             poll: PollPolicy::fast(),
             chunk_limit: None,
