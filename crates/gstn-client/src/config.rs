@@ -5,10 +5,10 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gstn_proto::GstnPublicKey;
+use gstn_proto::{ClientSecret, GstnPublicKey};
 use gstr2_model::Gstin;
 use reqwest::Url;
-use secrecy::SecretString;
+use zeroize::Zeroizing;
 
 use crate::client::GstnClient;
 use crate::error::{Error, Result};
@@ -91,7 +91,7 @@ pub(crate) struct Config {
     pub base_url: Url,
     pub paths: ApiPaths,
     pub client_id: String,
-    pub client_secret: SecretString,
+    pub client_secret: ClientSecret,
     pub gstin: Gstin,
     pub username: String,
     pub user_ip: IpAddr,
@@ -139,7 +139,7 @@ enum Certificate {
     Key(GstnPublicKey),
 }
 
-/// Builds a [`GstnClient`]. Required: base URL, client id and secret, GSTIN, user name, `ip-usr`
+/// Builds a [`GstnClient`]. Required: base URL, client id and secret, GSTIN, user name, user IP
 /// and the GSTN certificate.
 ///
 /// The base URL must be HTTPS, except on a loopback host (`localhost`, `127.0.0.0/8`, `::1`),
@@ -148,7 +148,7 @@ pub struct GstnClientBuilder {
     base_url: Option<String>,
     paths: ApiPaths,
     client_id: Option<String>,
-    client_secret: Option<SecretString>,
+    client_secret: Option<Zeroizing<String>>,
     gstin: Option<Gstin>,
     username: Option<String>,
     user_ip: Option<IpAddr>,
@@ -220,7 +220,7 @@ impl GstnClientBuilder {
 
     /// The API client secret (`client-secret` header). Kept out of `Debug` and logs.
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(SecretString::from(secret.into()));
+        self.client_secret = Some(Zeroizing::new(secret.into()));
         self
     }
 
@@ -331,6 +331,8 @@ impl GstnClientBuilder {
         }
         let client_id = self.client_id.ok_or_else(|| missing("client id"))?;
         let client_secret = self.client_secret.ok_or_else(|| missing("client secret"))?;
+        let client_secret =
+            ClientSecret::new(client_secret.as_str()).map_err(|e| Error::Config(e.to_string()))?;
         let gstin = self.gstin.ok_or_else(|| missing("gstin"))?;
         let username = self.username.ok_or_else(|| missing("username"))?;
         let user_ip = self.user_ip.ok_or_else(|| missing("user ip"))?;

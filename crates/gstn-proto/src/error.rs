@@ -122,6 +122,9 @@ pub enum SecretError {
     /// An auth token must be non-empty visible ASCII.
     #[error("an auth token must be non-empty visible ascii")]
     AuthToken,
+    /// A client secret must be non-empty visible ASCII.
+    #[error("a client secret must be non-empty visible ascii")]
+    ClientSecret,
 }
 
 /// A JSON body could not be read; its source says where (the JSON path) and why.

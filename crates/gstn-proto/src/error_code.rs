@@ -349,7 +349,14 @@ mod tests {
         assert!(!ErrorCode::Auth4034.is_session_error());
         assert!(ErrorCode::Ret12501.is_retryable());
         assert!(ErrorCode::Rtn24.is_retryable() && ErrorCode::Rtn24.is_queued());
-        for code in ["RET11416", "RET11417", "RET13508", "RET13509", "RET13510", "RET2B1016"] {
+        for code in [
+            "RET11416",
+            "RET11417",
+            "RET13508",
+            "RET13509",
+            "RET13510",
+            "RET2B1016",
+        ] {
             let code = ErrorCode::parse(code);
             assert!(code.is_no_documents() && !code.is_retryable(), "{code}");
         }

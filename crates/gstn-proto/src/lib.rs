@@ -143,4 +143,4 @@ pub use error::{BodyJsonError, CryptoError, EnvelopeError, KeyError, SecretError
 pub use error_code::{ErrorClass, ErrorCode};
 pub use headers::{paths, Headers, TxnId};
 pub use keys::{GstnPrivateKey, GstnPublicKey};
-pub use secret::{AppKey, AuthToken, FileKey, Otp, ResponseKey, SessionKey};
+pub use secret::{AppKey, AuthToken, ClientSecret, FileKey, Otp, ResponseKey, SessionKey};

@@ -145,6 +145,38 @@ impl fmt::Debug for AuthToken {
     }
 }
 
+/// The API client's secret (`client-secret` header of every call), issued to the GSP or ASP with
+/// its client id.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    /// Wraps a client secret. It must be non-empty visible ASCII (it travels in an HTTP header).
+    pub fn new(secret: impl Into<String>) -> Result<Self, SecretError> {
+        let secret = Zeroizing::new(secret.into());
+        if secret.is_empty() || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(SecretError::ClientSecret);
+        }
+        Ok(Self(secret.as_str().to_owned()))
+    }
+
+    /// The secret text. Keep it out of logs, URLs and messages.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time comparison of two secrets.
+    pub fn ct_eq(&self, other: &Self) -> bool {
+        ct_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(***)")
+    }
+}
+
 /// A one-time password: the login OTP of AUTHTOKEN or the EVC OTP of RETFILE. Four to ten ASCII
 /// digits (GSTN sends six).
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -240,6 +272,8 @@ mod tests {
         assert_eq!(format!("{token:?}"), "AuthToken(***)");
         let otp = Otp::new("575757").unwrap();
         assert_eq!(format!("{otp:?}"), "Otp(***)");
+        let secret = ClientSecret::new("sandbox-secret").unwrap();
+        assert_eq!(format!("{secret:?}"), "ClientSecret(***)");
         assert!(!format!("{app:#?}").contains("41"));
     }
 
@@ -260,7 +294,7 @@ mod tests {
     }
 
     #[test]
-    fn otp_and_token_are_validated() {
+    fn otp_token_and_client_secret_are_validated() {
         assert!(Otp::new("575757").is_ok());
         assert!(Otp::new("57a757").is_err());
         assert!(Otp::new("123").is_err());
@@ -268,6 +302,9 @@ mod tests {
         assert!(AuthToken::new("").is_err());
         assert!(AuthToken::new("a b").is_err());
         assert!(AuthToken::new("a\nb").is_err());
+        assert!(ClientSecret::new("").is_err());
+        assert!(ClientSecret::new("a b").is_err());
+        assert!(ClientSecret::new("s3cret-!").is_ok());
     }
 
     #[test]

@@ -9,7 +9,6 @@ use gstn_proto::{Action, EncryptedResponse, ErrorClass, ErrorCode, FileRequest, 
 use gstr2_model::ReturnPeriod;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Url};
-use secrecy::ExposeSecret as _;
 use tracing::Instrument as _;
 use zeroize::{Zeroize as _, Zeroizing};
 
