@@ -35,6 +35,31 @@ mod stream;
 #[cfg(test)]
 mod tests;
 
+/// `bytes[range]` for a range that the reader's own bookkeeping keeps inside `bytes`. A range
+/// outside is a bug of the reader, not of the input: it fails debug builds (and so the tests)
+/// and reads as empty in release, never a panic on a user's file.
+#[inline]
+fn span<R>(bytes: &[u8], range: R) -> &[u8]
+where
+    R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
+{
+    let part = bytes.get(range.clone());
+    debug_assert!(part.is_some(), "{range:?} outside {} bytes", bytes.len());
+    part.unwrap_or_default()
+}
+
+/// [`span`] for writing.
+#[inline]
+fn span_mut<R>(bytes: &mut [u8], range: R) -> &mut [u8]
+where
+    R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
+{
+    let len = bytes.len();
+    let part = bytes.get_mut(range.clone());
+    debug_assert!(part.is_some(), "{range:?} outside {len} bytes");
+    part.unwrap_or_default()
+}
+
 /// The hasher of the reader's lookups (keys of documents, GSTINs): rustc-hash's FxHasher,
 /// fast on the short keys a row has.
 pub(crate) type FastHasher = rustc_hash::FxHasher;

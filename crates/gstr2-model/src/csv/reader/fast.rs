@@ -12,6 +12,8 @@
 
 use std::io::Read;
 
+use super::{span, span_mut};
+
 /// What [`Fast::next`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Step {
@@ -76,17 +78,17 @@ impl<R: Read> Fast<R> {
             if self.quote {
                 return Ok(Step::Quote);
             }
-            let window = self.buf.get(self.start..self.filled).unwrap_or_default();
+            let window = span(&self.buf, self.start..self.filled);
             let skip = window
                 .iter()
                 .position(|&b| b != b'\n' && b != b'\r')
                 .unwrap_or(window.len());
             if skip > 0 {
-                let ends = window.get(..skip).unwrap_or_default();
+                let ends = span(window, ..skip);
                 self.newlines += memchr::memchr_iter(b'\n', ends).count() as u64;
                 self.start += skip;
             }
-            let window = window.get(skip..).unwrap_or_default();
+            let window = span(window, skip..);
             if !window.is_empty() {
                 let end = match memchr::memchr2(b'\n', b'\r', window) {
                     Some(p) => Some(self.start + p),
@@ -97,7 +99,7 @@ impl<R: Read> Fast<R> {
                     // Found again when it is not known to lie beyond this record's start
                     // (after a refill it is 0: unknown).
                     if self.space <= self.start {
-                        let rest = self.buf.get(self.start..self.filled).unwrap_or_default();
+                        let rest = span(&self.buf, self.start..self.filled);
                         self.space = memchr::memchr3(b' ', b'\t', b'\x0c', rest)
                             .map_or(self.filled, |p| self.start + p);
                     }
@@ -125,7 +127,7 @@ impl<R: Read> Fast<R> {
         if self.filled == self.buf.len() {
             self.buf.resize(self.buf.len() * 2, 0);
         }
-        let space = self.buf.get_mut(self.filled..).unwrap_or_default();
+        let space = span_mut(&mut self.buf, self.filled..);
         let n = match self.input.read(space) {
             // A reader that claims more than the room it was given is not believed.
             Ok(n) => n.min(space.len()),
@@ -134,7 +136,7 @@ impl<R: Read> Fast<R> {
                 return Err(e);
             }
         };
-        let read = space.get(..n).unwrap_or_default();
+        let read = span(space, ..n);
         self.quote = memchr::memchr(b'"', read).is_some();
         self.eof = n == 0;
         self.filled += n;
@@ -143,9 +145,7 @@ impl<R: Read> Fast<R> {
 
     /// The current record's bytes, its line end excluded.
     pub(super) fn record(&self) -> &[u8] {
-        self.buf
-            .get(self.record.0..self.record.1)
-            .unwrap_or_default()
+        span(&self.buf, self.record.0..self.record.1)
     }
 
     /// Whether the current record has a byte a cell may need trimmed of (a space, tab or form

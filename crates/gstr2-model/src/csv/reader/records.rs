@@ -9,6 +9,7 @@ use super::cell::Gstins;
 use super::fast::{self, Fast, Step};
 use super::header::{resolve, Column, Header};
 use super::row::{Locator, Row, Shape};
+use super::span;
 use crate::csv::error::CsvError;
 use crate::Table;
 
@@ -29,7 +30,7 @@ pub(crate) struct Lines<R> {
 impl<R: Read> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let read = buf.get(..n).unwrap_or_default();
+        let read = span(buf, ..n);
         index_newlines(read, self.offset, &mut self.newlines);
         self.offset += n as u64;
         Ok(n)

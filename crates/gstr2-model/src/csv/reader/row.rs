@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::cell::{cell_span, parse_decimal, Gstins};
 use super::header::{Column, Header, UNNAMED};
+use super::span;
 use crate::codes::KnownCode;
 use crate::csv::error::{CellError, CsvError};
 use crate::{Gstin, StateCode, Table};
@@ -50,7 +51,7 @@ impl<'a> Locator<'a> {
     /// The next field: `bytes[start..end]`.
     #[inline]
     pub(super) fn field(&mut self, start: usize, end: usize) {
-        let (a, b) = cell_span(self.bytes.get(start..end).unwrap_or_default());
+        let (a, b) = cell_span(span(self.bytes, start..end));
         self.cell(start + a, start + b);
     }
 

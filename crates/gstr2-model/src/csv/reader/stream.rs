@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::group::{decode_rows, key_fields, line_key};
-use super::{Assemble, Errors, FastMap, Grouped, RowDocument, Rows};
+use super::{span, Assemble, Errors, FastMap, Grouped, RowDocument, Rows};
 
 /// What [`read_blocks`] gives.
 pub(super) enum Streamed<A> {
@@ -49,7 +49,7 @@ pub(super) fn read_blocks<D: RowDocument, R: Read, A: Assemble<D>>(
             return Streamed::Again(Replay::new(vec![read]), Some(e));
         }
     };
-    let header = read.get(..header_len).unwrap_or_default().to_vec();
+    let header = span(&read, ..header_len).to_vec();
     let Some(keys) = header_keys::<D>(&header) else {
         return Streamed::Again(Replay::new(vec![read]), None);
     };
@@ -123,7 +123,7 @@ pub(super) fn read_slice<D: RowDocument, A: Assemble<D>>(
             let cut = next_cut(rest, block, &keys, min_cut, true)
                 .unwrap_or(rest.len())
                 .max(1);
-            send(Block::Borrowed(rest.get(..cut).unwrap_or_default()));
+            send(Block::Borrowed(span(rest, ..cut)));
             at += cut;
             min_cut = 1;
         }
@@ -291,7 +291,7 @@ impl Replay {
 impl Read for Replay {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while let Some(front) = self.blocks.front() {
-            let rest = front.get(self.at..).unwrap_or_default();
+            let rest = span(front, self.at..);
             if rest.is_empty() {
                 // A block read is dropped at once.
                 self.blocks.pop_front();
@@ -437,7 +437,7 @@ fn next_cut(
     if eof && read.len() <= block {
         return Some(read.len());
     }
-    let first = read.get(..block.min(read.len())).unwrap_or_default();
+    let first = span(read, ..block.min(read.len()));
     last_cut(first, keys, min_cut)
         .or_else(|| last_cut(read, keys, min_cut))
         .or(eof.then_some(read.len()))

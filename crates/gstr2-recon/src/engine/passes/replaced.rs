@@ -75,6 +75,7 @@ impl SideState<'_> {
                             < (supplier, kind, onorm.as_str(), odt)
                     });
                     let cursor = norm_cursor.entry(start).or_insert(start);
+                    debug_assert!(*cursor <= by_norm.len(), "a cursor stays within its run");
                     for &i in by_norm.get(*cursor..).unwrap_or_default() {
                         let d = &self.docs[i];
                         if (d.supplier, d.kind, d.norm.as_str(), d.date)
