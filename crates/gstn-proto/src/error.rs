@@ -165,10 +165,14 @@ pub enum EnvelopeError {
 }
 
 /// Reads JSON (a leading byte-order mark skipped, nothing after the value), with the path of
-/// any fault.
+/// any fault. The bodies hold secrets (`auth_token`, `sek`) or decrypted data: the error never
+/// quotes a value ([`JsonError::redacted`](gstr2_model::json::JsonError::redacted)).
 pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(
     what: &'static str,
     bytes: &[u8],
 ) -> Result<T, BodyJsonError> {
-    gstr2_model::json::from_slice(bytes).map_err(|source| BodyJsonError { what, source })
+    gstr2_model::json::from_slice(bytes).map_err(|e| BodyJsonError {
+        what,
+        source: e.redacted(),
+    })
 }

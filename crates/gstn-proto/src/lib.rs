@@ -25,11 +25,12 @@
 //! ## What is here
 //!
 //! - [`secret`]: [`AppKey`], [`SessionKey`] (`EK`), [`ResponseKey`] (`REK`), [`FileKey`]
-//!   (`ek`), [`AuthToken`], [`Otp`]. Zeroized on drop; `Debug` prints `AppKey(***)`; no
+//!   (`ek`), [`AuthToken`], [`Otp`], [`ClientSecret`]. Zeroized on drop; `Debug` prints `AppKey(***)`; no
 //!   `Display`, no `Serialize`; the value is read only through `expose_secret()`. Bodies and
 //!   header sets that carry a secret ([`AuthRequest`], [`AuthTokenResponse`], [`FileRequest`],
-//!   [`FileDetails`], [`Headers`]) hide it in their `Debug` too. No error message of this crate
-//!   carries key, token, OTP or plaintext bytes.
+//!   [`FileDetails`], [`Headers`]) hide it in their `Debug` too. No error of this crate, its
+//!   causes included, carries key, token, OTP or plaintext bytes: a body that does not decode is
+//!   named by its JSON path, never by its value.
 //! - [`crypto`]: every step of the encryption (`docs/protocol.md` §4), both directions (the
 //!   client uses one, the sandbox the other): AES-256-ECB + PKCS#7 (RustCrypto `aes` + `ecb`),
 //!   standard Base64, HMAC-SHA256 verified in constant time, the EVC `sign`, the large-file `ek`.

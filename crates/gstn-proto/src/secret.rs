@@ -1,5 +1,5 @@
 //! Secrets held in zeroizing types: the app key, the session key (`EK`), a response key
-//! (`REK`), a large-file key (`ek`), the auth token and the OTP.
+//! (`REK`), a large-file key (`ek`), the auth token, the OTP and the API client's secret.
 //!
 //! None of them implements `Display` or `Serialize`. `Debug` prints only the type's name with
 //! `***` (`AppKey(***)`). Reading the secret is explicit: `expose_secret()`. Memory is wiped on
@@ -108,7 +108,7 @@ impl FileKey {
 
 /// The auth token GSTN answers to AUTHTOKEN and REFRESHTOKEN (`auth_token`), sent back in the
 /// `auth-token` header of every returns call.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct AuthToken(String);
 
 impl AuthToken {
@@ -139,6 +139,15 @@ impl AuthToken {
     }
 }
 
+/// Equal in constant time ([`AuthToken::ct_eq`]).
+impl PartialEq for AuthToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other)
+    }
+}
+
+impl Eq for AuthToken {}
+
 impl fmt::Debug for AuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AuthToken(***)")
@@ -147,7 +156,7 @@ impl fmt::Debug for AuthToken {
 
 /// The API client's secret (`client-secret` header of every call), issued to the GSP or ASP with
 /// its client id.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ClientSecret(String);
 
 impl ClientSecret {
@@ -171,6 +180,15 @@ impl ClientSecret {
     }
 }
 
+/// Equal in constant time ([`ClientSecret::ct_eq`]).
+impl PartialEq for ClientSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other)
+    }
+}
+
+impl Eq for ClientSecret {}
+
 impl fmt::Debug for ClientSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ClientSecret(***)")
@@ -179,7 +197,7 @@ impl fmt::Debug for ClientSecret {
 
 /// A one-time password: the login OTP of AUTHTOKEN or the EVC OTP of RETFILE. Four to ten ASCII
 /// digits (GSTN sends six).
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Otp(String);
 
 impl Otp {
@@ -202,6 +220,15 @@ impl Otp {
         ct_eq(self.0.as_bytes(), other.0.as_bytes())
     }
 }
+
+/// Equal in constant time ([`Otp::ct_eq`]).
+impl PartialEq for Otp {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other)
+    }
+}
+
+impl Eq for Otp {}
 
 impl fmt::Debug for Otp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

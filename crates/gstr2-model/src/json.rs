@@ -56,6 +56,52 @@ impl JsonError {
         }
     }
 
+    /// The same error with nothing of the input in its message, for input that holds secrets or
+    /// a decrypted payload: serde_json's message is kept where it quotes nothing (a syntax error,
+    /// the end of the input, a missing or repeated field), else replaced by the kind of fault
+    /// ([`JsonError::fault`]). The path, line and column stay.
+    ///
+    /// ```
+    /// use gstr2_model::json::{self, JsonError};
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Answer { sek: String }
+    ///
+    /// let error = json::from_slice::<Answer>(br#"{"sek": 4711}"#).unwrap_err();
+    /// assert!(error.to_string().contains("4711"));
+    /// let redacted = error.redacted();
+    /// assert!(!redacted.to_string().contains("4711"));
+    /// assert_eq!(redacted.path(), Some("sek"));
+    /// ```
+    pub fn redacted(self) -> JsonError {
+        match self {
+            JsonError::Decode {
+                path,
+                line,
+                column,
+                message,
+                category,
+            } => {
+                let quotes_nothing = category != Category::Data
+                    || message.starts_with("missing field")
+                    || message.starts_with("duplicate field");
+                let message = if quotes_nothing {
+                    message
+                } else {
+                    "a value of the wrong type or out of range (not quoted)".to_owned()
+                };
+                JsonError::Decode {
+                    path,
+                    line,
+                    column,
+                    message,
+                    category,
+                }
+            }
+            encode => encode,
+        }
+    }
+
     /// The kind of fault in words (`not json`, `truncated`, `unreadable`, `missing or wrong
     /// type`), for input that holds secrets: unlike the message, it never quotes the input.
     pub fn fault(&self) -> &'static str {

@@ -55,7 +55,8 @@ pub(crate) fn decode_plain<T: DeserializeOwned>(
     decode_body::<T>("response", bytes).map_err(|e| envelope_error(action, what, e))
 }
 
-/// Reads decrypted JSON, with the JSON path of any fault.
+/// Reads decrypted JSON, with the JSON path of any fault; the error quotes nothing of the
+/// payload ([`JsonError::redacted`](gstr2_model::json::JsonError::redacted)).
 pub(crate) fn decode_json<T: DeserializeOwned>(
     action: &Action,
     what: &str,
@@ -64,7 +65,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     gstr2_model::json::from_slice(bytes).map_err(|source| Error::Decode {
         action: action.to_string(),
         what: what.to_owned(),
-        source,
+        source: source.redacted(),
     })
 }
 
@@ -85,7 +86,7 @@ pub(crate) fn answer_error(
         gstr2_model::envelope::AnswerError::Json(source) => Error::Decode {
             action: action.to_string(),
             what: what.to_owned(),
-            source,
+            source: source.redacted(),
         },
         other => Error::Protocol {
             action: action.to_string(),

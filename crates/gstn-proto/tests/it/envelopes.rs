@@ -75,6 +75,16 @@ fn json_errors_say_where() {
     assert_eq!(json_err.path(), "expiry");
     let message = gstr2_model::ErrorChain(&json_err).to_string();
     assert!(message.starts_with("AUTHTOKEN answer: invalid json: json at expiry"));
+    // The body holds the token and the session key: no value of it is quoted.
+    assert!(!message.contains("soon"), "{message}");
+    let err = decode_body::<AuthTokenResponse>(
+        "AUTHTOKEN answer",
+        br#"{"status_cd":"1","auth_token":"t","expiry":360,"sek":4711}"#,
+    )
+    .unwrap_err();
+    let message = gstr2_model::ErrorChain(&err).to_string();
+    assert!(message.contains("json at sek"), "{message}");
+    assert!(!message.contains("4711"), "{message}");
 }
 
 #[test]
