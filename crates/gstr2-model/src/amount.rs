@@ -30,9 +30,14 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeStruct;
 use serde::{Deserializer, Serializer};
 
-/// The name serde_json's `arbitrary_precision` gives a number it writes verbatim: a struct of this
-/// name with one field of this name holding the number's text (what `serde_json::Number` emits).
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+// The name serde_json's `arbitrary_precision` gives a number it writes verbatim: a struct of this
+// name with one field of this name holding the number's text (what `serde_json::Number` emits).
+//
+// It is serde_json's private token, not its API: a release of serde_json may rename it, and the
+// amounts would then be written as objects. `tests::json_numbers_keep_their_digits` and the
+// byte-for-byte property against rust_decimal's own serializer fail if it does; the cure is the
+// new token here, or rust_decimal's `serde-with-arbitrary-precision` writer.
+use crate::sent::NUMBER_TOKEN;
 
 /// The longest text an amount can take: a sign, `0.` and 28 decimals, or a sign, 29 digits and a
 /// point.
