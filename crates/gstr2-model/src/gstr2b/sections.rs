@@ -241,7 +241,7 @@ impl Gstr2bDocuments {
             |s| &s.documents,
             isda,
         );
-        found.repeats(&k("impg"), &self.impg, |_| None, bill);
+        found.repeats(&k("impg"), &self.impg, |_| None, |_| None, bill);
         section(
             found,
             &k("impgsez"),
