@@ -255,9 +255,8 @@ macro_rules! record {
             /// This record as a SAVE sends it with `action`: its identity and amounts, the
             /// action GSTN reported as `prev_status`, and the new action. What only GETINV
             /// gives (`hash`, `ispendactblocked`, `srcfilstatus`, `tradenm`) is left out, and
-            /// so are the fields the model does not know ([`Self::other_fields`]): a SAVE
-            /// sends the fields GSTN documents for it; remarks and ITC reduction are kept as
-            /// set.
+            /// so are the fields the model does not know (`other_fields`): a SAVE sends the
+            /// fields GSTN documents for it. Remarks and ITC reduction are kept as set.
             pub fn to_save(&self, action: ImsAction) -> $name {
                 let mut record = self.to_reset();
                 record.action = Some(action);
