@@ -1,12 +1,11 @@
 //! GSTR2A: the documents suppliers reported, section by section, through the large-file flow
 //! when GSTN answers a token instead of data.
 
-use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::time::{Duration, Instant};
 
 use gstn_proto::{Action, ErrorClass, FileDetails, FileKey, LargeFileToken};
-use gstr2_model::{Gstin, Gstr2a, ReturnPeriod};
+use gstr2_model::{Gstr2a, ReturnPeriod};
 use reqwest::{Method, Url};
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
@@ -24,7 +23,7 @@ const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
 
 impl GstnClient {
     /// Downloads GSTR2A for a period, all counterparty sections (`B2B`, `B2BA`, `CDN`, `CDNA`),
-    /// merged into one [`Gstr2a`].
+    /// merged into one [`Gstr2a`] ([`Gstr2a::merge`]: each supplier once per section).
     ///
     /// A section GSTN answers with a large-file token (`{token, est}`) is followed through by
     /// itself: wait the estimate (capped by the poll policy's longest interval), poll `FILEDET`
@@ -107,7 +106,6 @@ impl GstnClient {
                 merged.merge(part);
             }
         }
-        regroup(&mut merged);
         Ok(merged)
     }
 
@@ -256,53 +254,6 @@ pub(crate) struct FileScope<'a> {
     pub path: &'a str,
     pub period: Option<ReturnPeriod>,
     pub section: &'a str,
-}
-
-/// Puts together the parts of a supplier that GSTN spread over several files: one entry per
-/// supplier (`ctin`), in the order suppliers first appear, documents in file order.
-fn regroup(g: &mut Gstr2a) {
-    fn by_supplier<S>(
-        list: &mut Vec<S>,
-        ctin: impl Fn(&S) -> Gstin,
-        take: impl Fn(&mut S, &mut S),
-    ) {
-        let mut out: Vec<S> = Vec::with_capacity(list.len());
-        let mut index: BTreeMap<Gstin, usize> = BTreeMap::new();
-        for mut supplier in list.drain(..) {
-            match index.get(&ctin(&supplier)) {
-                Some(&i) => {
-                    if let Some(first) = out.get_mut(i) {
-                        take(first, &mut supplier);
-                    }
-                }
-                None => {
-                    index.insert(ctin(&supplier), out.len());
-                    out.push(supplier);
-                }
-            }
-        }
-        *list = out;
-    }
-    by_supplier(
-        &mut g.b2b,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.append(&mut b.invoices),
-    );
-    by_supplier(
-        &mut g.b2ba,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.append(&mut b.invoices),
-    );
-    by_supplier(
-        &mut g.cdn,
-        |s| s.supplier_gstin,
-        |a, b| a.notes.append(&mut b.notes),
-    );
-    by_supplier(
-        &mut g.cdna,
-        |s| s.supplier_gstin,
-        |a, b| a.notes.append(&mut b.notes),
-    );
 }
 
 /// The `.json` members of a `.tar.gz`, in archive order.

@@ -11,15 +11,14 @@
 //! | `RET2B1016` (no documents) | an empty 2B of the period |
 //! | GEN2B `IMS2005` (no change since the last generation) | [`Gstr2bGeneration::Unchanged`], not a failure |
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use gstn_proto::{
     Action, ErrorCode, Gstr2bGenerateRequest, Gstr2bGenerationStatus, ProcessingStatus,
     SaveResponse,
 };
-use gstr2_model::gstr2b::{Gstr2b, Gstr2bDocuments};
-use gstr2_model::{Gstin, ReturnPeriod};
+use gstr2_model::gstr2b::Gstr2b;
+use gstr2_model::ReturnPeriod;
 use reqwest::Method;
 
 use crate::client::{decode_json, to_json, GstnClient, Repeat};
@@ -45,8 +44,8 @@ pub enum Gstr2bGeneration {
 
 impl GstnClient {
     /// Downloads the GSTR-2B of `period` (GET2B), whole: a paged answer (`fc`) is followed by
-    /// `file_num` 1 to `fc` and merged, each supplier once per section, documents in file
-    /// order. See the [module docs](crate::gstr2b) for how each of GSTN's answers is taken;
+    /// `file_num` 1 to `fc` and merged ([`Gstr2b::merge_parts`]), each supplier once per
+    /// section, documents in file order. See the [module docs](crate::gstr2b) for how each of GSTN's answers is taken;
     /// the errors that say what to do are [`Error::Gstr2bNotApplicable`] and
     /// [`Error::Gstr2bNotGenerated`].
     pub async fn gstr2b(&self, period: ReturnPeriod) -> Result<Gstr2b> {
@@ -77,10 +76,7 @@ impl GstnClient {
                 total: count as usize,
             });
         }
-        let mut whole = head.merge_parts(parts);
-        regroup(&mut whole.documents);
-        regroup(&mut whole.rejected);
-        Ok(whole)
+        Ok(head.merge_parts(parts))
     }
 
     /// One GET2B answer: the whole 2B, the head of a paged one (`file_num` `None`), or part
@@ -272,72 +268,4 @@ fn answer_error(
         crate::client::answer_error(action, &format!("gstr-2b {period}"), error),
         period,
     )
-}
-
-/// Puts together the parts of a supplier that GSTN spread over several files: one entry per
-/// supplier and section, in the order suppliers first appear, documents in file order.
-fn regroup(documents: &mut Gstr2bDocuments) {
-    fn by_supplier<S>(list: &mut Vec<S>, ctin: impl Fn(&S) -> Gstin, take: impl Fn(&mut S, S)) {
-        let mut out: Vec<S> = Vec::with_capacity(list.len());
-        let mut index: BTreeMap<Gstin, usize> = BTreeMap::new();
-        for supplier in list.drain(..) {
-            match index.get(&ctin(&supplier)) {
-                Some(&i) => {
-                    if let Some(first) = out.get_mut(i) {
-                        take(first, supplier);
-                    }
-                }
-                None => {
-                    index.insert(ctin(&supplier), out.len());
-                    out.push(supplier);
-                }
-            }
-        }
-        *list = out;
-    }
-    by_supplier(
-        &mut documents.b2b,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.extend(b.invoices),
-    );
-    by_supplier(
-        &mut documents.b2ba,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.extend(b.invoices),
-    );
-    by_supplier(
-        &mut documents.cdnr,
-        |s| s.supplier_gstin,
-        |a, b| a.notes.extend(b.notes),
-    );
-    by_supplier(
-        &mut documents.cdnra,
-        |s| s.supplier_gstin,
-        |a, b| a.notes.extend(b.notes),
-    );
-    by_supplier(
-        &mut documents.isd,
-        |s| s.supplier_gstin,
-        |a, b| a.documents.extend(b.documents),
-    );
-    by_supplier(
-        &mut documents.isda,
-        |s| s.supplier_gstin,
-        |a, b| a.documents.extend(b.documents),
-    );
-    by_supplier(
-        &mut documents.impgsez,
-        |s| s.supplier_gstin,
-        |a, b| a.bills.extend(b.bills),
-    );
-    by_supplier(
-        &mut documents.ecom,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.extend(b.invoices),
-    );
-    by_supplier(
-        &mut documents.ecoma,
-        |s| s.supplier_gstin,
-        |a, b| a.invoices.extend(b.invoices),
-    );
 }

@@ -32,10 +32,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::amount::AmountOverflow;
 use crate::codes::NoteType;
@@ -97,6 +99,53 @@ impl fmt::Debug for SupplierDocument<'_> {
             .field("date", &self.document.date())
             .finish()
     }
+}
+
+/// A supplier's entry in a section of GSTR2A or GSTR-2B: a GSTIN (`ctin`) and its documents.
+pub(crate) trait SupplierEntry {
+    /// The documents the entry lists (`inv`, `nt`, `doclist`, `boe`).
+    type Document;
+    /// The supplier's GSTIN (`ctin`).
+    fn supplier(&self) -> Gstin;
+    /// The documents, to take from or add to.
+    fn documents_mut(&mut self) -> &mut Vec<Self::Document>;
+}
+
+/// Joins the entries of a supplier listed more than once in `entries` into its first one:
+/// one entry per supplier (`ctin`), in the order suppliers first appear, each with its
+/// documents in the order of the entries they came from. The first entry's other fields stay;
+/// a later entry's (a trade name, a filing date or period, a filing status) go with it. This
+/// is how the parts of a supplier that GSTN spread over the files of a paged or large answer
+/// are put back together ([`Gstr2b::merge`](crate::Gstr2b::merge),
+/// [`Gstr2a::merge`](crate::Gstr2a::merge)).
+///
+/// In place: the entries are moved up over the joined ones and the list cut, without a second
+/// list. One hash lookup per entry.
+pub(crate) fn one_entry_per_supplier<S: SupplierEntry>(entries: &mut Vec<S>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut first: FxHashMap<Gstin, usize> = FxHashMap::default();
+    first.reserve(entries.len());
+    let mut kept = 0;
+    for at in 0..entries.len() {
+        match first.entry(entries[at].supplier()) {
+            Entry::Occupied(earlier) => {
+                let mut documents = std::mem::take(entries[at].documents_mut());
+                entries[*earlier.get()]
+                    .documents_mut()
+                    .append(&mut documents);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(kept);
+                if kept != at {
+                    entries.swap(kept, at);
+                }
+                kept += 1;
+            }
+        }
+    }
+    entries.truncate(kept);
 }
 
 macro_rules! gstr2a_document {

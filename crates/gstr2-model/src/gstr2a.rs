@@ -9,13 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::{checked_sum, AmountOverflow};
 use crate::codes::{CounterpartyFlag, InvoiceType, NoteType, UploadedBy, YesNo};
+use crate::counterparty::{one_entry_per_supplier, SupplierEntry};
 use crate::item::{Item, TaxAmounts};
 use crate::warning::{Collector, Identity, Warning};
 use crate::{Gstin, ReturnPeriod, StateCode};
 
 /// A GSTR2A download: one or more sections for a GSTIN and period.
 ///
-/// Each section GET returns one key; [`Gstr2a::merge`] puts several downloads together.
+/// Each section GET returns one key; [`Gstr2a::merge`] puts several downloads together, each
+/// supplier once per section.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gstr2a {
     /// The receiver's GSTIN (`gstin`), as GSTN sent it.
@@ -53,9 +55,39 @@ pub struct Gstr2a {
 }
 
 impl Gstr2a {
-    /// Appends the sections of `other` to this download, keeping this one's GSTIN and period
-    /// where set.
+    /// Adds the sections of `other` to this download, keeping this one's GSTIN and period
+    /// where set, and lists each supplier once per section (`b2b`, `b2ba`, `cdn`, `cdna`): the
+    /// entries of a supplier listed more than once, here or in `other`, are joined into its
+    /// first, in the order suppliers first appear, documents in the order of the entries they
+    /// came from. So the files of a large-file answer, which split a supplier's documents
+    /// where a file is full, merge into the download GSTN would have answered inline. The first
+    /// entry's filing status, filing date and period and cancellation date stay, a later
+    /// entry's are not kept. `isd`, `impg` and `impgsez` are appended as they are.
+    ///
+    /// ```
+    /// use gstr2_model::{json, Gstr2a};
+    ///
+    /// let file = |number: &str| json::from_str::<Gstr2a>(&format!(
+    ///     r#"{{"b2b":[{{"ctin":"33GSPTN4811G1ZC","cfs":"Y","inv":[{{"inum":"{number}",
+    ///     "idt":"02-04-2024","val":1,"itms":[]}}]}}]}}"#));
+    /// let mut download = file("S1")?;
+    /// download.merge(file("S2")?);
+    /// assert_eq!(download.b2b.len(), 1, "the supplier of both files, once");
+    /// let numbers: Vec<&str> = download.b2b[0].invoices.iter().map(|i| i.number.as_str()).collect();
+    /// assert_eq!(numbers, ["S1", "S2"]);
+    /// # Ok::<(), gstr2_model::json::JsonError>(())
+    /// ```
     pub fn merge(&mut self, other: Gstr2a) {
+        self.append(other);
+        one_entry_per_supplier(&mut self.b2b);
+        one_entry_per_supplier(&mut self.b2ba);
+        one_entry_per_supplier(&mut self.cdn);
+        one_entry_per_supplier(&mut self.cdna);
+    }
+
+    /// The sections of `other` after these, as they are, a supplier listed in both twice:
+    /// for the parallel reader, whose runs put together must be the one-thread reading.
+    pub(crate) fn append(&mut self, other: Gstr2a) {
         self.gstin = self.gstin.or(other.gstin);
         self.fp = self.fp.or(other.fp);
         self.b2b.extend(other.b2b);
@@ -183,6 +215,16 @@ macro_rules! supplier {
             #[doc = concat!("The documents (`", $key, "`).")]
             #[serde(rename = $key, deserialize_with = "crate::seq::exact")]
             pub $field: Vec<$doc>,
+        }
+
+        impl SupplierEntry for $name {
+            type Document = $doc;
+            fn supplier(&self) -> Gstin {
+                self.supplier_gstin
+            }
+            fn documents_mut(&mut self) -> &mut Vec<$doc> {
+                &mut self.$field
+            }
         }
     };
 }

@@ -15,7 +15,8 @@
 //!   [`AnswerError::Gstn`] with GSTN's code and message.
 //! - **Paged form.** Above GSTN's document limit, the answer without `file_num` carries the
 //!   summaries and the file count (`fc`), and the answers for `file_num` 1 to `fc` carry the
-//!   documents; [`Gstr2b::merge_parts`] puts them together into the one 2B.
+//!   documents; [`Gstr2b::merge_parts`] puts them together into the one 2B, each supplier
+//!   once per section.
 //! - **Leniency.** What GSTN sends is read as sent: GSTINs failing their check character, tax
 //!   heads left out, integers beside decimals, float noise, codes in any spelling, documents
 //!   listed twice. Nothing is refused for one odd value; [`Gstr2b::warnings`] reports what is
@@ -210,9 +211,18 @@ impl Gstr2b {
         self.file_count.is_some() && self.documents.is_empty() && self.rejected.is_empty()
     }
 
-    /// Appends the documents of `part` (`docdata`, `docRejdata`) to this 2B's. The header,
+    /// Adds the documents of `part` (`docdata`, `docRejdata`) to this 2B's, each supplier once
+    /// per section ([`Gstr2bDocuments::append`]): a supplier GSTN spread over several parts
+    /// comes back as one entry, with its documents in the order of the parts. The header,
     /// summaries and checksum stay this one's, where set, and are taken from `part` where not.
     pub fn merge(&mut self, part: Gstr2b) {
+        self.put_after(part);
+        self.documents.one_entry_per_supplier();
+        self.rejected.one_entry_per_supplier();
+    }
+
+    /// [`Gstr2b::merge`] without joining the suppliers.
+    fn put_after(&mut self, part: Gstr2b) {
         self.checksum = self.checksum.take().or(part.checksum);
         self.gstin = self.gstin.or(part.gstin);
         self.return_period = self.return_period.or(part.return_period);
@@ -224,13 +234,16 @@ impl Gstr2b {
             .rejected_supplier_summary
             .take()
             .or(part.rejected_supplier_summary);
-        self.documents.append(part.documents);
-        self.rejected.append(part.rejected);
+        self.documents.put_after(part.documents);
+        self.rejected.put_after(part.rejected);
     }
 
     /// The one 2B of a paged answer: this head (the answer without `file_num`) with the
-    /// documents of `parts` appended in the order of their `file_num` (parts without one last,
-    /// in the order given), and `fc` and `file_num` cleared.
+    /// documents of `parts` added in the order of their `file_num` (parts without one last,
+    /// in the order given), and `fc` and `file_num` cleared. As in [`Gstr2b::merge`], each
+    /// supplier is listed once per section, where it first appears, with its documents in
+    /// file order: GSTN splits a supplier's documents over two parts where a part is full. The
+    /// first entry's trade name, filing date and period stay, a later entry's are not kept.
     ///
     /// ```
     /// use gstr2_model::gstr2b::Gstr2b;
@@ -243,6 +256,9 @@ impl Gstr2b {
     /// let whole = head.merge_parts([part(2, "S2")?, part(1, "S1")?]);
     /// let numbers: Vec<_> = whole.documents.iter().map(|d| d.document.number()).collect();
     /// assert_eq!(numbers, ["S1", "S2"]);
+    /// // The supplier of both parts is listed once.
+    /// assert_eq!(whole.documents.b2b.len(), 1);
+    /// assert_eq!(whole.documents.b2b[0].invoices.len(), 2);
     /// assert_eq!((whole.file_count, whole.file_number), (None, None));
     /// # Ok::<(), gstr2_model::envelope::AnswerError>(())
     /// ```
@@ -250,8 +266,12 @@ impl Gstr2b {
         let mut parts: Vec<Gstr2b> = parts.into_iter().collect();
         parts.sort_by_key(|p| p.file_number.unwrap_or(u32::MAX));
         for part in parts {
-            self.merge(part);
+            self.put_after(part);
         }
+        // Joined once, after all the parts: the same as after each, without going over the
+        // suppliers once per part.
+        self.documents.one_entry_per_supplier();
+        self.rejected.one_entry_per_supplier();
         self.file_count = None;
         self.file_number = None;
         self

@@ -21,7 +21,9 @@
 //! What GSTN sends is read leniently, as GSTR-2B is: GSTINs failing their check character,
 //! heads left out, counts as numbers or strings, codes in any spelling (`srcfilstatus`
 //! `Filed`/`FILED`, the pending flag as `ispendactblocked` or `ispendactnallwd`, `cn` for
-//! `b2bcn`); [`ImsRecords::warnings`] reports what is odd.
+//! `b2bcn`); a key the model does not know is kept as read, a section's in
+//! [`ImsRecords::other_sections`], a record's in its `other_fields` ([`crate::OtherFields`]);
+//! [`ImsRecords::warnings`] reports what is odd.
 //!
 //! ```
 //! use gstr2_model::codes::{ImsAction, ImsRequestType};
@@ -53,7 +55,7 @@ use crate::counterparty::{CounterpartyDocument, SupplierDocument};
 use crate::envelope::{self, AnswerError};
 use crate::payload::OtherSections;
 use crate::warning::{Collector, Warning};
-use crate::Gstin;
+use crate::{Gstin, OtherFields};
 
 mod counts;
 mod records;
@@ -220,8 +222,10 @@ impl ImsRecords {
     }
 
     /// What is odd in these records, each with its JSON path, in the order of the input: GSTINs
-    /// whose state code or check character is wrong (`gstin`, each record's `stin`), and
-    /// records listed more than once in one section (the same supplier, number and date).
+    /// whose state code or check character is wrong (`gstin`, each record's `stin`), records
+    /// listed more than once in one section (the same supplier, number and date), keys the
+    /// model does not know (sections, [`ImsRecords::other_sections`]; and the fields of
+    /// records, [`OtherFields`], each named once a section, at the first record that has it).
     /// Every one of them was read and is kept; see [`crate::warning`].
     ///
     /// ```
@@ -232,6 +236,18 @@ impl ImsRecords {
     ///   {"stin":"33GSPTN4811G1ZC","nt_num":"C1","nt_dt":"02-04-2024","val":12}]}"#)?;
     /// let warnings: Vec<String> = records.warnings().iter().map(|w| w.to_string()).collect();
     /// assert_eq!(warnings, ["b2bcn[1]: the same document as b2bcn[0] (with other values)"]);
+    ///
+    /// let records = ImsRecords::from_json(br#"{"b2b":[
+    ///   {"stin":"33GSPTN4811G1ZC","inum":"S1","idt":"02-04-2024","val":10},
+    ///   {"stin":"33GSPTN4811G1ZC","inum":"S2","idt":"02-04-2024","val":10,
+    ///    "isRemarksBlocked":"N"},
+    ///   {"stin":"33GSPTN4811G1ZC","inum":"S3","idt":"02-04-2024","val":10,
+    ///    "isRemarksBlocked":"Y"}]}"#)?;
+    /// let warnings: Vec<String> = records.warnings().iter().map(|w| w.to_string()).collect();
+    /// assert_eq!(warnings, [
+    ///     "b2b[1].isRemarksBlocked: a field gstr2 does not model, kept as read \
+    ///      (2 records of the section have it)",
+    /// ]);
     /// # Ok::<(), gstr2_model::envelope::AnswerError>(())
     /// ```
     pub fn warnings(&self) -> Vec<Warning> {
@@ -254,12 +270,13 @@ impl ImsRecords {
     }
 }
 
-/// The GSTINs and the repeated records of one section.
+/// The GSTINs, the repeated records and the fields the model does not know of one section.
 fn section<R: Record + PartialEq>(found: &mut Collector, key: &str, records: &[R]) {
     found.repeats(
         key,
         records,
         |r| Some((r.supplier(), "stin")),
+        |r| Some(r.other_fields()),
         |r| (*r.supplier(), r.number(), r.date()),
     );
 }
@@ -268,4 +285,5 @@ fn section<R: Record + PartialEq>(found: &mut Collector, key: &str, records: &[R
 pub(super) trait Record: CounterpartyDocument {
     fn supplier(&self) -> &Gstin;
     fn trade_name(&self) -> Option<&str>;
+    fn other_fields(&self) -> &OtherFields;
 }

@@ -33,7 +33,7 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use crate::{Gstin, GstinError};
+use crate::{Gstin, GstinError, OtherFields};
 
 /// What tells one document of a supplier from another in a section: number, date and, for
 /// notes, type (for ISD documents their type, for bills of entry their port).
@@ -65,6 +65,13 @@ pub enum Problem {
     /// A section the model does not know: kept verbatim and written back as read, but not
     /// read into documents (nothing reconciles it).
     Unmodelled,
+    /// A field of a record the model does not know: kept with the record as read and written
+    /// back, not reconciled ([`crate::OtherFields`]). Named once in a list of records, at the
+    /// first that has it.
+    UnmodelledField {
+        /// How many records of the list have it.
+        records: usize,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -79,6 +86,13 @@ impl fmt::Display for Problem {
             Problem::Gstin(e) => e.fmt(f),
             Problem::Unmodelled => {
                 f.write_str("a section gstr2 does not model, kept as read but not reconciled")
+            }
+            Problem::UnmodelledField { records } => {
+                f.write_str("a field gstr2 does not model, kept as read")?;
+                if *records > 1 {
+                    write!(f, " ({records} records of the section have it)")?;
+                }
+                Ok(())
             }
             Problem::Duplicate { first, identical } => write!(
                 f,
@@ -158,20 +172,45 @@ impl Collector {
         }
     }
 
-    /// The GSTINs (`gstin` of each, with its key) and the repeated entries of a flat list at
-    /// `prefix` (bills of entry, IMS records), in the order of the list: an entry is repeated
-    /// when an earlier one has its `key`.
+    /// The GSTINs (`gstin` of each, with its key), the repeated entries and the fields the
+    /// model does not know (`other` of each) of a flat list at `prefix` (bills of entry, IMS
+    /// records), in the order of the list: an entry is repeated when an earlier one has its
+    /// `key`; a field the model does not know is named once, at the first entry that has it,
+    /// with the number of entries that do.
     pub(crate) fn repeats<'a, R: PartialEq, K: std::hash::Hash + Eq>(
         &mut self,
         prefix: &str,
         entries: &'a [R],
         gstin: impl Fn(&'a R) -> Option<(&'a Gstin, &'static str)>,
+        other: impl Fn(&'a R) -> Option<&'a OtherFields>,
         key: impl Fn(&'a R) -> K,
     ) {
         let mut first: FxHashMap<K, usize> = FxHashMap::default();
+        // Each field the model does not know, with the index of the warning that names it.
+        let mut named: FxHashMap<&'a str, usize> = FxHashMap::default();
         for (i, entry) in entries.iter().enumerate() {
             if let Some((g, field)) = gstin(entry) {
                 self.gstin(g, || format!("{prefix}[{i}].{field}"));
+            }
+            for name in other(entry).into_iter().flat_map(OtherFields::names) {
+                match named.entry(name) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(self.warnings.len());
+                        self.warnings.push(Warning {
+                            path: format!("{prefix}[{i}].{name}"),
+                            problem: Problem::UnmodelledField { records: 1 },
+                        });
+                    }
+                    Entry::Occupied(slot) => {
+                        if let Some(Warning {
+                            problem: Problem::UnmodelledField { records },
+                            ..
+                        }) = self.warnings.get_mut(*slot.get())
+                        {
+                            *records += 1;
+                        }
+                    }
+                }
             }
             match first.entry(key(entry)) {
                 Entry::Vacant(slot) => {

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::counterparty::{CounterpartyDocument, SupplierDocument};
+use crate::counterparty::{
+    one_entry_per_supplier, CounterpartyDocument, SupplierDocument, SupplierEntry,
+};
 use crate::payload::OtherSections;
 use crate::warning::{Collector, Identity};
 use crate::Gstin;
@@ -90,8 +92,19 @@ impl Gstr2bDocuments {
     }
 
     /// Appends the sections of `other` to these, those the model does not know too
-    /// ([`OtherSections::append`]).
+    /// ([`OtherSections::append`]), and lists each supplier once per section: the entries of
+    /// a supplier listed more than once, here or in `other`, are joined into its first, in
+    /// the order suppliers first appear, documents in the order of the entries they came
+    /// from. The first entry's trade name, filing date and period stay; a later entry's are
+    /// not kept. The bills of `impg`, which have no supplier, are appended as they are. See
+    /// [`Gstr2b::merge_parts`](super::Gstr2b::merge_parts) for an example.
     pub fn append(&mut self, other: Gstr2bDocuments) {
+        self.put_after(other);
+        self.one_entry_per_supplier();
+    }
+
+    /// The sections of `other` after these, as they are.
+    pub(super) fn put_after(&mut self, other: Gstr2bDocuments) {
         self.b2b.extend(other.b2b);
         self.b2ba.extend(other.b2ba);
         self.cdnr.extend(other.cdnr);
@@ -103,6 +116,19 @@ impl Gstr2bDocuments {
         self.ecom.extend(other.ecom);
         self.ecoma.extend(other.ecoma);
         self.other_sections.append(other.other_sections);
+    }
+
+    /// Each supplier once per section ([`one_entry_per_supplier`]); `impg` as it is.
+    pub(super) fn one_entry_per_supplier(&mut self) {
+        one_entry_per_supplier(&mut self.b2b);
+        one_entry_per_supplier(&mut self.b2ba);
+        one_entry_per_supplier(&mut self.cdnr);
+        one_entry_per_supplier(&mut self.cdnra);
+        one_entry_per_supplier(&mut self.isd);
+        one_entry_per_supplier(&mut self.isda);
+        one_entry_per_supplier(&mut self.impgsez);
+        one_entry_per_supplier(&mut self.ecom);
+        one_entry_per_supplier(&mut self.ecoma);
     }
 
     /// The number of documents in all sections.
@@ -215,7 +241,7 @@ impl Gstr2bDocuments {
             |s| &s.documents,
             isda,
         );
-        found.repeats(&k("impg"), &self.impg, |_| None, bill);
+        found.repeats(&k("impg"), &self.impg, |_| None, |_| None, bill);
         section(
             found,
             &k("impgsez"),
@@ -292,6 +318,16 @@ macro_rules! supplier {
             }
             fn trade_name(&self) -> Option<&str> {
                 self.trade_name.as_deref()
+            }
+        }
+
+        impl SupplierEntry for $name {
+            type Document = $doc;
+            fn supplier(&self) -> Gstin {
+                self.supplier_gstin
+            }
+            fn documents_mut(&mut self) -> &mut Vec<$doc> {
+                &mut self.$field
             }
         }
     };

@@ -297,7 +297,7 @@ fn read_in_runs(bytes: &[u8], threads: usize, limit: usize) -> Option<Gstr2a> {
                 if open.is_some() {
                     return None;
                 }
-                out.merge(part);
+                out.append(part);
             }
             Decoded::Documents {
                 split,

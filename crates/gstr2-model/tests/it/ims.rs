@@ -19,6 +19,7 @@ use gstr2_model::ims::{
     ImsActionCounts, ImsAmendedInvoice, ImsAmendedNote, ImsCountGroup, ImsCounts, ImsErrorDocument,
     ImsInvoice, ImsNote, ImsRecordError, ImsRecords, ImsRequestStatus, ImsSaveRequest,
 };
+use gstr2_model::warning::Problem;
 use gstr2_model::{json, Gstin, StateCode};
 
 use super::properties::{code, gstin};
@@ -278,6 +279,94 @@ fn save_and_reset_bodies_are_the_records_with_their_actions() {
         value("9440.00"),
         "as GETINV wrote it"
     );
+}
+
+#[test]
+fn fields_gstn_adds_to_a_record_are_kept_written_back_and_named() {
+    let text = r#"{"b2b":[
+      {"stin":"33GSPTN4811G1ZC","inum":"S1","idt":"02-04-2024","val":1180,"action":"N"},
+      {"stin":"33GSPTN4811G1ZC","inum":"S2","idt":"03-04-2024","val":1180,"action":"N",
+       "isRemarksBlocked":"N","itcRedReqBlocked":"Y"},
+      {"stin":"33GSPTN4811G1ZC","inum":"S3","idt":"04-04-2024","val":1180,"action":"A",
+       "itcRedReqBlocked":{"since":"102025","flags":[1, 2.50]}}],
+      "b2bcn":[{"stin":"33GSPTN4811G1ZC","nt_num":"C1","nt_dt":"05-04-2024","val":118,
+       "isRemarksBlocked":"Y"}]}"#;
+    let ims = records(text);
+
+    // Kept, as read.
+    assert!(ims.b2b[0].other_fields.is_empty());
+    let second = &ims.b2b[1].other_fields;
+    assert_eq!(
+        second.names().collect::<Vec<_>>(),
+        ["isRemarksBlocked", "itcRedReqBlocked"]
+    );
+    assert_eq!(second.get("isRemarksBlocked"), Some(r#""N""#));
+    assert_eq!(second.get("itcRedReqBlocked"), Some(r#""Y""#));
+    assert_eq!(
+        ims.b2b[2].other_fields.get("itcRedReqBlocked"),
+        Some(r#"{"since":"102025","flags":[1, 2.50]}"#)
+    );
+    assert_eq!(ims.b2b[1].number, "S2", "the record itself read as before");
+
+    // Named once a section, at the first record that has each, with their paths.
+    let warnings: Vec<String> = ims.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "b2b[1].isRemarksBlocked: a field gstr2 does not model, kept as read",
+            "b2b[1].itcRedReqBlocked: a field gstr2 does not model, kept as read \
+             (2 records of the section have it)",
+            "b2bcn[0].isRemarksBlocked: a field gstr2 does not model, kept as read",
+        ]
+    );
+    assert_eq!(
+        ims.warnings()[1].problem,
+        Problem::UnmodelledField { records: 2 }
+    );
+
+    // Written back as read, after the record's own fields; and read back the same.
+    let written = json::to_string(&ims).expect("writes");
+    assert!(
+        written.contains(r#""action":"N","isRemarksBlocked":"N","itcRedReqBlocked":"Y"}"#),
+        "{written}"
+    );
+    assert!(
+        written.contains(r#""itcRedReqBlocked":{"since":"102025","flags":[1, 2.50]}}"#),
+        "{written}"
+    );
+    assert_eq!(value(&written), value(text));
+    assert_eq!(records(&written), ims);
+    // The records differ from the same records without them.
+    let mut without = ims.clone();
+    assert_eq!(
+        without.b2b[1].other_fields.clear(),
+        ["isRemarksBlocked", "itcRedReqBlocked"]
+    );
+    assert_ne!(without, ims);
+
+    // A SAVE or RESET sends the fields GSTN documents for it, not these.
+    let saved = ims.b2b[1].to_save(ImsAction::Accept);
+    assert!(saved.other_fields.is_empty());
+    assert!(ims.b2b[2].to_reset().other_fields.is_empty());
+    let body = json::to_string(&saved).expect("writes");
+    assert!(!body.contains("Blocked"), "{body}");
+
+    // An error further on still names its path.
+    let broken = text.replace(r#""idt":"04-04-2024""#, r#""idt":"31-02-2024""#);
+    let err = ImsRecords::from_json(broken.as_bytes()).unwrap_err();
+    assert_eq!(err.path(), Some("b2b[2].idt"));
+    // A field the model does not know given twice is refused, as a known one is.
+    let twice = text.replace(
+        r#""isRemarksBlocked":"N","#,
+        r#""isRemarksBlocked":"N","isRemarksBlocked":"Y","#,
+    );
+    let err = ImsRecords::from_json(twice.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("duplicate field `isRemarksBlocked`"),
+        "{err}"
+    );
+    assert_eq!(err.path(), Some("b2b[1].isRemarksBlocked"));
 }
 
 #[test]
@@ -555,6 +644,7 @@ macro_rules! record {
             declared_cgst,
             declared_sgst,
             declared_cess,
+            other_fields: Default::default(),
         }
     }};
 }

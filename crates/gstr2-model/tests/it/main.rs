@@ -8,5 +8,6 @@ mod gstr2b;
 mod ims;
 mod json_parallel;
 mod json_samples;
+mod merge;
 mod properties;
 mod validation;

@@ -426,175 +426,114 @@ pub(super) fn add_tax_fitting(a: &TaxAmounts, b: &TaxAmounts) -> TaxAmounts {
     }
 }
 
+/// Every document of each supplier of `$suppliers` (its `$docs`: `invoices`, `notes`), supplier
+/// by supplier and each in order, pushed onto `$out` as a [`Doc`] of `$section`: its supplier's
+/// GSTIN, its number, date, value and items, where it was listed, and the other fields as
+/// given, from the supplier `$s` and the document `$d`.
+macro_rules! documents {
+    ($out:ident, $suppliers:expr, $docs:ident, $section:expr,
+     |$s:ident, $d:ident| { $($field:ident: $value:expr,)* }) => {
+        for (si, $s) in $suppliers.iter().enumerate() {
+            for (di, $d) in $s.$docs.iter().enumerate() {
+                $out.push(Doc::new(Fields {
+                    section: $section,
+                    supplier: $s.supplier_gstin,
+                    number: &$d.number,
+                    date: $d.date,
+                    value: $d.value,
+                    amounts: Amounts::Items(&$d.items),
+                    source: (si, di),
+                    $($field: $value,)*
+                }));
+            }
+        }
+    };
+}
+
+/// The register's invoices and notes (`b2b`, `b2ba`, `cdn`, `cdna`), in that order.
 pub(super) fn own_docs(p: &Gstr2Payload) -> Vec<Doc<'_>> {
     let mut v = Vec::with_capacity(
         p.document_count(gstr2_model::Table::B2b) + p.document_count(gstr2_model::Table::Cdn),
     );
-    for (si, s) in p.b2b.iter().enumerate() {
-        for (di, d) in s.invoices.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::B2b,
-                kind: DocKind::Invoice,
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: None,
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: Some(d.place_of_supply),
-                rchrg: Some(d.reverse_charge.clone()),
-                inv_typ: d.invoice_type.as_ref(),
-                checksum: None,
-                cfs: None,
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in p.b2ba.iter().enumerate() {
-        for (di, d) in s.invoices.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::B2ba,
-                kind: DocKind::Invoice,
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: Some((&d.original_number, d.original_date)),
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: Some(d.place_of_supply),
-                rchrg: Some(d.reverse_charge.clone()),
-                inv_typ: d.invoice_type.as_ref(),
-                checksum: None,
-                cfs: None,
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in p.cdn.iter().enumerate() {
-        for (di, d) in s.notes.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::Cdn,
-                kind: DocKind::of_note(&d.note_type),
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: None,
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: None,
-                rchrg: None,
-                inv_typ: None,
-                checksum: None,
-                cfs: None,
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in p.cdna.iter().enumerate() {
-        for (di, d) in s.notes.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::Cdna,
-                kind: DocKind::of_note(&d.note_type),
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: Some((&d.original_number, d.original_date)),
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: None,
-                rchrg: d.reverse_charge.clone(),
-                inv_typ: None,
-                checksum: None,
-                cfs: None,
-                source: (si, di),
-            }));
-        }
-    }
+    documents!(v, p.b2b, invoices, Section::B2b, |s, d| {
+        kind: DocKind::Invoice,
+        original: None,
+        pos: Some(d.place_of_supply),
+        rchrg: Some(d.reverse_charge.clone()),
+        inv_typ: d.invoice_type.as_ref(),
+        checksum: None,
+        cfs: None,
+    });
+    documents!(v, p.b2ba, invoices, Section::B2ba, |s, d| {
+        kind: DocKind::Invoice,
+        original: Some((&d.original_number, d.original_date)),
+        pos: Some(d.place_of_supply),
+        rchrg: Some(d.reverse_charge.clone()),
+        inv_typ: d.invoice_type.as_ref(),
+        checksum: None,
+        cfs: None,
+    });
+    documents!(v, p.cdn, notes, Section::Cdn, |s, d| {
+        kind: DocKind::of_note(&d.note_type),
+        original: None,
+        pos: None,
+        rchrg: None,
+        inv_typ: None,
+        checksum: None,
+        cfs: None,
+    });
+    documents!(v, p.cdna, notes, Section::Cdna, |s, d| {
+        kind: DocKind::of_note(&d.note_type),
+        original: Some((&d.original_number, d.original_date)),
+        pos: None,
+        rchrg: d.reverse_charge.clone(),
+        inv_typ: None,
+        checksum: None,
+        cfs: None,
+    });
     v
 }
 
+/// GSTR2A's invoices and notes (`b2b`, `b2ba`, `cdn`, `cdna`), in that order, with GSTN's
+/// checksum and the supplier's filing status.
 pub(super) fn counterparty_docs(a: &Gstr2a) -> Vec<Doc<'_>> {
     let mut v = Vec::with_capacity(a.document_count());
-    for (si, s) in a.b2b.iter().enumerate() {
-        for (di, d) in s.invoices.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::B2b,
-                kind: DocKind::Invoice,
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: None,
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: d.place_of_supply,
-                rchrg: d.reverse_charge.clone(),
-                inv_typ: d.invoice_type.as_ref(),
-                checksum: d.checksum.as_deref(),
-                cfs: s.filing_status.clone(),
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in a.b2ba.iter().enumerate() {
-        for (di, d) in s.invoices.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::B2ba,
-                kind: DocKind::Invoice,
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: Some((&d.original_number, d.original_date)),
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: d.place_of_supply,
-                rchrg: d.reverse_charge.clone(),
-                inv_typ: d.invoice_type.as_ref(),
-                checksum: d.checksum.as_deref(),
-                cfs: s.filing_status.clone(),
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in a.cdn.iter().enumerate() {
-        for (di, d) in s.notes.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::Cdn,
-                kind: DocKind::of_note(&d.note_type),
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: None,
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: d.place_of_supply,
-                rchrg: d.reverse_charge.clone(),
-                inv_typ: None,
-                checksum: d.checksum.as_deref(),
-                cfs: s.filing_status.clone(),
-                source: (si, di),
-            }));
-        }
-    }
-    for (si, s) in a.cdna.iter().enumerate() {
-        for (di, d) in s.notes.iter().enumerate() {
-            v.push(Doc::new(Fields {
-                section: Section::Cdna,
-                kind: DocKind::of_note(&d.note_type),
-                supplier: s.supplier_gstin,
-                number: &d.number,
-                date: d.date,
-                original: Some((&d.original_number, d.original_date)),
-                value: d.value,
-                amounts: Amounts::Items(&d.items),
-                pos: d.place_of_supply,
-                rchrg: d.reverse_charge.clone(),
-                inv_typ: None,
-                checksum: d.checksum.as_deref(),
-                cfs: s.filing_status.clone(),
-                source: (si, di),
-            }));
-        }
-    }
+    documents!(v, a.b2b, invoices, Section::B2b, |s, d| {
+        kind: DocKind::Invoice,
+        original: None,
+        pos: d.place_of_supply,
+        rchrg: d.reverse_charge.clone(),
+        inv_typ: d.invoice_type.as_ref(),
+        checksum: d.checksum.as_deref(),
+        cfs: s.filing_status.clone(),
+    });
+    documents!(v, a.b2ba, invoices, Section::B2ba, |s, d| {
+        kind: DocKind::Invoice,
+        original: Some((&d.original_number, d.original_date)),
+        pos: d.place_of_supply,
+        rchrg: d.reverse_charge.clone(),
+        inv_typ: d.invoice_type.as_ref(),
+        checksum: d.checksum.as_deref(),
+        cfs: s.filing_status.clone(),
+    });
+    documents!(v, a.cdn, notes, Section::Cdn, |s, d| {
+        kind: DocKind::of_note(&d.note_type),
+        original: None,
+        pos: d.place_of_supply,
+        rchrg: d.reverse_charge.clone(),
+        inv_typ: None,
+        checksum: d.checksum.as_deref(),
+        cfs: s.filing_status.clone(),
+    });
+    documents!(v, a.cdna, notes, Section::Cdna, |s, d| {
+        kind: DocKind::of_note(&d.note_type),
+        original: Some((&d.original_number, d.original_date)),
+        pos: d.place_of_supply,
+        rchrg: d.reverse_charge.clone(),
+        inv_typ: None,
+        checksum: d.checksum.as_deref(),
+        cfs: s.filing_status.clone(),
+    });
     v
 }
 

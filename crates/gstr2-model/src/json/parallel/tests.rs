@@ -190,7 +190,7 @@ proptest::proptest! {
                     };
                 }
             }
-            gstr2a.merge(copy);
+            gstr2a.append(copy);
         }
         let text = if pretty {
             crate::json::to_string_pretty(&gstr2a).unwrap()
