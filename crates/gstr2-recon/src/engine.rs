@@ -180,7 +180,10 @@ pub(crate) fn run<E>(
             }
             r
         }));
-        debug_assert!(start <= results.len(), "the batch starts within the results");
+        debug_assert!(
+            start <= results.len(),
+            "the batch starts within the results"
+        );
         let batch = results.get(start..).unwrap_or_default();
         // The outcomes' order is the results' (both read `OrderKey`).
         debug_assert!(batch.is_sorted_by(|a, b| result_order(a, b) != Ordering::Greater));
