@@ -23,7 +23,7 @@ const MAX_MEMBER_BYTES: u64 = 64 * 1024 * 1024;
 
 impl GstnClient {
     /// Downloads GSTR2A for a period, all counterparty sections (`B2B`, `B2BA`, `CDN`, `CDNA`),
-    /// merged into one [`Gstr2a`] ([`Gstr2a::merge`]: each supplier once per section).
+    /// merged into one [`Gstr2a`] ([`Gstr2a::merge`]: a supplier split over files joined again).
     ///
     /// A section GSTN answers with a large-file token (`{token, est}`) is followed through by
     /// itself: wait the estimate (capped by the poll policy's longest interval), poll `FILEDET`

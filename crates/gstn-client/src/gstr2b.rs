@@ -4,7 +4,7 @@
 //! | GSTN answers | the client |
 //! |---|---|
 //! | the 2B | answers it ([`Gstr2b`]) |
-//! | `fc` without documents (paged) | asks `file_num` 1 to `fc` and merges the parts into one 2B: the same 2B as an unpaged answer, each supplier once per section |
+//! | `fc` without documents (paged) | asks `file_num` 1 to `fc` and merges the parts into one 2B: the same 2B as an unpaged answer, a supplier split over parts joined again |
 //! | `RTN_24` (queued) | waits the `retryTimeInMinutes` GSTN gives (at most [`PollPolicy::queued_wait_max`](crate::PollPolicy::queued_wait_max); `max_interval` without a time) and asks again, until the poll timeout |
 //! | `GTR2B-001` | [`Error::Gstr2bNotApplicable`]: nothing to download for the period |
 //! | `GTR2B-002`, `RET2B1023` | [`Error::Gstr2bNotGenerated`]: generate it ([`GstnClient::generate_gstr2b`]) and download again |

@@ -32,7 +32,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::hash_map::Entry;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -111,33 +110,43 @@ pub(crate) trait SupplierEntry {
     fn documents_mut(&mut self) -> &mut Vec<Self::Document>;
 }
 
-/// Joins the entries of a supplier listed more than once in `entries` into its first one:
-/// one entry per supplier (`ctin`), in the order suppliers first appear, each with its
-/// documents in the order of the entries they came from. The first entry's other fields stay;
-/// a later entry's (a trade name, a filing date or period, a filing status) go with it. This
-/// is how the parts of a supplier that GSTN spread over the files of a paged or large answer
-/// are put back together ([`Gstr2b::merge`](crate::Gstr2b::merge),
-/// [`Gstr2a::merge`](crate::Gstr2a::merge)).
+/// Joins the entries of a supplier listed more than once in `entries` into its first one,
+/// where they differ in nothing but their documents: one entry per supplier (`ctin`) and
+/// header, in the order entries first appear, each with its documents in the order of the
+/// entries they came from. This is how the parts of a supplier that GSTN spread over the files
+/// of a paged or large answer are put back together ([`Gstr2b::merge`](crate::Gstr2b::merge),
+/// [`Gstr2a::merge`](crate::Gstr2a::merge)). Entries of one supplier that differ otherwise (a
+/// quarterly GSTR-2B lists a supplier once per month, each with its `supprd` and `supfildt`)
+/// stay apart, so that no field is lost.
 ///
 /// In place: the entries are moved up over the joined ones and the list cut, without a second
 /// list. One hash lookup per entry.
-pub(crate) fn one_entry_per_supplier<S: SupplierEntry>(entries: &mut Vec<S>) {
+pub(crate) fn one_entry_per_supplier<S: SupplierEntry + PartialEq>(entries: &mut Vec<S>) {
     if entries.len() < 2 {
         return;
     }
-    let mut first: FxHashMap<Gstin, usize> = FxHashMap::default();
-    first.reserve(entries.len());
+    // The kept entries of each supplier: almost always one.
+    let mut kept_of: FxHashMap<Gstin, Vec<usize>> = FxHashMap::default();
+    kept_of.reserve(entries.len());
     let mut kept = 0;
     for at in 0..entries.len() {
-        match first.entry(entries[at].supplier()) {
-            Entry::Occupied(earlier) => {
-                let mut documents = std::mem::take(entries[at].documents_mut());
-                entries[*earlier.get()]
-                    .documents_mut()
-                    .append(&mut documents);
+        let (before, rest) = entries.split_at_mut(at);
+        let Some(entry) = rest.first_mut() else {
+            break;
+        };
+        let earlier = kept_of.entry(entry.supplier()).or_default();
+        let joined = earlier.iter().copied().find(|&k| {
+            before
+                .get_mut(k)
+                .is_some_and(|first| same_but_documents(first, entry))
+        });
+        match joined.and_then(|k| before.get_mut(k)) {
+            Some(first) => {
+                let mut documents = std::mem::take(entry.documents_mut());
+                first.documents_mut().append(&mut documents);
             }
-            Entry::Vacant(slot) => {
-                slot.insert(kept);
+            None => {
+                earlier.push(kept);
                 if kept != at {
                     entries.swap(kept, at);
                 }
@@ -146,6 +155,16 @@ pub(crate) fn one_entry_per_supplier<S: SupplierEntry>(entries: &mut Vec<S>) {
         }
     }
     entries.truncate(kept);
+}
+
+/// Whether two entries differ in nothing but their documents.
+fn same_but_documents<S: SupplierEntry + PartialEq>(a: &mut S, b: &mut S) -> bool {
+    let mut documents_a = std::mem::take(a.documents_mut());
+    let mut documents_b = std::mem::take(b.documents_mut());
+    let same = a == b;
+    std::mem::swap(a.documents_mut(), &mut documents_a);
+    std::mem::swap(b.documents_mut(), &mut documents_b);
+    same
 }
 
 macro_rules! gstr2a_document {

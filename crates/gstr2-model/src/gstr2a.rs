@@ -16,8 +16,8 @@ use crate::{Gstin, ReturnPeriod, StateCode};
 
 /// A GSTR2A download: one or more sections for a GSTIN and period.
 ///
-/// Each section GET returns one key; [`Gstr2a::merge`] puts several downloads together, each
-/// supplier once per section.
+/// Each section GET returns one key; [`Gstr2a::merge`] puts several downloads together, a
+/// supplier split over files joined again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gstr2a {
     /// The receiver's GSTIN (`gstin`), as GSTN sent it.
@@ -56,13 +56,13 @@ pub struct Gstr2a {
 
 impl Gstr2a {
     /// Adds the sections of `other` to this download, keeping this one's GSTIN and period
-    /// where set, and lists each supplier once per section (`b2b`, `b2ba`, `cdn`, `cdna`): the
-    /// entries of a supplier listed more than once, here or in `other`, are joined into its
-    /// first, in the order suppliers first appear, documents in the order of the entries they
+    /// where set, and joins the entries of a supplier listed more than once (`b2b`, `b2ba`,
+    /// `cdn`, `cdna`), here or in `other`, that differ in nothing but their documents: into the
+    /// first, in the order entries first appear, documents in the order of the entries they
     /// came from. So the files of a large-file answer, which split a supplier's documents
-    /// where a file is full, merge into the download GSTN would have answered inline. The first
-    /// entry's filing status, filing date and period and cancellation date stay, a later
-    /// entry's are not kept. `isd`, `impg` and `impgsez` are appended as they are.
+    /// where a file is full, merge into the download GSTN would have answered inline. Entries
+    /// that differ otherwise (another filing status or date) stay apart, so that no field is
+    /// lost. `isd`, `impg` and `impgsez` are appended as they are.
     ///
     /// ```
     /// use gstr2_model::{json, Gstr2a};

@@ -15,8 +15,8 @@
 //!   [`AnswerError::Gstn`] with GSTN's code and message.
 //! - **Paged form.** Above GSTN's document limit, the answer without `file_num` carries the
 //!   summaries and the file count (`fc`), and the answers for `file_num` 1 to `fc` carry the
-//!   documents; [`Gstr2b::merge_parts`] puts them together into the one 2B, each supplier
-//!   once per section.
+//!   documents; [`Gstr2b::merge_parts`] puts them together into the one 2B, a supplier split
+//!   over parts joined again.
 //! - **Leniency.** What GSTN sends is read as sent: GSTINs failing their check character, tax
 //!   heads left out, integers beside decimals, float noise, codes in any spelling, documents
 //!   listed twice. Nothing is refused for one odd value; [`Gstr2b::warnings`] reports what is
@@ -241,9 +241,10 @@ impl Gstr2b {
     /// The one 2B of a paged answer: this head (the answer without `file_num`) with the
     /// documents of `parts` added in the order of their `file_num` (parts without one last,
     /// in the order given), and `fc` and `file_num` cleared. As in [`Gstr2b::merge`], each
-    /// supplier is listed once per section, where it first appears, with its documents in
-    /// file order: GSTN splits a supplier's documents over two parts where a part is full. The
-    /// first entry's trade name, filing date and period stay, a later entry's are not kept.
+    /// supplier's entries that differ in nothing but their documents are joined, where it first
+    /// appears, with its documents in file order: GSTN splits a supplier's documents over two
+    /// parts where a part is full. Entries that differ otherwise (a quarterly 2B's months, each
+    /// with its `supprd`) stay apart: no field is lost.
     ///
     /// ```
     /// use gstr2_model::gstr2b::Gstr2b;

@@ -92,11 +92,11 @@ impl Gstr2bDocuments {
     }
 
     /// Appends the sections of `other` to these, those the model does not know too
-    /// ([`OtherSections::append`]), and lists each supplier once per section: the entries of
-    /// a supplier listed more than once, here or in `other`, are joined into its first, in
-    /// the order suppliers first appear, documents in the order of the entries they came
-    /// from. The first entry's trade name, filing date and period stay; a later entry's are
-    /// not kept. The bills of `impg`, which have no supplier, are appended as they are. See
+    /// ([`OtherSections::append`]), and joins the entries of a supplier listed more than once,
+    /// here or in `other`, that differ in nothing but their documents: into the first, in the
+    /// order entries first appear, documents in the order of the entries they came from.
+    /// Entries that differ otherwise (another trade name, period or filing date) stay apart,
+    /// so that no field is lost. The bills of `impg`, which have no supplier, are appended as they are. See
     /// [`Gstr2b::merge_parts`](super::Gstr2b::merge_parts) for an example.
     pub fn append(&mut self, other: Gstr2bDocuments) {
         self.put_after(other);
@@ -118,7 +118,8 @@ impl Gstr2bDocuments {
         self.other_sections.append(other.other_sections);
     }
 
-    /// Each supplier once per section ([`one_entry_per_supplier`]); `impg` as it is.
+    /// A supplier's entries that differ only in documents joined ([`one_entry_per_supplier`]);
+    /// `impg` as it is.
     pub(super) fn one_entry_per_supplier(&mut self) {
         one_entry_per_supplier(&mut self.b2b);
         one_entry_per_supplier(&mut self.b2ba);

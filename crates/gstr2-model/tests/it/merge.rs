@@ -1,6 +1,7 @@
 //! Tests of merging the parts of a download: a supplier GSTN split over two parts (the files of
 //! a paged GSTR-2B, of a GSTR2A large-file answer) comes back as one entry, where it first
-//! appears, with its documents in the order of the parts; property tests that any 2B or 2A
+//! appears, with its documents in the order of the parts; entries that say something else of
+//! the supplier (another month of a quarterly 2B) stay apart; property tests that any 2B or 2A
 //! split within its suppliers merges back to itself.
 
 use proptest::prelude::*;
@@ -26,7 +27,7 @@ fn a_2b_supplier_split_over_two_parts_is_one_entry() {
     .expect("reads");
     let part2 = Gstr2b::from_json(
         br#"{"rtnprd":"042024","file_num":"2","docdata":{
-          "b2b":[{"ctin":"33GSPTN4811G1ZC","trdnm":"Sundaram Traders","supprd":"042024",
+          "b2b":[{"ctin":"33GSPTN4811G1ZC","trdnm":"Sundaram","supprd":"042024",
             "inv":[{"inum":"S3","dt":"06-04-2024","val":1}]},
             {"ctin":"27AAPFU0939F1ZV","inv":[{"inum":"T1","dt":"07-04-2024","val":1}]}],
           "cdnr":[{"ctin":"27AAPFU0939F1ZV","nt":[{"ntnum":"C2","typ":"D","dt":"08-04-2024","val":1}]},
@@ -53,11 +54,7 @@ fn a_2b_supplier_split_over_two_parts_is_one_entry() {
             numbers(b2b[0].invoices.iter().map(|i| &i.number)),
             ["S1", "S2", "S3"]
         );
-        assert_eq!(
-            b2b[0].trade_name.as_deref(),
-            Some("Sundaram"),
-            "the first entry's fields stay"
-        );
+        assert_eq!(b2b[0].trade_name.as_deref(), Some("Sundaram"));
         let cdnr = &whole.documents.cdnr;
         let suppliers: Vec<&str> = cdnr.iter().map(|s| s.supplier_gstin.as_str()).collect();
         assert_eq!(suppliers, ["33GSPTN4811G1ZC", "27AAPFU0939F1ZV"]);
@@ -84,6 +81,65 @@ fn a_2b_supplier_split_over_two_parts_is_one_entry() {
 }
 
 #[test]
+fn entries_of_a_supplier_that_differ_in_more_than_documents_stay_apart() {
+    // A quarterly GSTR-2B lists a supplier once per month of the quarter; paged, two months'
+    // entries may fall in one part. Each keeps its period and filing date.
+    let head = Gstr2b::from_json(br#"{"rtnprd":"062024","fc":2}"#).expect("reads");
+    let part = |n: u32, months: &[(&str, &str, &str)]| {
+        let entries: Vec<String> = months
+            .iter()
+            .map(|(period, filed, number)| {
+                format!(
+                    r#"{{"ctin":"33GSPTN4811G1ZC","supprd":"{period}","supfildt":"{filed}",
+                    "inv":[{{"inum":"{number}","dt":"02-04-2024","val":1}}]}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"rtnprd":"062024","file_num":{n},"docdata":{{"b2b":[{}]}}}}"#,
+            entries.join(",")
+        );
+        Gstr2b::from_json(text.as_bytes()).expect("reads")
+    };
+    let whole = head.merge_parts([
+        part(
+            1,
+            &[
+                ("042024", "11-05-2024", "A1"),
+                ("052024", "11-06-2024", "M1"),
+            ],
+        ),
+        part(
+            2,
+            &[
+                ("052024", "11-06-2024", "M2"),
+                ("062024", "11-07-2024", "J1"),
+            ],
+        ),
+    ]);
+    let months: Vec<(Option<&str>, Option<&str>, Vec<&str>)> = whole
+        .documents
+        .b2b
+        .iter()
+        .map(|s| {
+            (
+                s.supplier_period.as_deref(),
+                s.supplier_filed_on.as_deref(),
+                numbers(s.invoices.iter().map(|i| &i.number)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            (Some("042024"), Some("11-05-2024"), vec!["A1"]),
+            (Some("052024"), Some("11-06-2024"), vec!["M1", "M2"]),
+            (Some("062024"), Some("11-07-2024"), vec!["J1"]),
+        ]
+    );
+}
+
+#[test]
 fn a_2a_supplier_split_over_two_files_is_one_entry() {
     let file = |text: &str| json::from_str::<Gstr2a>(text).expect("reads");
     let first = file(
@@ -94,7 +150,7 @@ fn a_2a_supplier_split_over_two_files_is_one_entry() {
           "nt":[{"ntty":"C","nt_num":"C1","nt_dt":"04-04-2024","val":1,"itms":[]}]}]}"#,
     );
     let second = file(
-        r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"N",
+        r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"Y","fldtr1":"11-May-24",
           "inv":[{"inum":"S3","idt":"06-04-2024","val":1,"itms":[]}]},
           {"ctin":"27AAPFU0939F1ZV","inv":[{"inum":"T1","idt":"07-04-2024","val":1,"itms":[]}]}],
         "cdn":[{"ctin":"27AAPFU0939F1ZV",
@@ -126,8 +182,7 @@ fn a_2a_supplier_split_over_two_files_is_one_entry() {
             supplier.filing_status.as_ref().map(|s| s.as_str()),
             supplier.gstr1_filed_on.as_deref()
         ),
-        (Some("Y"), Some("11-May-24")),
-        "the first entry's fields stay"
+        (Some("Y"), Some("11-May-24"))
     );
     let suppliers: Vec<&str> = download
         .cdn
@@ -140,6 +195,18 @@ fn a_2a_supplier_split_over_two_files_is_one_entry() {
         ["C1", "C3"]
     );
     assert_eq!(download.document_count(), 7);
+
+    // A later file's entry that says something else of the supplier is kept as it came.
+    download.merge(file(
+        r#"{"b2b":[{"ctin":"33GSPTN4811G1ZC","cfs":"N",
+          "inv":[{"inum":"S4","idt":"10-04-2024","val":1,"itms":[]}]}]}"#,
+    ));
+    assert_eq!(download.b2b.len(), 3);
+    assert_eq!(
+        download.b2b[2].filing_status.as_ref().map(|s| s.as_str()),
+        Some("N")
+    );
+    assert_eq!(download.document_count(), 8);
 }
 
 /// Every supplier in both halves: its documents before `at` (modulo their number, plus one) in
