@@ -106,19 +106,68 @@ impl FileKey {
     }
 }
 
-/// The auth token GSTN answers to AUTHTOKEN and REFRESHTOKEN (`auth_token`), sent back in the
-/// `auth-token` header of every returns call.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct AuthToken(String);
+/// A secret held as text: zeroized on drop, compared in constant time (`==` too), hidden from
+/// `Debug`, built only through a check of its form (`$valid`, else `$error`).
+macro_rules! secret_text {
+    ($(#[$m:meta])* $name:ident, $what:literal, $valid:expr, $error:expr) => {
+        $(#[$m])*
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("The ", $what, " as text. Keep it out of logs, URLs and messages.")]
+            pub fn expose_secret(&self) -> &str {
+                &self.0
+            }
+
+            /// Constant-time comparison of two of them.
+            pub fn ct_eq(&self, other: &Self) -> bool {
+                ct_eq(self.0.as_bytes(), other.0.as_bytes())
+            }
+
+            /// Wraps the text once its form is checked; the text given is wiped either way.
+            fn checked(text: impl Into<String>) -> Result<Self, SecretError> {
+                let text = Zeroizing::new(text.into());
+                let valid: fn(&str) -> bool = $valid;
+                if !valid(&text) {
+                    return Err($error);
+                }
+                Ok(Self(text.as_str().to_owned()))
+            }
+        }
+
+        #[doc = concat!("Equal in constant time ([`", stringify!($name), "::ct_eq`]).")]
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.ct_eq(other)
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+    };
+}
+
+/// Non-empty visible ASCII: what may travel in an HTTP header.
+fn header_text(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic())
+}
+
+secret_text!(
+    /// The auth token GSTN answers to AUTHTOKEN and REFRESHTOKEN (`auth_token`), sent back in
+    /// the `auth-token` header of every returns call.
+    AuthToken, "token", header_text, SecretError::AuthToken
+);
 
 impl AuthToken {
     /// Wraps a token. It must be non-empty visible ASCII (it travels in an HTTP header).
     pub fn new(token: impl Into<String>) -> Result<Self, SecretError> {
-        let token = Zeroizing::new(token.into());
-        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(SecretError::AuthToken);
-        }
-        Ok(Self(token.as_str().to_owned()))
+        Self::checked(token)
     }
 
     /// Makes a fresh random token (32 hex characters), as the sandbox hands out.
@@ -127,112 +176,34 @@ impl AuthToken {
         rand::rngs::OsRng.fill_bytes(bytes.as_mut());
         Self(hex::encode(*bytes))
     }
-
-    /// The token text. Keep it out of logs, URLs and messages.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-
-    /// Constant-time comparison of two tokens.
-    pub fn ct_eq(&self, other: &Self) -> bool {
-        ct_eq(self.0.as_bytes(), other.0.as_bytes())
-    }
 }
 
-/// Equal in constant time ([`AuthToken::ct_eq`]).
-impl PartialEq for AuthToken {
-    fn eq(&self, other: &Self) -> bool {
-        self.ct_eq(other)
-    }
-}
-
-impl Eq for AuthToken {}
-
-impl fmt::Debug for AuthToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AuthToken(***)")
-    }
-}
-
-/// The API client's secret (`client-secret` header of every call), issued to the GSP or ASP with
-/// its client id.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct ClientSecret(String);
+secret_text!(
+    /// The API client's secret (`client-secret` header of every call), issued to the GSP or
+    /// ASP with its client id.
+    ClientSecret, "secret", header_text, SecretError::ClientSecret
+);
 
 impl ClientSecret {
-    /// Wraps a client secret. It must be non-empty visible ASCII (it travels in an HTTP header).
+    /// Wraps a client secret. It must be non-empty visible ASCII (it travels in an HTTP
+    /// header).
     pub fn new(secret: impl Into<String>) -> Result<Self, SecretError> {
-        let secret = Zeroizing::new(secret.into());
-        if secret.is_empty() || !secret.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(SecretError::ClientSecret);
-        }
-        Ok(Self(secret.as_str().to_owned()))
-    }
-
-    /// The secret text. Keep it out of logs, URLs and messages.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-
-    /// Constant-time comparison of two secrets.
-    pub fn ct_eq(&self, other: &Self) -> bool {
-        ct_eq(self.0.as_bytes(), other.0.as_bytes())
+        Self::checked(secret)
     }
 }
 
-/// Equal in constant time ([`ClientSecret::ct_eq`]).
-impl PartialEq for ClientSecret {
-    fn eq(&self, other: &Self) -> bool {
-        self.ct_eq(other)
-    }
-}
-
-impl Eq for ClientSecret {}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(***)")
-    }
-}
-
-/// A one-time password: the login OTP of AUTHTOKEN or the EVC OTP of RETFILE. Four to ten ASCII
-/// digits (GSTN sends six).
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct Otp(String);
+secret_text!(
+    /// A one-time password: the login OTP of AUTHTOKEN or the EVC OTP of RETFILE. Four to ten
+    /// ASCII digits (GSTN sends six).
+    Otp, "digits",
+    |otp| (4..=10).contains(&otp.len()) && otp.bytes().all(|b| b.is_ascii_digit()),
+    SecretError::Otp
+);
 
 impl Otp {
     /// Wraps an OTP: 4 to 10 ASCII digits.
     pub fn new(otp: impl Into<String>) -> Result<Self, SecretError> {
-        let otp = Zeroizing::new(otp.into());
-        if !(4..=10).contains(&otp.len()) || !otp.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(SecretError::Otp);
-        }
-        Ok(Self(otp.as_str().to_owned()))
-    }
-
-    /// The digits. Keep them out of logs, URLs and messages.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-
-    /// Constant-time comparison of two OTPs.
-    pub fn ct_eq(&self, other: &Self) -> bool {
-        ct_eq(self.0.as_bytes(), other.0.as_bytes())
-    }
-}
-
-/// Equal in constant time ([`Otp::ct_eq`]).
-impl PartialEq for Otp {
-    fn eq(&self, other: &Self) -> bool {
-        self.ct_eq(other)
-    }
-}
-
-impl Eq for Otp {}
-
-impl fmt::Debug for Otp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Otp(***)")
+        Self::checked(otp)
     }
 }
 

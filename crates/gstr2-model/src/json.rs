@@ -73,33 +73,19 @@ impl JsonError {
     /// assert!(!redacted.to_string().contains("4711"));
     /// assert_eq!(redacted.path(), Some("sek"));
     /// ```
-    pub fn redacted(self) -> JsonError {
-        match self {
-            JsonError::Decode {
-                path,
-                line,
-                column,
-                message,
-                category,
-            } => {
-                let quotes_nothing = category != Category::Data
-                    || message.starts_with("missing field")
-                    || message.starts_with("duplicate field");
-                let message = if quotes_nothing {
-                    message
-                } else {
-                    "a value of the wrong type or out of range (not quoted)".to_owned()
-                };
-                JsonError::Decode {
-                    path,
-                    line,
-                    column,
-                    message,
-                    category,
-                }
+    pub fn redacted(mut self) -> JsonError {
+        if let JsonError::Decode {
+            message, category, ..
+        } = &mut self
+        {
+            let quotes_nothing = *category != Category::Data
+                || message.starts_with("missing field")
+                || message.starts_with("duplicate field");
+            if !quotes_nothing {
+                *message = "a value of the wrong type or out of range (not quoted)".to_owned();
             }
-            encode => encode,
         }
+        self
     }
 
     /// The kind of fault in words (`not json`, `truncated`, `unreadable`, `missing or wrong
