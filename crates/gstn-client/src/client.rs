@@ -126,7 +126,7 @@ impl GstnClient {
         let app_key = AppKey::generate();
         let body = AuthRequest::otp_request(&config.username, &config.public_key, &app_key)
             .map_err(|source| Error::Crypto {
-                action: "OTPREQUEST".into(),
+                action: Action::OtpRequest,
                 source,
             })?;
         let request = Request::new(
@@ -161,7 +161,7 @@ impl GstnClient {
             .ok_or(Error::Session(SessionError::NotConnected))?;
         let body = AuthRequest::auth_token(&config.username, &config.public_key, &app_key, otp)
             .map_err(|source| Error::Crypto {
-                action: "AUTHTOKEN".into(),
+                action: Action::AuthToken,
                 source,
             })?;
         let request = Request::new(
@@ -215,7 +215,7 @@ impl GstnClient {
             session.auth_token().clone(),
         )
         .map_err(|source| Error::Crypto {
-            action: "LOGOUT".into(),
+            action: Action::Logout,
             source,
         })?;
         let request = Request::new(
@@ -314,7 +314,7 @@ impl GstnClient {
         let session_key = answer
             .session_key(&app_key)
             .map_err(|source| Error::Crypto {
-                action: action.to_string(),
+                action: action.clone(),
                 source,
             })?;
         let minutes = i64::try_from(answer.expiry_minutes).unwrap_or(i64::MAX / 120);

@@ -1,7 +1,7 @@
 //! The client's error: transport, GSTN's own code and message, crypto, decoding, session,
 //! configuration; each says whether a retry can help.
 
-use gstn_proto::{CryptoError, ErrorClass, ErrorCode, KeyError};
+use gstn_proto::{Action, CryptoError, ErrorClass, ErrorCode, KeyError};
 use gstr2_model::json::JsonError;
 use gstr2_model::ReturnPeriod;
 
@@ -26,8 +26,8 @@ pub enum Error {
     /// The request did not get an answer: connection refused or dropped, timeout, TLS.
     #[error("{action}: transport error{}", if *.connect { " before the request was sent" } else { "" })]
     Transport {
-        /// The GSTN action (`RETSAVE`) or step (`download`).
-        action: String,
+        /// The GSTN action (`RETSAVE`).
+        action: Action,
         /// Whether it failed while connecting, so the server never saw the request.
         connect: bool,
         /// Whether it was a timeout.
@@ -41,7 +41,7 @@ pub enum Error {
     #[error("{action}: http status {status} without a gstn error body")]
     Http {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// The HTTP status code.
         status: u16,
     },
@@ -50,7 +50,7 @@ pub enum Error {
     #[error("{action}: gstn error {}: {message}", .code.code())]
     Gstn {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// GSTN's `error_cd`.
         code: ErrorCode,
         /// GSTN's `message`, as sent.
@@ -91,7 +91,7 @@ pub enum Error {
     #[error("{action}: crypto")]
     Crypto {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// What failed (never key or plaintext bytes).
         #[source]
         source: CryptoError,
@@ -101,7 +101,7 @@ pub enum Error {
     #[error("{action}: file {index} of {section}: sha-256 {actual} does not match the announced {expected}")]
     Integrity {
         /// The GSTN action (`FILEDET`).
-        action: String,
+        action: Action,
         /// The section (`B2B`).
         section: String,
         /// The 0-based position of the file in `urls`.
@@ -120,7 +120,7 @@ pub enum Error {
     #[error("{action}: cannot decode {what}")]
     Decode {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// What was being read (`response`, `decrypted data`, `file 2 of B2B`).
         what: String,
         /// Where (the JSON path of the fault, [`JsonError::path`]) and what is wrong.
@@ -144,7 +144,7 @@ pub enum Error {
     #[error("{action}: still processing after {waited_secs} s (reference {reference})")]
     StillProcessing {
         /// The GSTN action polled (`RETSTATUS`, `FILEDET`).
-        action: String,
+        action: Action,
         /// The reference id or token polled.
         reference: String,
         /// Seconds waited.
@@ -156,7 +156,7 @@ pub enum Error {
     #[error("{action}: outcome unknown after {cause}; the return's status does not show it done, check before repeating")]
     Uncertain {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// What happened (transport error, 5xx), as text.
         cause: String,
     },
@@ -166,7 +166,7 @@ pub enum Error {
     #[error("{action}: unexpected answer: {detail}")]
     Protocol {
         /// The GSTN action.
-        action: String,
+        action: Action,
         /// What was unexpected.
         detail: String,
     },
@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn gstn_errors_say_their_code_and_whether_to_retry() {
         let e = Error::Gstn {
-            action: "RETSAVE".into(),
+            action: Action::RetSave,
             code: ErrorCode::parse("RET12501"),
             message: "System Failure".into(),
             retry_after_minutes: None,
@@ -262,7 +262,7 @@ mod tests {
         );
         assert!(e.is_retryable());
         let e = Error::Gstn {
-            action: "AUTHTOKEN".into(),
+            action: Action::AuthToken,
             code: ErrorCode::parse("AUTH4034"),
             message: "Invalid OTP".into(),
             retry_after_minutes: None,
@@ -274,12 +274,12 @@ mod tests {
     #[test]
     fn http_and_session_errors() {
         assert!(Error::Http {
-            action: "B2B".into(),
+            action: Action::B2b,
             status: 503
         }
         .is_retryable());
         assert!(!Error::Http {
-            action: "B2B".into(),
+            action: Action::B2b,
             status: 400
         }
         .is_retryable());

@@ -242,7 +242,7 @@ impl GstnClient {
         let config = self.config();
         let action = Action::RetSave;
         let plain = Zeroizing::new(json::to_vec(chunk).map_err(|e| Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: format!("cannot encode the payload: {e}"),
         })?);
         let request = self
@@ -295,14 +295,14 @@ impl GstnClient {
                 | ProcessingStatus::Error => return Ok(status),
                 other => {
                     return Err(Error::Protocol {
-                        action: "RETSTATUS".into(),
+                        action: Action::RetStatus,
                         detail: format!("unknown status_cd {other:?} for reference {reference_id}"),
                     })
                 }
             }
             if started.elapsed() >= poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: "RETSTATUS".into(),
+                    action: Action::RetStatus,
                     reference: reference_id.to_owned(),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -340,7 +340,7 @@ impl GstnClient {
                 .or_insert_with(|| period.to_string().into());
         }
         let bytes = Zeroizing::new(serde_json::to_vec(&value).map_err(|e| Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: e.to_string(),
         })?);
         let payload: Gstr2Payload = decode_json(&action, &format!("section {table}"), &bytes)?;
@@ -421,7 +421,7 @@ impl GstnClient {
             }
         }
         Err(Error::Uncertain {
-            action: request.action.to_string(),
+            action: request.action.clone(),
             cause: cause.to_string(),
         })
     }
@@ -470,7 +470,7 @@ impl GstnClient {
         let config = self.config();
         let action = Action::RetFile;
         let summary_json = Zeroizing::new(json::to_vec(summary).map_err(|e| Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: format!("cannot encode the summary: {e}"),
         })?);
         let request = self
@@ -481,7 +481,7 @@ impl GstnClient {
             Once::Answered(data) => data,
             Once::AlreadyDone => {
                 return Err(Error::Uncertain {
-                    action: action.to_string(),
+                    action: action.clone(),
                     cause: "the answer was lost and gstn now reports the return filed; \
                             read the acknowledgement number on the portal"
                         .into(),
@@ -491,7 +491,7 @@ impl GstnClient {
         let ack: FileAck = decode_json(&action, "decrypted data", &data)?;
         if ack.ack_num.is_empty() {
             return Err(Error::Protocol {
-                action: action.to_string(),
+                action: action.clone(),
                 detail: "empty ack_num".into(),
             });
         }

@@ -124,7 +124,7 @@ impl GstnClient {
         self.pause(estimate.min(poll.max_interval)).await;
         let details = self.file_details(scope, &token.token).await?;
         let key = FileKey::from_base64(&details.ek).map_err(|source| Error::Crypto {
-            action: "FILEDET".into(),
+            action: Action::FileDet,
             source,
         })?;
         if usize::try_from(details.file_count).ok() != Some(details.urls.len()) {
@@ -170,7 +170,7 @@ impl GstnClient {
             }
             if started.elapsed() >= config.poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: action.to_string(),
+                    action: action.clone(),
                     reference: token.to_owned(),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -197,7 +197,7 @@ impl GstnClient {
                 .base_url
                 .join(url.trim_start_matches('/'))
                 .map_err(|e| Error::Protocol {
-                    action: "FILEDET".into(),
+                    action: Action::FileDet,
                     detail: format!("file {index} of {section}: bad url: {e}"),
                 })?,
         };
@@ -217,7 +217,7 @@ impl GstnClient {
                 break bytes;
             }
             let error = Error::Integrity {
-                action: "FILEDET".into(),
+                action: Action::FileDet,
                 section: section.to_owned(),
                 index,
                 expected: hash.to_owned(),
@@ -231,7 +231,7 @@ impl GstnClient {
             retry += 1;
         };
         let content = unpack(&bytes).map_err(|detail| Error::Protocol {
-            action: "FILEDET".into(),
+            action: Action::FileDet,
             detail: format!("file {index} of {section}: {detail}"),
         })?;
         content
@@ -240,7 +240,7 @@ impl GstnClient {
                 gstn_proto::crypto::decrypt_file_content(key, member)
                     .map(Zeroizing::new)
                     .map_err(|source| Error::Crypto {
-                        action: "FILEDET".into(),
+                        action: Action::FileDet,
                         source,
                     })
             })

@@ -118,7 +118,7 @@ impl GstnClient {
             };
             if started.elapsed() >= config.poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: action.to_string(),
+                    action: action.clone(),
                     reference: format!("gstr-2b {period}"),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -185,7 +185,7 @@ impl GstnClient {
                     }
                     return Err(typed(
                         Error::Gstn {
-                            action: Action::GenSts2b.to_string(),
+                            action: Action::GenSts2b,
                             code,
                             message,
                             retry_after_minutes: None,
@@ -195,14 +195,14 @@ impl GstnClient {
                 }
                 other => {
                     return Err(Error::Protocol {
-                        action: Action::GenSts2b.to_string(),
+                        action: Action::GenSts2b,
                         detail: format!("unknown status_cd {other} for reference {reference_id}"),
                     })
                 }
             }
             if started.elapsed() >= poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: Action::GenSts2b.to_string(),
+                    action: Action::GenSts2b,
                     reference: reference_id,
                     waited_secs: started.elapsed().as_secs(),
                 });

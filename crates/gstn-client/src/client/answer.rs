@@ -13,20 +13,20 @@ use crate::error::{Error, Result};
 pub(super) fn check_answer(action: &Action, status: StatusCode, bytes: &[u8]) -> Result<()> {
     match decode_body::<serde::de::IgnoredAny>("response", bytes) {
         Err(EnvelopeError::Gstn(error)) => Err(Error::Gstn {
-            action: action.to_string(),
+            action: action.clone(),
             code: error.error_code,
             message: error.message,
             retry_after_minutes: error.retry_after_minutes,
         }),
         Err(EnvelopeError::FailureWithoutError) => Err(Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: format!(
                 "status_cd 0 without an error object (http {})",
                 status.as_u16()
             ),
         }),
         _ if !status.is_success() => Err(Error::Http {
-            action: action.to_string(),
+            action: action.clone(),
             status: status.as_u16(),
         }),
         _ => Ok(()),
@@ -41,7 +41,7 @@ pub(crate) fn to_json<T: serde::Serialize>(
     serde_json::to_vec(body)
         .map(Zeroizing::new)
         .map_err(|e| Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: format!("cannot encode the request: {e}"),
         })
 }
@@ -63,7 +63,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T> {
     gstr2_model::json::from_slice(bytes).map_err(|source| Error::Decode {
-        action: action.to_string(),
+        action: action.clone(),
         what: what.to_owned(),
         source: source.redacted(),
     })
@@ -78,25 +78,25 @@ pub(crate) fn answer_error(
 ) -> Error {
     match error {
         gstr2_model::envelope::AnswerError::Gstn { code, message } => Error::Gstn {
-            action: action.to_string(),
+            action: action.clone(),
             code: gstn_proto::ErrorCode::parse(&code),
             message,
             retry_after_minutes: None,
         },
         gstr2_model::envelope::AnswerError::Json(source) => Error::Decode {
-            action: action.to_string(),
+            action: action.clone(),
             what: what.to_owned(),
             source: source.redacted(),
         },
         other => Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: other.to_string(),
         },
     }
 }
 
 pub(crate) fn envelope_error(action: &Action, what: &str, error: EnvelopeError) -> Error {
-    let action = action.to_string();
+    let action = action.clone();
     match error {
         EnvelopeError::Gstn(error) => Error::Gstn {
             action,

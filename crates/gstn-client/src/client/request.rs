@@ -147,7 +147,7 @@ impl GstnClient {
         gstn_proto::crypto::decrypt_response(session.session_key(), &envelope)
             .map(Zeroizing::new)
             .map_err(|source| Error::Crypto {
-                action: action.to_string(),
+                action: action.clone(),
                 source,
             })
     }
@@ -214,7 +214,7 @@ impl GstnClient {
     }
 
     async fn send_once(&self, request: &Request, session: Option<&Session>) -> Result<Vec<u8>> {
-        let action = request.action.to_string();
+        let action = request.action.clone();
         let headers = self.headers(request, session)?;
         let mut builder = self
             .inner

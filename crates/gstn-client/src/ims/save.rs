@@ -229,7 +229,7 @@ impl GstnClient {
     async fn send_ims_request(&self, action: &Action, part: &ImsSaveRequest) -> Result<String> {
         let config = self.config();
         let plain = Zeroizing::new(json::to_vec(part).map_err(|e| Error::Protocol {
-            action: action.to_string(),
+            action: action.clone(),
             detail: format!("cannot encode the body: {e}"),
         })?);
         let request = self
@@ -257,7 +257,7 @@ impl GstnClient {
             }
             if started.elapsed() >= config.poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: action.to_string(),
+                    action: action.clone(),
                     reference: "a previous ims request (IMSSAV0015)".into(),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -281,14 +281,14 @@ impl GstnClient {
                 | ImsRequestState::Error => return Ok(status),
                 ref other => {
                     return Err(Error::Protocol {
-                        action: Action::ReqSts.to_string(),
+                        action: Action::ReqSts,
                         detail: format!("unknown status_cd {other} for reference {reference_id}"),
                     })
                 }
             }
             if started.elapsed() >= poll.timeout {
                 return Err(Error::StillProcessing {
-                    action: Action::ReqSts.to_string(),
+                    action: Action::ReqSts,
                     reference: reference_id.to_owned(),
                     waited_secs: started.elapsed().as_secs(),
                 });
@@ -377,7 +377,7 @@ fn flatten(body: &ImsSaveRequest) -> Result<Vec<Sent>> {
     });
     match problem {
         Some(detail) => Err(Error::Protocol {
-            action: "SAVE".into(),
+            action: Action::Save,
             detail: format!("cannot encode the body: {detail}"),
         }),
         None => Ok(out),
