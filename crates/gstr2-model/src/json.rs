@@ -74,6 +74,7 @@ impl JsonError {
     /// assert_eq!(redacted.path(), Some("sek"));
     /// ```
     pub fn redacted(mut self) -> JsonError {
+        let fault = self.fault();
         if let JsonError::Decode {
             message, category, ..
         } = &mut self
@@ -82,7 +83,7 @@ impl JsonError {
                 || message.starts_with("missing field")
                 || message.starts_with("duplicate field");
             if !quotes_nothing {
-                *message = "a value of the wrong type or out of range (not quoted)".to_owned();
+                *message = fault.to_owned();
             }
         }
         self
